@@ -1,0 +1,36 @@
+#include <iostream>
+
+#include "common.hpp"
+
+namespace hourglass::cli {
+
+void add_autoencode_command(CLI::App& app) {
+  auto* command = app.add_subcommand(
+      "autoencode", "Train input() + dense(K, activation) + output() and write the encoding "
+                    "(ruta's autoencode); reports the reconstruction error against PCA");
+  struct Flags {
+    DataFlags data;
+    OutputFlag output;
+    TrainFlags training;
+    int64_t dim = 0;
+    std::string activation = "linear", type = "basic";
+  };
+  auto flags = std::make_shared<Flags>();
+  flags->data.add(*command);
+  command->add_option("-k,--dim", flags->dim, "size of the encoding")->required();
+  command->add_option("--activation", flags->activation, "activation of the encoding layer (default linear)");
+  command->add_option("--type", flags->type, "autoencoder variant (basic)");
+  flags->training.add(*command);
+  flags->output.add(*command, "where to write the encoding");
+  command->callback([flags] {
+    const Dataset data = flags->data.read();
+    const TrainOptions options = flags->training.resolve();
+    const Autoencoder learner = autoencode_learner(flags->dim, flags->type, flags->activation);
+    if (options.verbose()) std::cerr << learner.network.summary(data.cols());
+    const Model model = train(learner, data.features, options);
+    if (options.verbose()) report_against_pca(model, data.features);
+    flags->output.write(model.encode(data.features), numbered_columns("code", model.code_dim()), data);
+  });
+}
+
+}  // namespace hourglass::cli

@@ -1,0 +1,127 @@
+#include "common.hpp"
+
+#include <iostream>
+
+namespace hourglass::cli {
+
+void DataFlags::add(CLI::App& command, const std::string& what) {
+  command.add_option("data", path, what)->required();
+  command.add_option("--label", label,
+                     "column kept out of the features and copied to the output (name, or "
+                     "1-based number without a header)");
+}
+
+Dataset DataFlags::read() const { return read_data(path, ReadOptions().label(label)); }
+
+void OutputFlag::add(CLI::App& command, const std::string& what) {
+  command.add_option("-o,--output", path, what + " (CSV; standard output when not given)");
+}
+
+void OutputFlag::write(const at::Tensor& values, const std::vector<std::string>& header,
+                       const Dataset& source) const {
+  if (path.empty()) {
+    write_csv(std::cout, values, header, source.label_name, source.labels);
+    std::cout.flush();
+  } else {
+    write_csv(path, values, header, source.label_name, source.labels);
+  }
+}
+
+void TrainFlags::add(CLI::App& command) {
+  auto& o = options;
+  command.add_option_function<int64_t>("--epochs", [&o](int64_t v) { o.epochs(v); },
+                                       "passes over the data (default 20)");
+  command.add_option_function<int64_t>("--batch-size", [&o](int64_t v) { o.batch_size(v); },
+                                       "rows per gradient step (default 32)");
+  command.add_option_function<std::string>("--optimizer", [&o](const std::string& v) { o.optimizer(v); },
+                                           "sgd, rmsprop (default), adam, adamax, adagrad");
+  command.add_option_function<double>("--lr", [&o](double v) { o.learning_rate(v); },
+                                      "learning rate (default: the optimizer's Keras default)");
+  command.add_option_function<double>("--momentum", [&o](double v) { o.momentum(v); }, "sgd momentum");
+  command.add_option_function<double>("--validation-split", [&o](double v) { o.validation_split(v); },
+                                      "fraction of rows, from the end, used for val_loss");
+  command.add_option_function<std::string>("--scale", [&o](const std::string& v) { o.scale(v); },
+                                           "none (default), zscore, minmax; stored in the model");
+  command.add_option("--seed", seed, "fixed seed: identical results on one thread");
+  command.add_flag("--no-shuffle", no_shuffle, "keep the row order in every epoch");
+  command.add_flag("-q,--quiet", quiet, "no summary or progress on stderr");
+}
+
+TrainOptions TrainFlags::resolve() const {
+  TrainOptions resolved = options;
+  if (seed >= 0) resolved.seed(static_cast<uint64_t>(seed));
+  resolved.shuffle(!no_shuffle);
+  resolved.verbose(!quiet);
+  return resolved;
+}
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> items;
+  std::string item;
+  for (char c : text + ",") {
+    if (c == ',') {
+      if (!item.empty()) items.push_back(item);
+      item.clear();
+    } else if (c != ' ') {
+      item += c;
+    }
+  }
+  return items;
+}
+
+int run(int argc, char** argv) {
+  CLI::App app("hourglass: neural autoencoders (basic dense autoencoders, PCA baseline)", "hourglass");
+  app.require_subcommand(1);
+  app.fallthrough();
+  app.set_version_flag("--version", "hourglass 0.1.0");
+  app.add_option_function<int>("--threads", [](int n) { set_threads(n); },
+                               "threads for tensor operations (default: all cores, or OMP_NUM_THREADS)")
+      ->check(CLI::PositiveNumber);
+  add_autoencode_command(app);
+  add_train_command(app);
+  add_encode_command(app);
+  add_decode_command(app);
+  add_reconstruct_command(app);
+  add_evaluate_command(app);
+  add_summary_command(app);
+  add_pca_command(app);
+  try {
+    app.parse(argc, argv);
+    return 0;
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "hourglass: error: " << e.what() << " (see 'hourglass --help')\n";
+    return 2;
+  } catch (const TrainingError& e) {
+    std::cerr << "hourglass: training failed: " << e.what() << '\n';
+    return 3;
+  } catch (const Error& e) {
+    std::cerr << "hourglass: error: " << e.what() << '\n';
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "hourglass: internal error: " << e.what()
+              << " (please report it with the command that caused it)\n";
+    return 1;
+  }
+}
+
+}  // namespace hourglass::cli
+
+namespace hourglass::cli {
+
+void report_against_pca(const Model& model, const at::Tensor& data) {
+  const double ours = model.evaluate(data, {"mse"}).at("mse");
+  const int64_t k = std::min(model.code_dim(), data.size(1));
+  const auto baseline = pca(data, k);
+  const double theirs = (baseline.reconstruct(data) - data).square().mean().item<double>();
+  std::cerr << "Reconstruction MSE: autoencoder " << ours << ", PCA (k=" << k << ") " << theirs;
+  if (theirs > 0) std::cerr << " (ratio " << ours / theirs << ")";
+  std::cerr << '\n';
+}
+
+}  // namespace hourglass::cli

@@ -1,0 +1,66 @@
+// What the subcommands share: each flag group is declared once here and added to the
+// subcommands that take it. The CLI holds no logic of its own; it maps flags to the
+// library and errors to exit statuses.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "hourglass/hourglass.hpp"
+
+namespace hourglass::cli {
+
+/// DATA and --label.
+struct DataFlags {
+  std::string path;
+  std::string label;
+  void add(CLI::App& command, const std::string& what = "data file: CSV/TSV (header detected) or .npy");
+  Dataset read() const;
+};
+
+/// --output FILE for a CSV result; standard output when not given.
+struct OutputFlag {
+  std::string path;
+  void add(CLI::App& command, const std::string& what);
+  void write(const at::Tensor& values, const std::vector<std::string>& header,
+             const Dataset& source) const;
+};
+
+/// The training options of train and autoencode.
+struct TrainFlags {
+  TrainOptions options = TrainOptions().verbose(true);
+  int64_t seed = -1;
+  bool no_shuffle = false, quiet = false;
+  void add(CLI::App& command);
+  TrainOptions resolve() const;
+};
+
+/// Splits "mse,mae" into names.
+std::vector<std::string> split_list(const std::string& text);
+
+/// Adds the subcommand and its callback to the application.
+void add_autoencode_command(CLI::App& app);
+void add_train_command(CLI::App& app);
+void add_encode_command(CLI::App& app);
+void add_decode_command(CLI::App& app);
+void add_reconstruct_command(CLI::App& app);
+void add_evaluate_command(CLI::App& app);
+void add_summary_command(CLI::App& app);
+void add_pca_command(CLI::App& app);
+
+/// Parses and runs; returns the exit status: 0 success, 2 bad input (one line on
+/// stderr), 3 training failed (loss not finite), 1 internal error.
+int run(int argc, char** argv);
+
+}  // namespace hourglass::cli
+
+namespace hourglass::cli {
+
+/// Prints the model's reconstruction MSE next to PCA's with as many components as the
+/// code has (capped at the data's width), on stderr.
+void report_against_pca(const Model& model, const at::Tensor& data);
+
+}  // namespace hourglass::cli

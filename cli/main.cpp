@@ -1,0 +1,3 @@
+#include "common.hpp"
+
+int main(int argc, char** argv) { return hourglass::cli::run(argc, argv); }

@@ -1,0 +1,68 @@
+// Data sets: a float32 tensor of rows x features, the feature names, and an optional
+// label column kept out of the features (species, digit class) for the outputs.
+//
+//   Dataset iris = read_data("iris.csv", ReadOptions().label("Species"));
+//   iris.features.sizes();   // [150, 4]
+//   write_csv("codes.csv", codes, numbered_columns("code", 2), iris.label_name, iris.labels);
+//
+// Readers: delimited text (.csv, .tsv; header detected; UTF-8 BOM, CRLF and quoted
+// fields accepted) and NumPy .npy (any integer or float dtype, C or Fortran order).
+// Every problem is a DataError naming the file, the line and the column.
+#pragma once
+
+#include <ATen/core/Tensor.h>
+#include <torch/arg.h>
+
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace hourglass {
+
+struct Dataset {
+  at::Tensor features;               ///< rows x columns, float32
+  std::vector<std::string> columns;  ///< feature names ("V1".."Vn" without a header)
+  std::string label_name;            ///< empty without a label column
+  std::vector<std::string> labels;   ///< one per row when label_name is set
+
+  int64_t rows() const { return features.defined() ? features.size(0) : 0; }
+  int64_t cols() const { return features.defined() ? features.size(1) : 0; }
+};
+
+struct ReadOptions {
+  /// Column kept out of the features and carried as labels: its header name, or its
+  /// 1-based position when the file has no header.
+  TORCH_ARG(std::string, label) = "";
+  /// Field separator; 0 picks tab for .tsv/.tab files or a first line with tabs and no
+  /// commas, comma otherwise.
+  TORCH_ARG(char, delimiter) = 0;
+};
+
+/// Reads .npy by extension, delimited text otherwise.
+Dataset read_data(const std::string& path, const ReadOptions& options = {});
+
+/// Parses delimited text; `source` names it in errors.
+Dataset parse_delimited(std::string_view text, const std::string& source,
+                        const ReadOptions& options = {});
+
+/// Parses the bytes of a .npy file; `source` names it in errors.
+Dataset parse_npy(std::string_view bytes, const std::string& source);
+
+/// Throws DataError naming the first row and column that holds NaN or Inf.
+void check_finite(const at::Tensor& values, const std::string& source);
+
+/// {"code_1", ..., "code_n"}.
+std::vector<std::string> numbered_columns(const std::string& prefix, int64_t n);
+
+/// CSV with a header; the label column, when given, comes last. Values are printed
+/// with enough digits to read back the same float.
+void write_csv(std::ostream& out, const at::Tensor& values, const std::vector<std::string>& header,
+               const std::string& label_name = "", const std::vector<std::string>& labels = {});
+/// The same to a file, written atomically.
+void write_csv(const std::string& path, const at::Tensor& values,
+               const std::vector<std::string>& header, const std::string& label_name = "",
+               const std::vector<std::string>& labels = {});
+
+}  // namespace hourglass

@@ -1,0 +1,60 @@
+// The one error hierarchy of Hourglass.
+//
+// Every error caused by user input derives from hourglass::Error and its what() is a
+// single line saying what was expected, what was received and how to fix it. The
+// library never exits or aborts on user input; the CLI maps these to exit status 2.
+//
+//   try { auto data = hourglass::read_data("x.csv"); }
+//   catch (const hourglass::DataError& e) { std::cerr << e.what() << '\n'; }
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace hourglass {
+
+class Error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// A parameter out of range or a name that is not known.
+class InvalidArgument : public Error {
+ public:
+  using Error::Error;
+};
+
+/// A network spec string that does not parse.
+class ParseError : public Error {
+ public:
+  using Error::Error;
+};
+
+/// An input data file that cannot be read or holds unusable values.
+class DataError : public Error {
+ public:
+  using Error::Error;
+};
+
+/// A model file that is missing, truncated, corrupted or of another format version.
+class ModelFileError : public Error {
+ public:
+  using Error::Error;
+};
+
+/// Training that cannot go on (for example a loss that became NaN).
+class TrainingError : public Error {
+ public:
+  using Error::Error;
+};
+
+/// "unknown loss 'foo' (valid: mse, mae, bce)": the message every registry gives.
+InvalidArgument unknown_name(std::string_view kind, std::string_view name,
+                             const std::vector<std::string>& valid);
+
+/// Joins names with ", " for messages.
+std::string join(const std::vector<std::string>& names, std::string_view separator = ", ");
+
+}  // namespace hourglass

@@ -1,0 +1,27 @@
+// Hourglass: neural autoencoders on LibTorch. This header brings in the whole public API.
+//
+//   #include <hourglass/hourglass.hpp>
+//   using namespace hourglass;
+//   Dataset iris = read_data("iris.csv", ReadOptions().label("Species"));
+//   Model model = train(autoencoder(input() + dense(2) + output()), iris.features,
+//                       TrainOptions().epochs(100).scale("zscore"));
+//   at::Tensor codes = model.encode(iris.features);
+#pragma once
+
+#include "hourglass/data/dataset.hpp"
+#include "hourglass/data/scaler.hpp"
+#include "hourglass/error.hpp"
+#include "hourglass/io/atomic_file.hpp"
+#include "hourglass/losses/loss.hpp"
+#include "hourglass/model/history.hpp"
+#include "hourglass/model/model.hpp"
+#include "hourglass/model/pca.hpp"
+#include "hourglass/network/layer.hpp"
+#include "hourglass/network/network.hpp"
+#include "hourglass/network/parse.hpp"
+#include "hourglass/runtime.hpp"
+#include "hourglass/train/autoencode.hpp"
+#include "hourglass/train/optimizers.hpp"
+#include "hourglass/train/options.hpp"
+#include "hourglass/train/train.hpp"
+#include "hourglass/variants/autoencoder.hpp"

@@ -1,0 +1,28 @@
+// Reconstruction losses and evaluation metrics, by name (Keras's strings).
+//
+//   auto mse = hourglass::loss_function("mse");
+//   at::Tensor value = mse(reconstruction, data);   // a 0-dim tensor
+//
+// Losses: mse (mean squared error), mae (mean absolute error), bce (binary cross-entropy
+// with predictions clipped to [1e-7, 1 - 1e-7] as Keras does). Metrics: the losses plus
+// binary_accuracy (share of cells where round(prediction) equals round(target)).
+// Every value is a mean over all cells, as Keras's mean over features then batch.
+#pragma once
+
+#include <ATen/core/Tensor.h>
+
+#include <string>
+#include <vector>
+
+namespace hourglass {
+
+using LossFunction = at::Tensor (*)(const at::Tensor& prediction, const at::Tensor& target);
+
+/// Throws InvalidArgument listing the valid names.
+LossFunction loss_function(const std::string& name);
+const std::vector<std::string>& loss_names();
+
+LossFunction metric_function(const std::string& name);
+const std::vector<std::string>& metric_names();
+
+}  // namespace hourglass

@@ -1,0 +1,29 @@
+// Process-wide settings of the tensor engine.
+//
+// Debian's LibTorch starts with one thread; Hourglass uses every core unless told
+// otherwise (set_threads, or OMP_NUM_THREADS in the environment).
+//
+//   hourglass::set_threads(2);
+//   hourglass::blas_name();   // "OpenBLAS ..." or "reference BLAS"
+#pragma once
+
+#include <string>
+
+namespace hourglass {
+
+/// Uses `threads` threads for tensor operations (>= 1).
+void set_threads(int threads);
+
+/// Threads in use after the runtime is initialised.
+int threads();
+
+/// Sets the defaults once per process: threads to the core count (or OMP_NUM_THREADS),
+/// denormals flushed to zero, and a warning on stderr when BLAS is the slow reference
+/// implementation. Every training and inference entry point calls it; calling it again
+/// does nothing.
+void init_runtime();
+
+/// Which BLAS libblas.so.3 resolves to, for diagnostics.
+std::string blas_name();
+
+}  // namespace hourglass

@@ -1,0 +1,46 @@
+// Training options, with LibTorch's fluent setters.
+//
+//   auto options = TrainOptions().epochs(100).batch_size(16).optimizer("adam")
+//                      .learning_rate(0.01).validation_split(0.2).seed(42);
+#pragma once
+
+#include <ATen/core/Tensor.h>
+#include <torch/arg.h>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "hourglass/model/history.hpp"
+
+namespace hourglass {
+
+struct TrainOptions {
+  TORCH_ARG(int64_t, epochs) = 20;
+  TORCH_ARG(int64_t, batch_size) = 32;
+  /// rmsprop (ruta's default), sgd, adam, adamax, adagrad; see optimizer_names().
+  TORCH_ARG(std::string, optimizer) = "rmsprop";
+  /// 0 means the optimizer's Keras default (see default_learning_rate()).
+  TORCH_ARG(double, learning_rate) = 0.0;
+  /// Momentum of sgd.
+  TORCH_ARG(double, momentum) = 0.0;
+  /// Reshuffle the rows before every epoch.
+  TORCH_ARG(bool, shuffle) = true;
+  /// Fraction of rows, taken from the end of the data as Keras does, kept out of
+  /// training to report val_loss. Ignored when validation_data is given.
+  TORCH_ARG(double, validation_split) = 0.0;
+  TORCH_ARG(at::Tensor, validation_data) = {};
+  /// A fixed seed gives identical results on one thread; none draws a fresh seed
+  /// (recorded in the model's metadata).
+  TORCH_ARG(std::optional<uint64_t>, seed) = std::nullopt;
+  /// Preprocessing fitted on the training data and stored in the model: none, zscore,
+  /// minmax.
+  TORCH_ARG(std::string, scale) = "none";
+  /// Print a progress line per epoch on stderr.
+  TORCH_ARG(bool, verbose) = false;
+  /// Called after every epoch with its record.
+  TORCH_ARG(std::function<void(const EpochRecord&)>, on_epoch) = nullptr;
+};
+
+}  // namespace hourglass

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs, with apt, everything Hourglass needs to build, test and run.
+# Idempotent: does nothing when every package is already there.
+# Usage (as root, or with sudo available): scripts/install-deps.sh
+set -euo pipefail
+
+packages=(
+  build-essential cmake make pkg-config ccache
+  libtorch-dev            # tensors, autograd, layers, optimizers (CPU, 1.13)
+  libopenblas0-openmp     # fast BLAS behind libblas.so.3 (the reference one is ~10x slower)
+  libcli11-dev            # command-line parsing
+  nlohmann-json3-dev      # model metadata, configs
+  libfast-float-dev       # exact and fast number parsing in CSV
+  libstb-dev              # PNG output
+  zlib1g-dev              # gzip-compressed IDX files
+  libgtest-dev libgmock-dev libbenchmark-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "install-deps: run as root or install sudo" >&2; exit 1; }
+  sudo_cmd=(sudo)
+fi
+echo "install-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,101 @@
+#include "hourglass/data/dataset.hpp"
+
+#include <charconv>
+#include <ostream>
+
+#include "hourglass/error.hpp"
+#include "hourglass/io/atomic_file.hpp"
+
+namespace hourglass {
+namespace {
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+void write_field(std::ostream& out, const std::string& field) {
+  if (field.find_first_of(",\"\n\r") == std::string::npos) {
+    out << field;
+    return;
+  }
+  out << '"';
+  for (char c : field) out << (c == '"' ? "\"\"" : std::string(1, c));
+  out << '"';
+}
+
+}  // namespace
+
+Dataset read_data(const std::string& path, const ReadOptions& options) {
+  const std::string bytes = read_file(path);
+  if (ends_with(path, ".npy")) {
+    if (!options.label().empty()) {
+      throw DataError("'" + path + "': --label applies to CSV/TSV files; a .npy file holds "
+                      "numbers only");
+    }
+    return parse_npy(bytes, path);
+  }
+  ReadOptions chosen = options;
+  if (chosen.delimiter() == 0 && (ends_with(path, ".tsv") || ends_with(path, ".tab"))) {
+    chosen.delimiter('\t');
+  }
+  return parse_delimited(bytes, path, chosen);
+}
+
+void check_finite(const at::Tensor& values, const std::string& source) {
+  const auto bad = values.isfinite().logical_not();
+  if (!bad.any().item<bool>()) return;
+  const auto where = bad.nonzero()[0];
+  std::string position = "row " + std::to_string(where[0].item<int64_t>() + 1);
+  if (where.numel() > 1) position += ", column " + std::to_string(where[1].item<int64_t>() + 1);
+  throw DataError("'" + source + "': " + position +
+                  " holds NaN or Inf; remove or impute missing values first");
+}
+
+std::vector<std::string> numbered_columns(const std::string& prefix, int64_t n) {
+  std::vector<std::string> names;
+  names.reserve(static_cast<size_t>(n));
+  for (int64_t i = 1; i <= n; ++i) names.push_back(prefix + "_" + std::to_string(i));
+  return names;
+}
+
+void write_csv(std::ostream& out, const at::Tensor& values, const std::vector<std::string>& header,
+               const std::string& label_name, const std::vector<std::string>& labels) {
+  const auto table = values.to(at::kFloat).contiguous().view({values.size(0), -1});
+  const int64_t rows = table.size(0), cols = table.size(1);
+  if (static_cast<int64_t>(header.size()) != cols) {
+    throw InvalidArgument("write_csv: " + std::to_string(header.size()) + " column names for " +
+                          std::to_string(cols) + " columns");
+  }
+  const bool with_labels = !label_name.empty();
+  if (with_labels && static_cast<int64_t>(labels.size()) != rows) {
+    throw InvalidArgument("write_csv: " + std::to_string(labels.size()) + " labels for " +
+                          std::to_string(rows) + " rows");
+  }
+  for (int64_t c = 0; c < cols; ++c) {
+    if (c > 0) out << ',';
+    write_field(out, header[c]);
+  }
+  if (with_labels) write_field(out << (cols > 0 ? "," : ""), label_name);
+  out << '\n';
+  const float* data = table.data_ptr<float>();
+  char buffer[32];
+  for (int64_t r = 0; r < rows; ++r) {
+    for (int64_t c = 0; c < cols; ++c) {
+      if (c > 0) out << ',';
+      auto result = std::to_chars(buffer, buffer + sizeof buffer, data[r * cols + c]);
+      out.write(buffer, result.ptr - buffer);
+    }
+    if (with_labels) write_field(out << (cols > 0 ? "," : ""), labels[r]);
+    out << '\n';
+  }
+}
+
+void write_csv(const std::string& path, const at::Tensor& values,
+               const std::vector<std::string>& header, const std::string& label_name,
+               const std::vector<std::string>& labels) {
+  AtomicFile file(path);
+  write_csv(file.stream(), values, header, label_name, labels);
+  file.commit();
+}
+
+}  // namespace hourglass

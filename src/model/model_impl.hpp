@@ -1,0 +1,17 @@
+// What a Model holds (internal: the LibTorch module is not part of the public API).
+#pragma once
+
+#include "hourglass/model/model.hpp"
+#include "nn/autoencoder_net.hpp"
+
+namespace hourglass {
+
+struct Model::Impl {
+  Autoencoder learner;
+  Scaler scaler;
+  History history;
+  uint64_t seed = 0;
+  nn::AutoencoderNet net{nullptr};
+};
+
+}  // namespace hourglass

@@ -1,0 +1,153 @@
+#include "model/safetensors.hpp"
+
+#include <cstring>
+#include <optional>
+#include <nlohmann/json.hpp>
+
+#include "hourglass/error.hpp"
+
+namespace hourglass::safetensors {
+namespace {
+
+using nlohmann::json;
+
+// The largest header accepted; the safetensors reference implementation uses 100 MB.
+constexpr uint64_t kMaxHeaderBytes = 100'000'000;
+
+const std::vector<std::pair<std::string, torch::Dtype>>& dtypes() {
+  static const std::vector<std::pair<std::string, torch::Dtype>> table = {
+      {"F32", torch::kFloat}, {"F64", torch::kDouble}, {"I64", torch::kLong}};
+  return table;
+}
+
+std::string dtype_name(torch::Dtype dtype) {
+  for (const auto& [name, type] : dtypes()) {
+    if (type == dtype) return name;
+  }
+  throw Error(std::string("safetensors: cannot store dtype ") + c10::toString(dtype));
+}
+
+bool is_little_endian() {
+  const uint16_t one = 1;
+  unsigned char first;
+  std::memcpy(&first, &one, 1);
+  return first == 1;
+}
+
+}  // namespace
+
+std::string encode(const NamedTensors& tensors, const std::map<std::string, std::string>& metadata) {
+  if (!is_little_endian()) throw Error("safetensors: big-endian hosts are not supported");
+  json header = json::object();
+  header["__metadata__"] = metadata;
+  uint64_t offset = 0;
+  std::vector<torch::Tensor> contiguous;
+  for (const auto& [name, tensor] : tensors) {
+    auto t = tensor.detach().to(torch::kCPU).contiguous();
+    const uint64_t size = t.numel() * t.element_size();
+    header[name] = {{"dtype", dtype_name(t.scalar_type())},
+                    {"shape", t.sizes().vec()},
+                    {"data_offsets", {offset, offset + size}}};
+    offset += size;
+    contiguous.push_back(t);
+  }
+  std::string text = header.dump();
+  // Pad with spaces so the data starts 8-byte aligned, as the reference writer does.
+  text.append((8 - text.size() % 8) % 8, ' ');
+  std::string out(8, '\0');
+  const uint64_t length = text.size();
+  for (int i = 0; i < 8; ++i) out[i] = static_cast<char>(length >> (8 * i) & 0xFF);
+  out += text;
+  for (const auto& t : contiguous) {
+    out.append(static_cast<const char*>(t.data_ptr()), t.numel() * t.element_size());
+  }
+  return out;
+}
+
+Contents decode(std::string_view bytes, const std::string& source) {
+  auto fail = [&](const std::string& what) -> ModelFileError {
+    return ModelFileError("'" + source + "' is not a valid Hourglass model file: " + what);
+  };
+  if (!is_little_endian()) throw Error("safetensors: big-endian hosts are not supported");
+  if (bytes.size() < 8) throw fail("shorter than the 8-byte header length (truncated?)");
+  uint64_t header_len = 0;
+  for (int i = 7; i >= 0; --i) header_len = header_len << 8 | static_cast<unsigned char>(bytes[i]);
+  if (header_len > kMaxHeaderBytes || header_len > bytes.size() - 8) {
+    throw fail("the header claims " + std::to_string(header_len) + " bytes but the file has " +
+               std::to_string(bytes.size() - 8) + " after the length (truncated?)");
+  }
+  json header = json::parse(bytes.substr(8, header_len), nullptr, /*allow_exceptions=*/false);
+  if (!header.is_object()) throw fail("the header is not a JSON object (corrupted?)");
+  const std::string_view data = bytes.substr(8 + header_len);
+
+  Contents contents;
+  struct Range {
+    uint64_t begin, end;
+    std::string name;
+  };
+  std::vector<Range> ranges;
+  for (const auto& [name, entry] : header.items()) {
+    if (name == "__metadata__") {
+      if (!entry.is_object()) throw fail("__metadata__ is not an object");
+      for (const auto& [key, value] : entry.items()) {
+        if (!value.is_string()) throw fail("metadata '" + key + "' is not a string");
+        contents.metadata[key] = value.get<std::string>();
+      }
+      continue;
+    }
+    if (!entry.is_object() || !entry.contains("dtype") || !entry.contains("shape") ||
+        !entry.contains("data_offsets") || !entry["dtype"].is_string() ||
+        !entry["shape"].is_array() || !entry["data_offsets"].is_array() ||
+        entry["data_offsets"].size() != 2) {
+      throw fail("tensor '" + name + "' lacks a valid dtype, shape or data_offsets");
+    }
+    std::optional<torch::Dtype> dtype;
+    for (const auto& [key, type] : dtypes()) {
+      if (key == entry["dtype"].get<std::string>()) dtype = type;
+    }
+    if (!dtype) throw fail("tensor '" + name + "' has unsupported dtype " + entry["dtype"].dump());
+    std::vector<int64_t> shape;
+    uint64_t count = 1;
+    for (const auto& d : entry["shape"]) {
+      if (!d.is_number_unsigned() || d.get<uint64_t>() > data.size()) {
+        throw fail("tensor '" + name + "' has an invalid shape " + entry["shape"].dump());
+      }
+      const uint64_t dim = d.get<uint64_t>();
+      if (dim != 0 && count > data.size() / dim) {
+        throw fail("tensor '" + name + "' claims more bytes than the file holds");
+      }
+      count *= dim;
+      shape.push_back(static_cast<int64_t>(dim));
+    }
+    const auto& offsets = entry["data_offsets"];
+    if (!offsets[0].is_number_unsigned() || !offsets[1].is_number_unsigned()) {
+      throw fail("tensor '" + name + "' has invalid data_offsets");
+    }
+    const uint64_t begin = offsets[0].get<uint64_t>(), end = offsets[1].get<uint64_t>();
+    const uint64_t size = count * c10::elementSize(*dtype);
+    if (begin > end || end > data.size() || end - begin != size) {
+      throw fail("tensor '" + name + "' has data_offsets [" + std::to_string(begin) + ", " +
+                 std::to_string(end) + "] that do not match its shape or the file size (" +
+                 std::to_string(data.size()) + " data bytes)");
+    }
+    ranges.push_back({begin, end, name});
+    auto tensor = torch::empty(shape, *dtype);
+    if (size > 0) std::memcpy(tensor.data_ptr(), data.data() + begin, size);
+    contents.tensors.emplace_back(name, tensor);
+  }
+  // The tensors must tile the data region exactly: no overlap, no hole, nothing extra.
+  std::sort(ranges.begin(), ranges.end(), [](const Range& a, const Range& b) { return a.begin < b.begin; });
+  uint64_t expected = 0;
+  for (const auto& r : ranges) {
+    if (r.begin != expected) throw fail("tensor '" + r.name + "' overlaps another or leaves a gap");
+    expected = r.end;
+  }
+  if (expected != data.size()) {
+    throw fail(std::to_string(data.size() - expected) + " bytes after the last tensor");
+  }
+  std::sort(contents.tensors.begin(), contents.tensors.end(),
+            [&](const auto& a, const auto& b) { return a.first < b.first; });
+  return contents;
+}
+
+}  // namespace hourglass::safetensors

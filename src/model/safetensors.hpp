@@ -1,0 +1,30 @@
+// The safetensors container (https://huggingface.co/docs/safetensors): an 8-byte
+// little-endian header length, a JSON header naming each tensor's dtype, shape and byte
+// range, then the raw little-endian tensor bytes. Python reads the files Hourglass
+// writes with safetensors.torch.load_file.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace hourglass::safetensors {
+
+using NamedTensors = std::vector<std::pair<std::string, torch::Tensor>>;
+
+struct Contents {
+  std::map<std::string, std::string> metadata;
+  NamedTensors tensors;  // in file order
+};
+
+/// Serialises float32/float64/int64 CPU tensors with string metadata.
+std::string encode(const NamedTensors& tensors, const std::map<std::string, std::string>& metadata);
+
+/// Parses and validates a whole file: every offset, size, dtype and shape is checked
+/// against the byte count before a tensor is copied. Throws ModelFileError naming
+/// `source` and the problem.
+Contents decode(std::string_view bytes, const std::string& source);
+
+}  // namespace hourglass::safetensors

@@ -1,0 +1,137 @@
+#include "model/serialization.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "hourglass/error.hpp"
+#include "hourglass/losses/loss.hpp"
+#include "hourglass/network/parse.hpp"
+#include "model/safetensors.hpp"
+
+namespace hourglass {
+namespace {
+
+using nlohmann::json;
+
+json history_to_json(const History& history) {
+  json epochs = json::array();
+  for (const auto& e : history.epochs) {
+    json values = json::array();
+    for (const auto& [name, v] : e.values) values.push_back({name, v});
+    epochs.push_back({{"epoch", e.epoch}, {"seconds", e.seconds}, {"values", values}});
+  }
+  return epochs;
+}
+
+History history_from_json(const json& epochs) {
+  History history;
+  for (const auto& e : epochs) {
+    EpochRecord record;
+    record.epoch = e.at("epoch").get<int64_t>();
+    record.seconds = e.at("seconds").get<double>();
+    for (const auto& pair : e.at("values")) {
+      record.values.emplace_back(pair.at(0).get<std::string>(), pair.at(1).get<double>());
+    }
+    history.epochs.push_back(std::move(record));
+  }
+  return history;
+}
+
+}  // namespace
+
+std::string serialize_model(const Model::Impl& model) {
+  json config = {
+      {"learner", {{"type", "basic"}, {"network", model.learner.network.to_string()}, {"loss", model.learner.loss}}},
+      {"input_dim", model.net->input_dim()},
+      {"scaler", model.scaler.kind()},
+      {"seed", model.seed},
+      {"history", history_to_json(model.history)},
+  };
+  safetensors::NamedTensors tensors;
+  for (const auto& item : model.net->named_parameters()) tensors.emplace_back("net." + item.key(), item.value());
+  for (const auto& item : model.net->named_buffers()) tensors.emplace_back("net." + item.key(), item.value());
+  if (!model.scaler.is_identity()) {
+    tensors.emplace_back("scaler.offset", model.scaler.offset());
+    tensors.emplace_back("scaler.scale", model.scaler.scale());
+  }
+  return safetensors::encode(tensors, {{"format", "hourglass"},
+                                       {"format_version", std::to_string(kModelFormatVersion)},
+                                       {"config", config.dump()}});
+}
+
+std::shared_ptr<Model::Impl> deserialize_model(std::string_view bytes, const std::string& source) {
+  auto fail = [&](const std::string& what) {
+    return ModelFileError("'" + source + "' is not a valid Hourglass model file: " + what);
+  };
+  const auto contents = safetensors::decode(bytes, source);
+  const auto& meta = contents.metadata;
+  if (!meta.count("format") || meta.at("format") != "hourglass" || !meta.count("config") ||
+      !meta.count("format_version")) {
+    throw fail("a safetensors file without Hourglass metadata");
+  }
+  if (meta.at("format_version") != std::to_string(kModelFormatVersion)) {
+    throw ModelFileError("'" + source + "' has model format version " + meta.at("format_version") +
+                         " but this build of Hourglass reads version " +
+                         std::to_string(kModelFormatVersion) + "; use a matching Hourglass version");
+  }
+  const json config = json::parse(meta.at("config"), nullptr, false);
+  if (!config.is_object()) throw fail("the config metadata is not a JSON object");
+
+  auto impl = std::make_shared<Model::Impl>();
+  int64_t input_dim = 0;
+  try {
+    const auto& learner = config.at("learner");
+    impl->learner.network = parse_network(learner.at("network").get<std::string>());
+    impl->learner.loss = learner.at("loss").get<std::string>();
+    loss_function(impl->learner.loss);
+    impl->learner.network.validate();
+    input_dim = config.at("input_dim").get<int64_t>();
+    if (input_dim < 1 || input_dim > (int64_t{1} << 31)) throw fail("invalid input_dim");
+    impl->seed = config.at("seed").get<uint64_t>();
+    impl->history = history_from_json(config.at("history"));
+    const std::string scaler = config.at("scaler").get<std::string>();
+    if (scaler != "none") {
+      auto find = [&](const std::string& name) -> torch::Tensor {
+        for (const auto& [key, t] : contents.tensors) {
+          if (key == name) {
+            if (t.dim() != 1 || t.size(0) != input_dim) throw fail("'" + name + "' has the wrong shape");
+            return t;
+          }
+        }
+        throw fail("the scaler's '" + name + "' tensor is missing");
+      };
+      impl->scaler = Scaler::from_parts(scaler, find("scaler.offset"), find("scaler.scale"));
+    }
+  } catch (const json::exception& e) {
+    throw fail(std::string("malformed config (") + e.what() + ")");
+  } catch (const ModelFileError&) {
+    throw;
+  } catch (const Error& e) {
+    throw fail(std::string("invalid config (") + e.what() + ")");
+  }
+
+  impl->net = nn::AutoencoderNet(impl->learner.network, input_dim);
+  torch::NoGradGuard no_grad;
+  size_t matched = 0;
+  auto fill = [&](const std::string& key, torch::Tensor& target) {
+    for (const auto& [name, t] : contents.tensors) {
+      if (name != "net." + key) continue;
+      if (t.sizes() != target.sizes() || t.scalar_type() != target.scalar_type()) {
+        throw fail("tensor '" + name + "' has shape " + c10::str(t.sizes()) + " but the network needs " +
+                   c10::str(target.sizes()));
+      }
+      target.copy_(t);
+      ++matched;
+      return;
+    }
+    throw fail("tensor 'net." + key + "' is missing");
+  };
+  for (auto& item : impl->net->named_parameters()) fill(item.key(), item.value());
+  for (auto& item : impl->net->named_buffers()) fill(item.key(), item.value());
+  const size_t scaler_tensors = impl->scaler.is_identity() ? 0 : 2;
+  if (matched + scaler_tensors != contents.tensors.size()) {
+    throw fail("it holds tensors the network does not have");
+  }
+  return impl;
+}
+
+}  // namespace hourglass

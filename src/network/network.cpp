@@ -1,0 +1,169 @@
+#include "hourglass/network/network.hpp"
+
+#include <iomanip>
+#include <sstream>
+
+#include "hourglass/error.hpp"
+
+namespace hourglass {
+
+Network::Network(Layer layer) : layers_{std::move(layer)} {}
+Network::Network(std::vector<Layer> layers) : layers_(std::move(layers)) {}
+
+Network Network::from_sizes(const std::vector<int64_t>& sizes, const std::string& activation,
+                            const std::string& output_activation) {
+  if (sizes.empty()) {
+    throw InvalidArgument("network sizes: expected at least one layer size, got none");
+  }
+  std::vector<Layer> layers{input()};
+  for (int64_t units : sizes) layers.push_back(dense(units, activation));
+  for (size_t i = sizes.size() - 1; i-- > 0;) layers.push_back(dense(sizes[i], activation));
+  layers.push_back(output(output_activation));
+  return Network(std::move(layers));
+}
+
+const Layer& Network::operator[](size_t i) const {
+  if (i >= layers_.size()) {
+    throw InvalidArgument("network index " + std::to_string(i) + " out of range: the network has " +
+                          std::to_string(layers_.size()) + " layers (0-based)");
+  }
+  return layers_[i];
+}
+
+Network Network::slice(size_t begin, size_t end) const {
+  if (begin > end || end > layers_.size()) {
+    throw InvalidArgument("network slice [" + std::to_string(begin) + ", " + std::to_string(end) +
+                          ") out of range: the network has " + std::to_string(layers_.size()) +
+                          " layers");
+  }
+  return Network(std::vector<Layer>(layers_.begin() + begin, layers_.begin() + end));
+}
+
+Network Network::select(const std::vector<size_t>& positions) const {
+  std::vector<Layer> picked;
+  picked.reserve(positions.size());
+  for (size_t i : positions) picked.push_back((*this)[i]);
+  return Network(std::move(picked));
+}
+
+size_t Network::encoding_index() const {
+  std::vector<size_t> sized;
+  for (size_t i = 0; i < layers_.size(); ++i) {
+    if (layers_[i].has_units()) sized.push_back(i);
+  }
+  if (sized.empty()) {
+    throw InvalidArgument("network '" + to_string() +
+                          "' has no layer with units to use as the encoding; add one, "
+                          "e.g. input() + dense(2) + output()");
+  }
+  return sized[(sized.size() + 1) / 2 - 1];
+}
+
+void Network::validate() const {
+  const std::string hint = " (e.g. input() + dense(16) + output())";
+  if (layers_.empty() || layers_.front().type != LayerType::input) {
+    throw InvalidArgument("network '" + to_string() + "' must start with input()" + hint);
+  }
+  if (layers_.size() < 2 || layers_.back().type != LayerType::output) {
+    throw InvalidArgument("network '" + to_string() + "' must end with output()" + hint);
+  }
+  for (size_t i = 1; i + 1 < layers_.size(); ++i) {
+    if (layers_[i].type == LayerType::input || layers_[i].type == LayerType::output) {
+      throw InvalidArgument("network '" + to_string() + "': " + layers_[i].to_string() +
+                            " at position " + std::to_string(i) +
+                            " may only be the first (input) or last (output) layer");
+    }
+  }
+  encoding_index();  // throws when there is no sized layer
+}
+
+std::string Network::to_string() const {
+  std::string out;
+  for (size_t i = 0; i < layers_.size(); ++i) {
+    if (i > 0) out += " + ";
+    out += layers_[i].to_string();
+  }
+  return out;
+}
+
+namespace {
+
+struct SummaryRow {
+  std::string name, shape;
+  int64_t trainable = 0, frozen = 0;
+};
+
+std::string keras_type(const Layer& layer) {
+  switch (layer.type) {
+    case LayerType::input: return "InputLayer";
+    case LayerType::dense:
+    case LayerType::output: return "Dense, " + layer.activation;
+    case LayerType::dropout: return "Dropout";
+    case LayerType::batch_norm: return "BatchNormalization";
+  }
+  return "?";
+}
+
+}  // namespace
+
+std::string Network::summary(int64_t input_dim) const {
+  std::vector<SummaryRow> rows;
+  const size_t code = layers_.empty() ? 0 : encoding_index();
+  int64_t width = input_dim;
+  std::vector<int> counts(5, 0);
+  for (size_t i = 0; i < layers_.size(); ++i) {
+    const Layer& layer = layers_[i];
+    SummaryRow row;
+    int64_t in = width;
+    switch (layer.type) {
+      case LayerType::input: width = input_dim; break;
+      case LayerType::dense: width = layer.units; break;
+      case LayerType::output: width = input_dim; break;
+      case LayerType::dropout: break;
+      case LayerType::batch_norm:
+        row.trainable = 2 * width;
+        row.frozen = 2 * width;
+        break;
+    }
+    if (layer.type == LayerType::dense || layer.type == LayerType::output) {
+      row.trainable = in * width + width;
+    }
+    std::string name = layer_type_name(layer.type);
+    int& count = counts[static_cast<int>(layer.type)];
+    if (layer.type != LayerType::input && layer.type != LayerType::output) {
+      name += "_" + std::to_string(++count);
+    }
+    row.name = name + " (" + keras_type(layer) + ")" + (i == code ? " <- encoding" : "");
+    row.shape = "(None, " + std::to_string(width) + ")";
+    rows.push_back(row);
+  }
+
+  size_t name_w = 20;
+  for (const auto& r : rows) name_w = std::max(name_w, r.name.size() + 2);
+  const size_t shape_w = 16, param_w = 10;
+  const std::string rule_eq(name_w + shape_w + param_w, '='), rule(name_w + shape_w + param_w, '_');
+  std::ostringstream out;
+  out << std::left << std::setw(name_w) << "Layer (type)" << std::setw(shape_w) << "Output Shape"
+      << "Param #\n"
+      << rule_eq << '\n';
+  int64_t trainable = 0, frozen = 0;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const auto& r = rows[i];
+    out << std::setw(name_w) << r.name << std::setw(shape_w) << r.shape << r.trainable + r.frozen
+        << '\n'
+        << (i + 1 < rows.size() ? rule : rule_eq) << '\n';
+    trainable += r.trainable;
+    frozen += r.frozen;
+  }
+  out << "Total params: " << trainable + frozen << '\n'
+      << "Trainable params: " << trainable << '\n'
+      << "Non-trainable params: " << frozen << '\n';
+  return out.str();
+}
+
+Network operator+(Network lhs, const Network& rhs) {
+  lhs.layers_.insert(lhs.layers_.end(), rhs.layers_.begin(), rhs.layers_.end());
+  return lhs;
+}
+
+}  // namespace hourglass

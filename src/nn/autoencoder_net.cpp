@@ -1,0 +1,72 @@
+#include "nn/autoencoder_net.hpp"
+
+#include <cmath>
+
+#include "nn/activation.hpp"
+
+namespace hourglass::nn {
+namespace {
+
+// Keras initialisation: lecun_normal (a normal truncated at two standard deviations)
+// for selu, glorot_uniform otherwise; zero bias.
+void keras_init(torch::nn::Linear& linear, Activation activation) {
+  torch::NoGradGuard no_grad;
+  auto& weight = linear->weight;  // out x in
+  const double fan_out = static_cast<double>(weight.size(0));
+  const double fan_in = static_cast<double>(weight.size(1));
+  if (activation == Activation::selu) {
+    // 0.8796 is the standard deviation of a unit normal truncated at +-2.
+    const double stddev = std::sqrt(1.0 / fan_in) / 0.87962566103423978;
+    weight.normal_(0.0, stddev);
+    for (auto outside = weight.abs() > 2 * stddev; outside.any().item<bool>();
+         outside = weight.abs() > 2 * stddev) {
+      weight.masked_scatter_(outside, torch::randn_like(weight) * stddev);
+    }
+  } else {
+    const double limit = std::sqrt(6.0 / (fan_in + fan_out));
+    weight.uniform_(-limit, limit);
+  }
+  linear->bias.zero_();
+}
+
+void append_layer(torch::nn::Sequential& stage, const Layer& layer, int64_t& width,
+                  int64_t output_width) {
+  switch (layer.type) {
+    case LayerType::input: return;
+    case LayerType::dense:
+    case LayerType::output: {
+      const int64_t units = layer.type == LayerType::dense ? layer.units : output_width;
+      const Activation activation = activation_from_name(layer.activation);
+      torch::nn::Linear linear(width, units);
+      keras_init(linear, activation);
+      stage->push_back(linear);
+      if (activation != Activation::linear) stage->push_back(ActivationLayer(activation));
+      width = units;
+      return;
+    }
+    case LayerType::dropout: stage->push_back(torch::nn::Dropout(layer.rate)); return;
+    case LayerType::batch_norm:
+      // Keras defaults: momentum 0.99 (PyTorch counts 1 - momentum), epsilon 1e-3.
+      stage->push_back(
+          torch::nn::BatchNorm1d(torch::nn::BatchNorm1dOptions(width).momentum(0.01).eps(1e-3)));
+      return;
+  }
+}
+
+}  // namespace
+
+AutoencoderNetImpl::AutoencoderNetImpl(const Network& network, int64_t input_dim)
+    : input_dim_(input_dim) {
+  network.validate();
+  const size_t code = network.encoding_index();
+  torch::nn::Sequential encoder, decoder;
+  int64_t width = input_dim;
+  for (size_t i = 0; i < network.size(); ++i) {
+    append_layer(i <= code ? encoder : decoder, network[i], width, input_dim);
+    if (i == code) code_dim_ = width;
+  }
+  encoder_ = register_module("encoder", encoder);
+  decoder_ = register_module("decoder", decoder);
+}
+
+}  // namespace hourglass::nn

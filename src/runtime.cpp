@@ -1,0 +1,67 @@
+#include "hourglass/runtime.hpp"
+
+#include <dlfcn.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include "hourglass/error.hpp"
+
+namespace hourglass {
+namespace {
+
+std::once_flag runtime_once;
+bool threads_chosen_by_user = false;
+
+int default_threads() {
+  if (const char* env = std::getenv("OMP_NUM_THREADS")) {
+    int n = std::atoi(env);
+    if (n > 0) return n;
+  }
+  unsigned cores = std::thread::hardware_concurrency();
+  return cores > 0 ? static_cast<int>(cores) : 1;
+}
+
+}  // namespace
+
+void set_threads(int n) {
+  if (n < 1) {
+    throw InvalidArgument("threads must be at least 1, got " + std::to_string(n));
+  }
+  threads_chosen_by_user = true;
+  torch::set_num_threads(n);
+}
+
+int threads() { return torch::get_num_threads(); }
+
+std::string blas_name() {
+  using ConfigFn = char* (*)();
+  if (auto config = reinterpret_cast<ConfigFn>(dlsym(RTLD_DEFAULT, "openblas_get_config"))) {
+    return std::string("OpenBLAS ") + config();
+  }
+  void* sgemm = dlsym(RTLD_DEFAULT, "sgemm_");
+  Dl_info info{};
+  if (sgemm && dladdr(sgemm, &info) && info.dli_fname) {
+    std::string path = info.dli_fname;
+    if (path.find("/blas/") != std::string::npos) return "reference BLAS (" + path + ")";
+    return path;
+  }
+  return "unknown";
+}
+
+void init_runtime() {
+  std::call_once(runtime_once, [] {
+    if (!threads_chosen_by_user) torch::set_num_threads(default_threads());
+    // Denormals appear as weights decay towards zero and make later epochs slower.
+    at::globalContext().setFlushDenormal(true);
+    if (blas_name().rfind("reference BLAS", 0) == 0) {
+      std::cerr << "hourglass: warning: BLAS is the slow reference implementation; "
+                   "install libopenblas0-openmp (scripts/install-deps.sh) for ~10x faster "
+                   "training\n";
+    }
+  });
+}
+
+}  // namespace hourglass

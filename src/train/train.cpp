@@ -1,0 +1,123 @@
+#include "hourglass/train/train.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <iostream>
+#include <random>
+
+#include "hourglass/data/dataset.hpp"
+#include "hourglass/error.hpp"
+#include "hourglass/losses/loss.hpp"
+#include "hourglass/runtime.hpp"
+#include "model/model_impl.hpp"
+#include "train/optimizers.hpp"
+
+namespace hourglass {
+namespace {
+
+void check_options(const TrainOptions& o) {
+  if (o.epochs() < 1) throw InvalidArgument("epochs must be at least 1, got " + std::to_string(o.epochs()));
+  if (o.batch_size() < 1) {
+    throw InvalidArgument("batch size must be at least 1, got " + std::to_string(o.batch_size()));
+  }
+  if (!(o.validation_split() >= 0.0 && o.validation_split() < 1.0)) {
+    throw InvalidArgument("validation split must be in [0, 1), got " + std::to_string(o.validation_split()));
+  }
+  if (!(o.learning_rate() >= 0.0) || !std::isfinite(o.learning_rate())) {
+    throw InvalidArgument("learning rate must be positive (or 0 for the optimizer's default), got " +
+                          std::to_string(o.learning_rate()));
+  }
+  if (!(o.momentum() >= 0.0 && o.momentum() < 1.0)) {
+    throw InvalidArgument("momentum must be in [0, 1), got " + std::to_string(o.momentum()));
+  }
+  default_learning_rate(o.optimizer());  // throws for an unknown name
+  Scaler::fit(o.scale(), torch::zeros({1, 1}));
+}
+
+at::Tensor checked_data(const at::Tensor& data, const char* what) {
+  if (!data.defined() || data.dim() != 2 || data.size(0) < 1 || data.size(1) < 1) {
+    throw DataError(std::string(what) + ": expected a 2-D tensor with at least one row and column");
+  }
+  auto values = data.to(torch::kFloat).contiguous();
+  check_finite(values, what);
+  return values;
+}
+
+}  // namespace
+
+Model train(const Autoencoder& learner, const at::Tensor& data, const TrainOptions& options) {
+  init_runtime();
+  check_options(options);
+  learner.network.validate();
+  const LossFunction loss_fn = loss_function(learner.loss);
+  auto x = checked_data(data, "training data");
+
+  at::Tensor validation;
+  if (options.validation_data().defined()) {
+    validation = checked_data(options.validation_data(), "validation data");
+    if (validation.size(1) != x.size(1)) {
+      throw DataError("validation data has " + std::to_string(validation.size(1)) +
+                      " columns but the training data has " + std::to_string(x.size(1)));
+    }
+  } else if (options.validation_split() > 0) {
+    // Keras takes the validation rows from the end, before any shuffling.
+    const auto split_at = static_cast<int64_t>(x.size(0) * (1.0 - options.validation_split()));
+    if (split_at < 1 || split_at >= x.size(0)) {
+      throw InvalidArgument("validation split " + std::to_string(options.validation_split()) + " of " +
+                            std::to_string(x.size(0)) + " rows leaves no rows for training or validation");
+    }
+    validation = x.narrow(0, split_at, x.size(0) - split_at);
+    x = x.narrow(0, 0, split_at);
+  }
+
+  auto impl = std::make_shared<Model::Impl>();
+  impl->learner = learner;
+  impl->seed = options.seed() ? *options.seed() : std::random_device{}();
+  torch::manual_seed(impl->seed);
+  impl->scaler = Scaler::fit(options.scale(), x);
+  x = impl->scaler.transform(x);
+  if (validation.defined()) validation = impl->scaler.transform(validation);
+
+  impl->net = nn::AutoencoderNet(learner.network, x.size(1));
+  auto& net = impl->net;
+  auto optimizer = make_optimizer(options.optimizer(), net->parameters(), options.learning_rate(),
+                                  options.momentum());
+
+  const int64_t rows = x.size(0), batch = options.batch_size();
+  for (int64_t epoch = 1; epoch <= options.epochs(); ++epoch) {
+    const auto start = std::chrono::steady_clock::now();
+    net->train();
+    // One gather per epoch; batches are then contiguous slices.
+    const auto order = options.shuffle() ? x.index_select(0, torch::randperm(rows)) : x;
+    auto total = torch::zeros({}, torch::kDouble);
+    for (int64_t first = 0; first < rows; first += batch) {
+      const auto inputs = order.narrow(0, first, std::min(batch, rows - first));
+      optimizer->zero_grad();
+      auto loss = loss_fn(net->forward(inputs), inputs);
+      loss.backward();
+      optimizer->step();
+      total += loss.detach() * inputs.size(0);
+    }
+    EpochRecord record;
+    record.epoch = epoch;
+    const double loss = total.item<double>() / rows;
+    if (!std::isfinite(loss)) {
+      throw TrainingError("the training loss became " + std::to_string(loss) + " at epoch " +
+                          std::to_string(epoch) +
+                          "; lower the learning rate or scale the data (zscore or minmax)");
+    }
+    record.values.emplace_back("loss", loss);
+    if (validation.defined()) {
+      torch::NoGradGuard no_grad;
+      net->eval();
+      record.values.emplace_back("val_loss", loss_fn(net->forward(validation), validation).item<double>());
+    }
+    record.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (options.verbose()) std::cerr << format_progress(record, options.epochs()) << '\n';
+    if (options.on_epoch()) options.on_epoch()(record);
+    impl->history.epochs.push_back(std::move(record));
+  }
+  return Model(impl);
+}
+
+}  // namespace hourglass
