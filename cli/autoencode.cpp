@@ -26,7 +26,6 @@ void add_autoencode_command(CLI::App& app) {
     const Dataset data = flags->data.read();
     const TrainOptions options = flags->training.resolve();
     const Autoencoder learner = autoencode_learner(flags->dim, flags->type, flags->activation);
-    if (options.verbose()) std::cerr << learner.network.summary(data.cols());
     const Model model = train(learner, data.features, options);
     if (options.verbose()) report_against_pca(model, data.features);
     flags->output.write(model.encode(data.features), numbered_columns("code", model.code_dim()), data);

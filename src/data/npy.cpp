@@ -82,11 +82,8 @@ Dataset parse_npy(std::string_view bytes, const std::string& source) {
   const NpyHeader header = parse_header(std::string(bytes.substr(offset, header_len)), source);
   offset += header_len;
 
-  if (header.descr.size() < 3) {
-    throw DataError("'" + source + "': unsupported dtype '" + header.descr + "'");
-  }
-  const char order = header.descr[0];
-  const auto dtype = dtype_of(header.descr.substr(1));
+  const char order = header.descr.empty() ? '?' : header.descr[0];
+  const auto dtype = dtype_of(header.descr.empty() ? "" : header.descr.substr(1));
   if (!dtype) {
     throw DataError("'" + source + "': dtype '" + header.descr +
                     "' is not supported (expected a numeric dtype such as '<f4'; convert with "

@@ -24,7 +24,7 @@ at::Tensor binary_crossentropy(const at::Tensor& prediction, const at::Tensor& t
 }
 
 at::Tensor binary_accuracy(const at::Tensor& prediction, const at::Tensor& target) {
-  return (prediction > 0.5).eq(target > 0.5).to(at::kFloat).mean();
+  return (prediction > 0.5).eq(target > 0.5).to(prediction.scalar_type()).mean();
 }
 
 using Entry = std::pair<std::string, LossFunction>;

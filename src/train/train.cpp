@@ -80,6 +80,7 @@ Model train(const Autoencoder& learner, const at::Tensor& data, const TrainOptio
 
   impl->net = nn::AutoencoderNet(learner.network, x.size(1));
   auto& net = impl->net;
+  if (options.verbose()) std::cerr << learner.network.summary(x.size(1));
   auto optimizer = make_optimizer(options.optimizer(), net->parameters(), options.learning_rate(),
                                   options.momentum());
 

@@ -37,7 +37,7 @@ struct TrainOptions {
   /// Preprocessing fitted on the training data and stored in the model: none, zscore,
   /// minmax.
   TORCH_ARG(std::string, scale) = "none";
-  /// Print a progress line per epoch on stderr.
+  /// Print the network summary, then a progress line per epoch, on stderr.
   TORCH_ARG(bool, verbose) = false;
   /// Called after every epoch with its record.
   TORCH_ARG(std::function<void(const EpochRecord&)>, on_epoch) = nullptr;

@@ -1,0 +1,181 @@
+// End-to-end tests of the `hourglass` command: real processes, real files.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "hourglass/hourglass.hpp"
+#include "support/fixtures.hpp"
+
+namespace hourglass {
+namespace {
+
+using hourglass::testing::temp_path;
+
+struct Result {
+  int status;
+  std::string out, err;
+};
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+bool exists(const std::string& path) { return std::ifstream(path).good(); }
+
+Result hourglass_cli(const std::string& arguments) {
+  const std::string out = temp_path("stdout"), err = temp_path("stderr");
+  const std::string command = std::string(HOURGLASS_BINARY) + " " + arguments + " > " + out + " 2> " + err;
+  const int raw = std::system(command.c_str());
+  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(out), slurp(err)};
+}
+
+const std::string kIris = std::string(HOURGLASS_SOURCE_DIR) + "/data/iris.csv";
+
+std::string write_text(const std::string& name, const std::string& text) {
+  const std::string path = temp_path(name);
+  std::ofstream(path) << text;
+  return path;
+}
+
+std::string trained_model() {
+  const std::string path = temp_path("iris.hgm");
+  const Result r = hourglass_cli("train " + kIris +
+                                 " --label Species --network '8,2:tanh' --scale zscore --epochs 3 "
+                                 "--seed 1 --quiet --output " + path);
+  EXPECT_EQ(r.status, 0) << r.err;
+  return path;
+}
+
+TEST(Cli, AutoencodeWritesTheEncodingWithLabelsAndReportsPca) {
+  const Result r = hourglass_cli("autoencode " + kIris + " --dim 2 --label Species --epochs 2 --seed 3");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out.substr(0, r.out.find('\n')), "code_1,code_2,Species");
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 151);
+  EXPECT_NE(r.err.find("Total params: 22"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("Epoch 2/2"), std::string::npos);
+  EXPECT_NE(r.err.find("PCA (k=2)"), std::string::npos);
+}
+
+TEST(Cli, TrainSaveLoadEncodeMatchesTheLibrary) {
+  const std::string model_path = trained_model();
+  const std::string codes_path = temp_path("codes.csv");
+  const Result r = hourglass_cli("encode " + model_path + " " + kIris + " --label Species -o " + codes_path);
+  ASSERT_EQ(r.status, 0) << r.err;
+  const Dataset codes = read_data(codes_path, ReadOptions().label("Species"));
+  const Dataset iris = testing::iris();
+  EXPECT_TRUE(torch::equal(codes.features, Model::load(model_path).encode(iris.features)));
+  EXPECT_EQ(codes.labels, iris.labels);
+
+  const Result again = hourglass_cli("encode " + model_path + " " + kIris + " --label Species");
+  EXPECT_EQ(again.out, slurp(codes_path));
+}
+
+TEST(Cli, DecodeOfTheEncodingIsTheReconstruction) {
+  const std::string model_path = trained_model();
+  const std::string codes_path = temp_path("codes.csv");
+  ASSERT_EQ(hourglass_cli("encode " + model_path + " " + kIris + " --label Species -o " + codes_path).status, 0);
+  const Result decoded = hourglass_cli("decode " + model_path + " " + codes_path + " --label Species");
+  const Result reconstructed = hourglass_cli("reconstruct " + model_path + " " + kIris + " --label Species");
+  ASSERT_EQ(decoded.status, 0) << decoded.err;
+  ASSERT_EQ(reconstructed.status, 0) << reconstructed.err;
+  const auto a = parse_delimited(decoded.out, "decoded", ReadOptions().label("Species"));
+  const auto b = parse_delimited(reconstructed.out, "reconstructed", ReadOptions().label("Species"));
+  EXPECT_TRUE(torch::allclose(a.features, b.features, 1e-5, 1e-5));
+  EXPECT_EQ(b.columns[0], "Sepal.Length");
+}
+
+TEST(Cli, EvaluatePrintsTheLibrarysMetrics) {
+  const std::string model_path = trained_model();
+  const Result r = hourglass_cli("evaluate " + model_path + " " + kIris + " --label Species --metric mse,mae --json");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto values = nlohmann::json::parse(r.out);
+  const auto expected = Model::load(model_path).evaluate(testing::iris().features, {"mse", "mae"});
+  EXPECT_NEAR(values["mse"].get<double>(), expected.at("mse"), 1e-9);
+  EXPECT_NEAR(values["mae"].get<double>(), expected.at("mae"), 1e-9);
+}
+
+TEST(Cli, SummaryOfASpecAndOfAModel) {
+  const Result spec = hourglass_cli("summary --network '64,16' --input-dim 4");
+  ASSERT_EQ(spec.status, 0) << spec.err;
+  // 4*64+64 + 64*16+16 + 16*64+64 + 64*4+4
+  EXPECT_NE(spec.out.find("Total params: " + std::to_string(320 + 1040 + 1088 + 260)), std::string::npos)
+      << spec.out;
+  const Result model = hourglass_cli("summary " + trained_model());
+  ASSERT_EQ(model.status, 0) << model.err;
+  EXPECT_NE(model.out.find("dense(2, tanh)"), std::string::npos) << model.out;
+}
+
+TEST(Cli, PcaMatchesTheLibrary) {
+  const Result r = hourglass_cli("pca " + kIris + " --label Species --dim 2");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto codes = parse_delimited(r.out, "pca", ReadOptions().label("Species"));
+  const auto x = testing::iris().features;
+  EXPECT_TRUE(torch::allclose(codes.features, pca(x, 2).encode(x), 1e-5, 1e-5));
+  EXPECT_NE(r.err.find("explained variance"), std::string::npos);
+}
+
+TEST(Cli, HelpAndVersion) {
+  EXPECT_EQ(hourglass_cli("--help").status, 0);
+  const Result train_help = hourglass_cli("train --help");
+  EXPECT_EQ(train_help.status, 0);
+  EXPECT_NE(train_help.out.find("--network"), std::string::npos);
+  EXPECT_NE(hourglass_cli("--version").out.find("hourglass"), std::string::npos);
+}
+
+// Every bad input: exit status 2, one line on stderr naming the problem, no output file.
+struct BadInput {
+  std::string name, arguments, message;
+  bool writes_csv = true;  // the command takes --output
+};
+
+TEST(Cli, BadInputGivesOneLineAndStatusTwo) {
+  const std::string model = trained_model();
+  const std::string truncated = temp_path("truncated.hgm");
+  {
+    const std::string bytes = slurp(model);
+    std::ofstream(truncated) << bytes.substr(0, bytes.size() / 2);
+  }
+  const std::string out = temp_path("never-written.csv");
+  const std::vector<BadInput> cases = {
+      {"missing file", "autoencode /no/such.csv --dim 2", "cannot read '/no/such.csv'"},
+      {"empty file", "autoencode " + write_text("empty.csv", "") + " --dim 2", "empty"},
+      {"ragged rows", "autoencode " + write_text("ragged.csv", "a,b\n1,2\n3\n") + " --dim 1", "line 3 has 1 fields"},
+      {"non-numeric cell", "autoencode " + kIris + " --dim 2", "'setosa' is not a number"},
+      {"NaN", "pca " + write_text("nan.csv", "a,b\n1,2\nNaN,3\n") + " --dim 1", "not finite"},
+      {"width mismatch", "encode " + model + " " + write_text("wide.csv", "a,b,c\n1,2,3\n"), "expects 4 columns"},
+      {"truncated model", "encode " + truncated + " " + kIris + " --label Species", "not a valid Hourglass model"},
+      {"missing model", "encode /no/model.hgm " + kIris, "cannot read '/no/model.hgm'"},
+      {"invalid spec", "train " + kIris + " --label Species --network 'input() + dens(2) + output()'", "unknown layer"},
+      {"unknown loss", "train " + kIris + " --label Species --network 2 --loss hinge", "valid: mse, mae, bce"},
+      {"unknown optimizer", "autoencode " + kIris + " --label Species --dim 2 --optimizer lbfgs", "unknown optimizer 'lbfgs'"},
+      {"unknown activation", "autoencode " + kIris + " --label Species --dim 2 --activation relux", "unknown activation 'relux'"},
+      {"k too large", "pca " + kIris + " --label Species --dim 5", "between 1 and the 4 columns"},
+      {"unknown metric", "evaluate " + model + " " + kIris + " --label Species --metric r2", "unknown metric 'r2'", false},
+      {"unknown label", "pca " + kIris + " --label Kind --dim 2", "no column 'Kind'"},
+      {"bad option value", "autoencode " + kIris + " --label Species --dim 2 --epochs 0", "epochs must be at least 1"},
+      {"missing flag", "autoencode " + kIris, "--dim is required"},
+      {"unknown flag", "pca " + kIris + " --label Species --dim 2 --dims 2", "--dims"},
+      {"no subcommand", "", "subcommand"},
+  };
+  for (const auto& c : cases) {
+    const Result r = hourglass_cli(c.arguments + (c.writes_csv ? " --output " + out : ""));
+    EXPECT_EQ(r.status, 2) << c.name << ": " << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << c.name << ": " << r.err;
+    EXPECT_EQ(r.err.rfind("hourglass: error: ", 0), 0u) << c.name << ": " << r.err;
+    EXPECT_NE(r.err.find(c.message), std::string::npos) << c.name << ": " << r.err;
+    EXPECT_FALSE(exists(out)) << c.name;
+  }
+}
+
+TEST(Cli, ADivergingTrainingExitsWithStatusThree) {
+  const Result r = hourglass_cli("train " + kIris + " --label Species --network '16,2:relu' --optimizer sgd "
+                                 "--lr 1000 --epochs 5 --quiet -o " + temp_path("diverged.hgm"));
+  EXPECT_EQ(r.status, 3) << r.err;
+  EXPECT_NE(r.err.find("lower the learning rate"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace hourglass

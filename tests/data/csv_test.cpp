@@ -1,0 +1,106 @@
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "hourglass/data/dataset.hpp"
+#include "hourglass/error.hpp"
+#include "support/fixtures.hpp"
+
+namespace hourglass {
+namespace {
+
+std::string error_of(const std::string& text, const ReadOptions& options = {}) {
+  try {
+    parse_delimited(text, "t.csv", options);
+  } catch (const DataError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+TEST(Csv, ReadsTheBundledIrisWithItsLabels) {
+  const Dataset iris = testing::iris();
+  EXPECT_EQ(iris.features.sizes(), (std::vector<int64_t>{150, 4}));
+  EXPECT_EQ(iris.columns, (std::vector<std::string>{"Sepal.Length", "Sepal.Width", "Petal.Length", "Petal.Width"}));
+  EXPECT_EQ(iris.label_name, "Species");
+  EXPECT_EQ(iris.labels.front(), "setosa");
+  EXPECT_EQ(iris.labels.back(), "virginica");
+  EXPECT_FLOAT_EQ(iris.features[0][0].item<float>(), 5.1f);
+  EXPECT_NEAR(iris.features.sum().item<double>(), 2078.7, 1e-3);
+}
+
+TEST(Csv, DetectsWhetherThereIsAHeader) {
+  EXPECT_EQ(parse_delimited("a,b\n1,2\n", "t").columns, (std::vector<std::string>{"a", "b"}));
+  const Dataset no_header = parse_delimited("1,2\n3,4\n", "t");
+  EXPECT_EQ(no_header.columns, (std::vector<std::string>{"V1", "V2"}));
+  EXPECT_EQ(no_header.rows(), 2);
+  // a text column in every row is data, not a header
+  const Dataset labelled = parse_delimited("5.1,setosa\n6.2,virginica\n", "t", ReadOptions().label("2"));
+  EXPECT_EQ(labelled.rows(), 2);
+  EXPECT_EQ(labelled.labels, (std::vector<std::string>{"setosa", "virginica"}));
+}
+
+TEST(Csv, AcceptsBomCrlfQuotesTabsAndBlankLines) {
+  const Dataset d = parse_delimited("\xEF\xBB\xBF\"x\",\"y, z\"\r\n1,\" 2.5\"\r\n\r\n-3e2,+4\r\n\n", "t");
+  EXPECT_EQ(d.columns, (std::vector<std::string>{"x", "y, z"}));
+  EXPECT_TRUE(torch::equal(d.features, torch::tensor({1.0f, 2.5f, -300.0f, 4.0f}).view({2, 2})));
+  const Dataset tsv = parse_delimited("a\tb\n1\t2\n", "t");
+  EXPECT_EQ(tsv.cols(), 2);
+  const Dataset quoted_label = parse_delimited("v,name\n1,\"say \"\"hi\"\"\"\n", "t", ReadOptions().label("name"));
+  EXPECT_EQ(quoted_label.labels[0], "say \"hi\"");
+}
+
+TEST(Csv, ReadsNumbersExactly) {
+  const Dataset d = parse_delimited("0.1,3.4028235e38,1e-45\n", "t");
+  EXPECT_EQ(d.features[0][0].item<float>(), 0.1f);
+  EXPECT_EQ(d.features[0][1].item<float>(), 3.4028235e38f);
+  EXPECT_EQ(d.features[0][2].item<float>(), 1e-45f);
+}
+
+TEST(Csv, ReadsAMillionColumnRow) {
+  std::string row = "1";
+  for (int i = 1; i < 1000000; ++i) row += ",1";
+  EXPECT_EQ(parse_delimited(row + "\n", "t").cols(), 1000000);
+}
+
+TEST(Csv, ErrorsNameTheLineAndColumn) {
+  EXPECT_NE(error_of("a,b\n1,2\n3,x\n").find("line 3, column 2 ('b'): 'x' is not a number"),
+            std::string::npos)
+      << error_of("a,b\n1,2\n3,x\n");
+  EXPECT_NE(error_of("a,b\n1,2\n3,x\n").find("--label"), std::string::npos);
+  EXPECT_NE(error_of("a,b\n1,2\n3\n").find("line 3 has 1 fields, expected 2"), std::string::npos);
+  EXPECT_NE(error_of("a,b\n1,\n").find("empty cell"), std::string::npos);
+  EXPECT_NE(error_of("a,b\n1,nan\n").find("not finite"), std::string::npos);
+  EXPECT_NE(error_of("a,b\n1,inf\n").find("not finite"), std::string::npos);
+  EXPECT_NE(error_of("a,b\n1,1e39\n").find("not finite"), std::string::npos);
+  EXPECT_NE(error_of("").find("empty"), std::string::npos);
+  EXPECT_NE(error_of("\n\n").find("empty"), std::string::npos);
+  EXPECT_NE(error_of("a,b\n").find("no data rows"), std::string::npos);
+  EXPECT_NE(error_of("a,b\n1,2\n", ReadOptions().label("c")).find("no column 'c'"), std::string::npos);
+  EXPECT_NE(error_of("a\n1\n", ReadOptions().label("a")).find("no feature columns"), std::string::npos);
+  EXPECT_NE(error_of("a,b\n\"1,2\n").find("never closed"), std::string::npos);
+}
+
+TEST(Csv, MissingFilesNameThePath) {
+  try {
+    read_data("/nonexistent/file.csv");
+    FAIL();
+  } catch (const DataError& e) {
+    EXPECT_NE(std::string(e.what()).find("cannot read '/nonexistent/file.csv'"), std::string::npos);
+  }
+}
+
+TEST(Csv, WritesAHeaderLabelsAndRoundTripFloats) {
+  const auto values = torch::tensor({0.1f, 1.0f / 3.0f, -2.5e-8f, 7.0f}).view({2, 2});
+  std::ostringstream out;
+  write_csv(out, values, {"code_1", "code_2"}, "Species", {"setosa", "a,b"});
+  EXPECT_EQ(out.str().substr(0, out.str().find('\n')), "code_1,code_2,Species");
+  EXPECT_NE(out.str().find("\"a,b\""), std::string::npos);
+  const Dataset back = parse_delimited(out.str(), "t", ReadOptions().label("Species"));
+  EXPECT_TRUE(torch::equal(back.features, values));
+  EXPECT_EQ(back.labels, (std::vector<std::string>{"setosa", "a,b"}));
+  EXPECT_THROW(write_csv(out, values, {"only_one"}), InvalidArgument);
+}
+
+}  // namespace
+}  // namespace hourglass

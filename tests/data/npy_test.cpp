@@ -1,0 +1,86 @@
+#include <gtest/gtest.h>
+
+#include "hourglass/data/dataset.hpp"
+#include "hourglass/error.hpp"
+#include "hourglass/io/atomic_file.hpp"
+#include "support/fixtures.hpp"
+
+namespace hourglass {
+namespace {
+
+// A .npy file as numpy.save writes it (format 1.0, header padded to 64 bytes).
+std::string npy(const std::string& descr, const std::string& shape, const std::string& data,
+                bool fortran = false, char major = 1) {
+  std::string dict = "{'descr': '" + descr + "', 'fortran_order': " + (fortran ? "True" : "False") +
+                     ", 'shape': " + shape + ", }";
+  const size_t prefix = major == 1 ? 10 : 12;
+  dict.append(63 - (prefix + dict.size()) % 64, ' ');
+  dict += '\n';
+  std::string out = std::string("\x93NUMPY", 6) + major + '\0';
+  out += static_cast<char>(dict.size() & 0xFF);
+  out += static_cast<char>(dict.size() >> 8 & 0xFF);
+  if (major != 1) out += std::string(2, '\0');
+  return out + dict + data;
+}
+
+template <typename T>
+std::string raw(std::vector<T> values) {
+  return std::string(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(T));
+}
+
+TEST(Npy, ReadsFloatAndIntegerArrays) {
+  const Dataset f = parse_npy(npy("<f4", "(2, 3)", raw<float>({1, 2, 3, 4, 5, 6})), "x.npy");
+  EXPECT_TRUE(torch::equal(f.features, torch::arange(1, 7, torch::kFloat).view({2, 3})));
+  const Dataset d = parse_npy(npy("<f8", "(3,)", raw<double>({0.5, 1.5, 2.5})), "x.npy");
+  EXPECT_EQ(d.features.sizes(), (std::vector<int64_t>{3, 1}));
+  const Dataset u = parse_npy(npy("|u1", "(1, 2)", raw<uint8_t>({0, 255})), "x.npy");
+  EXPECT_EQ(u.features[0][1].item<float>(), 255.0f);
+  const Dataset i = parse_npy(npy("<i8", "(2, 1)", raw<int64_t>({-3, 4}), false, 2), "x.npy");
+  EXPECT_EQ(i.features[0][0].item<float>(), -3.0f);
+  // images N x H x W become N x (H W)
+  const Dataset images = parse_npy(npy("<f4", "(2, 2, 2)", raw<float>({1, 2, 3, 4, 5, 6, 7, 8})), "x.npy");
+  EXPECT_EQ(images.features.sizes(), (std::vector<int64_t>{2, 4}));
+}
+
+TEST(Npy, ReadsFortranOrder) {
+  // the 2 x 3 matrix [[1, 2, 3], [4, 5, 6]] stored column by column
+  const Dataset f = parse_npy(npy("<f4", "(2, 3)", raw<float>({1, 4, 2, 5, 3, 6}), true), "x.npy");
+  EXPECT_TRUE(torch::equal(f.features, torch::arange(1, 7, torch::kFloat).view({2, 3})));
+}
+
+std::string error_of(const std::string& bytes) {
+  try {
+    parse_npy(bytes, "x.npy");
+  } catch (const DataError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+TEST(Npy, RefusesWhatItCannotRead) {
+  EXPECT_NE(error_of("PK\x03\x04 not numpy").find("bad magic"), std::string::npos);
+  EXPECT_NE(error_of(npy(">f4", "(1,)", raw<float>({1}))).find("big-endian"), std::string::npos);
+  EXPECT_NE(error_of(npy("|O", "(1,)", raw<int64_t>({0}))).find("not supported"), std::string::npos);
+  EXPECT_NE(error_of(npy("<c8", "(1,)", raw<float>({1, 2}))).find("not supported"), std::string::npos);
+  EXPECT_NE(error_of(npy("<f4", "(2, 2)", raw<float>({1, 2, 3}))).find("truncated"), std::string::npos);
+  EXPECT_NE(error_of(npy("<f4", "(99999999999, 99999999999)", "")).find("impossibly large"),
+            std::string::npos);
+  EXPECT_NE(error_of(npy("<f4", "()", raw<float>({1}))).find("scalar"), std::string::npos);
+  EXPECT_NE(error_of(npy("<f4", "(0, 3)", "")).find("empty"), std::string::npos);
+  EXPECT_NE(error_of(npy("<f4", "(2,)", raw<float>({1, NAN}))).find("NaN or Inf"), std::string::npos);
+  EXPECT_NE(error_of(std::string("\x93NUMPY\x09\x00\x00\x00", 10)).find("version 9"), std::string::npos);
+  const std::string whole = npy("<f4", "(2, 2)", raw<float>({1, 2, 3, 4}));
+  for (size_t length = 0; length < whole.size(); ++length) {
+    EXPECT_THROW(parse_npy(whole.substr(0, length), "x.npy"), DataError) << length;
+  }
+}
+
+TEST(Npy, IsChosenByTheFileExtension) {
+  const std::string path = testing::temp_path("data.npy");
+  write_file_atomically(path, npy("<f4", "(1, 2)", raw<float>({7, 8})));
+  EXPECT_EQ(read_data(path).features[0][1].item<float>(), 8.0f);
+  EXPECT_THROW(read_data(path, ReadOptions().label("x")), DataError);
+}
+
+}  // namespace
+}  // namespace hourglass

@@ -1,0 +1,37 @@
+#include "hourglass/data/scaler.hpp"
+
+#include <gtest/gtest.h>
+
+#include "hourglass/error.hpp"
+
+namespace hourglass {
+namespace {
+
+const auto kData = torch::tensor({1.0f, 10.0f, 5.0f, 3.0f, 20.0f, 5.0f, 5.0f, 30.0f, 5.0f}).view({3, 3});
+
+TEST(Scaler, ZscoreCentresAndScalesEachColumn) {
+  const Scaler s = Scaler::fit("zscore", kData);
+  const auto z = s.transform(kData);
+  EXPECT_TRUE(torch::allclose(z.mean(0), torch::zeros({3}), 1e-6, 1e-6));
+  EXPECT_NEAR(z.select(1, 0).std().item<double>(), 1.0, 1e-6);
+  EXPECT_NEAR(z.select(1, 1)[2].item<double>(), (30.0 - 20.0) / 10.0, 1e-6);
+  EXPECT_TRUE(torch::equal(z.select(1, 2), torch::zeros({3})));  // constant column: scale 1
+  EXPECT_TRUE(torch::allclose(s.inverse_transform(z), kData));
+}
+
+TEST(Scaler, MinmaxMapsEachColumnToTheUnitInterval) {
+  const Scaler s = Scaler::fit("minmax", kData);
+  const auto m = s.transform(kData);
+  EXPECT_TRUE(torch::allclose(m.select(1, 0), torch::tensor({0.0f, 0.5f, 1.0f})));
+  EXPECT_TRUE(torch::allclose(s.inverse_transform(m), kData));
+}
+
+TEST(Scaler, NoneIsTheIdentityAndUnknownKindsAreRefused) {
+  const Scaler s = Scaler::fit("none", kData);
+  EXPECT_TRUE(s.is_identity());
+  EXPECT_TRUE(torch::equal(s.transform(kData), kData));
+  EXPECT_THROW(Scaler::fit("robust", kData), InvalidArgument);
+}
+
+}  // namespace
+}  // namespace hourglass

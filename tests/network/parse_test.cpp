@@ -1,0 +1,66 @@
+#include "hourglass/network/parse.hpp"
+
+#include <gtest/gtest.h>
+
+#include "hourglass/error.hpp"
+
+namespace hourglass {
+namespace {
+
+TEST(ParseNetwork, ReadsRutaExpressions) {
+  const Network net = parse_network(
+      "input() + dense(256, elu) + dense(36, tanh) + dense(256, elu) + output(sigmoid)");
+  EXPECT_EQ(net, input() + dense(256, "elu") + dense(36, "tanh") + dense(256, "elu") +
+                     output("sigmoid"));
+}
+
+TEST(ParseNetwork, AcceptsNamedQuotedAndDefaultArguments) {
+  EXPECT_EQ(parse_network("input()+dense(units=8, activation=\"relu\")+dropout(rate=0.25)+"
+                          "batch_norm()+dense(8,'selu')+output()"),
+            input() + dense(8, "relu") + dropout(0.25) + batch_norm() + dense(8, "selu") + output());
+  EXPECT_EQ(parse_network("input() + dense(3) + dropout() + output()"),
+            input() + dense(3) + dropout(0.5) + output());
+}
+
+TEST(ParseNetwork, ShortFormIsFromSizes) {
+  EXPECT_EQ(parse_network("64,16"), Network::from_sizes({64, 16}));
+  EXPECT_EQ(parse_network(" 64, 16 :sigmoid"), Network::from_sizes({64, 16}, "sigmoid"));
+  EXPECT_EQ(parse_network("6,2:tanh:sigmoid"), Network::from_sizes({6, 2}, "tanh", "sigmoid"));
+}
+
+TEST(ParseNetwork, ToStringRoundTrips) {
+  const Network net = input() + dense(7, "leaky_relu") + dropout(0.3) + batch_norm() +
+                      dense(2, "hard_sigmoid") + output("softplus");
+  EXPECT_EQ(parse_network(net.to_string()), net);
+}
+
+std::string error_of(const std::string& spec) {
+  try {
+    parse_network(spec);
+  } catch (const ParseError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+TEST(ParseNetwork, ErrorsPointAtTheOffendingToken) {
+  EXPECT_NE(error_of("input() + dens(4) + output()").find("column 11 ('dens'): unknown layer"),
+            std::string::npos)
+      << error_of("input() + dens(4) + output()");
+  EXPECT_NE(error_of("input() + dense(4, relux) + output()").find("relux"), std::string::npos);
+  EXPECT_NE(error_of("input() + dense(4, relux) + output()").find("valid:"), std::string::npos);
+  EXPECT_NE(error_of("input() + dense(4.5) + output()").find("positive integer"), std::string::npos);
+  EXPECT_NE(error_of("input() + dense() + output()").find("needs units"), std::string::npos);
+  EXPECT_NE(error_of("input() + dense(4, size=3)").find("unknown argument 'size'"), std::string::npos);
+  EXPECT_NE(error_of("input() + dense(4").find("end of spec"), std::string::npos);
+  EXPECT_NE(error_of("input() dense(4)").find("expected '+'"), std::string::npos);
+  EXPECT_NE(error_of("input() + dense(4, 'elu)").find("unclosed quote"), std::string::npos);
+  EXPECT_NE(error_of("64,x").find("positive layer size"), std::string::npos);
+  EXPECT_NE(error_of("64,0").find("positive layer size"), std::string::npos);
+  EXPECT_NE(error_of("64:foo").find("foo"), std::string::npos);
+  EXPECT_NE(error_of("").find("expected a layer"), std::string::npos);
+  EXPECT_NE(error_of("input() + dropout(1.5)").find("rate must be in [0, 1)"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace hourglass

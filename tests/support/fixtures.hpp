@@ -1,0 +1,32 @@
+// Small data sets the tests generate or the project ships.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <string>
+
+#include "hourglass/data/dataset.hpp"
+
+namespace hourglass::testing {
+
+/// rows x cols data of exact rank `rank` (plus an offset), from a fixed seed.
+inline torch::Tensor low_rank_data(int64_t rows, int64_t cols, int64_t rank, uint64_t seed = 1) {
+  auto generator = at::detail::createCPUGenerator(seed);
+  const auto a = torch::randn({rows, rank}, generator);
+  const auto b = torch::randn({rank, cols}, generator);
+  return a.mm(b) + torch::linspace(-1, 1, cols);
+}
+
+/// The iris measurements shipped in data/iris.csv (150 x 4, species as labels).
+inline Dataset iris() {
+  return read_data(std::string(HOURGLASS_SOURCE_DIR) + "/data/iris.csv", ReadOptions().label("Species"));
+}
+
+/// A fresh path in the test's temporary folder.
+inline std::string temp_path(const std::string& name) {
+  return ::testing::TempDir() + "hourglass-" +
+         ::testing::UnitTest::GetInstance()->current_test_info()->name() + "-" + name;
+}
+
+}  // namespace hourglass::testing
