@@ -116,10 +116,14 @@ namespace hourglass::cli {
 
 void report_against_pca(const Model& model, const at::Tensor& data) {
   const double ours = model.evaluate(data, {"mse"}).at("mse");
+  // PCA gets the same preprocessing as the model, and both errors are in data units.
+  const Scaler& scaler = model.scaler();
   const int64_t k = std::min(model.code_dim(), data.size(1));
-  const auto baseline = pca(data, k);
-  const double theirs = (baseline.reconstruct(data) - data).square().mean().item<double>();
-  std::cerr << "Reconstruction MSE: autoencoder " << ours << ", PCA (k=" << k << ") " << theirs;
+  const auto scaled = scaler.transform(data);
+  const auto baseline = scaler.inverse_transform(pca(scaled, k).reconstruct(scaled));
+  const double theirs = (baseline - data).square().mean().item<double>();
+  std::cerr << "Reconstruction MSE: autoencoder " << ours << ", PCA (k=" << k
+            << (scaler.is_identity() ? "" : ", " + scaler.kind() + " scaled") << ") " << theirs;
   if (theirs > 0) std::cerr << " (ratio " << ours / theirs << ")";
   std::cerr << '\n';
 }

@@ -60,7 +60,7 @@ int run(int argc, char** argv);
 namespace hourglass::cli {
 
 /// Prints the model's reconstruction MSE next to PCA's with as many components as the
-/// code has (capped at the data's width), on stderr.
+/// code has (capped at the data's width) and the model's scaler, on stderr.
 void report_against_pca(const Model& model, const at::Tensor& data);
 
 }  // namespace hourglass::cli
