@@ -55,6 +55,27 @@ TrainOptions TrainFlags::resolve() const {
   return resolved;
 }
 
+void add_model_command(CLI::App& app, const std::string& name, const std::string& description,
+                       const std::string& data_help, const std::string& output_help,
+                       std::function<Table(const Model&, const Dataset&)> transform) {
+  auto* command = app.add_subcommand(name, description);
+  struct Flags {
+    std::string model;
+    DataFlags data;
+    OutputFlag output;
+  };
+  auto flags = std::make_shared<Flags>();
+  command->add_option("model", flags->model, "model file")->required();
+  flags->data.add(*command, data_help);
+  flags->output.add(*command, output_help);
+  command->callback([flags, transform] {
+    const Model model = Model::load(flags->model);
+    const Dataset data = flags->data.read();
+    const Table table = transform(model, data);
+    flags->output.write(table.values, table.columns, data);
+  });
+}
+
 std::vector<std::string> split_list(const std::string& text) {
   std::vector<std::string> items;
   std::string item;

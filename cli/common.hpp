@@ -38,6 +38,18 @@ struct TrainFlags {
   TrainOptions resolve() const;
 };
 
+/// A table computed from a model and a data set, with its column names.
+struct Table {
+  at::Tensor values;
+  std::vector<std::string> columns;
+};
+
+/// Adds a subcommand of the shape `NAME MODEL DATA [--label COL] [--output FILE]` that
+/// writes `transform(model, data)` as CSV.
+void add_model_command(CLI::App& app, const std::string& name, const std::string& description,
+                       const std::string& data_help, const std::string& output_help,
+                       std::function<Table(const Model&, const Dataset&)> transform);
+
 /// Splits "mse,mae" into names.
 std::vector<std::string> split_list(const std::string& text);
 

@@ -3,21 +3,11 @@
 namespace hourglass::cli {
 
 void add_decode_command(CLI::App& app) {
-  auto* command = app.add_subcommand("decode", "Map codes (one row per code) back to data space");
-  struct Flags {
-    std::string model;
-    DataFlags codes;
-    OutputFlag output;
-  };
-  auto flags = std::make_shared<Flags>();
-  command->add_option("model", flags->model, "model file")->required();
-  flags->codes.add(*command, "codes: CSV/TSV or .npy with one column per code unit");
-  flags->output.add(*command, "where to write the decoded rows");
-  command->callback([flags] {
-    const Model model = Model::load(flags->model);
-    const Dataset codes = flags->codes.read();
-    flags->output.write(model.decode(codes.features), numbered_columns("V", model.input_dim()), codes);
-  });
+  add_model_command(app, "decode", "Map codes (one row per code) back to data space",
+                    "codes: CSV/TSV or .npy with one column per code unit",
+                    "where to write the decoded rows", [](const Model& model, const Dataset& codes) {
+                      return Table{model.decode(codes.features), numbered_columns("V", model.input_dim())};
+                    });
 }
 
 }  // namespace hourglass::cli

@@ -3,21 +3,11 @@
 namespace hourglass::cli {
 
 void add_reconstruct_command(CLI::App& app) {
-  auto* command = app.add_subcommand("reconstruct", "Write the reconstruction of the data");
-  struct Flags {
-    std::string model;
-    DataFlags data;
-    OutputFlag output;
-  };
-  auto flags = std::make_shared<Flags>();
-  command->add_option("model", flags->model, "model file")->required();
-  flags->data.add(*command);
-  flags->output.add(*command, "where to write the reconstruction");
-  command->callback([flags] {
-    const Model model = Model::load(flags->model);
-    const Dataset data = flags->data.read();
-    flags->output.write(model.reconstruct(data.features), data.columns, data);
-  });
+  add_model_command(app, "reconstruct", "Write the reconstruction of the data",
+                    "data file: CSV/TSV or .npy with the training data's columns",
+                    "where to write the reconstruction", [](const Model& model, const Dataset& data) {
+                      return Table{model.reconstruct(data.features), data.columns};
+                    });
 }
 
 }  // namespace hourglass::cli
