@@ -25,6 +25,7 @@ void add_autoencode_command(CLI::App& app) {
   command->callback([flags] {
     const Dataset data = flags->data.read();
     const TrainOptions options = flags->training.resolve();
+    flags->output.check();
     const Autoencoder learner = autoencode_learner(flags->dim, flags->type, flags->activation);
     const Model model = train(learner, data.features, options);
     if (options.verbose()) report_against_pca(model, data.features);

@@ -13,6 +13,10 @@ void DataFlags::add(CLI::App& command, const std::string& what) {
 
 Dataset DataFlags::read() const { return read_data(path, ReadOptions().label(label)); }
 
+void OutputFlag::check() const {
+  if (!path.empty()) check_writable(path);
+}
+
 void OutputFlag::add(CLI::App& command, const std::string& what) {
   command.add_option("-o,--output", path, what + " (CSV; standard output when not given)");
 }

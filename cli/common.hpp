@@ -25,6 +25,8 @@ struct DataFlags {
 struct OutputFlag {
   std::string path;
   void add(CLI::App& command, const std::string& what);
+  /// Fails early when the file could not be written.
+  void check() const;
   void write(const at::Tensor& values, const std::vector<std::string>& header,
              const Dataset& source) const;
 };

@@ -23,6 +23,7 @@ void add_train_command(CLI::App& app) {
     const Autoencoder learner = autoencoder(parse_network(flags->network), flags->loss);
     const Dataset data = flags->data.read();
     const TrainOptions options = flags->training.resolve();
+    check_writable(flags->model_path);
     const Model model = train(learner, data.features, options);
     model.save(flags->model_path);
     if (options.verbose()) {

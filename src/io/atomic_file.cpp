@@ -69,6 +69,11 @@ void write_file_atomically(const std::string& path, std::string_view bytes) {
   }
 }
 
+void check_writable(const std::string& path) {
+  if (path.empty()) throw Error("cannot write a file with an empty name");
+  if (access(folder_of(path).c_str(), W_OK) != 0) fail(path, std::strerror(errno));
+}
+
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw DataError("cannot read '" + path + "': " + std::strerror(errno));

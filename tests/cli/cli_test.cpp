@@ -170,6 +170,13 @@ TEST(Cli, BadInputGivesOneLineAndStatusTwo) {
   }
 }
 
+TEST(Cli, AnUnwritableOutputFailsBeforeTraining) {
+  const Result r = hourglass_cli("train " + kIris + " --label Species --network 2 -o /no/such/folder/m.hgm");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err.find("Epoch"), std::string::npos) << r.err;  // nothing was trained
+  EXPECT_NE(r.err.find("cannot write '/no/such/folder/m.hgm'"), std::string::npos) << r.err;
+}
+
 TEST(Cli, ADivergingTrainingExitsWithStatusThree) {
   const Result r = hourglass_cli("train " + kIris + " --label Species --network '16,2:relu' --optimizer sgd "
                                  "--lr 1000 --epochs 5 --quiet -o " + temp_path("diverged.hgm"));

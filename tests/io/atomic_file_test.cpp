@@ -42,6 +42,11 @@ TEST(AtomicFile, WithoutCommitNothingIsWritten) {
   EXPECT_THROW(read_file(path), DataError);
 }
 
+TEST(AtomicFile, CheckWritableRefusesMissingFoldersBeforeAnyWork) {
+  EXPECT_NO_THROW(check_writable(testing::temp_path("fine.csv")));
+  EXPECT_THROW(check_writable("/nonexistent-folder/x.hgm"), Error);
+}
+
 TEST(AtomicFile, AMissingFolderIsAClearError) {
   try {
     write_file_atomically("/nonexistent-folder/x.csv", "data");

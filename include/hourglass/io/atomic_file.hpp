@@ -30,6 +30,10 @@ class AtomicFile {
 /// Writes `bytes` to `path` atomically.
 void write_file_atomically(const std::string& path, std::string_view bytes);
 
+/// Throws hourglass::Error naming the path when a file could not be created there (the
+/// folder is missing or not writable); lets long jobs fail before they start.
+void check_writable(const std::string& path);
+
 /// Reads a whole file; throws DataError naming the path when it cannot be read.
 std::string read_file(const std::string& path);
 
