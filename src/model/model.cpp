@@ -69,20 +69,28 @@ at::Tensor Model::decode(const at::Tensor& codes) const {
   });
 }
 
+namespace {
+
+at::Tensor reconstruct_checked(Model::Impl& impl, const at::Tensor& x) {
+  return in_chunks(x, [&](const at::Tensor& chunk) {
+    return impl.scaler.inverse_transform(impl.net->forward(impl.scaler.transform(chunk)));
+  });
+}
+
+}  // namespace
+
 at::Tensor Model::reconstruct(const at::Tensor& data) const {
   init_runtime();
-  auto x = checked_input(data, input_dim(), "reconstruct");
-  return in_chunks(x, [&](const at::Tensor& chunk) {
-    return impl_->scaler.inverse_transform(impl_->net->forward(impl_->scaler.transform(chunk)));
-  });
+  return reconstruct_checked(*impl_, checked_input(data, input_dim(), "reconstruct"));
 }
 
 std::map<std::string, double> Model::evaluate(const at::Tensor& data,
                                               const std::vector<std::string>& metrics) const {
   std::vector<LossFunction> functions;
   for (const auto& name : metrics) functions.push_back(metric_function(name));
+  init_runtime();
   const auto target = checked_input(data, input_dim(), "evaluate");
-  const auto prediction = reconstruct(target);
+  const auto prediction = reconstruct_checked(*impl_, target);
   std::map<std::string, double> values;
   for (size_t i = 0; i < metrics.size(); ++i) {
     values[metrics[i]] = functions[i](prediction, target).item<double>();

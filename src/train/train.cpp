@@ -1,5 +1,6 @@
 #include "hourglass/train/train.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <iostream>
@@ -31,7 +32,10 @@ void check_options(const TrainOptions& o) {
     throw InvalidArgument("momentum must be in [0, 1), got " + std::to_string(o.momentum()));
   }
   default_learning_rate(o.optimizer());  // throws for an unknown name
-  Scaler::fit(o.scale(), torch::zeros({1, 1}));
+  const auto& scalers = scaler_names();
+  if (std::find(scalers.begin(), scalers.end(), o.scale()) == scalers.end()) {
+    throw unknown_name("scaler", o.scale(), scalers);
+  }
 }
 
 at::Tensor checked_data(const at::Tensor& data, const char* what) {
