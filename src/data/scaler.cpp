@@ -1,5 +1,7 @@
 #include "hourglass/data/scaler.hpp"
 
+#include <algorithm>
+
 #include "hourglass/error.hpp"
 
 namespace hourglass {
@@ -9,9 +11,14 @@ const std::vector<std::string>& scaler_names() {
   return names;
 }
 
+void check_scaler(const std::string& kind) {
+  const auto& names = scaler_names();
+  if (std::find(names.begin(), names.end(), kind) == names.end()) throw unknown_name("scaler", kind, names);
+}
+
 Scaler Scaler::fit(const std::string& kind, const at::Tensor& data) {
+  check_scaler(kind);
   if (kind == "none") return Scaler();
-  if (kind != "zscore" && kind != "minmax") throw unknown_name("scaler", kind, scaler_names());
   at::Tensor offset, scale;
   if (kind == "zscore") {
     offset = data.mean(0);
@@ -25,6 +32,8 @@ Scaler Scaler::fit(const std::string& kind, const at::Tensor& data) {
 }
 
 Scaler Scaler::from_parts(const std::string& kind, at::Tensor offset, at::Tensor scale) {
+  check_scaler(kind);
+  if (kind == "none") return Scaler();
   Scaler s;
   s.kind_ = kind;
   s.offset_ = offset.to(torch::kFloat).contiguous();

@@ -32,10 +32,7 @@ void check_options(const TrainOptions& o) {
     throw InvalidArgument("momentum must be in [0, 1), got " + std::to_string(o.momentum()));
   }
   default_learning_rate(o.optimizer());  // throws for an unknown name
-  const auto& scalers = scaler_names();
-  if (std::find(scalers.begin(), scalers.end(), o.scale()) == scalers.end()) {
-    throw unknown_name("scaler", o.scale(), scalers);
-  }
+  check_scaler(o.scale());
 }
 
 at::Tensor checked_data(const at::Tensor& data, const char* what) {

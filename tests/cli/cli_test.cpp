@@ -178,7 +178,7 @@ TEST(Cli, AnUnwritableOutputFailsBeforeTraining) {
 }
 
 TEST(Cli, ADivergingTrainingExitsWithStatusThree) {
-  const Result r = hourglass_cli("train " + kIris + " --label Species --network '16,2:relu' --optimizer sgd "
+  const Result r = hourglass_cli("train " + kIris + " --label Species --network 2 --optimizer sgd --seed 1 "
                                  "--lr 1000 --epochs 5 --quiet -o " + temp_path("diverged.hgm"));
   EXPECT_EQ(r.status, 3) << r.err;
   EXPECT_NE(r.err.find("lower the learning rate"), std::string::npos) << r.err;

@@ -10,12 +10,7 @@ namespace hourglass {
 namespace {
 
 std::string error_of(const std::string& text, const ReadOptions& options = {}) {
-  try {
-    parse_delimited(text, "t.csv", options);
-  } catch (const DataError& e) {
-    return e.what();
-  }
-  return "no error";
+  return testing::error_of<DataError>([&] { parse_delimited(text, "t.csv", options); });
 }
 
 TEST(Csv, ReadsTheBundledIrisWithItsLabels) {

@@ -49,12 +49,7 @@ TEST(Npy, ReadsFortranOrder) {
 }
 
 std::string error_of(const std::string& bytes) {
-  try {
-    parse_npy(bytes, "x.npy");
-  } catch (const DataError& e) {
-    return e.what();
-  }
-  return "no error";
+  return testing::error_of<DataError>([&] { parse_npy(bytes, "x.npy"); });
 }
 
 TEST(Npy, RefusesWhatItCannotRead) {

@@ -31,6 +31,7 @@ TEST(Scaler, NoneIsTheIdentityAndUnknownKindsAreRefused) {
   EXPECT_TRUE(s.is_identity());
   EXPECT_TRUE(torch::equal(s.transform(kData), kData));
   EXPECT_THROW(Scaler::fit("robust", kData), InvalidArgument);
+  EXPECT_THROW(Scaler::from_parts("zscorf", torch::zeros({3}), torch::ones({3})), InvalidArgument);
 }
 
 }  // namespace

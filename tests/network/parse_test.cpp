@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "hourglass/error.hpp"
+#include "support/fixtures.hpp"
 
 namespace hourglass {
 namespace {
@@ -35,12 +36,7 @@ TEST(ParseNetwork, ToStringRoundTrips) {
 }
 
 std::string error_of(const std::string& spec) {
-  try {
-    parse_network(spec);
-  } catch (const ParseError& e) {
-    return e.what();
-  }
-  return "no error";
+  return testing::error_of<ParseError>([&] { parse_network(spec); });
 }
 
 TEST(ParseNetwork, ErrorsPointAtTheOffendingToken) {

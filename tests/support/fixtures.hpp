@@ -23,6 +23,17 @@ inline Dataset iris() {
   return read_data(std::string(HOURGLASS_SOURCE_DIR) + "/data/iris.csv", ReadOptions().label("Species"));
 }
 
+/// The message of the `E` that `action` throws, or "no error".
+template <typename E, typename Action>
+std::string error_of(Action&& action) {
+  try {
+    action();
+  } catch (const E& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
 /// A fresh path in the test's temporary folder.
 inline std::string temp_path(const std::string& name) {
   return ::testing::TempDir() + "hourglass-" +

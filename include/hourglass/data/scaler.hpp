@@ -19,7 +19,8 @@ class Scaler {
   /// none, zscore ((x - mean) / sd) or minmax ((x - min) / (max - min)). A constant
   /// column gets a scale of 1. Throws InvalidArgument for an unknown kind.
   static Scaler fit(const std::string& kind, const at::Tensor& data);
-  /// Rebuilds a fitted scaler (from a model file): x -> (x - offset) / scale.
+  /// Rebuilds a fitted scaler (from a model file): x -> (x - offset) / scale. Throws
+  /// InvalidArgument for an unknown kind.
   static Scaler from_parts(const std::string& kind, at::Tensor offset, at::Tensor scale);
 
   at::Tensor transform(const at::Tensor& data) const;
@@ -37,5 +38,8 @@ class Scaler {
 
 /// none, zscore, minmax.
 const std::vector<std::string>& scaler_names();
+
+/// Throws InvalidArgument listing the valid names when `kind` is not a scaler.
+void check_scaler(const std::string& kind);
 
 }  // namespace hourglass
