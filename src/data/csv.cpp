@@ -172,9 +172,14 @@ Dataset parse_delimited(std::string_view text, const std::string& source,
   values.reserve(n_rows * n_features);
   for (size_t r = first_data_row; r < rows.size(); ++r) {
     const Row& row = rows[r];
-    const std::string where = "'" + source + "': line " + std::to_string(row.line);
+    // Error context is built only when there is an error: this loop runs once per cell.
+    auto where = [&] { return "'" + source + "': line " + std::to_string(row.line); };
+    auto column = [&](size_t c) {
+      return where() + ", column " + std::to_string(c + 1) + " ('" +
+             (header ? std::string(trim(rows[0].fields[c])) : "V" + std::to_string(c + 1)) + "')";
+    };
     if (row.fields.size() != width) {
-      throw DataError(where + " has " + std::to_string(row.fields.size()) + " fields, expected " +
+      throw DataError(where() + " has " + std::to_string(row.fields.size()) + " fields, expected " +
                       std::to_string(width) + (header ? " as in the header" : " as in line 1"));
     }
     for (size_t c = 0; c < width; ++c) {
@@ -184,19 +189,17 @@ Dataset parse_delimited(std::string_view text, const std::string& source,
       }
       float value;
       const std::string& cell = row.fields[c];
-      const std::string column = "column " + std::to_string(c + 1) + " ('" +
-                                 (header ? std::string(trim(rows[0].fields[c])) : "V" + std::to_string(c + 1)) + "')";
       if (trim(cell).empty()) {
-        throw DataError(where + ", " + column + ": empty cell; expected a number (impute or drop "
+        throw DataError(column(c) + ": empty cell; expected a number (impute or drop "
                         "missing values first)");
       }
       if (!parse_number(cell, value)) {
-        throw DataError(where + ", " + column + ": '" + cell +
+        throw DataError(column(c) + ": '" + cell +
                         "' is not a number; name a non-numeric column as the label "
                         "(--label) to keep it out of the features");
       }
       if (!std::isfinite(value)) {
-        throw DataError(where + ", " + column + ": '" + cell +
+        throw DataError(column(c) + ": '" + cell +
                         "' is not finite; NaN and Inf are not accepted (impute them first)");
       }
       values.push_back(value);

@@ -16,7 +16,7 @@ using NamedTensors = std::vector<std::pair<std::string, torch::Tensor>>;
 
 struct Contents {
   std::map<std::string, std::string> metadata;
-  NamedTensors tensors;  // in file order
+  NamedTensors tensors;  // sorted by name
 };
 
 /// Serialises float32/float64/int64 CPU tensors with string metadata.
