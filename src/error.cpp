@@ -1,5 +1,7 @@
 #include "hourglass/error.hpp"
 
+#include <charconv>
+
 namespace hourglass {
 
 std::string join(const std::vector<std::string>& names, std::string_view separator) {
@@ -9,6 +11,12 @@ std::string join(const std::vector<std::string>& names, std::string_view separat
     out += names[i];
   }
   return out;
+}
+
+std::string format_number(double value) {
+  char buffer[32];
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+  return std::string(buffer, result.ptr);
 }
 
 InvalidArgument unknown_name(std::string_view kind, std::string_view name,

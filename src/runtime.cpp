@@ -15,6 +15,13 @@ namespace {
 std::once_flag runtime_once;
 bool threads_chosen_by_user = false;
 
+std::function<void(const std::string&)>& warning_handler() {
+  static std::function<void(const std::string&)> handler = [](const std::string& message) {
+    std::cerr << "hourglass: warning: " << message << '\n';
+  };
+  return handler;
+}
+
 int default_threads() {
   if (const char* env = std::getenv("OMP_NUM_THREADS")) {
     int n = std::atoi(env);
@@ -32,6 +39,14 @@ void set_threads(int n) {
   }
   threads_chosen_by_user = true;
   torch::set_num_threads(n);
+}
+
+void set_warning_handler(std::function<void(const std::string&)> handler) {
+  warning_handler() = std::move(handler);
+}
+
+void warn(const std::string& message) {
+  if (warning_handler()) warning_handler()(message);
 }
 
 int threads() { return torch::get_num_threads(); }
@@ -57,9 +72,8 @@ void init_runtime() {
     // Denormals appear as weights decay towards zero and make later epochs slower.
     at::globalContext().setFlushDenormal(true);
     if (blas_name().rfind("reference BLAS", 0) == 0) {
-      std::cerr << "hourglass: warning: BLAS is the slow reference implementation; "
-                   "install libopenblas0-openmp (scripts/install-deps.sh) for ~10x faster "
-                   "training\n";
+      warn("BLAS is the slow reference implementation; install libopenblas0-openmp "
+           "(scripts/install-deps.sh) for ~10x faster training");
     }
   });
 }

@@ -54,6 +54,9 @@ class TrainingError : public Error {
 InvalidArgument unknown_name(std::string_view kind, std::string_view name,
                              const std::vector<std::string>& valid);
 
+/// The shortest text that reads back as the same double ("0.1", "2e-04" -> "0.0002").
+std::string format_number(double value);
+
 /// Joins names with ", " for messages.
 std::string join(const std::vector<std::string>& names, std::string_view separator = ", ");
 

@@ -19,6 +19,7 @@
 #include "hourglass/network/layer.hpp"
 #include "hourglass/network/network.hpp"
 #include "hourglass/network/parse.hpp"
+#include "hourglass/noise/noise.hpp"
 #include "hourglass/runtime.hpp"
 #include "hourglass/train/autoencode.hpp"
 #include "hourglass/train/optimizers.hpp"

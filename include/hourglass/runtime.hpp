@@ -7,6 +7,7 @@
 //   hourglass::blas_name();   // "OpenBLAS ..." or "reference BLAS"
 #pragma once
 
+#include <functional>
 #include <string>
 
 namespace hourglass {
@@ -22,6 +23,13 @@ int threads();
 /// implementation. Every training and inference entry point calls it; calling it again
 /// does nothing.
 void init_runtime();
+
+/// Where the library's warnings go: "hourglass: warning: <message>" on stderr by
+/// default. A handler receives the bare message (the R package forwards it to R).
+void set_warning_handler(std::function<void(const std::string& message)> handler);
+
+/// Reports a warning through the handler; training goes on.
+void warn(const std::string& message);
 
 /// Which BLAS libblas.so.3 resolves to, for diagnostics.
 std::string blas_name();

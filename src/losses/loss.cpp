@@ -1,5 +1,6 @@
 #include "hourglass/losses/loss.hpp"
 
+#include <cmath>
 #include <utility>
 
 #include "hourglass/error.hpp"
@@ -65,6 +66,13 @@ LossFunction loss_function(const std::string& name) { return find(losses(), "los
 const std::vector<std::string>& loss_names() {
   static const auto names = names_of(losses());
   return names;
+}
+
+at::Tensor correntropy_loss(const at::Tensor& prediction, const at::Tensor& target, double sigma) {
+  const double normaliser = 1.0 / (std::sqrt(2.0 * M_PI) * sigma);
+  const auto kernel = torch::exp(-(prediction - target).square() / (2.0 * sigma * sigma)) * normaliser;
+  const auto per_row = kernel.dim() > 1 ? kernel.flatten(1).sum(1) : kernel;
+  return -per_row.mean();
 }
 
 LossFunction metric_function(const std::string& name) { return find(metrics(), "metric", name); }

@@ -45,19 +45,24 @@ at::Tensor in_chunks(const at::Tensor& input, Fn&& fn) {
 
 Model::Model(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) { impl_->net->eval(); }
 
-const Autoencoder& Model::learner() const { return impl_->learner; }
-const Scaler& Model::scaler() const { return impl_->scaler; }
-const History& Model::history() const { return impl_->history; }
-int64_t Model::input_dim() const { return impl_->net->input_dim(); }
-int64_t Model::code_dim() const { return impl_->net->code_dim(); }
-uint64_t Model::seed() const { return impl_->seed; }
+Model::Impl& Model::impl() const {
+  if (!impl_) throw InvalidArgument("this model has no weights yet: train() a learner or Model::load() a file first");
+  return *impl_;
+}
+
+const Autoencoder& Model::learner() const { return impl().learner; }
+const Scaler& Model::scaler() const { return impl().scaler; }
+const History& Model::history() const { return impl().history; }
+int64_t Model::input_dim() const { return impl().net->input_dim(); }
+int64_t Model::code_dim() const { return impl().net->code_dim(); }
+uint64_t Model::seed() const { return impl().seed; }
 std::string Model::summary() const { return network().summary(input_dim()); }
 
 at::Tensor Model::encode(const at::Tensor& data) const {
   init_runtime();
   auto x = checked_input(data, input_dim(), "encode");
   return in_chunks(x, [&](const at::Tensor& chunk) {
-    return impl_->net->encode(impl_->scaler.transform(chunk));
+    return impl().net->encode(impl().scaler.transform(chunk));
   });
 }
 
@@ -65,7 +70,7 @@ at::Tensor Model::decode(const at::Tensor& codes) const {
   init_runtime();
   auto z = checked_input(codes, code_dim(), "decode");
   return in_chunks(z, [&](const at::Tensor& chunk) {
-    return impl_->scaler.inverse_transform(impl_->net->decode(chunk));
+    return impl().scaler.inverse_transform(impl().net->decode(chunk));
   });
 }
 
@@ -81,7 +86,7 @@ at::Tensor reconstruct_checked(Model::Impl& impl, const at::Tensor& x) {
 
 at::Tensor Model::reconstruct(const at::Tensor& data) const {
   init_runtime();
-  return reconstruct_checked(*impl_, checked_input(data, input_dim(), "reconstruct"));
+  return reconstruct_checked(impl(), checked_input(data, input_dim(), "reconstruct"));
 }
 
 std::map<std::string, double> Model::evaluate(const at::Tensor& data,
@@ -90,7 +95,7 @@ std::map<std::string, double> Model::evaluate(const at::Tensor& data,
   for (const auto& name : metrics) functions.push_back(metric_function(name));
   init_runtime();
   const auto target = checked_input(data, input_dim(), "evaluate");
-  const auto prediction = reconstruct_checked(*impl_, target);
+  const auto prediction = reconstruct_checked(impl(), target);
   std::map<std::string, double> values;
   for (size_t i = 0; i < metrics.size(); ++i) {
     values[metrics[i]] = functions[i](prediction, target).item<double>();
@@ -99,7 +104,7 @@ std::map<std::string, double> Model::evaluate(const at::Tensor& data,
 }
 
 void Model::save(const std::string& path) const {
-  write_file_atomically(path, serialize_model(*impl_));
+  write_file_atomically(path, serialize_model(impl()));
 }
 
 Model Model::load(const std::string& path) {

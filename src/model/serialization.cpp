@@ -36,11 +36,48 @@ History history_from_json(const json& epochs) {
   return history;
 }
 
+json learner_to_json(const Autoencoder& learner) {
+  json out = {{"types", learner.types()}, {"network", learner.network.to_string()}, {"loss", learner.loss}};
+  if (learner.sparsity) {
+    out["sparsity"] = {{"high_probability", learner.sparsity->high_probability},
+                       {"weight", learner.sparsity->weight}};
+  }
+  if (learner.contraction) out["contraction"] = {{"weight", learner.contraction->weight}};
+  if (learner.noise) out["noise"] = {{"type", learner.noise->name()}, {"parameter", learner.noise->parameter}};
+  if (learner.correntropy) out["correntropy"] = {{"sigma", learner.correntropy->sigma}};
+  if (learner.weight_decay) {
+    out["weight_decay"] = {{"decay", learner.weight_decay->decay},
+                           {"all_layers", learner.weight_decay->all_layers}};
+  }
+  return out;
+}
+
+// "types" is written for people reading the metadata; the properties are what count.
+Autoencoder learner_from_json(const json& in) {
+  Autoencoder learner = autoencoder(parse_network(in.at("network").get<std::string>()),
+                                    in.at("loss").get<std::string>());
+  if (in.contains("sparsity")) {
+    const auto& s = in.at("sparsity");
+    learner = make_sparse(learner, s.at("high_probability").get<double>(), s.at("weight").get<double>());
+  }
+  if (in.contains("contraction")) learner = make_contractive(learner, in.at("contraction").at("weight").get<double>());
+  if (in.contains("noise")) {
+    const auto& n = in.at("noise");
+    learner = make_denoising(learner, noise(n.at("type").get<std::string>(), n.at("parameter").get<double>()));
+  }
+  if (in.contains("correntropy")) learner = make_robust(learner, in.at("correntropy").at("sigma").get<double>());
+  if (in.contains("weight_decay")) {
+    const auto& w = in.at("weight_decay");
+    learner = add_weight_decay(learner, w.at("decay").get<double>(), w.at("all_layers").get<bool>());
+  }
+  return learner;
+}
+
 }  // namespace
 
 std::string serialize_model(const Model::Impl& model) {
   json config = {
-      {"learner", {{"type", "basic"}, {"network", model.learner.network.to_string()}, {"loss", model.learner.loss}}},
+      {"learner", learner_to_json(model.learner)},
       {"input_dim", model.net->input_dim()},
       {"scaler", model.scaler.kind()},
       {"seed", model.seed},
@@ -79,11 +116,7 @@ std::shared_ptr<Model::Impl> deserialize_model(std::string_view bytes, const std
   auto impl = std::make_shared<Model::Impl>();
   int64_t input_dim = 0;
   try {
-    const auto& learner = config.at("learner");
-    impl->learner.network = parse_network(learner.at("network").get<std::string>());
-    impl->learner.loss = learner.at("loss").get<std::string>();
-    loss_function(impl->learner.loss);
-    impl->learner.network.validate();
+    impl->learner = learner_from_json(config.at("learner"));
     input_dim = config.at("input_dim").get<int64_t>();
     if (input_dim < 1 || input_dim > (int64_t{1} << 31)) throw fail("invalid input_dim");
     impl->seed = config.at("seed").get<uint64_t>();

@@ -29,31 +29,33 @@ void keras_init(torch::nn::Linear& linear, Activation activation) {
   linear->bias.zero_();
 }
 
-void append_layer(torch::nn::Sequential& stage, const Layer& layer, int64_t& width,
-                  int64_t output_width) {
+}  // namespace
+
+torch::nn::Linear AutoencoderNetImpl::append_layer(torch::nn::Sequential& stage, const Layer& layer,
+                                                  int64_t& width) {
   switch (layer.type) {
-    case LayerType::input: return;
+    case LayerType::input: return nullptr;
     case LayerType::dense:
     case LayerType::output: {
-      const int64_t units = layer.type == LayerType::dense ? layer.units : output_width;
+      const int64_t units = layer.type == LayerType::dense ? layer.units : input_dim_;
       const Activation activation = activation_from_name(layer.activation);
       torch::nn::Linear linear(width, units);
       keras_init(linear, activation);
       stage->push_back(linear);
       if (activation != Activation::linear) stage->push_back(ActivationLayer(activation));
+      dense_layers_.push_back(linear);
       width = units;
-      return;
+      return linear;
     }
-    case LayerType::dropout: stage->push_back(torch::nn::Dropout(layer.rate)); return;
+    case LayerType::dropout: stage->push_back(torch::nn::Dropout(layer.rate)); return nullptr;
     case LayerType::batch_norm:
       // Keras defaults: momentum 0.99 (PyTorch counts 1 - momentum), epsilon 1e-3.
       stage->push_back(
           torch::nn::BatchNorm1d(torch::nn::BatchNorm1dOptions(width).momentum(0.01).eps(1e-3)));
-      return;
+      return nullptr;
   }
+  return nullptr;
 }
-
-}  // namespace
 
 AutoencoderNetImpl::AutoencoderNetImpl(const Network& network, int64_t input_dim)
     : input_dim_(input_dim) {
@@ -62,9 +64,15 @@ AutoencoderNetImpl::AutoencoderNetImpl(const Network& network, int64_t input_dim
   torch::nn::Sequential encoder, decoder;
   int64_t width = input_dim;
   for (size_t i = 0; i < network.size(); ++i) {
-    append_layer(i <= code ? encoder : decoder, network[i], width, input_dim);
-    if (i == code) code_dim_ = width;
+    auto linear = append_layer(i <= code ? encoder : decoder, network[i], width);
+    if (i == code) {
+      code_dim_ = width;
+      encoding_layer_ = linear;
+      encoding_activation_ = activation_from_name(network[i].activation);
+    }
   }
+  const size_t activation_modules = encoding_activation_ == Activation::linear ? 0 : 1;
+  encoder_is_one_dense_layer_ = encoder->size() == 1 + activation_modules;
   encoder_ = register_module("encoder", encoder);
   decoder_ = register_module("decoder", decoder);
 }

@@ -4,6 +4,9 @@
 #pragma once
 
 #include "hourglass/network/network.hpp"
+#include "nn/activation.hpp"
+
+#include <vector>
 
 namespace hourglass::nn {
 
@@ -19,8 +22,24 @@ class AutoencoderNetImpl : public torch::nn::Module {
   int64_t input_dim() const { return input_dim_; }
   int64_t code_dim() const { return code_dim_; }
 
+  /// The dense layer that makes the code, and its activation (what the sparsity,
+  /// contraction and weight decay penalties look at).
+  torch::nn::Linear encoding_layer() const { return encoding_layer_; }
+  Activation encoding_activation() const { return encoding_activation_; }
+  /// True when the encoder is that one dense layer and nothing else, so that its
+  /// Jacobian has a closed form.
+  bool encoder_is_one_dense_layer() const { return encoder_is_one_dense_layer_; }
+  /// Every dense layer, encoder and decoder.
+  const std::vector<torch::nn::Linear>& dense_layers() const { return dense_layers_; }
+
  private:
+  torch::nn::Linear append_layer(torch::nn::Sequential& stage, const Layer& layer, int64_t& width);
+
   torch::nn::Sequential encoder_{nullptr}, decoder_{nullptr};
+  torch::nn::Linear encoding_layer_{nullptr};
+  Activation encoding_activation_ = Activation::linear;
+  bool encoder_is_one_dense_layer_ = false;
+  std::vector<torch::nn::Linear> dense_layers_;
   int64_t input_dim_ = 0, code_dim_ = 0;
 };
 TORCH_MODULE(AutoencoderNet);

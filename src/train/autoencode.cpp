@@ -6,8 +6,7 @@
 namespace hourglass {
 
 Autoencoder autoencode_learner(int64_t dim, const std::string& type, const std::string& activation) {
-  if (type != "basic") throw unknown_name("autoencoder type", type, {"basic"});
-  return autoencoder(input() + dense(dim, activation) + output());
+  return make_variant(autoencoder(input() + dense(dim, activation) + output()), type);
 }
 
 at::Tensor autoencode(const at::Tensor& data, int64_t dim, const std::string& type,

@@ -11,6 +11,7 @@
 #include "hourglass/losses/loss.hpp"
 #include "hourglass/runtime.hpp"
 #include "model/model_impl.hpp"
+#include "train/objective.hpp"
 #include "train/optimizers.hpp"
 
 namespace hourglass {
@@ -49,8 +50,7 @@ at::Tensor checked_data(const at::Tensor& data, const char* what) {
 Model train(const Autoencoder& learner, const at::Tensor& data, const TrainOptions& options) {
   init_runtime();
   check_options(options);
-  learner.network.validate();
-  const LossFunction loss_fn = loss_function(learner.loss);
+  learner.validate();
   auto x = checked_data(data, "training data");
 
   at::Tensor validation;
@@ -82,6 +82,7 @@ Model train(const Autoencoder& learner, const at::Tensor& data, const TrainOptio
   impl->net = nn::AutoencoderNet(learner.network, x.size(1));
   auto& net = impl->net;
   if (options.verbose()) std::cerr << learner.network.summary(x.size(1));
+  Objective objective(learner, net);
   auto optimizer = make_optimizer(options.optimizer(), net->parameters(), options.learning_rate(),
                                   options.momentum());
 
@@ -91,28 +92,36 @@ Model train(const Autoencoder& learner, const at::Tensor& data, const TrainOptio
     net->train();
     // One gather per epoch; batches are then contiguous slices.
     const auto order = options.shuffle() ? x.index_select(0, torch::randperm(rows)) : x;
-    auto total = torch::zeros({}, torch::kDouble);
+    // Row-weighted sums, read once per epoch: the total, then each named part.
+    std::vector<at::Tensor> sums;
     for (int64_t first = 0; first < rows; first += batch) {
       const auto inputs = order.narrow(0, first, std::min(batch, rows - first));
       optimizer->zero_grad();
-      auto loss = loss_fn(net->forward(inputs), inputs);
-      loss.backward();
+      const auto terms = objective(inputs);
+      terms.total.backward();
       optimizer->step();
-      total += loss.detach() * inputs.size(0);
+      const double weight = static_cast<double>(inputs.size(0));
+      if (sums.empty()) sums.assign(1 + terms.parts.size(), torch::zeros({}, torch::kDouble));
+      sums[0] += terms.total.detach() * weight;
+      for (size_t i = 0; i < terms.parts.size(); ++i) sums[i + 1] += terms.parts[i].second.detach() * weight;
     }
     EpochRecord record;
     record.epoch = epoch;
-    const double loss = total.item<double>() / rows;
+    const double loss = sums[0].item<double>() / rows;
     if (!std::isfinite(loss)) {
       throw TrainingError("the training loss became " + std::to_string(loss) + " at epoch " +
                           std::to_string(epoch) +
                           "; lower the learning rate or scale the data (zscore or minmax)");
     }
+    const auto parts = objective.part_names();
     record.values.emplace_back("loss", loss);
+    for (size_t i = 0; i < parts.size(); ++i) record.values.emplace_back(parts[i], sums[i + 1].item<double>() / rows);
     if (validation.defined()) {
       torch::NoGradGuard no_grad;
       net->eval();
-      record.values.emplace_back("val_loss", loss_fn(net->forward(validation), validation).item<double>());
+      const auto terms = objective(validation);
+      record.values.emplace_back("val_loss", terms.total.item<double>());
+      for (const auto& [name, value] : terms.parts) record.values.emplace_back("val_" + name, value.item<double>());
     }
     record.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (options.verbose()) std::cerr << format_progress(record, options.epochs()) << '\n';

@@ -1,23 +1,162 @@
 #include "hourglass/variants/autoencoder.hpp"
 
+#include <cmath>
+
+#include "hourglass/error.hpp"
 #include "hourglass/losses/loss.hpp"
+#include "hourglass/model/model.hpp"
 #include "hourglass/network/parse.hpp"
 
 namespace hourglass {
+namespace {
+
+void check_weight(const char* what, double weight) {
+  if (!(weight >= 0.0) || !std::isfinite(weight)) {
+    throw InvalidArgument(std::string(what) + " must be a finite number >= 0, got " + format_number(weight));
+  }
+}
+
+}  // namespace
+
+void Autoencoder::validate() const {
+  network.validate();
+  loss_function(loss);
+  // Each make_* checks its parameters; the copies they return are not needed.
+  if (sparsity) make_sparse(*this, sparsity->high_probability, sparsity->weight);
+  if (contraction) make_contractive(*this, contraction->weight);
+  if (noise) make_denoising(*this, *noise);
+  if (correntropy) make_robust(*this, correntropy->sigma);
+  if (weight_decay) add_weight_decay(*this, weight_decay->decay, weight_decay->all_layers);
+}
+
+std::vector<std::string> Autoencoder::types() const {
+  std::vector<std::string> names;
+  if (sparsity) names.emplace_back("sparse");
+  if (contraction) names.emplace_back("contractive");
+  if (noise) names.emplace_back("denoising");
+  if (correntropy) names.emplace_back("robust");
+  if (names.empty()) names.emplace_back("basic");
+  return names;
+}
+
+std::string Autoencoder::loss_description() const {
+  if (correntropy) return "correntropy (sigma " + format_number(correntropy->sigma) + ")";
+  return loss;
+}
 
 std::string Autoencoder::to_string() const {
-  return "Autoencoder learner (basic)\n  network: " + network.to_string() + "\n  loss: " + loss +
-         "\n";
+  std::string text = "Autoencoder learner (" + join(types()) + ")\n  network: " + network.to_string() +
+                     "\n  loss: " + loss_description() + "\n";
+  if (sparsity) {
+    text += "  sparsity: high_probability " + format_number(sparsity->high_probability) + ", weight " +
+            format_number(sparsity->weight) + "\n";
+  }
+  if (contraction) text += "  contraction: weight " + format_number(contraction->weight) + "\n";
+  if (noise) text += "  noise: " + noise->to_string() + "\n";
+  if (weight_decay) {
+    text += "  weight decay: " + format_number(weight_decay->decay) +
+            (weight_decay->all_layers ? " (every dense kernel)\n" : " (encoding layer kernel)\n");
+  }
+  return text;
 }
 
 Autoencoder autoencoder(const Network& network, const std::string& loss) {
   network.validate();
   loss_function(loss);  // throws for an unknown name
-  return Autoencoder{network, loss};
+  return Autoencoder{network, loss, {}, {}, {}, {}, {}};
 }
 
 Autoencoder autoencoder(const std::string& network_spec, const std::string& loss) {
   return autoencoder(parse_network(network_spec), loss);
+}
+
+Autoencoder autoencoder_sparse(const Network& network, const std::string& loss, double high_probability,
+                               double weight) {
+  return make_sparse(autoencoder(network, loss), high_probability, weight);
+}
+
+Autoencoder autoencoder_contractive(const Network& network, const std::string& loss, double weight) {
+  return make_contractive(autoencoder(network, loss), weight);
+}
+
+Autoencoder autoencoder_denoising(const Network& network, const std::string& loss, const NoiseFilter& noise) {
+  return make_denoising(autoencoder(network, loss), noise);
+}
+
+Autoencoder autoencoder_robust(const Network& network, double sigma) {
+  return make_robust(autoencoder(network), sigma);
+}
+
+Autoencoder make_sparse(Autoencoder learner, double high_probability, double weight) {
+  if (!(high_probability > 0.0 && high_probability < 1.0)) {
+    throw InvalidArgument("sparsity: high_probability must be in (0, 1), got " +
+                          format_number(high_probability) + "; values near 0 ask for few active units");
+  }
+  check_weight("sparsity: weight", weight);
+  learner.sparsity = Sparsity{high_probability, weight};
+  return learner;
+}
+
+Autoencoder make_contractive(Autoencoder learner, double weight) {
+  check_weight("contraction: weight", weight);
+  learner.contraction = Contraction{weight};
+  return learner;
+}
+
+Autoencoder make_denoising(Autoencoder learner, const NoiseFilter& noise) {
+  // Validates the parameter of a filter built by hand rather than by noise_*().
+  learner.noise = hourglass::noise(noise.name(), noise.parameter);
+  return learner;
+}
+
+Autoencoder make_robust(Autoencoder learner, double sigma) {
+  if (!(sigma > 0.0) || !std::isfinite(sigma)) {
+    throw InvalidArgument("robust: sigma must be a positive number, got " + format_number(sigma));
+  }
+  learner.correntropy = Correntropy{sigma};
+  return learner;
+}
+
+Autoencoder add_weight_decay(Autoencoder learner, double decay, bool all_layers) {
+  check_weight("weight decay", decay);
+  learner.weight_decay = WeightDecay{decay, all_layers};
+  return learner;
+}
+
+bool is_sparse(const Autoencoder& learner) { return learner.sparsity.has_value(); }
+bool is_contractive(const Autoencoder& learner) { return learner.contraction.has_value(); }
+bool is_denoising(const Autoencoder& learner) { return learner.noise.has_value(); }
+bool is_robust(const Autoencoder& learner) { return learner.correntropy.has_value(); }
+bool has_weight_decay(const Autoencoder& learner) { return learner.weight_decay.has_value(); }
+bool is_trained(const Model& model) { return model.is_trained(); }
+
+const std::vector<std::string>& variant_names() {
+  static const std::vector<std::string> names = {"basic", "sparse", "contractive", "denoising", "robust"};
+  return names;
+}
+
+Autoencoder make_variant(Autoencoder learner, const std::string& types) {
+  std::string type;
+  for (char c : types + ",") {
+    if (c == ' ') continue;
+    if (c != ',') {
+      type += c;
+      continue;
+    }
+    if (type == "sparse") {
+      learner = make_sparse(std::move(learner));
+    } else if (type == "contractive") {
+      learner = make_contractive(std::move(learner));
+    } else if (type == "denoising") {
+      learner = make_denoising(std::move(learner));
+    } else if (type == "robust") {
+      learner = make_robust(std::move(learner));
+    } else if (type != "basic") {
+      throw unknown_name("autoencoder type", type, variant_names());
+    }
+    type.clear();
+  }
+  return learner;
 }
 
 }  // namespace hourglass

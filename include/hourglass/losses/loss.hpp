@@ -22,6 +22,11 @@ using LossFunction = at::Tensor (*)(const at::Tensor& prediction, const at::Tens
 LossFunction loss_function(const std::string& name);
 const std::vector<std::string>& loss_names();
 
+/// The robust autoencoder's loss: minus the mean over rows of the summed Gaussian
+/// kernel of the errors, kappa(a) = exp(-a^2 / (2 sigma^2)) / (sqrt(2 pi) sigma).
+/// Large errors (outliers) saturate the kernel and stop pulling on the weights.
+at::Tensor correntropy_loss(const at::Tensor& prediction, const at::Tensor& target, double sigma);
+
 LossFunction metric_function(const std::string& name);
 const std::vector<std::string>& metric_names();
 

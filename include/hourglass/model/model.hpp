@@ -27,7 +27,12 @@ namespace hourglass {
 class Model {
  public:
   struct Impl;
+  /// A model without weights (is_trained() is false); every other method throws
+  /// InvalidArgument until a trained model is assigned to it.
+  Model() = default;
   explicit Model(std::shared_ptr<Impl> impl);
+
+  bool is_trained() const { return impl_ != nullptr; }
 
   at::Tensor encode(const at::Tensor& data) const;
   at::Tensor decode(const at::Tensor& codes) const;
@@ -53,7 +58,7 @@ class Model {
   std::string summary() const;
 
   /// The LibTorch internals (for code inside the library).
-  Impl& impl() const { return *impl_; }
+  Impl& impl() const;
 
  private:
   std::shared_ptr<Impl> impl_;

@@ -14,7 +14,8 @@
 
 namespace hourglass {
 
-/// The learner autoencode() trains. `type` is the autoencoder variant ("basic").
+/// The learner autoencode() trains. `type` names the variants with their default
+/// parameters: "basic", "robust", "sparse,denoising" (see make_variant).
 Autoencoder autoencode_learner(int64_t dim, const std::string& type = "basic",
                                const std::string& activation = "linear");
 

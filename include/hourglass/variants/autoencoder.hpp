@@ -1,21 +1,67 @@
-// The learner: what is to be trained (a network and a loss), before any data is seen.
+// The learner: what is to be trained (a network, a loss and the variant properties),
+// before any data is seen. Properties combine: constructors (nouns) start a learner,
+// make_* (verbs) add a property to any learner and keep the ones it has.
 //
 //   auto learner = autoencoder(input() + dense(2, "tanh") + output(), "mse");
-//   auto same    = autoencoder("64,16:tanh");          // a spec string works too
-//   Model model  = train(learner, data);
+//   auto sparse  = autoencoder_sparse("36:sigmoid:sigmoid", "bce");
+//   auto both    = make_denoising(make_contractive(learner), noise_gaussian(0.1));
+//   is_contractive(both);                  // true
+//   std::cout << both.to_string();         // "Autoencoder learner (contractive, denoising) ..."
+//   Model model = train(both, data);
 #pragma once
 
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "hourglass/network/network.hpp"
+#include "hourglass/noise/noise.hpp"
 
 namespace hourglass {
 
+class Model;
+
+/// KL-divergence sparsity on the encoding layer's mean activations.
+struct Sparsity {
+  double high_probability = 0.1;  ///< the target mean activation p, in (0, 1)
+  double weight = 0.2;
+};
+
+/// Penalty on the squared Frobenius norm of the encoder's Jacobian.
+struct Contraction {
+  double weight = 2e-4;
+};
+
+/// The correntropy loss with a Gaussian kernel of width sigma, replacing the loss.
+struct Correntropy {
+  double sigma = 0.2;
+};
+
+/// L2 penalty decay * sum(W^2) on the encoding layer's kernel, or every dense kernel.
+struct WeightDecay {
+  double decay = 0.02;
+  bool all_layers = false;
+};
+
 struct Autoencoder {
   Network network;
+  /// Reconstruction loss (see loss_names()); a robust learner uses correntropy instead.
   std::string loss = "mse";
+  std::optional<Sparsity> sparsity;
+  std::optional<Contraction> contraction;
+  /// Denoising: the noise that corrupts every training batch.
+  std::optional<NoiseFilter> noise;
+  std::optional<Correntropy> correntropy;
+  std::optional<WeightDecay> weight_decay;
 
-  /// ruta's print format: type list, network and loss.
+  /// Throws InvalidArgument when the network, the loss or a property's parameter is
+  /// invalid (for fields set by hand rather than by the functions below).
+  void validate() const;
+  /// The variant names in a fixed order, e.g. {"sparse", "denoising"}; {"basic"} for none.
+  std::vector<std::string> types() const;
+  /// The loss as printed: "mse", or "correntropy (sigma 0.2)" for a robust learner.
+  std::string loss_description() const;
+  /// ruta's print format: type list, network, loss, then one line per property.
   std::string to_string() const;
 };
 
@@ -23,5 +69,36 @@ struct Autoencoder {
 Autoencoder autoencoder(const Network& network, const std::string& loss = "mse");
 /// The same from a spec string (see parse_network).
 Autoencoder autoencoder(const std::string& network_spec, const std::string& loss = "mse");
+
+Autoencoder autoencoder_sparse(const Network& network, const std::string& loss = "mse",
+                               double high_probability = 0.1, double weight = 0.2);
+Autoencoder autoencoder_contractive(const Network& network, const std::string& loss = "mse",
+                                    double weight = 2e-4);
+Autoencoder autoencoder_denoising(const Network& network, const std::string& loss = "mse",
+                                  const NoiseFilter& noise = noise_zeros(0.05));
+Autoencoder autoencoder_robust(const Network& network, double sigma = 0.2);
+
+/// Each returns a copy of `learner` with the property added (or its parameters
+/// replaced) and every other property kept. Throws InvalidArgument for a parameter out
+/// of range: high_probability outside (0, 1), a negative weight or decay, sigma <= 0.
+Autoencoder make_sparse(Autoencoder learner, double high_probability = 0.1, double weight = 0.2);
+Autoencoder make_contractive(Autoencoder learner, double weight = 2e-4);
+Autoencoder make_denoising(Autoencoder learner, const NoiseFilter& noise = noise_zeros(0.05));
+Autoencoder make_robust(Autoencoder learner, double sigma = 0.2);
+Autoencoder add_weight_decay(Autoencoder learner, double decay = 0.02, bool all_layers = false);
+
+bool is_sparse(const Autoencoder& learner);
+bool is_contractive(const Autoencoder& learner);
+bool is_denoising(const Autoencoder& learner);
+bool is_robust(const Autoencoder& learner);
+bool has_weight_decay(const Autoencoder& learner);
+/// True for a model that holds trained weights (a default-constructed Model has none).
+bool is_trained(const Model& model);
+
+/// The variant names --type accepts: basic, sparse, contractive, denoising, robust.
+const std::vector<std::string>& variant_names();
+/// Adds the named variants with their default parameters: "sparse", or several joined by
+/// commas ("sparse,denoising"); "basic" adds nothing.
+Autoencoder make_variant(Autoencoder learner, const std::string& types);
 
 }  // namespace hourglass

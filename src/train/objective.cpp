@@ -1,0 +1,86 @@
+#include "train/objective.hpp"
+
+#include "hourglass/noise/noise.hpp"
+#include "hourglass/runtime.hpp"
+#include "regularizers/penalties.hpp"
+
+namespace hourglass {
+
+Objective::Objective(const Autoencoder& learner, nn::AutoencoderNet net)
+    : learner_(learner), net_(std::move(net)), reconstruction_loss_(loss_function(learner.loss)) {
+  if (learner_.sparsity && !nn::activation_range(net_->encoding_activation())) {
+    warn("sparsity is defined for bounded activations (sigmoid, hard_sigmoid, tanh, softsign); the "
+         "encoding layer's " + activation_names()[static_cast<size_t>(net_->encoding_activation())] +
+         " activations are clipped to (0, 1) for the KL divergence");
+  }
+}
+
+bool Objective::has_penalty() const {
+  return learner_.sparsity || learner_.contraction || learner_.weight_decay;
+}
+
+std::vector<std::string> Objective::part_names() const {
+  std::vector<std::string> names;
+  if (has_penalty()) names.emplace_back("reconstruction");
+  if (learner_.sparsity) names.emplace_back("sparsity");
+  if (learner_.contraction) names.emplace_back("contraction");
+  if (learner_.weight_decay) names.emplace_back("weight_decay");
+  return names;
+}
+
+Objective::Terms Objective::operator()(const at::Tensor& batch) {
+  const bool training = net_->is_training();
+  auto input = training && learner_.noise ? apply_noise(*learner_.noise, batch) : batch;
+
+  // The contractive penalty needs the Jacobian: in closed form from the one dense
+  // layer's pre-activations, otherwise by autograd through the encoder.
+  at::Tensor code, jacobian_norms;
+  if (learner_.contraction) {
+    // Validation runs under NoGradGuard; the Jacobian still needs autograd there.
+    torch::AutoGradMode enable_grad(true);
+    if (net_->encoder_is_one_dense_layer()) {
+      const auto z = net_->encoding_layer()->forward(input);
+      code = nn::activate(net_->encoding_activation(), z);
+      jacobian_norms =
+          regularizers::jacobian_norms_one_layer(net_->encoding_layer()->weight, z, net_->encoding_activation());
+    } else {
+      input = input.detach().requires_grad_(true);
+      code = net_->encode(input);
+      jacobian_norms = regularizers::jacobian_norms_autograd(input, code, /*create_graph=*/training);
+    }
+    if (!training) {
+      code = code.detach();
+      jacobian_norms = jacobian_norms.detach();
+    }
+  } else {
+    code = net_->encode(input);
+  }
+
+  const auto reconstruction = net_->decode(code);
+  const auto reconstruction_term =
+      learner_.correntropy ? correntropy_loss(reconstruction, batch, learner_.correntropy->sigma)
+                           : reconstruction_loss_(reconstruction, batch);
+  Terms terms{reconstruction_term, {}};
+  if (has_penalty()) terms.parts.emplace_back("reconstruction", reconstruction_term);
+  auto add = [&](const char* name, const at::Tensor& penalty) {
+    terms.total = terms.total + penalty;
+    terms.parts.emplace_back(name, penalty);
+  };
+  if (learner_.sparsity) {
+    add("sparsity", regularizers::sparsity_penalty(code, nn::activation_range(net_->encoding_activation()),
+                                                   *learner_.sparsity));
+  }
+  if (learner_.contraction) add("contraction", learner_.contraction->weight * jacobian_norms.mean());
+  if (learner_.weight_decay) {
+    std::vector<at::Tensor> kernels;
+    if (learner_.weight_decay->all_layers) {
+      for (const auto& layer : net_->dense_layers()) kernels.push_back(layer->weight);
+    } else {
+      kernels.push_back(net_->encoding_layer()->weight);
+    }
+    add("weight_decay", regularizers::weight_decay_penalty(kernels, learner_.weight_decay->decay));
+  }
+  return terms;
+}
+
+}  // namespace hourglass
