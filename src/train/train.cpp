@@ -101,7 +101,8 @@ Model train(const Autoencoder& learner, const at::Tensor& data, const TrainOptio
       terms.total.backward();
       optimizer->step();
       const double weight = static_cast<double>(inputs.size(0));
-      if (sums.empty()) sums.assign(1 + terms.parts.size(), torch::zeros({}, torch::kDouble));
+      // Distinct tensors: assign() would make every entry share one accumulator.
+      while (sums.size() < 1 + terms.parts.size()) sums.push_back(torch::zeros({}, torch::kDouble));
       sums[0] += terms.total.detach() * weight;
       for (size_t i = 0; i < terms.parts.size(); ++i) sums[i + 1] += terms.parts[i].second.detach() * weight;
     }

@@ -60,5 +60,43 @@ TEST(Loss, UnknownNamesListTheValidOnes) {
   EXPECT_THROW(metric_function("accuracy"), InvalidArgument);
 }
 
+TEST(Correntropy, MatchesTheGaussianKernelFormula) {
+  const double sigma = 0.3;
+  const auto prediction = torch::tensor(kPrediction, torch::kDouble).view({2, 3});
+  const auto target = torch::tensor(kTarget, torch::kDouble).view({2, 3});
+  double sum = 0;  // over both rows, then divided by the 2 rows
+  for (size_t i = 0; i < kTarget.size(); ++i) {
+    const double a = kPrediction[i] - kTarget[i];
+    sum += std::exp(-a * a / (2 * sigma * sigma)) / (std::sqrt(2 * M_PI) * sigma);
+  }
+  EXPECT_NEAR(correntropy_loss(prediction, target, sigma).item<double>(), -sum / 2, 1e-12);
+}
+
+TEST(Correntropy, GradientMatchesFiniteDifferences) {
+  torch::manual_seed(3);
+  const double sigma = 0.2, h = 1e-6;
+  const auto prediction = torch::rand({3, 4}, torch::kDouble).requires_grad_(true);
+  const auto target = torch::rand({3, 4}, torch::kDouble);
+  correntropy_loss(prediction, target, sigma).backward();
+  const auto p = prediction.detach();
+  for (int64_t i = 0; i < p.numel(); ++i) {
+    auto up = p.clone(), down = p.clone();
+    up.view(-1)[i] += h;
+    down.view(-1)[i] -= h;
+    const double numeric = (correntropy_loss(up, target, sigma).item<double>() -
+                            correntropy_loss(down, target, sigma).item<double>()) / (2 * h);
+    EXPECT_NEAR(prediction.grad().view(-1)[i].item<double>(), numeric, 1e-6) << i;
+  }
+}
+
+TEST(Correntropy, OutliersSaturateTheKernel) {
+  // A huge error costs barely more than a large one: that is what makes it robust.
+  const auto zero = torch::zeros({1, 1});
+  const double large = correntropy_loss(torch::full({1, 1}, 1.0), zero, 0.2).item<double>();
+  const double huge = correntropy_loss(torch::full({1, 1}, 100.0), zero, 0.2).item<double>();
+  EXPECT_NEAR(large, huge, 1e-4);
+  EXPECT_LT(correntropy_loss(zero, zero, 0.2).item<double>(), large);
+}
+
 }  // namespace
 }  // namespace hourglass

@@ -131,6 +131,35 @@ TEST(Model, ANewerFormatVersionIsRefusedNamingBothVersions) {
   }
 }
 
+TEST(Model, VariantPropertiesSurviveSaveAndLoad) {
+  const auto learner = add_weight_decay(
+      make_robust(make_denoising(make_contractive(autoencoder_sparse(input() + dense(2, "sigmoid") + output(),
+                                                                     "bce", 0.07, 0.3),
+                                                  1e-3),
+                                 noise_cauchy(0.01)),
+                  0.4),
+      0.05, true);
+  const Model model = train(learner, iris().features, TrainOptions().epochs(2).scale("minmax").seed(1));
+  const std::string path = temp_path("variants.hgm");
+  model.save(path);
+  const Model loaded = Model::load(path);
+  EXPECT_EQ(loaded.learner().to_string(), learner.to_string());
+  EXPECT_EQ(loaded.learner().sparsity->high_probability, 0.07);
+  EXPECT_EQ(loaded.learner().contraction->weight, 1e-3);
+  EXPECT_EQ(*loaded.learner().noise, noise_cauchy(0.01));
+  EXPECT_EQ(loaded.learner().correntropy->sigma, 0.4);
+  EXPECT_TRUE(loaded.learner().weight_decay->all_layers);
+  EXPECT_TRUE(is_trained(loaded));
+  EXPECT_EQ(loaded.history().columns(), model.history().columns());
+}
+
+TEST(Model, AnUntrainedModelSaysSo) {
+  const Model empty;
+  EXPECT_FALSE(is_trained(empty));
+  EXPECT_THROW(empty.encode(torch::ones({1, 4})), InvalidArgument);
+  EXPECT_THROW(empty.save(temp_path("never.hgm")), InvalidArgument);
+}
+
 TEST(Model, ForeignOrMissingFilesAreModelFileErrors) {
   EXPECT_THROW(Model::load(temp_path("absent.hgm")), ModelFileError);
   const std::string path = temp_path("plain.safetensors");

@@ -1,0 +1,175 @@
+// The training objective of every variant: its terms against their formulas, and the
+// behaviour each variant exists for, on small data generated here with fixed seeds.
+#include "train/objective.hpp"
+
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include "hourglass/network/parse.hpp"
+#include "hourglass/train/train.hpp"
+#include "model/model_impl.hpp"
+#include "regularizers/penalties.hpp"
+#include "support/fixtures.hpp"
+
+namespace hourglass {
+namespace {
+
+using testing::low_rank_data;
+
+// rows x cols in (0, 1) on a rank-2 manifold.
+at::Tensor unit_data(int64_t rows, int64_t cols, uint64_t seed) {
+  return torch::sigmoid(low_rank_data(rows, cols, 2, seed));
+}
+
+// Training and test rows from one draw, so that both lie on the same rank-2 subspace.
+std::pair<at::Tensor, at::Tensor> train_and_test(int64_t train_rows, int64_t test_rows, int64_t cols,
+                                                 uint64_t seed) {
+  const auto all = low_rank_data(train_rows + test_rows, cols, 2, seed) * 0.2;
+  return {all.narrow(0, 0, train_rows).clone(), all.narrow(0, train_rows, test_rows).clone()};
+}
+
+TrainOptions quick(int64_t epochs) {
+  return TrainOptions().epochs(epochs).optimizer("adam").learning_rate(0.01).batch_size(32).seed(11);
+}
+
+TEST(Objective, TotalIsTheReconstructionPlusEachPenalty) {
+  torch::manual_seed(1);
+  const auto learner = add_weight_decay(
+      make_contractive(autoencoder_sparse(parse_network("input() + dense(3, tanh) + output()"), "mse", 0.2, 0.5),
+                       0.01),
+      0.03, /*all_layers=*/true);
+  nn::AutoencoderNet net(learner.network, 5);
+  Objective objective(learner, net);
+  const auto x = torch::rand({8, 5});
+  const auto terms = objective(x);
+
+  ASSERT_EQ(objective.part_names(),
+            (std::vector<std::string>{"reconstruction", "sparsity", "contraction", "weight_decay"}));
+  ASSERT_EQ(terms.parts.size(), 4u);
+  torch::NoGradGuard no_grad;
+  const auto code = net->encode(x);
+  const double reconstruction = (net->decode(code) - x).square().mean().item<double>();
+  const double sparsity =
+      regularizers::sparsity_penalty(code, std::make_pair(-1.0, 1.0), Sparsity{0.2, 0.5}).item<double>();
+  const auto w = net->encoding_layer()->weight;
+  const double contraction =
+      0.01 * regularizers::jacobian_norms_one_layer(w, x.matmul(w.t()) + net->encoding_layer()->bias,
+                                                    nn::Activation::tanh)
+                 .mean()
+                 .item<double>();
+  double decay = 0;
+  for (const auto& layer : net->dense_layers()) decay += 0.03 * layer->weight.square().sum().item<double>();
+
+  EXPECT_NEAR(terms.parts[0].second.item<double>(), reconstruction, 1e-6);
+  EXPECT_NEAR(terms.parts[1].second.item<double>(), sparsity, 1e-5);
+  EXPECT_NEAR(terms.parts[2].second.item<double>(), contraction, 1e-6);
+  EXPECT_NEAR(terms.parts[3].second.item<double>(), decay, 1e-6);
+  EXPECT_NEAR(terms.total.item<double>(), reconstruction + sparsity + contraction + decay, 1e-5);
+}
+
+TEST(Objective, WeightDecayDefaultsToTheEncodingKernel) {
+  const auto learner = add_weight_decay(autoencoder("4,2"), 0.5);
+  nn::AutoencoderNet net(learner.network, 3);
+  Objective objective(learner, net);
+  const auto terms = objective(torch::rand({4, 3}));
+  torch::NoGradGuard no_grad;
+  EXPECT_NEAR(terms.parts.back().second.item<double>(),
+              0.5 * net->encoding_layer()->weight.square().sum().item<double>(), 1e-6);
+  EXPECT_EQ(net->encoding_layer()->weight.size(0), 2);
+}
+
+TEST(Objective, DenoisingCorruptsOnlyInTraining) {
+  const auto learner = autoencoder_denoising(parse_network("4"), "mse", noise_gaussian(0.5));
+  nn::AutoencoderNet net(learner.network, 6);
+  Objective objective(learner, net);
+  const auto x = torch::rand({16, 6});
+  net->train();
+  const double first = objective(x).total.item<double>(), second = objective(x).total.item<double>();
+  EXPECT_NE(first, second);  // fresh noise for every batch
+  net->eval();
+  torch::NoGradGuard no_grad;
+  const double clean = objective(x).total.item<double>();
+  EXPECT_EQ(clean, objective(x).total.item<double>());
+  EXPECT_NEAR(clean, (net->forward(x) - x).square().mean().item<double>(), 1e-7);
+  EXPECT_TRUE(objective.part_names().empty());  // no penalty: "loss" alone
+}
+
+TEST(Objective, PenaltiesAreHistoryColumnsAndValidationStaysClean) {
+  const auto data = unit_data(96, 6, 2);
+  const auto validation = unit_data(32, 6, 3);
+  const auto learner = make_denoising(autoencoder_sparse(parse_network("3:sigmoid:sigmoid")), noise_zeros(0.3));
+  const Model model = train(learner, data, quick(3).validation_data(validation));
+  const auto& last = model.history().epochs.back();
+  std::vector<std::string> names;
+  for (const auto& [name, value] : last.values) names.push_back(name);
+  EXPECT_EQ(names, (std::vector<std::string>{"loss", "reconstruction", "sparsity", "val_loss",
+                                             "val_reconstruction", "val_sparsity"}));
+  EXPECT_NEAR(last.value("loss"), last.value("reconstruction") + last.value("sparsity"), 1e-6);
+  // Validation uses the clean data, so it is exactly what evaluate() reports.
+  EXPECT_NEAR(last.value("val_reconstruction"), model.evaluate(validation).at("mse"), 1e-6);
+}
+
+TEST(VariantBehaviour, SparseCodesAreLessActiveThanBasicOnes) {
+  const auto data = unit_data(256, 8, 4);
+  const auto net = parse_network("input() + dense(6, sigmoid) + output(sigmoid)");
+  const Model basic = train(autoencoder(net), data, quick(60));
+  const Model sparse = train(autoencoder_sparse(net, "mse", 0.05, 1.0), data, quick(60));
+  const double basic_mean = basic.encode(data).mean().item<double>();
+  const double sparse_mean = sparse.encode(data).mean().item<double>();
+  EXPECT_LT(sparse_mean, 0.5 * basic_mean) << "basic " << basic_mean << ", sparse " << sparse_mean;
+  EXPECT_LT(sparse_mean, 0.15);
+}
+
+TEST(VariantBehaviour, DenoisingReconstructsCorruptedInputsCloserToTheCleanOnes) {
+  // An overcomplete linear code: the basic AE can copy the noise through, the
+  // denoising AE learns to remove it.
+  const auto [data, test] = train_and_test(512, 256, 10, 5);
+  const auto net = parse_network("input() + dense(10) + output()");
+  const auto filter = noise_gaussian(0.2);
+  const Model basic = train(autoencoder(net), data, quick(60));
+  const Model denoising = train(autoencoder_denoising(net, "mse", filter), data, quick(60));
+  torch::manual_seed(99);
+  const auto corrupted = apply_noise(filter, test);
+  const double basic_error = (basic.reconstruct(corrupted) - test).square().mean().item<double>();
+  const double denoising_error = (denoising.reconstruct(corrupted) - test).square().mean().item<double>();
+  EXPECT_LT(denoising_error, 0.7 * basic_error) << "basic " << basic_error << ", denoising " << denoising_error;
+}
+
+TEST(VariantBehaviour, RobustIgnoresOutlierRowsThatPullTheBasicAutoencoder) {
+  auto [data, test] = train_and_test(400, 200, 6, 7);
+  // 5% of the training rows are gross outliers.
+  data.narrow(0, 0, 20).fill_(5.0);
+  const auto net = parse_network("input() + dense(2) + output()");
+  const Model basic = train(autoencoder(net), data, quick(80));
+  const Model robust = train(autoencoder_robust(net, 0.2), data, quick(80));
+  const double basic_error = basic.evaluate(test).at("mse");
+  const double robust_error = robust.evaluate(test).at("mse");
+  EXPECT_LT(robust_error, 0.1 * basic_error) << "basic " << basic_error << ", robust " << robust_error;
+}
+
+TEST(VariantBehaviour, ContractiveEncodersHaveSmallerJacobians) {
+  const auto data = unit_data(256, 8, 9);
+  const auto net = parse_network("input() + dense(4, tanh) + output(sigmoid)");
+  const Model basic = train(autoencoder(net), data, quick(40));
+  const Model contractive = train(autoencoder_contractive(net, "mse", 0.05), data, quick(40));
+  auto mean_jacobian_norm = [&](const Model& model) {
+    const auto input = data.clone().requires_grad_(true);
+    const auto code = model.impl().net->encode(input);
+    return regularizers::jacobian_norms_autograd(input, code, false).mean().item<double>();
+  };
+  const double basic_norm = mean_jacobian_norm(basic), contractive_norm = mean_jacobian_norm(contractive);
+  EXPECT_LT(contractive_norm, 0.5 * basic_norm) << "basic " << basic_norm << ", contractive " << contractive_norm;
+}
+
+TEST(VariantBehaviour, DeepContractiveEncodersTrainThroughAutograd) {
+  const auto data = unit_data(128, 6, 10);
+  const auto learner = autoencoder_contractive(parse_network("input() + dense(5, tanh) + dense(2, tanh) + output()"),
+                                               "mse", 0.01);
+  const Model model = train(learner, data, quick(5));
+  const auto& history = model.history().epochs;
+  EXPECT_GT(history.back().value("contraction"), 0.0);
+  EXPECT_LT(history.back().value("loss"), history.front().value("loss"));
+}
+
+}  // namespace
+}  // namespace hourglass
