@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "hourglass/error.hpp"
+#include "support/fixtures.hpp"
 
 namespace hourglass {
 namespace {
@@ -74,19 +75,12 @@ TEST(Correntropy, MatchesTheGaussianKernelFormula) {
 
 TEST(Correntropy, GradientMatchesFiniteDifferences) {
   torch::manual_seed(3);
-  const double sigma = 0.2, h = 1e-6;
   const auto prediction = torch::rand({3, 4}, torch::kDouble).requires_grad_(true);
   const auto target = torch::rand({3, 4}, torch::kDouble);
-  correntropy_loss(prediction, target, sigma).backward();
-  const auto p = prediction.detach();
-  for (int64_t i = 0; i < p.numel(); ++i) {
-    auto up = p.clone(), down = p.clone();
-    up.view(-1)[i] += h;
-    down.view(-1)[i] -= h;
-    const double numeric = (correntropy_loss(up, target, sigma).item<double>() -
-                            correntropy_loss(down, target, sigma).item<double>()) / (2 * h);
-    EXPECT_NEAR(prediction.grad().view(-1)[i].item<double>(), numeric, 1e-6) << i;
-  }
+  auto loss = [&](const at::Tensor& p) { return correntropy_loss(p, target, 0.2); };
+  loss(prediction).backward();
+  const auto numeric = testing::finite_difference_gradient(loss, prediction.detach());
+  EXPECT_TRUE(torch::allclose(prediction.grad(), numeric, 1e-6, 1e-7));
 }
 
 TEST(Correntropy, OutliersSaturateTheKernel) {

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "hourglass/network/layer.hpp"
+#include "support/fixtures.hpp"
 
 namespace hourglass::regularizers {
 namespace {
@@ -51,18 +52,9 @@ TEST(Sparsity, IsZeroAtTheTargetAndItsGradientMatchesFiniteDifferences) {
 
   torch::manual_seed(2);
   const auto code = (torch::rand({6, 3}, torch::kDouble) * 0.8 + 0.1).requires_grad_(true);
-  const auto range = std::make_pair(0.0, 1.0);
-  sparsity_penalty(code, range, Sparsity{0.1, 0.2}).backward();
-  const double h = 1e-6;
-  const auto c = code.detach();
-  for (int64_t i = 0; i < c.numel(); ++i) {
-    auto up = c.clone(), down = c.clone();
-    up.view(-1)[i] += h;
-    down.view(-1)[i] -= h;
-    const double numeric = (sparsity_penalty(up, range, Sparsity{0.1, 0.2}).item<double>() -
-                            sparsity_penalty(down, range, Sparsity{0.1, 0.2}).item<double>()) / (2 * h);
-    EXPECT_NEAR(code.grad().view(-1)[i].item<double>(), numeric, 1e-6) << i;
-  }
+  auto penalty = [](const at::Tensor& c) { return sparsity_penalty(c, std::make_pair(0.0, 1.0), Sparsity{0.1, 0.2}); };
+  penalty(code).backward();
+  EXPECT_TRUE(torch::allclose(code.grad(), testing::finite_difference_gradient(penalty, code.detach()), 1e-6, 1e-7));
 }
 
 // ||J||_F^2 of x -> f(W x + b) by central finite differences, one row at a time.
@@ -127,15 +119,7 @@ TEST(Contraction, ClosedFormGradientMatchesFiniteDifferences) {
     return jacobian_norms_one_layer(weight, x.matmul(weight.t()), Activation::sigmoid).mean();
   };
   penalty(w).backward();
-  const double h = 1e-6;
-  const auto base = w.detach();
-  for (int64_t i = 0; i < base.numel(); ++i) {
-    auto up = base.clone(), down = base.clone();
-    up.view(-1)[i] += h;
-    down.view(-1)[i] -= h;
-    const double numeric = (penalty(up).item<double>() - penalty(down).item<double>()) / (2 * h);
-    EXPECT_NEAR(w.grad().view(-1)[i].item<double>(), numeric, 1e-6) << i;
-  }
+  EXPECT_TRUE(torch::allclose(w.grad(), testing::finite_difference_gradient(penalty, w.detach()), 1e-6, 1e-7));
 }
 
 TEST(WeightDecay, IsDecayTimesTheSumOfSquares) {

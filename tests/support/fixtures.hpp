@@ -34,6 +34,20 @@ std::string error_of(Action&& action) {
   return "no error";
 }
 
+/// The gradient of `f` at `x` by central differences, one entry at a time (use double
+/// tensors): the independent check of an autograd gradient.
+template <typename F>
+torch::Tensor finite_difference_gradient(F&& f, const torch::Tensor& x, double h = 1e-6) {
+  auto gradient = torch::zeros_like(x);
+  for (int64_t i = 0; i < x.numel(); ++i) {
+    auto up = x.clone(), down = x.clone();
+    up.view(-1)[i] += h;
+    down.view(-1)[i] -= h;
+    gradient.view(-1)[i] = (f(up).template item<double>() - f(down).template item<double>()) / (2 * h);
+  }
+  return gradient;
+}
+
 /// A fresh path in the test's temporary folder.
 inline std::string temp_path(const std::string& name) {
   return ::testing::TempDir() + "hourglass-" +
