@@ -12,21 +12,22 @@ void add_autoencode_command(CLI::App& app) {
     DataFlags data;
     OutputFlag output;
     TrainFlags training;
+    VariantFlags variants;
     int64_t dim = 0;
-    std::string activation = "linear", type = "basic";
+    std::string activation = "linear";
   };
   auto flags = std::make_shared<Flags>();
   flags->data.add(*command);
   command->add_option("-k,--dim", flags->dim, "size of the encoding")->required();
   command->add_option("--activation", flags->activation, "activation of the encoding layer (default linear)");
-  command->add_option("--type", flags->type, "autoencoder variant (basic)");
+  flags->variants.add(*command);
   flags->training.add(*command);
   flags->output.add(*command, "where to write the encoding");
   command->callback([flags] {
     const Dataset data = flags->data.read();
     const TrainOptions options = flags->training.resolve();
     flags->output.check();
-    const Autoencoder learner = autoencode_learner(flags->dim, flags->type, flags->activation);
+    const Autoencoder learner = flags->variants.apply(autoencode_learner(flags->dim, "basic", flags->activation));
     const Model model = train(learner, data.features, options);
     if (options.verbose()) report_against_pca(model, data.features);
     flags->output.write(model.encode(data.features), numbered_columns("code", model.code_dim()), data);

@@ -1,5 +1,6 @@
 #include "common.hpp"
 
+#include <algorithm>
 #include <iostream>
 
 namespace hourglass::cli {
@@ -59,6 +60,65 @@ TrainOptions TrainFlags::resolve() const {
   return resolved;
 }
 
+namespace {
+
+// Stores a number in an optional, so that "not given" stays distinguishable.
+void add_number(CLI::App& command, const std::string& name, std::optional<double>& target,
+                const std::string& help) {
+  command.add_option_function<double>(name, [&target](double v) { target = v; }, help);
+}
+
+}  // namespace
+
+void VariantFlags::add(CLI::App& command) {
+  command.add_option("--type", types,
+                     "autoencoder variants, several joined by commas: basic (default), sparse, "
+                     "contractive, denoising, robust");
+  add_number(command, "--sparsity", sparsity, "sparse: target mean activation of the code (default 0.1)");
+  add_number(command, "--sparsity-weight", sparsity_weight, "sparse: weight of the KL penalty (default 0.2)");
+  add_number(command, "--contractive-weight", contractive_weight,
+             "contractive: weight of the Jacobian penalty (default 2e-4)");
+  command.add_option("--noise", noise,
+                     "denoising: TYPE[:PARAM] with TYPE zeros, ones, saltpepper (p), gaussian (sd), "
+                     "cauchy (scale); default zeros:0.05");
+  add_number(command, "--sigma", sigma, "robust: width of the correntropy kernel (default 0.2)");
+  add_number(command, "--weight-decay", weight_decay, "L2 penalty on the encoding layer's kernel");
+  command.add_flag("--weight-decay-all", weight_decay_all, "apply --weight-decay to every dense kernel");
+}
+
+Autoencoder VariantFlags::apply(Autoencoder learner) const {
+  const auto chosen = split_list(types);
+  auto require = [&](bool given, const char* flag, const char* type) {
+    if (given && std::find(chosen.begin(), chosen.end(), type) == chosen.end()) {
+      throw InvalidArgument(std::string(flag) + " applies to the " + type + " variant, but --type is '" +
+                            types + "'; add " + type + " to --type");
+    }
+  };
+  require(sparsity || sparsity_weight, "--sparsity/--sparsity-weight", "sparse");
+  require(contractive_weight.has_value(), "--contractive-weight", "contractive");
+  require(!noise.empty(), "--noise", "denoising");
+  require(sigma.has_value(), "--sigma", "robust");
+  if (weight_decay_all && !weight_decay) {
+    throw InvalidArgument("--weight-decay-all needs --weight-decay D");
+  }
+  for (const auto& type : chosen) {
+    if (type == "sparse") {
+      learner = make_sparse(learner, sparsity.value_or(Sparsity{}.high_probability),
+                            sparsity_weight.value_or(Sparsity{}.weight));
+    } else if (type == "contractive") {
+      learner = make_contractive(learner, contractive_weight.value_or(Contraction{}.weight));
+    } else if (type == "denoising") {
+      learner = make_denoising(learner, noise.empty() ? noise_zeros() : parse_noise(noise));
+    } else if (type == "robust") {
+      learner = make_robust(learner, sigma.value_or(Correntropy{}.sigma));
+    } else {
+      learner = make_variant(learner, type);  // "basic", or the error listing the valid names
+    }
+  }
+  if (weight_decay) learner = add_weight_decay(learner, *weight_decay, weight_decay_all);
+  return learner;
+}
+
 void add_model_command(CLI::App& app, const std::string& name, const std::string& description,
                        const std::string& data_help, const std::string& output_help,
                        std::function<Table(const Model&, const Dataset&)> transform) {
@@ -95,7 +155,7 @@ std::vector<std::string> split_list(const std::string& text) {
 }
 
 int run(int argc, char** argv) {
-  CLI::App app("hourglass: neural autoencoders (basic dense autoencoders, PCA baseline)", "hourglass");
+  CLI::App app("hourglass: neural autoencoders (basic, sparse, contractive, denoising, robust; PCA baseline)", "hourglass");
   app.require_subcommand(1);
   app.fallthrough();
   app.set_version_flag("--version", "hourglass 0.1.0");
@@ -110,6 +170,7 @@ int run(int argc, char** argv) {
   add_evaluate_command(app);
   add_summary_command(app);
   add_pca_command(app);
+  add_noise_command(app);
   try {
     app.parse(argc, argv);
     return 0;

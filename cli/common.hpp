@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,18 @@ struct TrainFlags {
   TrainOptions resolve() const;
 };
 
+/// --type and the variants' parameters, for train and autoencode.
+struct VariantFlags {
+  std::string types = "basic";
+  std::optional<double> sparsity, sparsity_weight, contractive_weight, sigma, weight_decay;
+  std::string noise;
+  bool weight_decay_all = false;
+  void add(CLI::App& command);
+  /// Adds the chosen variants to `learner`. A parameter whose variant is not in --type
+  /// is an error rather than silently ignored.
+  Autoencoder apply(Autoencoder learner) const;
+};
+
 /// A table computed from a model and a data set, with its column names.
 struct Table {
   at::Tensor values;
@@ -64,6 +77,7 @@ void add_reconstruct_command(CLI::App& app);
 void add_evaluate_command(CLI::App& app);
 void add_summary_command(CLI::App& app);
 void add_pca_command(CLI::App& app);
+void add_noise_command(CLI::App& app);
 
 /// Parses and runs; returns the exit status: 0 success, 2 bad input (one line on
 /// stderr), 3 training failed (loss not finite), 1 internal error.

@@ -9,6 +9,7 @@ void add_train_command(CLI::App& app) {
   struct Flags {
     DataFlags data;
     TrainFlags training;
+    VariantFlags variants;
     std::string network, loss = "mse", model_path;
   };
   auto flags = std::make_shared<Flags>();
@@ -16,11 +17,12 @@ void add_train_command(CLI::App& app) {
   command->add_option("-n,--network", flags->network,
                       "network spec, e.g. \"64,16\" or \"input() + dense(8, tanh) + output()\"")
       ->required();
-  command->add_option("--loss", flags->loss, "mse (default), mae, bce");
+  command->add_option("--loss", flags->loss, "mse (default), mae, bce; robust uses correntropy");
+  flags->variants.add(*command);
   flags->training.add(*command);
   command->add_option("-o,--output", flags->model_path, "model file to write (safetensors)")->required();
   command->callback([flags] {
-    const Autoencoder learner = autoencoder(parse_network(flags->network), flags->loss);
+    const Autoencoder learner = flags->variants.apply(autoencoder(parse_network(flags->network), flags->loss));
     const Dataset data = flags->data.read();
     const TrainOptions options = flags->training.resolve();
     check_writable(flags->model_path);

@@ -81,7 +81,7 @@ Model train(const Autoencoder& learner, const at::Tensor& data, const TrainOptio
 
   impl->net = nn::AutoencoderNet(learner.network, x.size(1));
   auto& net = impl->net;
-  if (options.verbose()) std::cerr << learner.network.summary(x.size(1));
+  if (options.verbose()) std::cerr << learner.to_string() << learner.network.summary(x.size(1));
   Objective objective(learner, net);
   auto optimizer = make_optimizer(options.optimizer(), net->parameters(), options.learning_rate(),
                                   options.momentum());

@@ -159,6 +159,12 @@ TEST(Cli, BadInputGivesOneLineAndStatusTwo) {
       {"missing flag", "autoencode " + kIris, "--dim is required"},
       {"unknown flag", "pca " + kIris + " --label Species --dim 2 --dims 2", "--dims"},
       {"no subcommand", "", "subcommand"},
+      {"unknown variant", "autoencode " + kIris + " --label Species --dim 2 --type sparse,fancy", "unknown autoencoder type 'fancy'"},
+      {"p above 1", "autoencode " + kIris + " --label Species --dim 2 --type denoising --noise zeros:1.5", "p must be in [0, 1], got 1.5"},
+      {"sigma not positive", "autoencode " + kIris + " --label Species --dim 2 --type robust --sigma 0", "sigma must be a positive number"},
+      {"unknown noise", "noise " + kIris + " --label Species --noise pink:0.1", "unknown noise 'pink'"},
+      {"sparsity out of range", "autoencode " + kIris + " --label Species --dim 2 --type sparse --sparsity 2", "high_probability must be in (0, 1)"},
+      {"parameter without its variant", "autoencode " + kIris + " --label Species --dim 2 --sigma 0.3", "--sigma applies to the robust variant"},
   };
   for (const auto& c : cases) {
     const Result r = hourglass_cli(c.arguments + (c.writes_csv ? " --output " + out : ""));
@@ -168,6 +174,53 @@ TEST(Cli, BadInputGivesOneLineAndStatusTwo) {
     EXPECT_NE(r.err.find(c.message), std::string::npos) << c.name << ": " << r.err;
     EXPECT_FALSE(exists(out)) << c.name;
   }
+}
+
+TEST(Cli, VariantsTrainWithTheirParametersAndReportEachPenalty) {
+  const std::string path = temp_path("variants.hgm");
+  const Result r = hourglass_cli("train " + kIris + " --label Species --network '8,2:sigmoid' --scale minmax "
+                                 "--type sparse,denoising,contractive --sparsity 0.05 --sparsity-weight 0.5 "
+                                 "--noise gaussian:0.05 --contractive-weight 0.001 --weight-decay 0.01 "
+                                 "--epochs 2 --seed 1 -o " + path);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("Autoencoder learner (sparse, contractive, denoising)"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("- reconstruction: "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("- sparsity: "), std::string::npos);
+  EXPECT_NE(r.err.find("- contraction: "), std::string::npos);
+  EXPECT_NE(r.err.find("- weight_decay: "), std::string::npos);
+  const Model model = Model::load(path);
+  EXPECT_EQ(model.learner().sparsity->high_probability, 0.05);
+  EXPECT_EQ(model.learner().sparsity->weight, 0.5);
+  EXPECT_EQ(*model.learner().noise, noise_gaussian(0.05));
+  EXPECT_EQ(model.learner().contraction->weight, 0.001);
+  EXPECT_EQ(model.learner().weight_decay->decay, 0.01);
+
+  const Result robust = hourglass_cli("autoencode " + kIris + " --label Species --dim 2 --type robust --sigma 0.5 "
+                                      "--scale zscore --epochs 2 --seed 1");
+  ASSERT_EQ(robust.status, 0) << robust.err;
+  EXPECT_NE(robust.err.find("loss: correntropy (sigma 0.5)"), std::string::npos) << robust.err;
+}
+
+TEST(Cli, NoiseWritesACorruptedCopyWithTheSameColumns) {
+  const std::string data = write_text("ones.csv", "a,b,c,d\n" + [] {
+    std::string rows;
+    for (int i = 0; i < 500; ++i) rows += "0.5,0.5,0.5,0.5\n";
+    return rows;
+  }());
+  const Result first = hourglass_cli("noise " + data + " --noise zeros:0.3 --seed 4");
+  const Result again = hourglass_cli("noise " + data + " --noise zeros:0.3 --seed 4");
+  ASSERT_EQ(first.status, 0) << first.err;
+  EXPECT_EQ(first.out, again.out);
+  EXPECT_EQ(first.out.substr(0, first.out.find('\n')), "a,b,c,d");
+  const Dataset noisy = parse_delimited(first.out, "noisy");
+  const double zeros = noisy.features.eq(0).to(torch::kDouble).mean().item<double>();
+  EXPECT_NEAR(zeros, 0.3, 4 * std::sqrt(0.3 * 0.7 / 2000));
+  EXPECT_TRUE((noisy.features.eq(0) | noisy.features.eq(0.5)).all().item<bool>());
+
+  const Result labelled = hourglass_cli("noise " + kIris + " --label Species --noise gaussian:0.1 --seed 1");
+  ASSERT_EQ(labelled.status, 0) << labelled.err;
+  EXPECT_EQ(labelled.out.substr(0, labelled.out.find('\n')),
+            "Sepal.Length,Sepal.Width,Petal.Length,Petal.Width,Species");
 }
 
 TEST(Cli, AnUnwritableOutputFailsBeforeTraining) {
