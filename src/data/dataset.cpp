@@ -23,9 +23,15 @@ void write_field(std::ostream& out, const std::string& field) {
   out << '"';
 }
 
+bool is_idx_name(std::string path) {
+  if (ends_with(path, ".gz")) path.resize(path.size() - 3);
+  return ends_with(path, "ubyte") || ends_with(path, ".idx");
+}
+
 }  // namespace
 
 Dataset read_data(const std::string& path, const ReadOptions& options) {
+  if (is_idx_name(path)) return read_idx(path, options.label());
   const std::string bytes = read_file(path);
   if (ends_with(path, ".npy")) {
     if (!options.label().empty()) {

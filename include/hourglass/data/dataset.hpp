@@ -6,7 +6,8 @@
 //   write_csv("codes.csv", codes, numbered_columns("code", 2), iris.label_name, iris.labels);
 //
 // Readers: delimited text (.csv, .tsv; header detected; UTF-8 BOM, CRLF and quoted
-// fields accepted) and NumPy .npy (any integer or float dtype, C or Fortran order).
+// fields accepted), NumPy .npy (any integer or float dtype, C or Fortran order) and IDX
+// (MNIST's *-idx3-ubyte, plain or .gz; 8-bit values scaled to [0, 1]).
 // Every problem is a DataError naming the file, the line and the column.
 #pragma once
 
@@ -26,6 +27,9 @@ struct Dataset {
   std::vector<std::string> columns;  ///< feature names ("V1".."Vn" without a header)
   std::string label_name;            ///< empty without a label column
   std::vector<std::string> labels;   ///< one per row when label_name is set
+  /// The shape of one row before it was flattened, channels first ({1, 28, 28} for
+  /// MNIST); empty for tabular data.
+  std::vector<int64_t> sample_shape;
 
   int64_t rows() const { return features.defined() ? features.size(0) : 0; }
   int64_t cols() const { return features.defined() ? features.size(1) : 0; }
@@ -33,14 +37,15 @@ struct Dataset {
 
 struct ReadOptions {
   /// Column kept out of the features and carried as labels: its header name, or its
-  /// 1-based position when the file has no header.
+  /// 1-based position when the file has no header. For IDX images: the IDX label file.
   TORCH_ARG(std::string, label) = "";
   /// Field separator; 0 picks tab for .tsv/.tab files or a first line with tabs and no
   /// commas, comma otherwise.
   TORCH_ARG(char, delimiter) = 0;
 };
 
-/// Reads .npy by extension, delimited text otherwise.
+/// Reads .npy and IDX (names ending in "ubyte" or ".idx", optionally ".gz") by
+/// extension, delimited text otherwise.
 Dataset read_data(const std::string& path, const ReadOptions& options = {});
 
 /// Parses delimited text; `source` names it in errors.
@@ -49,6 +54,11 @@ Dataset parse_delimited(std::string_view text, const std::string& source,
 
 /// Parses the bytes of a .npy file; `source` names it in errors.
 Dataset parse_npy(std::string_view bytes, const std::string& source);
+
+/// Parses the bytes of an IDX file, plain or gzip-compressed.
+Dataset parse_idx(std::string_view bytes, const std::string& source);
+/// Reads IDX images and, when `labels_path` is given, their IDX labels.
+Dataset read_idx(const std::string& path, const std::string& labels_path = "");
 
 /// Throws DataError naming the first row and column that holds NaN or Inf.
 void check_finite(const at::Tensor& values, const std::string& source);
