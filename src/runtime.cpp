@@ -6,6 +6,7 @@
 #include <iostream>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 #include "hourglass/error.hpp"
 
@@ -15,8 +16,8 @@ namespace {
 std::once_flag runtime_once;
 bool threads_chosen_by_user = false;
 
-std::function<void(const std::string&)>& warning_handler() {
-  static std::function<void(const std::string&)> handler = [](const std::string& message) {
+WarningHandler& warning_handler() {
+  static WarningHandler handler = [](const std::string& message) {
     std::cerr << "hourglass: warning: " << message << '\n';
   };
   return handler;
@@ -41,8 +42,8 @@ void set_threads(int n) {
   torch::set_num_threads(n);
 }
 
-void set_warning_handler(std::function<void(const std::string&)> handler) {
-  warning_handler() = std::move(handler);
+WarningHandler set_warning_handler(WarningHandler handler) {
+  return std::exchange(warning_handler(), std::move(handler));
 }
 
 void warn(const std::string& message) {

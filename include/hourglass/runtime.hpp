@@ -26,7 +26,9 @@ void init_runtime();
 
 /// Where the library's warnings go: "hourglass: warning: <message>" on stderr by
 /// default. A handler receives the bare message (the R package forwards it to R).
-void set_warning_handler(std::function<void(const std::string& message)> handler);
+/// Returns the handler it replaces, so that it can be put back.
+using WarningHandler = std::function<void(const std::string& message)>;
+WarningHandler set_warning_handler(WarningHandler handler);
 
 /// Reports a warning through the handler; training goes on.
 void warn(const std::string& message);

@@ -6,6 +6,7 @@
 #include <torch/torch.h>
 
 #include "hourglass/network/parse.hpp"
+#include "hourglass/runtime.hpp"
 #include "hourglass/train/train.hpp"
 #include "model/model_impl.hpp"
 #include "regularizers/penalties.hpp"
@@ -76,6 +77,21 @@ TEST(Objective, WeightDecayDefaultsToTheEncodingKernel) {
   EXPECT_NEAR(terms.parts.back().second.item<double>(),
               0.5 * net->encoding_layer()->weight.square().sum().item<double>(), 1e-6);
   EXPECT_EQ(net->encoding_layer()->weight.size(0), 2);
+}
+
+TEST(Objective, SparsityOnAnUnboundedActivationWarnsOnce) {
+  std::vector<std::string> warnings;
+  const auto previous = set_warning_handler([&](const std::string& message) { warnings.push_back(message); });
+  const auto relu = autoencoder_sparse(parse_network("input() + dense(3, relu) + output()"));
+  nn::AutoencoderNet net(relu.network, 4);
+  Objective objective(relu, net);
+  objective(torch::rand({8, 4}));
+  objective(torch::rand({8, 4}));
+  const auto sigmoid = autoencoder_sparse(parse_network("input() + dense(3, sigmoid) + output()"));
+  Objective bounded(sigmoid, nn::AutoencoderNet(sigmoid.network, 4));
+  set_warning_handler(previous);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("relu activations are clipped to (0, 1)"), std::string::npos) << warnings[0];
 }
 
 TEST(Objective, DenoisingCorruptsOnlyInTraining) {

@@ -116,5 +116,14 @@ TEST(Autoencode, ReturnsTheEncodingOfTheData) {
   EXPECT_THROW(autoencode(x, 2, "fancy"), InvalidArgument);
 }
 
+TEST(Autoencode, NamesVariantsAsRutaDoes) {
+  EXPECT_TRUE(is_robust(autoencode_learner(2, "robust")));
+  const auto learner = autoencode_learner(2, "sparse,denoising", "sigmoid");
+  EXPECT_EQ(learner.types(), (std::vector<std::string>{"sparse", "denoising"}));
+  EXPECT_EQ(learner.network[1].activation, "sigmoid");
+  const auto codes = autoencode(iris().features, 2, "contractive", "tanh", 2);
+  EXPECT_EQ(codes.sizes(), (std::vector<int64_t>{150, 2}));
+}
+
 }  // namespace
 }  // namespace hourglass
