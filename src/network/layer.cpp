@@ -29,6 +29,7 @@ std::string layer_type_name(LayerType type) {
     case LayerType::output: return "output";
     case LayerType::dropout: return "dropout";
     case LayerType::batch_norm: return "batch_norm";
+    case LayerType::variational: return "variational";
   }
   return "unknown";
 }
@@ -40,6 +41,10 @@ std::string Layer::to_string() const {
     case LayerType::dense: out << units << ", " << activation; break;
     case LayerType::output: out << activation; break;
     case LayerType::dropout: out << rate; break;
+    case LayerType::variational:
+      out << units;
+      if (epsilon_std != 1.0) out << ", " << format_number(epsilon_std);
+      break;
     case LayerType::input:
     case LayerType::batch_norm: break;
   }
@@ -49,7 +54,7 @@ std::string Layer::to_string() const {
 
 bool Layer::operator==(const Layer& other) const {
   return type == other.type && units == other.units && activation == other.activation &&
-         rate == other.rate;
+         rate == other.rate && epsilon_std == other.epsilon_std;
 }
 
 Layer input() { return Layer{LayerType::input, 0, "linear", 0.0}; }
@@ -78,5 +83,17 @@ Layer dropout(double rate) {
 }
 
 Layer batch_norm() { return Layer{LayerType::batch_norm, 0, "linear", 0.0}; }
+
+Layer variational(int64_t units, double epsilon_std) {
+  if (units < 1) {
+    throw InvalidArgument("variational: units must be a positive integer, got " + std::to_string(units));
+  }
+  if (!(epsilon_std > 0.0) || !std::isfinite(epsilon_std)) {
+    throw InvalidArgument("variational: epsilon_std must be a positive number, got " + format_number(epsilon_std));
+  }
+  Layer layer{LayerType::variational, units, "linear", 0.0};
+  layer.epsilon_std = epsilon_std;
+  return layer;
+}
 
 }  // namespace hourglass

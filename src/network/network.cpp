@@ -74,7 +74,14 @@ void Network::validate() const {
                             " may only be the first (input) or last (output) layer");
     }
   }
-  encoding_index();  // throws when there is no sized layer
+  const size_t code = encoding_index();  // throws when there is no sized layer
+  for (size_t i = 0; i < layers_.size(); ++i) {
+    if (layers_[i].type == LayerType::variational && i != code) {
+      throw InvalidArgument("network '" + to_string() + "': " + layers_[i].to_string() + " at position " +
+                            std::to_string(i) + " is not the encoding layer (position " + std::to_string(code) +
+                            "); a variational layer must be the middle layer with units");
+    }
+  }
 }
 
 std::string Network::to_string() const {
@@ -100,6 +107,7 @@ std::string keras_type(const Layer& layer) {
     case LayerType::output: return "Dense, " + layer.activation;
     case LayerType::dropout: return "Dropout";
     case LayerType::batch_norm: return "BatchNormalization";
+    case LayerType::variational: return "Variational";
   }
   return "?";
 }
@@ -110,7 +118,7 @@ std::string Network::summary(int64_t input_dim) const {
   std::vector<SummaryRow> rows;
   const size_t code = layers_.empty() ? 0 : encoding_index();
   int64_t width = input_dim;
-  std::vector<int> counts(5, 0);
+  std::vector<int> counts(6, 0);
   for (size_t i = 0; i < layers_.size(); ++i) {
     const Layer& layer = layers_[i];
     SummaryRow row;
@@ -123,6 +131,10 @@ std::string Network::summary(int64_t input_dim) const {
       case LayerType::batch_norm:
         row.trainable = 2 * width;
         row.frozen = 2 * width;
+        break;
+      case LayerType::variational:
+        width = layer.units;
+        row.trainable = 2 * (in * width + width);  // z_mean and z_log_var
         break;
     }
     if (layer.type == LayerType::dense || layer.type == LayerType::output) {

@@ -192,10 +192,16 @@ class Parser {
         bind(head, args, {});
         return batch_norm();
       }
+      if (type == "variational" || type == "variational_block") {  // the second is ruta's name
+        auto a = bind(head, args, {"units", "epsilon_std"});
+        if (!a.count("units")) fail(head, "variational() needs units, e.g. variational(10)");
+        return variational(integer(a.at("units"), "units"),
+                           a.count("epsilon_std") ? number(a.at("epsilon_std"), "epsilon_std") : 1.0);
+      }
     } catch (const InvalidArgument& e) {
       fail(head, e.what());
     }
-    fail(head, "unknown layer (valid: input, dense, output, dropout, batch_norm)");
+    fail(head, "unknown layer (valid: input, dense, output, dropout, batch_norm, variational)");
   }
 
   const std::string& spec_;

@@ -47,6 +47,14 @@ torch::nn::Linear AutoencoderNetImpl::append_layer(torch::nn::Sequential& stage,
       width = units;
       return linear;
     }
+    case LayerType::variational: {
+      // Kept out of the Sequential: it has two outputs. validate() made it the code.
+      variational_ = register_module("variational", Variational(width, layer.units, layer.epsilon_std));
+      keras_init(variational_->mean_layer(), Activation::linear);
+      keras_init(variational_->log_var_layer(), Activation::linear);
+      width = layer.units;
+      return variational_->mean_layer();
+    }
     case LayerType::dropout: stage->push_back(torch::nn::Dropout(layer.rate)); return nullptr;
     case LayerType::batch_norm:
       // Keras defaults: momentum 0.99 (PyTorch counts 1 - momentum), epsilon 1e-3.
@@ -72,9 +80,24 @@ AutoencoderNetImpl::AutoencoderNetImpl(const Network& network, int64_t input_dim
     }
   }
   const size_t activation_modules = encoding_activation_ == Activation::linear ? 0 : 1;
-  encoder_is_one_dense_layer_ = encoder->size() == 1 + activation_modules;
+  encoder_is_one_dense_layer_ = !is_variational() && encoder->size() == 1 + activation_modules;
   encoder_ = register_module("encoder", encoder);
   decoder_ = register_module("decoder", decoder);
+}
+
+torch::Tensor AutoencoderNetImpl::encoder_body(const torch::Tensor& x) {
+  // An empty Sequential refuses forward(): a variational layer right after input().
+  return encoder_->is_empty() ? x : encoder_->forward(x);
+}
+
+torch::Tensor AutoencoderNetImpl::encode(const torch::Tensor& x) {
+  if (is_variational()) return variational_->posterior(encoder_body(x)).mean;
+  return encoder_->forward(x);
+}
+
+Posterior AutoencoderNetImpl::posterior(const torch::Tensor& x) {
+  TORCH_CHECK(is_variational(), "posterior() of a network without a variational layer");
+  return variational_->posterior(encoder_body(x));
 }
 
 }  // namespace hourglass::nn

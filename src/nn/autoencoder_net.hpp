@@ -5,6 +5,7 @@
 
 #include "hourglass/network/network.hpp"
 #include "nn/activation.hpp"
+#include "nn/variational.hpp"
 
 #include <vector>
 
@@ -15,14 +16,20 @@ class AutoencoderNetImpl : public torch::nn::Module {
   /// Builds the modules for data with `input_dim` features; `network` must be valid.
   AutoencoderNetImpl(const Network& network, int64_t input_dim);
 
-  torch::Tensor encode(const torch::Tensor& x) { return encoder_->forward(x); }
+  /// The code: for a variational network, the posterior mean.
+  torch::Tensor encode(const torch::Tensor& x);
   torch::Tensor decode(const torch::Tensor& code) { return decoder_->forward(code); }
   torch::Tensor forward(const torch::Tensor& x) { return decode(encode(x)); }
+
+  bool is_variational() const { return !variational_.is_empty(); }
+  /// q(z|x); only for a variational network.
+  Posterior posterior(const torch::Tensor& x);
+  Variational& variational() { return variational_; }
 
   int64_t input_dim() const { return input_dim_; }
   int64_t code_dim() const { return code_dim_; }
 
-  /// The dense layer that makes the code, and its activation (what the sparsity,
+  /// The dense layer that makes the code (a variational network's z_mean), and its activation (what the sparsity,
   /// contraction and weight decay penalties look at).
   torch::nn::Linear encoding_layer() const { return encoding_layer_; }
   Activation encoding_activation() const { return encoding_activation_; }
@@ -35,7 +42,11 @@ class AutoencoderNetImpl : public torch::nn::Module {
  private:
   torch::nn::Linear append_layer(torch::nn::Sequential& stage, const Layer& layer, int64_t& width);
 
+  /// The encoder's layers before the code (all of it without a variational layer).
+  torch::Tensor encoder_body(const torch::Tensor& x);
+
   torch::nn::Sequential encoder_{nullptr}, decoder_{nullptr};
+  Variational variational_{nullptr};
   torch::nn::Linear encoding_layer_{nullptr};
   Activation encoding_activation_ = Activation::linear;
   bool encoder_is_one_dense_layer_ = false;

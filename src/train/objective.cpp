@@ -16,12 +16,13 @@ Objective::Objective(const Autoencoder& learner, nn::AutoencoderNet net)
 }
 
 bool Objective::has_penalty() const {
-  return learner_.sparsity || learner_.contraction || learner_.weight_decay;
+  return learner_.sparsity || learner_.contraction || learner_.weight_decay || learner_.variational;
 }
 
 std::vector<std::string> Objective::part_names() const {
   std::vector<std::string> names;
   if (has_penalty()) names.emplace_back("reconstruction");
+  if (learner_.variational) names.emplace_back("kl");
   if (learner_.sparsity) names.emplace_back("sparsity");
   if (learner_.contraction) names.emplace_back("contraction");
   if (learner_.weight_decay) names.emplace_back("weight_decay");
@@ -29,8 +30,40 @@ std::vector<std::string> Objective::part_names() const {
 }
 
 Objective::Terms Objective::operator()(const at::Tensor& batch) {
+  const auto input = net_->is_training() && learner_.noise ? apply_noise(*learner_.noise, batch) : batch;
+  Terms terms = learner_.variational ? variational_terms(input, batch) : reconstruction_terms(input, batch);
+  if (learner_.weight_decay) {
+    std::vector<at::Tensor> kernels;
+    if (learner_.weight_decay->all_layers) {
+      for (const auto& layer : net_->dense_layers()) kernels.push_back(layer->weight);
+    } else {
+      kernels.push_back(net_->encoding_layer()->weight);
+    }
+    add(terms, "weight_decay", regularizers::weight_decay_penalty(kernels, learner_.weight_decay->decay));
+  }
+  return terms;
+}
+
+void Objective::add(Terms& terms, const char* name, const at::Tensor& penalty) {
+  terms.total = terms.total + penalty;
+  terms.parts.emplace_back(name, penalty);
+}
+
+Objective::Terms Objective::variational_terms(const at::Tensor& input, const at::Tensor& batch) {
+  // The ELBO is estimated with a sample in evaluation too; Model::reconstruct uses the mean.
+  const auto q = net_->posterior(input);
+  const auto reconstruction = net_->decode(net_->variational()->sample(q));
+  // The loss functions average over cells; the ELBO sums over a row's features.
+  const auto reconstruction_term = reconstruction_loss_(reconstruction, batch) * batch[0].numel();
+  Terms terms{reconstruction_term, {{"reconstruction", reconstruction_term}}};
+  const auto kl = nn::kl_to_standard_normal(q).mean();
+  terms.total = terms.total + learner_.variational->beta * kl;
+  terms.parts.emplace_back("kl", kl);
+  return terms;
+}
+
+Objective::Terms Objective::reconstruction_terms(at::Tensor input, const at::Tensor& batch) {
   const bool training = net_->is_training();
-  auto input = training && learner_.noise ? apply_noise(*learner_.noise, batch) : batch;
 
   // The contractive penalty needs the Jacobian: in closed form from the one dense
   // layer's pre-activations, otherwise by autograd through the encoder.
@@ -62,24 +95,11 @@ Objective::Terms Objective::operator()(const at::Tensor& batch) {
                            : reconstruction_loss_(reconstruction, batch);
   Terms terms{reconstruction_term, {}};
   if (has_penalty()) terms.parts.emplace_back("reconstruction", reconstruction_term);
-  auto add = [&](const char* name, const at::Tensor& penalty) {
-    terms.total = terms.total + penalty;
-    terms.parts.emplace_back(name, penalty);
-  };
   if (learner_.sparsity) {
-    add("sparsity", regularizers::sparsity_penalty(code, nn::activation_range(net_->encoding_activation()),
-                                                   *learner_.sparsity));
+    add(terms, "sparsity",
+        regularizers::sparsity_penalty(code, nn::activation_range(net_->encoding_activation()), *learner_.sparsity));
   }
-  if (learner_.contraction) add("contraction", learner_.contraction->weight * jacobian_norms.mean());
-  if (learner_.weight_decay) {
-    std::vector<at::Tensor> kernels;
-    if (learner_.weight_decay->all_layers) {
-      for (const auto& layer : net_->dense_layers()) kernels.push_back(layer->weight);
-    } else {
-      kernels.push_back(net_->encoding_layer()->weight);
-    }
-    add("weight_decay", regularizers::weight_decay_penalty(kernels, learner_.weight_decay->decay));
-  }
+  if (learner_.contraction) add(terms, "contraction", learner_.contraction->weight * jacobian_norms.mean());
   return terms;
 }
 

@@ -1,5 +1,6 @@
-// What training minimises for a learner: the reconstruction loss (or correntropy)
-// plus the penalties of its variants, each reported as its own history column.
+// What training minimises for a learner: the reconstruction loss (or correntropy, or a
+// variational learner's ELBO) plus the penalties of its variants, each reported as its
+// own history column.
 //
 //   Objective objective(learner, net);
 //   auto terms = objective(batch);   // terms.total, terms.parts {"reconstruction", ...}
@@ -37,6 +38,11 @@ class Objective {
 
  private:
   bool has_penalty() const;
+  /// Reconstruction loss (or correntropy), sparsity and contraction.
+  Terms reconstruction_terms(at::Tensor input, const at::Tensor& batch);
+  /// The ELBO: reconstruction summed over features and the KL divergence.
+  Terms variational_terms(const at::Tensor& input, const at::Tensor& batch);
+  static void add(Terms& terms, const char* name, const at::Tensor& penalty);
 
   Autoencoder learner_;
   nn::AutoencoderNet net_;

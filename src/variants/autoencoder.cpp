@@ -6,6 +6,7 @@
 #include "hourglass/losses/loss.hpp"
 #include "hourglass/model/model.hpp"
 #include "hourglass/network/parse.hpp"
+#include "hourglass/runtime.hpp"
 
 namespace hourglass {
 namespace {
@@ -13,6 +14,19 @@ namespace {
 void check_weight(const char* what, double weight) {
   if (!(weight >= 0.0) || !std::isfinite(weight)) {
     throw InvalidArgument(std::string(what) + " must be a finite number >= 0, got " + format_number(weight));
+  }
+}
+
+// The properties a variational learner cannot have, as named in messages.
+void check_compatible(const Autoencoder& learner) {
+  if (!learner.variational) return;
+  for (const auto& [has, name] : {std::pair<bool, const char*>{learner.sparsity.has_value(), "sparse"},
+                                  {learner.contraction.has_value(), "contractive"},
+                                  {learner.correntropy.has_value(), "robust"}}) {
+    if (has) {
+      throw InvalidArgument(std::string("a variational autoencoder cannot also be ") + name +
+                            ": its loss is the ELBO; combine variational with denoising or weight decay only");
+    }
   }
 }
 
@@ -27,6 +41,8 @@ void Autoencoder::validate() const {
   if (noise) make_denoising(*this, *noise);
   if (correntropy) make_robust(*this, correntropy->sigma);
   if (weight_decay) add_weight_decay(*this, weight_decay->decay, weight_decay->all_layers);
+  if (variational) make_variational(*this, variational->beta);
+  check_compatible(*this);
 }
 
 std::vector<std::string> Autoencoder::types() const {
@@ -35,6 +51,7 @@ std::vector<std::string> Autoencoder::types() const {
   if (contraction) names.emplace_back("contractive");
   if (noise) names.emplace_back("denoising");
   if (correntropy) names.emplace_back("robust");
+  if (variational) names.emplace_back("variational");
   if (names.empty()) names.emplace_back("basic");
   return names;
 }
@@ -52,6 +69,7 @@ std::string Autoencoder::to_string() const {
             format_number(sparsity->weight) + "\n";
   }
   if (contraction) text += "  contraction: weight " + format_number(contraction->weight) + "\n";
+  if (variational) text += "  variational: beta " + format_number(variational->beta) + "\n";
   if (noise) text += "  noise: " + noise->to_string() + "\n";
   if (weight_decay) {
     text += "  weight decay: " + format_number(weight_decay->decay) +
@@ -63,7 +81,10 @@ std::string Autoencoder::to_string() const {
 Autoencoder autoencoder(const Network& network, const std::string& loss) {
   network.validate();
   loss_function(loss);  // throws for an unknown name
-  return Autoencoder{network, loss, {}, {}, {}, {}, {}};
+  Autoencoder learner{network, loss, {}, {}, {}, {}, {}, {}};
+  // A network with a variational layer only makes sense with the ELBO.
+  if (network[network.encoding_index()].type == LayerType::variational) learner.variational = Variational{};
+  return learner;
 }
 
 Autoencoder autoencoder(const std::string& network_spec, const std::string& loss) {
@@ -87,6 +108,10 @@ Autoencoder autoencoder_robust(const Network& network, double sigma) {
   return make_robust(autoencoder(network), sigma);
 }
 
+Autoencoder autoencoder_variational(const Network& network, const std::string& loss, double beta) {
+  return make_variational(autoencoder(network, loss), beta);
+}
+
 Autoencoder make_sparse(Autoencoder learner, double high_probability, double weight) {
   if (!(high_probability > 0.0 && high_probability < 1.0)) {
     throw InvalidArgument("sparsity: high_probability must be in (0, 1), got " +
@@ -94,12 +119,14 @@ Autoencoder make_sparse(Autoencoder learner, double high_probability, double wei
   }
   check_weight("sparsity: weight", weight);
   learner.sparsity = Sparsity{high_probability, weight};
+  check_compatible(learner);
   return learner;
 }
 
 Autoencoder make_contractive(Autoencoder learner, double weight) {
   check_weight("contraction: weight", weight);
   learner.contraction = Contraction{weight};
+  check_compatible(learner);
   return learner;
 }
 
@@ -114,6 +141,7 @@ Autoencoder make_robust(Autoencoder learner, double sigma) {
     throw InvalidArgument("robust: sigma must be a positive number, got " + format_number(sigma));
   }
   learner.correntropy = Correntropy{sigma};
+  check_compatible(learner);
   return learner;
 }
 
@@ -123,15 +151,39 @@ Autoencoder add_weight_decay(Autoencoder learner, double decay, bool all_layers)
   return learner;
 }
 
+Autoencoder make_variational(Autoencoder learner, double beta) {
+  if (!(beta >= 0.0) || !std::isfinite(beta)) {
+    throw InvalidArgument("variational: beta must be a finite number >= 0, got " + format_number(beta));
+  }
+  Network& network = learner.network;
+  network.validate();
+  bool has_layer = false;
+  for (size_t i = 0; i < network.size(); ++i) has_layer = has_layer || network[i].type == LayerType::variational;
+  if (!has_layer) {
+    const size_t code = network.encoding_index();
+    const Layer replaced = network[code];
+    std::vector<Layer> layers;
+    for (size_t i = 0; i < network.size(); ++i) layers.push_back(i == code ? hourglass::variational(replaced.units) : network[i]);
+    network = Network(std::move(layers));
+    warn("the encoding layer " + replaced.to_string() + " became " + network[code].to_string() +
+         " for the variational autoencoder");
+  }
+  learner.variational = Variational{beta};
+  check_compatible(learner);
+  return learner;
+}
+
 bool is_sparse(const Autoencoder& learner) { return learner.sparsity.has_value(); }
 bool is_contractive(const Autoencoder& learner) { return learner.contraction.has_value(); }
 bool is_denoising(const Autoencoder& learner) { return learner.noise.has_value(); }
 bool is_robust(const Autoencoder& learner) { return learner.correntropy.has_value(); }
 bool has_weight_decay(const Autoencoder& learner) { return learner.weight_decay.has_value(); }
+bool is_variational(const Autoencoder& learner) { return learner.variational.has_value(); }
 bool is_trained(const Model& model) { return model.is_trained(); }
 
 const std::vector<std::string>& variant_names() {
-  static const std::vector<std::string> names = {"basic", "sparse", "contractive", "denoising", "robust"};
+  static const std::vector<std::string> names = {"basic",     "sparse", "contractive",
+                                                 "denoising", "robust", "variational"};
   return names;
 }
 
@@ -151,6 +203,8 @@ Autoencoder make_variant(Autoencoder learner, const std::string& types) {
       learner = make_denoising(std::move(learner));
     } else if (type == "robust") {
       learner = make_robust(std::move(learner));
+    } else if (type == "variational") {
+      learner = make_variational(std::move(learner));
     } else if (type != "basic") {
       throw unknown_name("autoencoder type", type, variant_names());
     }

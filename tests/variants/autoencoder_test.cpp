@@ -71,7 +71,7 @@ TEST(Variants, MakeVariantReadsOneOrSeveralNames) {
   EXPECT_EQ(learner.types(), (std::vector<std::string>{"sparse", "denoising"}));
   EXPECT_EQ(make_variant(autoencoder(kNet), "basic").types(), std::vector<std::string>{"basic"});
   EXPECT_EQ(error_of<InvalidArgument>([] { make_variant(autoencoder(kNet), "sparse,fancy"); }),
-            "unknown autoencoder type 'fancy' (valid: basic, sparse, contractive, denoising, robust)");
+            "unknown autoencoder type 'fancy' (valid: basic, sparse, contractive, denoising, robust, variational)");
 }
 
 TEST(Variants, ParametersOutOfRangeAreRefused) {

@@ -43,6 +43,12 @@ struct WeightDecay {
   bool all_layers = false;
 };
 
+/// A variational autoencoder's loss: reconstruction summed over features plus beta times
+/// KL(q(z|x) || N(0, I)) summed over latent units, both averaged over the rows.
+struct Variational {
+  double beta = 1.0;
+};
+
 struct Autoencoder {
   Network network;
   /// Reconstruction loss (see loss_names()); a robust learner uses correntropy instead.
@@ -53,6 +59,7 @@ struct Autoencoder {
   std::optional<NoiseFilter> noise;
   std::optional<Correntropy> correntropy;
   std::optional<WeightDecay> weight_decay;
+  std::optional<Variational> variational;
 
   /// Throws InvalidArgument when the network, the loss or a property's parameter is
   /// invalid (for fields set by hand rather than by the functions below).
@@ -77,6 +84,9 @@ Autoencoder autoencoder_contractive(const Network& network, const std::string& l
 Autoencoder autoencoder_denoising(const Network& network, const std::string& loss = "mse",
                                   const NoiseFilter& noise = noise_zeros(0.05));
 Autoencoder autoencoder_robust(const Network& network, double sigma = 0.2);
+/// Without a variational layer in `network`, the encoding layer becomes one of the same
+/// units (ruta's auto_transform_network), with a warning.
+Autoencoder autoencoder_variational(const Network& network, const std::string& loss = "bce", double beta = 1.0);
 
 /// Each returns a copy of `learner` with the property added (or its parameters
 /// replaced) and every other property kept. Throws InvalidArgument for a parameter out
@@ -86,16 +96,21 @@ Autoencoder make_contractive(Autoencoder learner, double weight = 2e-4);
 Autoencoder make_denoising(Autoencoder learner, const NoiseFilter& noise = noise_zeros(0.05));
 Autoencoder make_robust(Autoencoder learner, double sigma = 0.2);
 Autoencoder add_weight_decay(Autoencoder learner, double decay = 0.02, bool all_layers = false);
+/// Sparse, contractive and robust are not defined for a variational learner and are
+/// refused in either order; denoising and weight decay combine with it.
+Autoencoder make_variational(Autoencoder learner, double beta = 1.0);
 
 bool is_sparse(const Autoencoder& learner);
 bool is_contractive(const Autoencoder& learner);
 bool is_denoising(const Autoencoder& learner);
 bool is_robust(const Autoencoder& learner);
 bool has_weight_decay(const Autoencoder& learner);
+bool is_variational(const Autoencoder& learner);
 /// True for a model that holds trained weights (a default-constructed Model has none).
 bool is_trained(const Model& model);
 
-/// The variant names --type accepts: basic, sparse, contractive, denoising, robust.
+/// The variant names --type accepts: basic, sparse, contractive, denoising, robust,
+/// variational.
 const std::vector<std::string>& variant_names();
 /// Adds the named variants with their default parameters: "sparse", or several joined by
 /// commas ("sparse,denoising"); "basic" adds nothing.
