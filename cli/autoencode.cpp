@@ -28,7 +28,7 @@ void add_autoencode_command(CLI::App& app) {
     const TrainOptions options = flags->training.resolve();
     flags->output.check();
     const Autoencoder learner = flags->variants.apply(autoencode_learner(flags->dim, "basic", flags->activation));
-    const Model model = train(learner, data.features, options);
+    const Model model = train(learner, data.samples(), options);
     if (options.verbose()) report_against_pca(model, data.features);
     flags->output.write(model.encode(data.features), numbered_columns("code", model.code_dim()), data);
   });

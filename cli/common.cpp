@@ -9,10 +9,14 @@ void DataFlags::add(CLI::App& command, const std::string& what) {
   command.add_option("data", path, what)->required();
   command.add_option("--label", label,
                      "column kept out of the features and copied to the output (name, or "
-                     "1-based number without a header)");
+                     "1-based number without a header; for IDX images, the IDX label file)");
+  command.add_flag("--channels-last", channels_last,
+                   ".npy images stored rows x height x width x channels (default: channels first)");
 }
 
-Dataset DataFlags::read() const { return read_data(path, ReadOptions().label(label)); }
+Dataset DataFlags::read() const {
+  return read_data(path, ReadOptions().label(label).channels_last(channels_last));
+}
 
 void OutputFlag::check() const {
   if (!path.empty()) check_writable(path);
@@ -24,11 +28,12 @@ void OutputFlag::add(CLI::App& command, const std::string& what) {
 
 void OutputFlag::write(const at::Tensor& values, const std::vector<std::string>& header,
                        const Dataset& source) const {
+  const auto rows = values.dim() > 2 ? values.reshape({values.size(0), -1}) : values;  // images: one row each
   if (path.empty()) {
-    write_csv(std::cout, values, header, source.label_name, source.labels);
+    write_csv(std::cout, rows, header, source.label_name, source.labels);
     std::cout.flush();
   } else {
-    write_csv(path, values, header, source.label_name, source.labels);
+    write_csv(path, rows, header, source.label_name, source.labels);
   }
 }
 

@@ -18,7 +18,8 @@ namespace hourglass::cli {
 struct DataFlags {
   std::string path;
   std::string label;
-  void add(CLI::App& command, const std::string& what = "data file: CSV/TSV (header detected) or .npy");
+  bool channels_last = false;
+  void add(CLI::App& command, const std::string& what = "data file: CSV/TSV (header detected), .npy or IDX (MNIST, .gz too)");
   Dataset read() const;
 };
 

@@ -26,7 +26,7 @@ void add_train_command(CLI::App& app) {
     const Dataset data = flags->data.read();
     const TrainOptions options = flags->training.resolve();
     check_writable(flags->model_path);
-    const Model model = train(learner, data.features, options);
+    const Model model = train(learner, data.samples(), options);
     model.save(flags->model_path);
     if (options.verbose()) {
       report_against_pca(model, data.features);

@@ -30,6 +30,13 @@ bool is_idx_name(std::string path) {
 
 }  // namespace
 
+at::Tensor Dataset::samples() const {
+  if (sample_shape.empty() || !features.defined()) return features;
+  std::vector<int64_t> sizes{features.size(0)};
+  sizes.insert(sizes.end(), sample_shape.begin(), sample_shape.end());
+  return features.view(sizes);
+}
+
 Dataset read_data(const std::string& path, const ReadOptions& options) {
   if (is_idx_name(path)) return read_idx(path, options.label());
   const std::string bytes = read_file(path);
@@ -38,7 +45,7 @@ Dataset read_data(const std::string& path, const ReadOptions& options) {
       throw DataError("'" + path + "': --label applies to CSV/TSV files; a .npy file holds "
                       "numbers only");
     }
-    return parse_npy(bytes, path);
+    return parse_npy(bytes, path, options.channels_last());
   }
   ReadOptions chosen = options;
   if (chosen.delimiter() == 0 && (ends_with(path, ".tsv") || ends_with(path, ".tab"))) {

@@ -57,7 +57,7 @@ NpyHeader parse_header(const std::string& dict, const std::string& source) {
 
 }  // namespace
 
-Dataset parse_npy(std::string_view bytes, const std::string& source) {
+Dataset parse_npy(std::string_view bytes, const std::string& source, bool channels_last) {
   static const char magic[] = "\x93NUMPY";
   if (bytes.size() < 10 || bytes.substr(0, 6) != std::string_view(magic, 6)) {
     throw DataError("'" + source + "': not a .npy file (bad magic bytes); save it with numpy.save");
@@ -95,7 +95,7 @@ Dataset parse_npy(std::string_view bytes, const std::string& source) {
                     "') is not supported; convert with array.astype('<f4')");
   }
   if (header.shape.empty()) {
-    throw DataError("'" + source + "': a .npy scalar holds no rows; expected a 1-D or 2-D array");
+    throw DataError("'" + source + "': a .npy scalar holds no rows; expected an array of rows");
   }
   size_t count = 1;
   for (int64_t d : header.shape) {
@@ -121,8 +121,16 @@ Dataset parse_npy(std::string_view bytes, const std::string& source) {
     for (size_t i = 0; i < shape.size(); ++i) reversed[i] = static_cast<int64_t>(shape.size() - 1 - i);
     values = values.permute(reversed);
   }
+  if (values.dim() > 4) {
+    throw DataError("'" + source + "': an array of " + std::to_string(values.dim()) +
+                    " dimensions; expected rows x features, rows x channels x length or rows x channels x height x width");
+  }
+  if (channels_last && values.dim() >= 3) {
+    values = values.dim() == 3 ? values.permute({0, 2, 1}) : values.permute({0, 3, 1, 2});
+  }
   Dataset data;
   const int64_t rows = header.shape[0];
+  if (values.dim() >= 3) data.sample_shape = values.sizes().slice(1).vec();
   data.features = values.reshape({rows, -1}).to(torch::kFloat).contiguous();
   check_finite(data.features, source);
   for (int64_t c = 1; c <= data.features.size(1); ++c) data.columns.push_back("V" + std::to_string(c));

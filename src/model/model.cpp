@@ -1,5 +1,9 @@
 #include "hourglass/model/model.hpp"
 
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
 #include "hourglass/data/dataset.hpp"
 #include "hourglass/error.hpp"
 #include "hourglass/io/atomic_file.hpp"
@@ -14,20 +18,45 @@ namespace {
 // Rows pushed through the network at once in inference: bounds memory on big data.
 constexpr int64_t kInferenceChunk = 8192;
 
-at::Tensor checked_input(const at::Tensor& data, int64_t expected_cols, const char* what) {
-  if (!data.defined() || data.dim() != 2) {
-    throw InvalidArgument(std::string(what) + ": expected a 2-D tensor of rows x " +
-                          std::to_string(expected_cols) + " columns, got " +
-                          (data.defined() ? std::to_string(data.dim()) + "-D" : "no data"));
+// Rows x values, float and finite; `expected` is one sample's shape.
+at::Tensor checked_input(const at::Tensor& data, const Shape& expected, const char* what) {
+  const int64_t values = std::accumulate(expected.begin(), expected.end(), int64_t{1}, std::multiplies<>());
+  const std::string wanted = "rows x " + std::to_string(values) +
+                             (expected.size() > 1 ? " or rows x " + shape_to_string(expected) : "");
+  if (!data.defined() || data.dim() < 2) {
+    throw InvalidArgument(std::string(what) + ": expected a tensor of " + wanted + ", got " +
+                          (data.defined() ? std::to_string(data.dim()) + "-D data" : "no data"));
   }
-  if (data.size(1) != expected_cols) {
-    throw InvalidArgument(std::string(what) + ": the model expects " + std::to_string(expected_cols) +
-                          " columns but the data has " + std::to_string(data.size(1)) +
-                          "; use data with the same columns as the training data");
+  const Shape given = data.sizes().slice(1).vec();
+  if (given.size() == 1 && expected.size() == 1 && given != expected) {
+    throw InvalidArgument(std::string(what) + ": the model expects " + std::to_string(values) + " columns but the data has " +
+                          std::to_string(given[0]) + "; use data with the same columns as the training data");
   }
-  auto values = data.to(torch::kFloat).contiguous();
-  check_finite(values, what);
-  return values;
+  if (!(given == expected || (given.size() == 1 && given[0] == values))) {
+    throw InvalidArgument(std::string(what) + ": the model was trained on samples of shape " + shape_to_string(expected) +
+                          " but the data has samples of shape " + shape_to_string(given) +
+                          "; use data shaped like the training data (" + wanted + ")");
+  }
+  auto flat = data.to(torch::kFloat).reshape({data.size(0), values}).contiguous();
+  check_finite(flat, what);
+  return flat;
+}
+
+// Rows x values -> rows x the sample shape.
+at::Tensor shaped(const at::Tensor& flat, const Shape& sample_shape) {
+  std::vector<int64_t> sizes{flat.size(0)};
+  sizes.insert(sizes.end(), sample_shape.begin(), sample_shape.end());
+  return flat.view(sizes);
+}
+
+// The inverse of the standard normal CDF (R's qnorm), in double precision.
+at::Tensor qnorm(const at::Tensor& p) { return std::sqrt(2.0) * torch::erfinv(2.0 * p.to(torch::kDouble) - 1.0); }
+
+void check_probability(double p, const char* what) {
+  if (!(p > 0.0 && p < 1.0)) {
+    throw InvalidArgument(std::string("generate: ") + what + " must be a probability in (0, 1), got " +
+                          format_number(p) + "; qnorm(0) and qnorm(1) are infinite");
+  }
 }
 
 template <typename Fn>
@@ -55,27 +84,87 @@ const Scaler& Model::scaler() const { return impl().scaler; }
 const History& Model::history() const { return impl().history; }
 int64_t Model::input_dim() const { return impl().net->input_dim(); }
 int64_t Model::code_dim() const { return impl().net->code_dim(); }
+const Shape& Model::sample_shape() const { return impl().net->data_shape(); }
 uint64_t Model::seed() const { return impl().seed; }
-std::string Model::summary() const { return network().summary(input_dim()); }
+std::string Model::summary() const { return network().summary(sample_shape()); }
 
-at::Tensor Model::encode(const at::Tensor& data) const {
+at::Tensor Model::encode(const at::Tensor& data, bool sample) const {
   init_runtime();
-  auto x = checked_input(data, input_dim(), "encode");
+  auto& net = impl().net;
+  if (sample && !net->is_variational()) {
+    throw InvalidArgument("encode: sampling the code needs a variational model; this one is " +
+                          join(learner().types()) + " (drop the sample option)");
+  }
+  auto x = checked_input(data, sample_shape(), "encode");
   return in_chunks(x, [&](const at::Tensor& chunk) {
-    return impl().net->encode(impl().scaler.transform(chunk));
+    const auto input = impl().scaler.transform(chunk);
+    return sample ? net->variational()->sample(net->posterior(input)) : net->encode(input);
   });
 }
 
 at::Tensor Model::decode(const at::Tensor& codes) const {
   init_runtime();
-  auto z = checked_input(codes, code_dim(), "decode");
-  return in_chunks(z, [&](const at::Tensor& chunk) {
-    return impl().scaler.inverse_transform(impl().net->decode(chunk));
-  });
+  auto z = checked_input(codes, Shape{code_dim()}, "decode");
+  return shaped(in_chunks(z, [&](const at::Tensor& chunk) {
+                  return impl().scaler.inverse_transform(impl().net->decode(chunk));
+                }),
+                sample_shape());
+}
+
+at::Tensor Model::generation_grid(const std::vector<int64_t>& dimensions, double from, double to, int64_t side,
+                                  double fixed_value) const {
+  if (!impl().net->is_variational()) {
+    throw InvalidArgument("generate: the model is " + join(learner().types()) +
+                          ", not variational; train one with autoencoder_variational (--type variational)");
+  }
+  if (dimensions.empty()) throw InvalidArgument("generate: choose at least one latent unit to vary, e.g. 1,2");
+  for (size_t i = 0; i < dimensions.size(); ++i) {
+    if (dimensions[i] < 1 || dimensions[i] > code_dim()) {
+      throw InvalidArgument("generate: latent unit " + std::to_string(dimensions[i]) + " is outside 1.." +
+                            std::to_string(code_dim()) + " (the code has " + std::to_string(code_dim()) + " units)");
+    }
+    if (std::find(dimensions.begin(), dimensions.begin() + i, dimensions[i]) != dimensions.begin() + i) {
+      throw InvalidArgument("generate: latent unit " + std::to_string(dimensions[i]) + " is listed twice");
+    }
+  }
+  if (side < 1) throw InvalidArgument("generate: side must be at least 1, got " + std::to_string(side));
+  check_probability(from, "from");
+  check_probability(to, "to");
+  check_probability(fixed_value, "fixed_value");
+  const auto points = static_cast<int64_t>(std::pow(side, dimensions.size()));
+  if (points > 1000000) {
+    throw InvalidArgument("generate: side^dimensions is " + std::to_string(points) +
+                          " points, more than 10^6; use a smaller side or fewer dimensions");
+  }
+  const auto values = qnorm(torch::linspace(from, to, side, torch::kDouble));
+  auto grid = qnorm(torch::full({points, code_dim()}, fixed_value, torch::kDouble));
+  // Point r takes value (r / side^k) mod side of the k-th listed unit: the first varies fastest.
+  const auto rows = torch::arange(points, torch::kLong);
+  int64_t stride = 1;
+  for (int64_t unit : dimensions) {
+    grid.select(1, unit - 1).copy_(values.index_select(0, (rows / stride) % side));
+    stride *= side;
+  }
+  return grid.to(torch::kFloat);
+}
+
+at::Tensor Model::generate(const std::vector<int64_t>& dimensions, double from, double to, int64_t side,
+                           double fixed_value) const {
+  return decode(generation_grid(dimensions, from, to, side, fixed_value));
+}
+
+at::Tensor Model::sample(int64_t n) const {
+  if (!impl().net->is_variational()) {
+    throw InvalidArgument("sample: the model is " + join(learner().types()) +
+                          ", not variational; only a variational model has a prior to draw from");
+  }
+  if (n < 1) throw InvalidArgument("sample: the number of samples must be at least 1, got " + std::to_string(n));
+  return decode(torch::randn({n, code_dim()}));
 }
 
 namespace {
 
+// Rows x values in, rows x values out.
 at::Tensor reconstruct_checked(Model::Impl& impl, const at::Tensor& x) {
   return in_chunks(x, [&](const at::Tensor& chunk) {
     return impl.scaler.inverse_transform(impl.net->forward(impl.scaler.transform(chunk)));
@@ -86,7 +175,7 @@ at::Tensor reconstruct_checked(Model::Impl& impl, const at::Tensor& x) {
 
 at::Tensor Model::reconstruct(const at::Tensor& data) const {
   init_runtime();
-  return reconstruct_checked(impl(), checked_input(data, input_dim(), "reconstruct"));
+  return shaped(reconstruct_checked(impl(), checked_input(data, sample_shape(), "reconstruct")), sample_shape());
 }
 
 std::map<std::string, double> Model::evaluate(const at::Tensor& data,
@@ -94,7 +183,7 @@ std::map<std::string, double> Model::evaluate(const at::Tensor& data,
   std::vector<LossFunction> functions;
   for (const auto& name : metrics) functions.push_back(metric_function(name));
   init_runtime();
-  const auto target = checked_input(data, input_dim(), "evaluate");
+  const auto target = checked_input(data, sample_shape(), "evaluate");
   const auto prediction = reconstruct_checked(impl(), target);
   std::map<std::string, double> values;
   for (size_t i = 0; i < metrics.size(); ++i) {

@@ -45,6 +45,7 @@ json learner_to_json(const Autoencoder& learner) {
   if (learner.contraction) out["contraction"] = {{"weight", learner.contraction->weight}};
   if (learner.noise) out["noise"] = {{"type", learner.noise->name()}, {"parameter", learner.noise->parameter}};
   if (learner.correntropy) out["correntropy"] = {{"sigma", learner.correntropy->sigma}};
+  if (learner.variational) out["variational"] = {{"beta", learner.variational->beta}};
   if (learner.weight_decay) {
     out["weight_decay"] = {{"decay", learner.weight_decay->decay},
                            {"all_layers", learner.weight_decay->all_layers}};
@@ -66,6 +67,9 @@ Autoencoder learner_from_json(const json& in) {
     learner = make_denoising(learner, noise(n.at("type").get<std::string>(), n.at("parameter").get<double>()));
   }
   if (in.contains("correntropy")) learner = make_robust(learner, in.at("correntropy").at("sigma").get<double>());
+  if (in.contains("variational")) {
+    learner = make_variational(learner, in.at("variational").at("beta").get<double>());
+  }
   if (in.contains("weight_decay")) {
     const auto& w = in.at("weight_decay");
     learner = add_weight_decay(learner, w.at("decay").get<double>(), w.at("all_layers").get<bool>());
@@ -78,7 +82,7 @@ Autoencoder learner_from_json(const json& in) {
 std::string serialize_model(const Model::Impl& model) {
   json config = {
       {"learner", learner_to_json(model.learner)},
-      {"input_dim", model.net->input_dim()},
+      {"input_shape", model.net->data_shape()},
       {"scaler", model.scaler.kind()},
       {"seed", model.seed},
       {"history", history_to_json(model.history)},
@@ -114,11 +118,18 @@ std::shared_ptr<Model::Impl> deserialize_model(std::string_view bytes, const std
   if (!config.is_object()) throw fail("the config metadata is not a JSON object");
 
   auto impl = std::make_shared<Model::Impl>();
-  int64_t input_dim = 0;
+  Shape input_shape;
+  int64_t input_dim = 1;
   try {
     impl->learner = learner_from_json(config.at("learner"));
-    input_dim = config.at("input_dim").get<int64_t>();
-    if (input_dim < 1 || input_dim > (int64_t{1} << 31)) throw fail("invalid input_dim");
+    // Files from before shaped data hold the width alone.
+    input_shape = config.contains("input_shape") ? config.at("input_shape").get<Shape>()
+                                                 : Shape{config.at("input_dim").get<int64_t>()};
+    if (input_shape.empty() || input_shape.size() > 3) throw fail("invalid input_shape");
+    for (int64_t side : input_shape) {
+      if (side < 1 || side > (int64_t{1} << 31) / input_dim) throw fail("invalid input_shape");
+      input_dim *= side;
+    }
     impl->seed = config.at("seed").get<uint64_t>();
     impl->history = history_from_json(config.at("history"));
     const std::string scaler = config.at("scaler").get<std::string>();
@@ -142,7 +153,11 @@ std::shared_ptr<Model::Impl> deserialize_model(std::string_view bytes, const std
     throw fail(std::string("invalid config (") + e.what() + ")");
   }
 
-  impl->net = nn::AutoencoderNet(impl->learner.network, input_dim);
+  try {
+    impl->net = nn::AutoencoderNet(impl->learner.network, input_shape);
+  } catch (const InvalidArgument& e) {
+    throw fail(std::string("its network does not fit its input shape (") + e.what() + ")");
+  }
   torch::NoGradGuard no_grad;
   size_t matched = 0;
   auto fill = [&](const std::string& key, torch::Tensor& target) {

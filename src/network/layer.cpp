@@ -30,6 +30,10 @@ std::string layer_type_name(LayerType type) {
     case LayerType::dropout: return "dropout";
     case LayerType::batch_norm: return "batch_norm";
     case LayerType::variational: return "variational";
+    case LayerType::conv: return "conv";
+    case LayerType::conv_transpose: return "conv_transpose";
+    case LayerType::flatten: return "flatten";
+    case LayerType::reshape: return "reshape";
   }
   return "unknown";
 }
@@ -45,7 +49,24 @@ std::string Layer::to_string() const {
       out << units;
       if (epsilon_std != 1.0) out << ", " << format_number(epsilon_std);
       break;
+    case LayerType::conv:
+    case LayerType::conv_transpose: {
+      out << units << ", " << kernel_size << ", " << activation;
+      if (conv.padding_ != "same") out << ", padding=" << conv.padding_;
+      if (conv.strides_ != 1) out << ", strides=" << conv.strides_;
+      switch (conv.resampling_) {
+        case Resampling::max_pooling: out << ", max_pooling=" << conv.factor_; break;
+        case Resampling::average_pooling: out << ", average_pooling=" << conv.factor_; break;
+        case Resampling::upsampling: out << ", upsampling=" << conv.factor_; break;
+        case Resampling::none: break;
+      }
+      break;
+    }
+    case LayerType::reshape:
+      for (size_t i = 0; i < dims.size(); ++i) out << (i ? ", " : "") << dims[i];
+      break;
     case LayerType::input:
+    case LayerType::flatten:
     case LayerType::batch_norm: break;
   }
   out << ')';
@@ -54,7 +75,8 @@ std::string Layer::to_string() const {
 
 bool Layer::operator==(const Layer& other) const {
   return type == other.type && units == other.units && activation == other.activation &&
-         rate == other.rate && epsilon_std == other.epsilon_std;
+         rate == other.rate && epsilon_std == other.epsilon_std && kernel_size == other.kernel_size &&
+         conv == other.conv && dims == other.dims;
 }
 
 Layer input() { return Layer{LayerType::input, 0, "linear", 0.0}; }
@@ -94,6 +116,63 @@ Layer variational(int64_t units, double epsilon_std) {
   Layer layer{LayerType::variational, units, "linear", 0.0};
   layer.epsilon_std = epsilon_std;
   return layer;
+}
+
+}  // namespace hourglass
+
+namespace hourglass {
+namespace {
+
+Layer convolution(LayerType type, int64_t filters, int64_t kernel_size, const std::string& activation,
+                  const ConvOptions& options) {
+  const std::string name = layer_type_name(type);
+  auto positive = [&](int64_t value, const char* what) {
+    if (value < 1) {
+      throw InvalidArgument(name + ": " + what + " must be a positive integer, got " + std::to_string(value));
+    }
+  };
+  positive(filters, "filters");
+  positive(kernel_size, "kernel_size");
+  positive(options.strides_, "strides");
+  if (options.resampling_ != Resampling::none) positive(options.factor_, "the pooling/upsampling size");
+  if (options.padding_ != "same" && options.padding_ != "valid") {
+    throw InvalidArgument(name + ": padding must be \"same\" or \"valid\", got \"" + options.padding_ + "\"");
+  }
+  check_activation(activation);
+  Layer layer{type, filters, activation, 0.0};
+  layer.kernel_size = kernel_size;
+  layer.conv = options;
+  return layer;
+}
+
+}  // namespace
+
+Layer conv(int64_t filters, int64_t kernel_size, const std::string& activation, const ConvOptions& options) {
+  return convolution(LayerType::conv, filters, kernel_size, activation, options);
+}
+
+Layer conv_transpose(int64_t filters, int64_t kernel_size, const std::string& activation,
+                     const ConvOptions& options) {
+  return convolution(LayerType::conv_transpose, filters, kernel_size, activation, options);
+}
+
+Layer flatten() { return Layer{LayerType::flatten, 0, "linear", 0.0}; }
+
+Layer reshape(const Shape& dims) {
+  if (dims.empty() || dims.size() > 3 ||
+      std::any_of(dims.begin(), dims.end(), [](int64_t d) { return d < 1; })) {
+    throw InvalidArgument("reshape: expected 1 to 3 positive sizes (channels first, e.g. reshape(8, 4, 4)), got (" +
+                          shape_to_string(dims) + ")");
+  }
+  Layer layer{LayerType::reshape, 0, "linear", 0.0};
+  layer.dims = dims;
+  return layer;
+}
+
+std::string shape_to_string(const Shape& shape) {
+  std::string out;
+  for (size_t i = 0; i < shape.size(); ++i) out += (i ? "x" : "") + std::to_string(shape[i]);
+  return out;
 }
 
 }  // namespace hourglass

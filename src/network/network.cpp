@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "hourglass/error.hpp"
+#include "network/shapes.hpp"
 
 namespace hourglass {
 
@@ -47,16 +48,21 @@ Network Network::select(const std::vector<size_t>& positions) const {
 }
 
 size_t Network::encoding_index() const {
-  std::vector<size_t> sized;
+  std::vector<size_t> sized, convs;
   for (size_t i = 0; i < layers_.size(); ++i) {
     if (layers_[i].has_units()) sized.push_back(i);
+    if (layers_[i].is_conv()) convs.push_back(i);
   }
-  if (sized.empty()) {
-    throw InvalidArgument("network '" + to_string() +
-                          "' has no layer with units to use as the encoding; add one, "
-                          "e.g. input() + dense(2) + output()");
+  if (!sized.empty()) return sized[(sized.size() + 1) / 2 - 1];
+  for (size_t c = 1; c < convs.size(); ++c) {
+    const Layer& layer = layers_[convs[c]];
+    if (layer.type == LayerType::conv_transpose || layer.conv.resampling_ == Resampling::upsampling) {
+      return convs[c - 1];
+    }
   }
-  return sized[(sized.size() + 1) / 2 - 1];
+  if (!convs.empty()) return convs[(convs.size() + 1) / 2 - 1];
+  throw InvalidArgument("network '" + to_string() +
+                        "' has no layer to use as the encoding; add one, e.g. input() + dense(2) + output()");
 }
 
 void Network::validate() const {
@@ -64,8 +70,8 @@ void Network::validate() const {
   if (layers_.empty() || layers_.front().type != LayerType::input) {
     throw InvalidArgument("network '" + to_string() + "' must start with input()" + hint);
   }
-  if (layers_.size() < 2 || layers_.back().type != LayerType::output) {
-    throw InvalidArgument("network '" + to_string() + "' must end with output()" + hint);
+  if (layers_.size() < 2 || (layers_.back().type != LayerType::output && !layers_.back().is_conv())) {
+    throw InvalidArgument("network '" + to_string() + "' must end with output() or a conv layer" + hint);
   }
   for (size_t i = 1; i + 1 < layers_.size(); ++i) {
     if (layers_[i].type == LayerType::input || layers_[i].type == LayerType::output) {
@@ -108,37 +114,30 @@ std::string keras_type(const Layer& layer) {
     case LayerType::dropout: return "Dropout";
     case LayerType::batch_norm: return "BatchNormalization";
     case LayerType::variational: return "Variational";
+    case LayerType::conv: return "Conv, " + layer.activation;
+    case LayerType::conv_transpose: return "ConvTranspose, " + layer.activation;
+    case LayerType::flatten: return "Flatten";
+    case LayerType::reshape: return "Reshape";
   }
   return "?";
 }
 
 }  // namespace
 
-std::string Network::summary(int64_t input_dim) const {
+std::string Network::summary(const Shape& data_shape) const {
   std::vector<SummaryRow> rows;
   const size_t code = layers_.empty() ? 0 : encoding_index();
-  int64_t width = input_dim;
-  std::vector<int> counts(6, 0);
+  const auto shapes = output_shapes(data_shape);
+  std::vector<int> counts(static_cast<int>(LayerType::reshape) + 1, 0);
+  Shape in = input_shape_for(data_shape);
   for (size_t i = 0; i < layers_.size(); ++i) {
     const Layer& layer = layers_[i];
     SummaryRow row;
-    int64_t in = width;
-    switch (layer.type) {
-      case LayerType::input: width = input_dim; break;
-      case LayerType::dense: width = layer.units; break;
-      case LayerType::output: width = input_dim; break;
-      case LayerType::dropout: break;
-      case LayerType::batch_norm:
-        row.trainable = 2 * width;
-        row.frozen = 2 * width;
-        break;
-      case LayerType::variational:
-        width = layer.units;
-        row.trainable = 2 * (in * width + width);  // z_mean and z_log_var
-        break;
-    }
-    if (layer.type == LayerType::dense || layer.type == LayerType::output) {
-      row.trainable = in * width + width;
+    if (layer.type == LayerType::batch_norm) {
+      row.trainable = 2 * in[0];  // per feature or channel: scale and shift, mean and variance
+      row.frozen = 2 * in[0];
+    } else {
+      row.trainable = layer_parameters(layer, in, shapes[i]);
     }
     std::string name = layer_type_name(layer.type);
     int& count = counts[static_cast<int>(layer.type)];
@@ -146,13 +145,16 @@ std::string Network::summary(int64_t input_dim) const {
       name += "_" + std::to_string(++count);
     }
     row.name = name + " (" + keras_type(layer) + ")" + (i == code ? " <- encoding" : "");
-    row.shape = "(None, " + std::to_string(width) + ")";
+    row.shape = "(None";
+    for (int64_t side : shapes[i]) row.shape += ", " + std::to_string(side);
+    row.shape += ")";
     rows.push_back(row);
+    in = shapes[i];
   }
 
   size_t name_w = 20;
   for (const auto& r : rows) name_w = std::max(name_w, r.name.size() + 2);
-  const size_t shape_w = 16, param_w = 10;
+  const size_t shape_w = 20, param_w = 10;
   const std::string rule_eq(name_w + shape_w + param_w, '='), rule(name_w + shape_w + param_w, '_');
   std::ostringstream out;
   out << std::left << std::setw(name_w) << "Layer (type)" << std::setw(shape_w) << "Output Shape"

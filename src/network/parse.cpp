@@ -198,10 +198,54 @@ class Parser {
         return variational(integer(a.at("units"), "units"),
                            a.count("epsilon_std") ? number(a.at("epsilon_std"), "epsilon_std") : 1.0);
       }
+      if (type == "conv" || type == "conv_transpose") return parse_conv(head, args);
+      if (type == "flatten") {
+        bind(head, args, {});
+        return flatten();
+      }
+      if (type == "reshape") {
+        if (!args.named.empty()) fail(args.named.begin()->second, "reshape() takes sizes only, e.g. reshape(8, 4, 4)");
+        Shape dims;
+        for (const auto& token : args.positional) dims.push_back(integer(token, "a size"));
+        return reshape(dims);
+      }
     } catch (const InvalidArgument& e) {
       fail(head, e.what());
     }
-    fail(head, "unknown layer (valid: input, dense, output, dropout, batch_norm, variational)");
+    fail(head,
+         "unknown layer (valid: input, dense, output, dropout, batch_norm, variational, conv, conv_transpose, "
+         "flatten, reshape)");
+  }
+
+  // ruta's order: conv(filters, kernel_size, padding, max_pooling, average_pooling,
+  // upsampling, activation, strides). When the third argument is an activation, it is
+  // taken as one, so that conv(16, 3, relu, max_pooling = 2) reads as meant.
+  Layer parse_conv(const Token& head, const Arguments& args) {
+    const auto& activations = activation_names();
+    const bool activation_third =
+        args.positional.size() >= 3 &&
+        std::find(activations.begin(), activations.end(), args.positional[2].text) != activations.end();
+    const std::vector<std::string> ruta_order = {"filters",         "kernel_size", "padding",    "max_pooling",
+                                                 "average_pooling", "upsampling",  "activation", "strides"};
+    const std::vector<std::string> activation_order = {"filters",     "kernel_size",     "activation", "padding",
+                                                       "max_pooling", "average_pooling", "upsampling", "strides"};
+    auto a = bind(head, args, activation_third ? activation_order : ruta_order);
+    if (!a.count("filters") || !a.count("kernel_size")) {
+      fail(head, head.text + "() needs filters and kernel_size, e.g. " + head.text + "(16, 3, relu)");
+    }
+    ConvOptions options;
+    const std::string activation = a.count("activation") ? name(a.at("activation"), "activation") : "linear";
+    if (a.count("padding")) options.padding(name(a.at("padding"), "padding"));
+    if (a.count("strides")) options.strides(integer(a.at("strides"), "strides"));
+    if (a.count("max_pooling") + a.count("average_pooling") + a.count("upsampling") > 1) {
+      fail(head, "choose one of max_pooling, average_pooling and upsampling per layer");
+    }
+    if (a.count("max_pooling")) options.max_pooling(integer(a.at("max_pooling"), "max_pooling"));
+    if (a.count("average_pooling")) options.average_pooling(integer(a.at("average_pooling"), "average_pooling"));
+    if (a.count("upsampling")) options.upsampling(integer(a.at("upsampling"), "upsampling"));
+    const int64_t filters = integer(a.at("filters"), "filters"), kernel = integer(a.at("kernel_size"), "kernel_size");
+    return head.text == "conv" ? conv(filters, kernel, activation, options)
+                               : conv_transpose(filters, kernel, activation, options);
   }
 
   const std::string& spec_;

@@ -1,98 +1,120 @@
 #include "nn/autoencoder_net.hpp"
 
-#include <cmath>
+#include <numeric>
 
 #include "nn/activation.hpp"
+#include "nn/conv.hpp"
 
 namespace hourglass::nn {
 namespace {
 
-// Keras initialisation: lecun_normal (a normal truncated at two standard deviations)
-// for selu, glorot_uniform otherwise; zero bias.
-void keras_init(torch::nn::Linear& linear, Activation activation) {
-  torch::NoGradGuard no_grad;
-  auto& weight = linear->weight;  // out x in
-  const double fan_out = static_cast<double>(weight.size(0));
-  const double fan_in = static_cast<double>(weight.size(1));
-  if (activation == Activation::selu) {
-    // 0.8796 is the standard deviation of a unit normal truncated at +-2.
-    const double stddev = std::sqrt(1.0 / fan_in) / 0.87962566103423978;
-    weight.normal_(0.0, stddev);
-    for (auto outside = weight.abs() > 2 * stddev; outside.any().item<bool>();
-         outside = weight.abs() > 2 * stddev) {
-      weight.masked_scatter_(outside, torch::randn_like(weight) * stddev);
-    }
-  } else {
-    const double limit = std::sqrt(6.0 / (fan_in + fan_out));
-    weight.uniform_(-limit, limit);
-  }
-  linear->bias.zero_();
+int64_t product(const Shape& shape) {
+  return std::accumulate(shape.begin(), shape.end(), int64_t{1}, std::multiplies<>());
+}
+
+/// rows x values -> rows x shape, a view.
+torch::Tensor to_shape(const torch::Tensor& flat, const Shape& shape) {
+  if (shape.size() == 1) return flat;
+  std::vector<int64_t> sizes{flat.size(0)};
+  sizes.insert(sizes.end(), shape.begin(), shape.end());
+  return flat.view(sizes);
+}
+
+torch::nn::Linear dense_layer(int64_t in, int64_t out, Activation activation) {
+  torch::nn::Linear linear(in, out);
+  keras_init(linear->weight, linear->bias, activation);
+  return linear;
 }
 
 }  // namespace
 
-torch::nn::Linear AutoencoderNetImpl::append_layer(torch::nn::Sequential& stage, const Layer& layer,
-                                                  int64_t& width) {
+AutoencoderNetImpl::Appended AutoencoderNetImpl::append_layer(torch::nn::Sequential& stage, const Layer& layer, const Shape& in,
+                                               const Shape& out) {
   switch (layer.type) {
-    case LayerType::input: return nullptr;
-    case LayerType::dense:
-    case LayerType::output: {
-      const int64_t units = layer.type == LayerType::dense ? layer.units : input_dim_;
+    case LayerType::input: return {};
+    case LayerType::output:
+      if (in.size() > 1) {
+        return {append_conv(stage, conv(out[0], kOutputKernelSize, layer.activation), in)};
+      }
+      [[fallthrough]];
+    case LayerType::dense: {
       const Activation activation = activation_from_name(layer.activation);
-      torch::nn::Linear linear(width, units);
-      keras_init(linear, activation);
+      auto linear = dense_layer(in[0], product(out), activation);
       stage->push_back(linear);
       if (activation != Activation::linear) stage->push_back(ActivationLayer(activation));
-      dense_layers_.push_back(linear);
-      width = units;
-      return linear;
+      return {linear->weight, linear};
     }
     case LayerType::variational: {
       // Kept out of the Sequential: it has two outputs. validate() made it the code.
-      variational_ = register_module("variational", Variational(width, layer.units, layer.epsilon_std));
-      keras_init(variational_->mean_layer(), Activation::linear);
-      keras_init(variational_->log_var_layer(), Activation::linear);
-      width = layer.units;
-      return variational_->mean_layer();
+      variational_ = register_module("variational", Variational(in[0], layer.units, layer.epsilon_std));
+      auto& mean = variational_->mean_layer();
+      auto& log_var = variational_->log_var_layer();
+      keras_init(mean->weight, mean->bias, Activation::linear);
+      keras_init(log_var->weight, log_var->bias, Activation::linear);
+      return {mean->weight, mean};
     }
-    case LayerType::dropout: stage->push_back(torch::nn::Dropout(layer.rate)); return nullptr;
+    case LayerType::conv:
+    case LayerType::conv_transpose: return {append_conv(stage, layer, in)};
+    case LayerType::dropout: stage->push_back(torch::nn::Dropout(layer.rate)); return {};
     case LayerType::batch_norm:
       // Keras defaults: momentum 0.99 (PyTorch counts 1 - momentum), epsilon 1e-3.
-      stage->push_back(
-          torch::nn::BatchNorm1d(torch::nn::BatchNorm1dOptions(width).momentum(0.01).eps(1e-3)));
-      return nullptr;
-  }
-  return nullptr;
-}
-
-AutoencoderNetImpl::AutoencoderNetImpl(const Network& network, int64_t input_dim)
-    : input_dim_(input_dim) {
-  network.validate();
-  const size_t code = network.encoding_index();
-  torch::nn::Sequential encoder, decoder;
-  int64_t width = input_dim;
-  for (size_t i = 0; i < network.size(); ++i) {
-    auto linear = append_layer(i <= code ? encoder : decoder, network[i], width);
-    if (i == code) {
-      code_dim_ = width;
-      encoding_layer_ = linear;
-      encoding_activation_ = activation_from_name(network[i].activation);
+      if (in.size() == 3) {
+        stage->push_back(torch::nn::BatchNorm2d(torch::nn::BatchNorm2dOptions(in[0]).momentum(0.01).eps(1e-3)));
+      } else {
+        stage->push_back(torch::nn::BatchNorm1d(torch::nn::BatchNorm1dOptions(in[0]).momentum(0.01).eps(1e-3)));
+      }
+      return {};
+    case LayerType::flatten: stage->push_back(torch::nn::Flatten()); return {};
+    case LayerType::reshape: {
+      std::vector<int64_t> sizes{-1};
+      sizes.insert(sizes.end(), layer.dims.begin(), layer.dims.end());
+      stage->push_back(torch::nn::Functional([sizes](const torch::Tensor& x) { return x.reshape(sizes); }));
+      return {};
     }
   }
+  return {};
+}
+
+AutoencoderNetImpl::AutoencoderNetImpl(const Network& network, const Shape& data_shape)
+    : data_shape_(data_shape), input_dim_(product(data_shape)) {
+  network.validate();
+  const auto shapes = network.output_shapes(data_shape);
+  input_shape_ = network.input_shape_for(data_shape);
+  const size_t code = network.encoding_index();
+  torch::nn::Sequential encoder, decoder;
+  Shape in = input_shape_;
+  for (size_t i = 0; i < network.size(); ++i) {
+    const auto appended = append_layer(i <= code ? encoder : decoder, network[i], in, shapes[i]);
+    if (appended.kernel.defined()) kernels_.push_back(appended.kernel);
+    if (i == code) {
+      code_shape_ = shapes[i];
+      code_dim_ = product(code_shape_);
+      encoding_kernel_ = appended.kernel;
+      encoding_layer_ = appended.linear;
+      encoding_activation_ = activation_from_name(network[i].activation);
+    }
+    in = shapes[i];
+  }
   const size_t activation_modules = encoding_activation_ == Activation::linear ? 0 : 1;
-  encoder_is_one_dense_layer_ = !is_variational() && encoder->size() == 1 + activation_modules;
+  encoder_is_one_dense_layer_ = !is_variational() && network[code].type == LayerType::dense &&
+                                input_shape_.size() == 1 && encoder->size() == 1 + activation_modules;
   encoder_ = register_module("encoder", encoder);
   decoder_ = register_module("decoder", decoder);
 }
 
 torch::Tensor AutoencoderNetImpl::encoder_body(const torch::Tensor& x) {
   // An empty Sequential refuses forward(): a variational layer right after input().
-  return encoder_->is_empty() ? x : encoder_->forward(x);
+  const auto shaped = to_shape(x, input_shape_);
+  return encoder_->is_empty() ? shaped : encoder_->forward(shaped);
 }
 
 torch::Tensor AutoencoderNetImpl::encode(const torch::Tensor& x) {
   if (is_variational()) return variational_->posterior(encoder_body(x)).mean;
-  return encoder_->forward(x);
+  return encoder_->forward(to_shape(x, input_shape_)).flatten(1);
+}
+
+torch::Tensor AutoencoderNetImpl::decode(const torch::Tensor& code) {
+  return decoder_->forward(to_shape(code, code_shape_)).flatten(1);
 }
 
 Posterior AutoencoderNetImpl::posterior(const torch::Tensor& x) {

@@ -1,6 +1,9 @@
 // The LibTorch module an autoencoder network spec becomes: an encoder (input up to and
 // including the encoding layer) and a decoder (the rest), so that codes can be decoded
 // on their own. Parameter names ("encoder.0.weight") are the keys of the model file.
+//
+// Data goes in and out flat (rows x values); the net views it in the shape its layers
+// need (channels first) and flattens codes and reconstructions again.
 #pragma once
 
 #include "hourglass/network/network.hpp"
@@ -13,12 +16,16 @@ namespace hourglass::nn {
 
 class AutoencoderNetImpl : public torch::nn::Module {
  public:
-  /// Builds the modules for data with `input_dim` features; `network` must be valid.
-  AutoencoderNetImpl(const Network& network, int64_t input_dim);
+  /// Builds the modules for samples of `data_shape`; throws InvalidArgument when the
+  /// network is not valid or does not fit that shape.
+  AutoencoderNetImpl(const Network& network, const Shape& data_shape);
+  /// For rows of `features` values.
+  AutoencoderNetImpl(const Network& network, int64_t features) : AutoencoderNetImpl(network, Shape{features}) {}
 
-  /// The code: for a variational network, the posterior mean.
+  /// The code, rows x code_dim(): for a variational network, the posterior mean.
   torch::Tensor encode(const torch::Tensor& x);
-  torch::Tensor decode(const torch::Tensor& code) { return decoder_->forward(code); }
+  /// Rows x code_dim() -> rows x input_dim().
+  torch::Tensor decode(const torch::Tensor& code);
   torch::Tensor forward(const torch::Tensor& x) { return decode(encode(x)); }
 
   bool is_variational() const { return !variational_.is_empty(); }
@@ -26,21 +33,32 @@ class AutoencoderNetImpl : public torch::nn::Module {
   Posterior posterior(const torch::Tensor& x);
   Variational& variational() { return variational_; }
 
+  /// The shape of one sample as the data gives it, and as the code has it.
+  const Shape& data_shape() const { return data_shape_; }
+  const Shape& code_shape() const { return code_shape_; }
   int64_t input_dim() const { return input_dim_; }
   int64_t code_dim() const { return code_dim_; }
 
-  /// The dense layer that makes the code (a variational network's z_mean), and its activation (what the sparsity,
-  /// contraction and weight decay penalties look at).
+  /// The dense layer that makes the code (a variational network's z_mean), when the
+  /// code is dense, and the code's activation (what the sparsity and contraction
+  /// penalties look at).
   torch::nn::Linear encoding_layer() const { return encoding_layer_; }
   Activation encoding_activation() const { return encoding_activation_; }
   /// True when the encoder is that one dense layer and nothing else, so that its
   /// Jacobian has a closed form.
   bool encoder_is_one_dense_layer() const { return encoder_is_one_dense_layer_; }
-  /// Every dense layer, encoder and decoder.
-  const std::vector<torch::nn::Linear>& dense_layers() const { return dense_layers_; }
+  /// The encoding layer's kernel (dense or conv), and every kernel of the network:
+  /// what weight decay penalises.
+  const torch::Tensor& encoding_kernel() const { return encoding_kernel_; }
+  const std::vector<torch::Tensor>& kernels() const { return kernels_; }
 
  private:
-  torch::nn::Linear append_layer(torch::nn::Sequential& stage, const Layer& layer, int64_t& width);
+  struct Appended {
+    torch::Tensor kernel;                  ///< undefined for layers without weights
+    torch::nn::Linear linear{nullptr};     ///< the dense layer, when it is one
+  };
+  /// Appends the modules of `layer`, which receives samples of shape `in`.
+  Appended append_layer(torch::nn::Sequential& stage, const Layer& layer, const Shape& in, const Shape& out);
 
   /// The encoder's layers before the code (all of it without a variational layer).
   torch::Tensor encoder_body(const torch::Tensor& x);
@@ -50,7 +68,9 @@ class AutoencoderNetImpl : public torch::nn::Module {
   torch::nn::Linear encoding_layer_{nullptr};
   Activation encoding_activation_ = Activation::linear;
   bool encoder_is_one_dense_layer_ = false;
-  std::vector<torch::nn::Linear> dense_layers_;
+  torch::Tensor encoding_kernel_;
+  std::vector<torch::Tensor> kernels_;
+  Shape data_shape_, input_shape_, code_shape_;
   int64_t input_dim_ = 0, code_dim_ = 0;
 };
 TORCH_MODULE(AutoencoderNet);

@@ -35,9 +35,9 @@ Objective::Terms Objective::operator()(const at::Tensor& batch) {
   if (learner_.weight_decay) {
     std::vector<at::Tensor> kernels;
     if (learner_.weight_decay->all_layers) {
-      for (const auto& layer : net_->dense_layers()) kernels.push_back(layer->weight);
+      kernels = net_->kernels();
     } else {
-      kernels.push_back(net_->encoding_layer()->weight);
+      kernels.push_back(net_->encoding_kernel());
     }
     add(terms, "weight_decay", regularizers::weight_decay_penalty(kernels, learner_.weight_decay->decay));
   }

@@ -36,11 +36,15 @@ void check_options(const TrainOptions& o) {
   check_scaler(o.scale());
 }
 
+// Rows x values, float, contiguous: the shape of a sample is kept apart.
 at::Tensor checked_data(const at::Tensor& data, const char* what) {
-  if (!data.defined() || data.dim() != 2 || data.size(0) < 1 || data.size(1) < 1) {
-    throw DataError(std::string(what) + ": expected a 2-D tensor with at least one row and column");
+  if (!data.defined() || data.dim() < 2 || data.dim() > 4 || data.numel() < 1) {
+    throw DataError(std::string(what) +
+                    ": expected rows x features, rows x channels x length or rows x channels x height x width "
+                    "with at least one value, got " +
+                    (data.defined() ? std::to_string(data.dim()) + "-D " + shape_to_string(data.sizes().vec()) : "no data"));
   }
-  auto values = data.to(torch::kFloat).contiguous();
+  auto values = data.to(torch::kFloat).reshape({data.size(0), -1}).contiguous();
   check_finite(values, what);
   return values;
 }
@@ -52,13 +56,15 @@ Model train(const Autoencoder& learner, const at::Tensor& data, const TrainOptio
   check_options(options);
   learner.validate();
   auto x = checked_data(data, "training data");
+  const Shape sample_shape = data.sizes().slice(1).vec();
 
   at::Tensor validation;
   if (options.validation_data().defined()) {
     validation = checked_data(options.validation_data(), "validation data");
-    if (validation.size(1) != x.size(1)) {
-      throw DataError("validation data has " + std::to_string(validation.size(1)) +
-                      " columns but the training data has " + std::to_string(x.size(1)));
+    const Shape validation_shape = options.validation_data().sizes().slice(1).vec();
+    if (validation.size(1) != x.size(1) || (validation_shape.size() > 1 && validation_shape != sample_shape)) {
+      throw DataError("validation samples have shape " + shape_to_string(validation_shape) +
+                      " but the training samples have shape " + shape_to_string(sample_shape));
     }
   } else if (options.validation_split() > 0) {
     // Keras takes the validation rows from the end, before any shuffling.
@@ -79,9 +85,9 @@ Model train(const Autoencoder& learner, const at::Tensor& data, const TrainOptio
   x = impl->scaler.transform(x);
   if (validation.defined()) validation = impl->scaler.transform(validation);
 
-  impl->net = nn::AutoencoderNet(learner.network, x.size(1));
+  impl->net = nn::AutoencoderNet(learner.network, sample_shape);
   auto& net = impl->net;
-  if (options.verbose()) std::cerr << learner.to_string() << learner.network.summary(x.size(1));
+  if (options.verbose()) std::cerr << learner.to_string() << learner.network.summary(sample_shape);
   Objective objective(learner, net);
   auto optimizer = make_optimizer(options.optimizer(), net->parameters(), options.learning_rate(),
                                   options.momentum());

@@ -162,6 +162,11 @@ Autoencoder make_variational(Autoencoder learner, double beta) {
   if (!has_layer) {
     const size_t code = network.encoding_index();
     const Layer replaced = network[code];
+    if (replaced.type != LayerType::dense) {
+      throw InvalidArgument("variational: the encoding layer " + replaced.to_string() +
+                            " is not dense and cannot become a variational layer; end the encoder with "
+                            "flatten() + variational(UNITS)");
+    }
     std::vector<Layer> layers;
     for (size_t i = 0; i < network.size(); ++i) layers.push_back(i == code ? hourglass::variational(replaced.units) : network[i]);
     network = Network(std::move(layers));

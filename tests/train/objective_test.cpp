@@ -59,7 +59,9 @@ TEST(Objective, TotalIsTheReconstructionPlusEachPenalty) {
                  .mean()
                  .item<double>();
   double decay = 0;
-  for (const auto& layer : net->dense_layers()) decay += 0.03 * layer->weight.square().sum().item<double>();
+  for (const auto& item : net->named_parameters()) {  // every dense kernel: the 2-D weights
+    if (item.value().dim() == 2) decay += 0.03 * item.value().square().sum().item<double>();
+  }
 
   EXPECT_NEAR(terms.parts[0].second.item<double>(), reconstruction, 1e-6);
   EXPECT_NEAR(terms.parts[1].second.item<double>(), sparsity, 1e-5);
@@ -88,7 +90,7 @@ TEST(Objective, SparsityOnAnUnboundedActivationWarnsOnce) {
   objective(torch::rand({8, 4}));
   objective(torch::rand({8, 4}));
   const auto sigmoid = autoencoder_sparse(parse_network("input() + dense(3, sigmoid) + output()"));
-  Objective bounded(sigmoid, nn::AutoencoderNet(sigmoid.network, 4));
+  Objective bounded(sigmoid, nn::AutoencoderNet(sigmoid.network, Shape{4}));
   set_warning_handler(previous);
   ASSERT_EQ(warnings.size(), 1u);
   EXPECT_NE(warnings[0].find("relu activations are clipped to (0, 1)"), std::string::npos) << warnings[0];

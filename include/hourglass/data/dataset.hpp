@@ -7,7 +7,9 @@
 //
 // Readers: delimited text (.csv, .tsv; header detected; UTF-8 BOM, CRLF and quoted
 // fields accepted), NumPy .npy (any integer or float dtype, C or Fortran order) and IDX
-// (MNIST's *-idx3-ubyte, plain or .gz; 8-bit values scaled to [0, 1]).
+// (MNIST's *-idx3-ubyte, plain or .gz; 8-bit values scaled to [0, 1]). Images are
+// channels first: MNIST is 60000 samples of shape 1 x 28 x 28 (Dataset::samples()),
+// stored flat as 60000 x 784 features.
 // Every problem is a DataError naming the file, the line and the column.
 #pragma once
 
@@ -28,11 +30,14 @@ struct Dataset {
   std::string label_name;            ///< empty without a label column
   std::vector<std::string> labels;   ///< one per row when label_name is set
   /// The shape of one row before it was flattened, channels first ({1, 28, 28} for
-  /// MNIST); empty for tabular data.
+  /// MNIST, {C, H, W} for an N x C x H x W .npy); empty for tabular data.
   std::vector<int64_t> sample_shape;
 
   int64_t rows() const { return features.defined() ? features.size(0) : 0; }
   int64_t cols() const { return features.defined() ? features.size(1) : 0; }
+  /// The features in their own shape: rows x sample_shape (a view), or rows x columns
+  /// for tabular data. This is what train() and the model take.
+  at::Tensor samples() const;
 };
 
 struct ReadOptions {
@@ -42,6 +47,9 @@ struct ReadOptions {
   /// Field separator; 0 picks tab for .tsv/.tab files or a first line with tabs and no
   /// commas, comma otherwise.
   TORCH_ARG(char, delimiter) = 0;
+  /// .npy arrays of rank 3 or 4 stored channels last (N x H x W x C, as Keras and
+  /// NumPy image code often have them); they are transposed to channels first.
+  TORCH_ARG(bool, channels_last) = false;
 };
 
 /// Reads .npy and IDX (names ending in "ubyte" or ".idx", optionally ".gz") by
@@ -52,8 +60,9 @@ Dataset read_data(const std::string& path, const ReadOptions& options = {});
 Dataset parse_delimited(std::string_view text, const std::string& source,
                         const ReadOptions& options = {});
 
-/// Parses the bytes of a .npy file; `source` names it in errors.
-Dataset parse_npy(std::string_view bytes, const std::string& source);
+/// Parses the bytes of a .npy file; `source` names it in errors. Arrays of rank 3 and
+/// 4 are samples of shape C x L and C x H x W (or L x C, H x W x C with `channels_last`).
+Dataset parse_npy(std::string_view bytes, const std::string& source, bool channels_last = false);
 
 /// Parses the bytes of an IDX file, plain or gzip-compressed.
 Dataset parse_idx(std::string_view bytes, const std::string& source);

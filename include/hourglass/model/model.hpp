@@ -7,7 +7,13 @@
 //   Model again = Model::load("iris.hgm");             // identical encodings
 //
 // Inputs are in the data's own units; the model applies its scaler on the way in and
-// undoes it on the way out.
+// undoes it on the way out. Samples may be flat (rows x values) or shaped like the
+// training data (rows x channels x height x width); outputs in data space have the
+// training data's shape, codes are rows x code_dim().
+//
+// A variational model also generates (ruta's generate):
+//   at::Tensor grid = vae.generate({1, 2}, 0.05, 0.95, 10);  // 100 x 1 x 28 x 28
+//   at::Tensor drawn = vae.sample(16);                       // from the prior N(0, I)
 #pragma once
 
 #include <ATen/core/Tensor.h>
@@ -34,9 +40,24 @@ class Model {
 
   bool is_trained() const { return impl_ != nullptr; }
 
-  at::Tensor encode(const at::Tensor& data) const;
+  /// Rows x code_dim(). A variational model gives the posterior mean, or with
+  /// `sample` a draw z = mean + exp(log_var / 2) * epsilon.
+  at::Tensor encode(const at::Tensor& data, bool sample = false) const;
   at::Tensor decode(const at::Tensor& codes) const;
   at::Tensor reconstruct(const at::Tensor& data) const;
+
+  /// A variational model's decoding of a grid of side^dimensions.size() latent points:
+  /// each listed latent unit (1-based) takes `side` values qnorm(p) for p evenly spaced
+  /// from `from` to `to`, the first listed unit varying fastest; every other unit is
+  /// qnorm(fixed_value). Throws InvalidArgument for a model that is not variational,
+  /// units outside 1..code_dim() or probabilities outside (0, 1).
+  at::Tensor generate(const std::vector<int64_t>& dimensions = {1, 2}, double from = 0.05, double to = 0.95,
+                      int64_t side = 10, double fixed_value = 0.5) const;
+  /// The latent points generate() decodes, rows x code_dim().
+  at::Tensor generation_grid(const std::vector<int64_t>& dimensions = {1, 2}, double from = 0.05,
+                             double to = 0.95, int64_t side = 10, double fixed_value = 0.5) const;
+  /// `n` decodings of codes drawn from the prior N(0, I) (variational models only).
+  at::Tensor sample(int64_t n) const;
   /// Metric name -> value between data and its reconstruction (see metric_names()).
   std::map<std::string, double> evaluate(const at::Tensor& data,
                                          const std::vector<std::string>& metrics = {"mse"}) const;
@@ -51,6 +72,8 @@ class Model {
   const Scaler& scaler() const;
   const History& history() const;
   int64_t input_dim() const;
+  /// The shape of one training sample: {features} or {channels, height, width}.
+  const Shape& sample_shape() const;
   int64_t code_dim() const;
   /// The seed training used.
   uint64_t seed() const;

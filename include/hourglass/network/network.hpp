@@ -4,6 +4,7 @@
 //   Network b = Network::from_sizes({64, 16});        // the same network
 //   a[a.encoding_index()];                            // dense(16), the code layer
 //   std::cout << a.summary(4);                        // Keras-like table for 4 inputs
+//   a.output_shapes({1, 28, 28});                     // each layer's output shape
 #pragma once
 
 #include <cstddef>
@@ -37,21 +38,33 @@ class Network {
   /// The layers at the given positions, in that order (ruta's net[c(1, 3, 5)]).
   Network select(const std::vector<size_t>& positions) const;
 
-  /// Position of the encoding (code) layer: the middle one of the layers that have
-  /// units, as ruta's encoding_index. Throws when no layer has units.
+  /// Position of the encoding (code) layer: the middle one of the dense and
+  /// variational layers, as ruta's encoding_index. In a network of conv layers only,
+  /// the last one before the first that upsamples (upsampling or conv_transpose), or
+  /// the middle conv when none does. Throws when there is no such layer.
   size_t encoding_index() const;
   /// Width of the code for a network whose encoding layer is dense.
   int64_t code_units() const { return (*this)[encoding_index()].units; }
 
   /// Throws InvalidArgument unless the network can be built into an autoencoder:
-  /// input first, output last, neither elsewhere, at least one sized layer.
+  /// input first, output (or a conv layer) last, neither elsewhere, an encoding layer.
   void validate() const;
+
+  /// The shape the network sees for samples of `data_shape`: the data's own when the
+  /// network has conv, flatten or reshape layers, flattened otherwise (a dense network
+  /// reads 28x28 images as 784 features).
+  Shape input_shape_for(const Shape& data_shape) const;
+  /// The shape of every layer's output for samples of `data_shape`. Throws
+  /// InvalidArgument naming the layer and both shapes when a layer does not fit, or
+  /// when the reconstruction would not have the data's shape.
+  std::vector<Shape> output_shapes(const Shape& data_shape) const;
 
   /// The network as a spec string; parse_network(to_string()) gives it back.
   std::string to_string() const;
-  /// A Keras-like table (layer, output shape, parameters, totals) for `input_dim`
-  /// features.
-  std::string summary(int64_t input_dim) const;
+  /// A Keras-like table (layer, output shape, parameters, totals) for samples of
+  /// `data_shape` (channels first), or for `features` columns.
+  std::string summary(const Shape& data_shape) const;
+  std::string summary(int64_t features) const { return summary(Shape{features}); }
 
   bool operator==(const Network& other) const { return layers_ == other.layers_; }
   bool operator!=(const Network& other) const { return !(*this == other); }

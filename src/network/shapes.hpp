@@ -1,0 +1,12 @@
+// Shape inference: what each layer makes of the shape it receives. The network is
+// built, summarised and checked against the data from Network::output_shapes alone.
+#pragma once
+
+#include "hourglass/network/layer.hpp"
+
+namespace hourglass {
+
+/// Trainable and frozen values of `layer` between the shapes it receives and gives.
+int64_t layer_parameters(const Layer& layer, const Shape& in, const Shape& out);
+
+}  // namespace hourglass
