@@ -12,6 +12,7 @@
 #include "hourglass/data/scaler.hpp"
 #include "hourglass/error.hpp"
 #include "hourglass/io/atomic_file.hpp"
+#include "hourglass/io/png.hpp"
 #include "hourglass/losses/loss.hpp"
 #include "hourglass/model/history.hpp"
 #include "hourglass/model/model.hpp"
