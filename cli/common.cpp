@@ -37,6 +37,22 @@ void OutputFlag::write(const at::Tensor& values, const std::vector<std::string>&
   }
 }
 
+void PngFlag::add(CLI::App& command, const std::string& what) {
+  command.add_option("--png", path, what);
+}
+
+void PngFlag::check() const {
+  if (given()) check_writable(path);
+}
+
+void PngFlag::write(const Image& image) const { write_png(path, image); }
+
+void ModelDataFlags::add(CLI::App& command, const std::string& data_help, const std::string& output_help) {
+  command.add_option("model", model, "model file")->required();
+  data.add(command, data_help);
+  output.add(command, output_help);
+}
+
 void TrainFlags::add(CLI::App& command) {
   auto& o = options;
   command.add_option_function<int64_t>("--epochs", [&o](int64_t v) { o.epochs(v); },
@@ -78,7 +94,7 @@ void add_number(CLI::App& command, const std::string& name, std::optional<double
 void VariantFlags::add(CLI::App& command) {
   command.add_option("--type", types,
                      "autoencoder variants, several joined by commas: basic (default), sparse, "
-                     "contractive, denoising, robust");
+                     "contractive, denoising, robust, variational");
   add_number(command, "--sparsity", sparsity, "sparse: target mean activation of the code (default 0.1)");
   add_number(command, "--sparsity-weight", sparsity_weight, "sparse: weight of the KL penalty (default 0.2)");
   add_number(command, "--contractive-weight", contractive_weight,
@@ -88,7 +104,8 @@ void VariantFlags::add(CLI::App& command) {
                      "cauchy (scale); default zeros:0.05");
   add_number(command, "--sigma", sigma, "robust: width of the correntropy kernel (default 0.2)");
   add_number(command, "--weight-decay", weight_decay, "L2 penalty on the encoding layer's kernel");
-  command.add_flag("--weight-decay-all", weight_decay_all, "apply --weight-decay to every dense kernel");
+  command.add_flag("--weight-decay-all", weight_decay_all, "apply --weight-decay to every dense and conv kernel");
+  add_number(command, "--beta", beta, "variational: weight of the KL term (default 1)");
 }
 
 Autoencoder VariantFlags::apply(Autoencoder learner) const {
@@ -103,6 +120,7 @@ Autoencoder VariantFlags::apply(Autoencoder learner) const {
   require(contractive_weight.has_value(), "--contractive-weight", "contractive");
   require(!noise.empty(), "--noise", "denoising");
   require(sigma.has_value(), "--sigma", "robust");
+  require(beta.has_value(), "--beta", "variational");
   if (weight_decay_all && !weight_decay) {
     throw InvalidArgument("--weight-decay-all needs --weight-decay D");
   }
@@ -116,6 +134,8 @@ Autoencoder VariantFlags::apply(Autoencoder learner) const {
       learner = make_denoising(learner, noise.empty() ? noise_zeros() : parse_noise(noise));
     } else if (type == "robust") {
       learner = make_robust(learner, sigma.value_or(Correntropy{}.sigma));
+    } else if (type == "variational") {
+      learner = make_variational(learner, beta.value_or(Variational{}.beta));
     } else {
       learner = make_variant(learner, type);  // "basic", or the error listing the valid names
     }
@@ -128,15 +148,8 @@ void add_model_command(CLI::App& app, const std::string& name, const std::string
                        const std::string& data_help, const std::string& output_help,
                        std::function<Table(const Model&, const Dataset&)> transform) {
   auto* command = app.add_subcommand(name, description);
-  struct Flags {
-    std::string model;
-    DataFlags data;
-    OutputFlag output;
-  };
-  auto flags = std::make_shared<Flags>();
-  command->add_option("model", flags->model, "model file")->required();
-  flags->data.add(*command, data_help);
-  flags->output.add(*command, output_help);
+  auto flags = std::make_shared<ModelDataFlags>();
+  flags->add(*command, data_help, output_help);
   command->callback([flags, transform] {
     const Model model = Model::load(flags->model);
     const Dataset data = flags->data.read();
@@ -160,7 +173,8 @@ std::vector<std::string> split_list(const std::string& text) {
 }
 
 int run(int argc, char** argv) {
-  CLI::App app("hourglass: neural autoencoders (basic, sparse, contractive, denoising, robust; PCA baseline)", "hourglass");
+  CLI::App app("hourglass: neural autoencoders (basic, sparse, contractive, denoising, robust, variational, "
+               "convolutional; PCA baseline)", "hourglass");
   app.require_subcommand(1);
   app.fallthrough();
   app.set_version_flag("--version", "hourglass 0.1.0");
@@ -176,6 +190,7 @@ int run(int argc, char** argv) {
   add_summary_command(app);
   add_pca_command(app);
   add_noise_command(app);
+  add_generate_command(app);
   try {
     app.parse(argc, argv);
     return 0;

@@ -33,6 +33,24 @@ struct OutputFlag {
              const Dataset& source) const;
 };
 
+/// --png FILE for a picture.
+struct PngFlag {
+  std::string path;
+  void add(CLI::App& command, const std::string& what);
+  bool given() const { return !path.empty(); }
+  /// Fails early when the file could not be written.
+  void check() const;
+  void write(const Image& image) const;
+};
+
+/// MODEL DATA [--label COL] [--output FILE]: what the commands that apply a model share.
+struct ModelDataFlags {
+  std::string model;
+  DataFlags data;
+  OutputFlag output;
+  void add(CLI::App& command, const std::string& data_help, const std::string& output_help);
+};
+
 /// The training options of train and autoencode.
 struct TrainFlags {
   TrainOptions options = TrainOptions().verbose(true);
@@ -45,7 +63,7 @@ struct TrainFlags {
 /// --type and the variants' parameters, for train and autoencode.
 struct VariantFlags {
   std::string types = "basic";
-  std::optional<double> sparsity, sparsity_weight, contractive_weight, sigma, weight_decay;
+  std::optional<double> sparsity, sparsity_weight, contractive_weight, sigma, weight_decay, beta;
   std::string noise;
   bool weight_decay_all = false;
   void add(CLI::App& command);
@@ -79,6 +97,7 @@ void add_evaluate_command(CLI::App& app);
 void add_summary_command(CLI::App& app);
 void add_pca_command(CLI::App& app);
 void add_noise_command(CLI::App& app);
+void add_generate_command(CLI::App& app);
 
 /// Parses and runs; returns the exit status: 0 success, 2 bad input (one line on
 /// stderr), 3 training failed (loss not finite), 1 internal error.

@@ -2,12 +2,53 @@
 
 namespace hourglass::cli {
 
+namespace {
+
+// Rows of `columns` originals, each above the row of their reconstructions.
+at::Tensor originals_above_reconstructions(const at::Tensor& originals, const at::Tensor& reconstructions,
+                                           int64_t columns) {
+  std::vector<at::Tensor> rows;
+  for (int64_t first = 0; first < originals.size(0); first += columns) {
+    const int64_t n = std::min(columns, originals.size(0) - first);
+    rows.push_back(originals.narrow(0, first, n));
+    rows.push_back(reconstructions.narrow(0, first, n));
+  }
+  return torch::cat(rows);
+}
+
+}  // namespace
+
 void add_reconstruct_command(CLI::App& app) {
-  add_model_command(app, "reconstruct", "Write the reconstruction of the data",
-                    "data file: CSV/TSV or .npy with the training data's columns",
-                    "where to write the reconstruction", [](const Model& model, const Dataset& data) {
-                      return Table{model.reconstruct(data.features), data.columns};
-                    });
+  auto* command = app.add_subcommand("reconstruct", "Write the reconstruction of the data");
+  struct Flags {
+    ModelDataFlags io;
+    PngFlag png;
+    int64_t rows = 2, columns = 10;
+  };
+  auto flags = std::make_shared<Flags>();
+  flags->io.add(*command, "data file: CSV/TSV, .npy or IDX shaped like the training data",
+                "where to write the reconstruction");
+  flags->png.add(*command,
+                 "picture of the first images above their reconstructions (without --output, no CSV is written)");
+  command->add_option("--rows", flags->rows, "with --png: rows of originals, each above its reconstructions (default 2)")
+      ->check(CLI::PositiveNumber);
+  command->add_option("--columns", flags->columns, "with --png: images per row (default 10)")
+      ->check(CLI::PositiveNumber);
+  command->callback([flags] {
+    const Model model = Model::load(flags->io.model);
+    const Dataset data = flags->io.data.read();
+    flags->io.output.check();
+    flags->png.check();
+    if (flags->png.given()) {
+      const int64_t shown = std::min(flags->rows * flags->columns, data.rows());
+      const auto originals = data.samples().narrow(0, 0, shown);
+      const auto pictures = originals_above_reconstructions(originals, model.reconstruct(originals), flags->columns);
+      flags->png.write(image_grid(pictures, flags->columns));
+    }
+    if (!flags->png.given() || !flags->io.output.path.empty()) {
+      flags->io.output.write(model.reconstruct(data.features), data.columns, data);
+    }
+  });
 }
 
 }  // namespace hourglass::cli

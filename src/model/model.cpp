@@ -142,7 +142,7 @@ at::Tensor Model::generation_grid(const std::vector<int64_t>& dimensions, double
   const auto rows = torch::arange(points, torch::kLong);
   int64_t stride = 1;
   for (int64_t unit : dimensions) {
-    grid.select(1, unit - 1).copy_(values.index_select(0, (rows / stride) % side));
+    grid.select(1, unit - 1).copy_(values.index_select(0, torch::div(rows, stride, "floor") % side));
     stride *= side;
   }
   return grid.to(torch::kFloat);

@@ -7,6 +7,18 @@
 #include "hourglass/error.hpp"
 
 namespace hourglass {
+namespace {
+
+Layer make_layer(LayerType type, int64_t units, const std::string& activation, double rate) {
+  Layer layer;
+  layer.type = type;
+  layer.units = units;
+  layer.activation = activation;
+  layer.rate = rate;
+  return layer;
+}
+
+}  // namespace
 
 const std::vector<std::string>& activation_names() {
   static const std::vector<std::string> names = {
@@ -79,7 +91,7 @@ bool Layer::operator==(const Layer& other) const {
          conv == other.conv && dims == other.dims;
 }
 
-Layer input() { return Layer{LayerType::input, 0, "linear", 0.0}; }
+Layer input() { return make_layer(LayerType::input, 0, "linear", 0.0); }
 
 Layer dense(int64_t units, const std::string& activation) {
   if (units < 1) {
@@ -87,12 +99,12 @@ Layer dense(int64_t units, const std::string& activation) {
                           std::to_string(units));
   }
   check_activation(activation);
-  return Layer{LayerType::dense, units, activation, 0.0};
+  return make_layer(LayerType::dense, units, activation, 0.0);
 }
 
 Layer output(const std::string& activation) {
   check_activation(activation);
-  return Layer{LayerType::output, 0, activation, 0.0};
+  return make_layer(LayerType::output, 0, activation, 0.0);
 }
 
 Layer dropout(double rate) {
@@ -101,10 +113,10 @@ Layer dropout(double rate) {
     msg << "dropout: rate must be in [0, 1), got " << rate;
     throw InvalidArgument(msg.str());
   }
-  return Layer{LayerType::dropout, 0, "linear", rate};
+  return make_layer(LayerType::dropout, 0, "linear", rate);
 }
 
-Layer batch_norm() { return Layer{LayerType::batch_norm, 0, "linear", 0.0}; }
+Layer batch_norm() { return make_layer(LayerType::batch_norm, 0, "linear", 0.0); }
 
 Layer variational(int64_t units, double epsilon_std) {
   if (units < 1) {
@@ -113,7 +125,7 @@ Layer variational(int64_t units, double epsilon_std) {
   if (!(epsilon_std > 0.0) || !std::isfinite(epsilon_std)) {
     throw InvalidArgument("variational: epsilon_std must be a positive number, got " + format_number(epsilon_std));
   }
-  Layer layer{LayerType::variational, units, "linear", 0.0};
+  Layer layer = make_layer(LayerType::variational, units, "linear", 0.0);
   layer.epsilon_std = epsilon_std;
   return layer;
 }
@@ -139,7 +151,7 @@ Layer convolution(LayerType type, int64_t filters, int64_t kernel_size, const st
     throw InvalidArgument(name + ": padding must be \"same\" or \"valid\", got \"" + options.padding_ + "\"");
   }
   check_activation(activation);
-  Layer layer{type, filters, activation, 0.0};
+  Layer layer = make_layer(type, filters, activation, 0.0);
   layer.kernel_size = kernel_size;
   layer.conv = options;
   return layer;
@@ -156,7 +168,7 @@ Layer conv_transpose(int64_t filters, int64_t kernel_size, const std::string& ac
   return convolution(LayerType::conv_transpose, filters, kernel_size, activation, options);
 }
 
-Layer flatten() { return Layer{LayerType::flatten, 0, "linear", 0.0}; }
+Layer flatten() { return make_layer(LayerType::flatten, 0, "linear", 0.0); }
 
 Layer reshape(const Shape& dims) {
   if (dims.empty() || dims.size() > 3 ||
@@ -164,7 +176,7 @@ Layer reshape(const Shape& dims) {
     throw InvalidArgument("reshape: expected 1 to 3 positive sizes (channels first, e.g. reshape(8, 4, 4)), got (" +
                           shape_to_string(dims) + ")");
   }
-  Layer layer{LayerType::reshape, 0, "linear", 0.0};
+  Layer layer = make_layer(LayerType::reshape, 0, "linear", 0.0);
   layer.dims = dims;
   return layer;
 }

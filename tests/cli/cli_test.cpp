@@ -239,3 +239,119 @@ TEST(Cli, ADivergingTrainingExitsWithStatusThree) {
 
 }  // namespace
 }  // namespace hourglass
+
+namespace hourglass {
+namespace {
+
+// Plain IDX files of `rows` random 6x6 images and their labels (digit = row % 3).
+struct IdxFiles {
+  std::string images, labels;
+};
+
+IdxFiles write_idx(int64_t rows) {
+  auto big_endian = [](std::string& out, uint32_t v) {
+    for (int shift = 24; shift >= 0; shift -= 8) out += static_cast<char>((v >> shift) & 0xff);
+  };
+  std::string images("\0\0\x08\x03", 4), labels("\0\0\x08\x01", 4);
+  big_endian(images, static_cast<uint32_t>(rows));
+  big_endian(images, 6);
+  big_endian(images, 6);
+  big_endian(labels, static_cast<uint32_t>(rows));
+  auto generator = at::detail::createCPUGenerator(8);
+  const auto pixels = torch::randint(256, {rows * 36}, generator);
+  for (int64_t i = 0; i < rows * 36; ++i) images += static_cast<char>(pixels[i].item<int64_t>());
+  for (int64_t i = 0; i < rows; ++i) labels += static_cast<char>(i % 3);
+  const IdxFiles files{temp_path("images-idx3-ubyte"), temp_path("labels-idx1-ubyte")};
+  std::ofstream(files.images, std::ios::binary) << images;
+  std::ofstream(files.labels, std::ios::binary) << labels;
+  return files;
+}
+
+bool is_png(const std::string& path) { return slurp(path).rfind("\x89PNG", 0) == 0; }
+
+TEST(Cli, AVariationalModelGeneratesGridsAndSamples) {
+  const auto idx = write_idx(40);
+  const std::string model = temp_path("vae.hgm");
+  Result r = hourglass_cli("train " + idx.images + " --network 'input() + dense(8, elu) + dense(2) + dense(8, elu) + "
+                           "output(sigmoid)' --loss bce --type variational --beta 0.5 --epochs 2 --seed 1 -o " + model);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("became variational(2)"), std::string::npos) << r.err;  // ruta's auto_transform_network
+  EXPECT_NE(r.err.find(" - kl: "), std::string::npos) << r.err;
+  EXPECT_EQ(Model::load(model).learner().variational->beta, 0.5);
+
+  r = hourglass_cli("generate " + model + " --dimensions 2,1 --side 3");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1 + 9);
+  const std::string grid_png = temp_path("grid.png"), grid_csv = temp_path("grid.csv");
+  r = hourglass_cli("generate " + model + " --side 4 --png " + grid_png + " -o " + grid_csv);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(is_png(grid_png));
+  EXPECT_EQ(read_data(grid_csv).rows(), 16);
+  r = hourglass_cli("generate " + model + " --samples 5 --seed 3");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, hourglass_cli("generate " + model + " --samples 5 --seed 3").out);
+
+  const Result mean = hourglass_cli("encode " + model + " " + idx.images);
+  const Result drawn = hourglass_cli("encode " + model + " " + idx.images + " --sample --seed 4");
+  ASSERT_EQ(drawn.status, 0) << drawn.err;
+  EXPECT_NE(mean.out, drawn.out);
+  EXPECT_EQ(mean.out, hourglass_cli("encode " + model + " " + idx.images).out);
+}
+
+TEST(Cli, ConvNetworksTrainOnImagesAndDrawPictures) {
+  const auto idx = write_idx(30);
+  const std::string model = temp_path("conv.hgm");
+  Result r = hourglass_cli("train " + idx.images +
+                           " --network 'input() + conv(4, 3, relu, max_pooling=2) + flatten() + dense(2) + "
+                           "dense(36, relu) + reshape(4, 3, 3) + conv(4, 3, relu, upsampling=2) + conv(1, 3, sigmoid)'"
+                           " --loss bce --epochs 1 --seed 1 -o " + model);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("(None, 4, 3, 3)"), std::string::npos) << r.err;  // the summary shows shapes
+  const std::string scatter = temp_path("codes.png"), pairs = temp_path("pairs.png");
+  r = hourglass_cli("encode " + model + " " + idx.images + " --label " + idx.labels + " --png " + scatter);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(r.out.empty());  // the picture instead of the CSV
+  EXPECT_TRUE(is_png(scatter));
+  r = hourglass_cli("reconstruct " + model + " " + idx.images + " --png " + pairs + " --rows 1 --columns 5");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(is_png(pairs));
+  r = hourglass_cli("reconstruct " + model + " " + idx.images);
+  EXPECT_EQ(r.out.substr(0, r.out.find(',')), "pixel_1");
+}
+
+TEST(Cli, ImageMisfitsGiveOneLineAndStatusTwo) {
+  const auto idx = write_idx(10);
+  const std::string vae = temp_path("misfit.hgm");
+  ASSERT_EQ(hourglass_cli("train " + idx.images + " --network 'input() + variational(2) + output(sigmoid)' --loss bce "
+                          "--epochs 1 --seed 1 --quiet -o " + vae).status,
+            0);
+  const std::string truncated = temp_path("truncated-idx3-ubyte");
+  std::ofstream(truncated, std::ios::binary) << slurp(idx.images).substr(0, 100);
+  const std::string plain = trained_model();
+  const struct {
+    std::string arguments, message;
+  } cases[] = {
+      {"train " + idx.images + " --network 'input() + conv(4, 3, relu, max_pooling=2) + conv(1, 3)' -o " + temp_path("x.hgm"),
+       "gives shape 1x3x3 but the data has shape 1x6x6"},
+      {"train " + kIris + " --label Species --network 'input() + conv(4, 3) + output()' -o " + temp_path("x.hgm"),
+       "conv(4, 3, linear) at position 1 receives shape 4"},
+      {"train " + idx.images + " --network 'input() + conv(2, 3, padding=valid, max_pooling=8) + flatten() + dense(2) + "
+       "output()' -o " + temp_path("x.hgm"),
+       "which would shrink it below 1"},
+      {"generate " + plain, "not variational"},
+      {"generate " + vae + " --dimensions 1,3", "latent unit 3 is outside 1..2"},
+      {"encode " + vae + " " + kIris + " --label Species", "trained on samples of shape 1x6x6 but the data has samples of shape 4"},
+      {"encode " + vae + " " + truncated, "truncated"},
+      {"encode " + plain + " " + kIris + " --label Species --sample", "needs a variational model"},
+      {"train " + kIris + " --label Species --network 2 --beta 2 -o " + temp_path("x.hgm"), "--beta applies to the variational"},
+  };
+  for (const auto& c : cases) {
+    const Result r = hourglass_cli(c.arguments);
+    EXPECT_EQ(r.status, 2) << c.arguments << ": " << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << c.arguments << ": " << r.err;
+    EXPECT_NE(r.err.find(c.message), std::string::npos) << c.arguments << ": " << r.err;
+  }
+}
+
+}  // namespace
+}  // namespace hourglass

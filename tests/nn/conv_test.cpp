@@ -11,7 +11,7 @@ namespace {
 
 TEST(Conv, ModulesMatchTheInferredShapesForEveryCombination) {
   int checked = 0;
-  for (const Shape in : {Shape{2, 9, 7}, Shape{3, 8, 8}, Shape{2, 11}}) {
+  for (const Shape& in : {Shape{2, 9, 7}, Shape{3, 8, 8}, Shape{2, 11}}) {
     for (auto type : {LayerType::conv, LayerType::conv_transpose}) {
       for (int64_t kernel : {1, 2, 3, 4}) {
         for (int64_t stride : {1, 2, 3}) {
