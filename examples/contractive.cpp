@@ -10,7 +10,7 @@ double code_sensitivity(const Model& model, const at::Tensor& x) {
   torch::manual_seed(7);
   const auto delta = torch::randn_like(x) * 0.01;
   const auto moved = (model.encode(x + delta) - model.encode(x)).norm(2, 1);
-  return (moved / delta.norm(2, 1)).mean().item<double>();
+  return (moved / delta.flatten(1).norm(2, 1)).mean().item<double>();
 }
 
 int main(int argc, char** argv) try {
