@@ -7,13 +7,13 @@ namespace hourglass::cli {
 void add_summary_command(CLI::App& app) {
   auto* command = app.add_subcommand("summary", "Print a network's layers and parameter counts");
   struct Flags {
-    std::string model, network;
-    int64_t input_dim = 0;
+    std::string model, network, input_shape;
   };
   auto flags = std::make_shared<Flags>();
   auto* model = command->add_option("model", flags->model, "model file");
   auto* network = command->add_option("-n,--network", flags->network, "network spec (instead of a model)");
-  auto* input_dim = command->add_option("--input-dim", flags->input_dim, "input width for --network");
+  auto* input_dim = command->add_option("--input-dim,--input-shape", flags->input_shape,
+                                        "shape of one sample for --network: a width (4) or CxHxW (1x28x28)");
   model->excludes(network);
   network->needs(input_dim);
   command->callback([flags] {
@@ -23,12 +23,26 @@ void add_summary_command(CLI::App& app) {
       return;
     }
     if (flags->network.empty()) {
-      throw InvalidArgument("summary needs a MODEL file or --network SPEC --input-dim D");
+      throw InvalidArgument("summary needs a MODEL file or --network SPEC --input-shape SHAPE");
     }
-    if (flags->input_dim < 1) throw InvalidArgument("--input-dim must be at least 1");
+    Shape shape;
+    std::string side;
+    for (char c : flags->input_shape + "x") {
+      if (c != 'x' && c != ',') {
+        side += c;
+        continue;
+      }
+      char* end = nullptr;
+      const long long value = std::strtoll(side.c_str(), &end, 10);
+      if (side.empty() || *end != '\0' || value < 1 || value > (1LL << 31)) {
+        throw InvalidArgument("--input-shape: expected positive sizes such as 4 or 1x28x28, got '" + flags->input_shape + "'");
+      }
+      shape.push_back(value);
+      side.clear();
+    }
     const Network net = parse_network(flags->network);
     net.validate();
-    std::cout << net.summary(flags->input_dim);
+    std::cout << net.summary(shape);
   });
 }
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <map>
 
 #include "hourglass/error.hpp"
@@ -38,15 +40,17 @@ void fill_rect(Image& image, int64_t x0, int64_t y0, int64_t x1, int64_t y1, con
   }
 }
 
-// stb_easy_font gives quads of axis-aligned rectangles, 4 vertices of 16 bytes each.
+// stb_easy_font gives quads of axis-aligned rectangles, 4 vertices of 16 bytes each,
+// for a font 7 pixels high; drawn twice as large to be legible.
 void draw_text(Image& image, int64_t x, int64_t y, const std::string& text, const Colour& colour) {
-  std::vector<char> buffer(text.size() * 270 + 64);
+  constexpr int64_t scale = 2;
+  std::vector<char> buffer(text.size() * 1024 + 64);  // up to 16 segments of 64 bytes per glyph
   std::string copy = text;
-  const int quads = stb_easy_font_print(static_cast<float>(x), static_cast<float>(y), copy.data(), nullptr,
-                                        buffer.data(), static_cast<int>(buffer.size()));
+  const int quads = stb_easy_font_print(0, 0, copy.data(), nullptr, buffer.data(), static_cast<int>(buffer.size()));
   for (int q = 0; q < quads; ++q) {
     const auto* v = reinterpret_cast<const float*>(buffer.data() + q * 64);
-    fill_rect(image, std::lround(v[0]), std::lround(v[1]), std::lround(v[8]), std::lround(v[9]), colour);
+    fill_rect(image, x + scale * std::lround(v[0]), y + scale * std::lround(v[1]), x + scale * std::lround(v[8]),
+              y + scale * std::lround(v[9]), colour);
   }
 }
 
@@ -104,12 +108,22 @@ Image scatter_plot(const at::Tensor& points, const std::vector<std::string>& lab
   const double x_span = std::max(high[0].item<double>() - x_min, 1e-12);
   const double y_span = std::max(high[1].item<double>() - y_min, 1e-12);
 
-  std::map<std::string, size_t> colour_of;
-  std::vector<std::string> legend;
-  for (const auto& label : labels) {
-    if (colour_of.emplace(label, legend.size()).second) legend.push_back(label);
+  // Colours follow the sorted labels (numerically when they are all numbers: digits).
+  std::vector<std::string> legend(labels.begin(), labels.end());
+  std::sort(legend.begin(), legend.end());
+  legend.erase(std::unique(legend.begin(), legend.end()), legend.end());
+  const bool numeric = std::all_of(legend.begin(), legend.end(), [](const std::string& label) {
+    char* end = nullptr;
+    std::strtod(label.c_str(), &end);
+    return !label.empty() && *end == '\0';
+  });
+  if (numeric) {
+    std::sort(legend.begin(), legend.end(),
+              [](const std::string& a, const std::string& b) { return std::stod(a) < std::stod(b); });
   }
-  const int64_t margin = 30, legend_width = legend.empty() ? 0 : 110;
+  std::map<std::string, size_t> colour_of;
+  for (size_t i = 0; i < legend.size(); ++i) colour_of[legend[i]] = i;
+  const int64_t margin = 36, legend_width = legend.empty() ? 0 : 150;
   Image plot = blank(side + legend_width, side, 255);
   const Colour frame{170, 170, 170};
   fill_rect(plot, margin, margin, side - margin, margin + 1, frame);
@@ -124,15 +138,20 @@ Image scatter_plot(const at::Tensor& points, const std::vector<std::string>& lab
     const Colour& colour = labels.empty() ? kPalette[0] : kPalette[colour_of[labels[i]] % kPalette.size()];
     fill_rect(plot, x - 1, y - 1, x + 2, y + 2, colour);
   }
+  // The range of each axis, outside the frame.
   const Colour ink{60, 60, 60};
-  draw_text(plot, margin, side - margin + 8, format_number(x_min), ink);
-  draw_text(plot, side - margin - 60, side - margin + 8, format_number(high[0].item<double>()), ink);
-  draw_text(plot, 4, margin - 14, format_number(high[1].item<double>()), ink);
-  draw_text(plot, 4, side - margin + 20, "y " + format_number(y_min), ink);
-  for (size_t i = 0; i < legend.size() && i < 40; ++i) {
-    const int64_t top = margin + static_cast<int64_t>(i) * 16;
-    fill_rect(plot, side + 4, top, side + 14, top + 10, kPalette[i % kPalette.size()]);
-    draw_text(plot, side + 20, top + 1, legend[i].substr(0, 14), ink);
+  auto short_number = [](double v) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.3g", v);
+    return std::string(text);
+  };
+  draw_text(plot, margin, side - margin + 8,
+            "x: " + short_number(x_min) + " .. " + short_number(high[0].item<double>()), ink);
+  draw_text(plot, margin, margin - 22, "y: " + short_number(y_min) + " .. " + short_number(high[1].item<double>()), ink);
+  for (size_t i = 0; i < legend.size() && i < 25; ++i) {
+    const int64_t top = margin + static_cast<int64_t>(i) * 20;
+    fill_rect(plot, side + 4, top, side + 16, top + 12, kPalette[i % kPalette.size()]);
+    draw_text(plot, side + 22, top, legend[i].substr(0, 10), ink);
   }
   return plot;
 }

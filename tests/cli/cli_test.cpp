@@ -106,6 +106,13 @@ TEST(Cli, SummaryOfASpecAndOfAModel) {
   const Result model = hourglass_cli("summary " + trained_model());
   ASSERT_EQ(model.status, 0) << model.err;
   EXPECT_NE(model.out.find("dense(2, tanh)"), std::string::npos) << model.out;
+  // conv: 1*16*9+16, 16*8*9+8, 8*1*9+1 (the output conv back to one channel)
+  const Result conv = hourglass_cli("summary --network 'input() + conv(16, 3, relu, max_pooling=2) + "
+                                    "conv(8, 3, relu, upsampling=2) + output(sigmoid)' --input-shape 1x28x28");
+  ASSERT_EQ(conv.status, 0) << conv.err;
+  EXPECT_NE(conv.out.find("(None, 16, 14, 14)"), std::string::npos) << conv.out;
+  EXPECT_NE(conv.out.find("Total params: " + std::to_string(160 + 1160 + 73)), std::string::npos) << conv.out;
+  EXPECT_EQ(hourglass_cli("summary --network 2 --input-shape 1x0").status, 2);
 }
 
 TEST(Cli, PcaMatchesTheLibrary) {

@@ -79,3 +79,43 @@ TEST(Npy, IsChosenByTheFileExtension) {
 
 }  // namespace
 }  // namespace hourglass
+
+namespace hourglass {
+namespace {
+
+// A float32 C-order .npy of the given shape holding 0, 1, 2, ...
+std::string npy_of_shape(const std::vector<int64_t>& shape) {
+  std::string dims;
+  int64_t count = 1;
+  for (int64_t d : shape) {
+    dims += std::to_string(d) + ", ";
+    count *= d;
+  }
+  std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + dims + "), }";
+  header.resize(118, ' ');
+  header += '\n';
+  std::string bytes = std::string("\x93NUMPY\x01\x00", 8) + static_cast<char>(header.size()) + '\0' + header;
+  for (int64_t i = 0; i < count; ++i) {
+    const float v = static_cast<float>(i);
+    bytes.append(reinterpret_cast<const char*>(&v), sizeof v);
+  }
+  return bytes;
+}
+
+TEST(Npy, ImagesKeepTheirShapeChannelsFirstOrLast) {
+  const Dataset first = parse_npy(npy_of_shape({2, 3, 4, 5}), "images.npy");
+  EXPECT_EQ(first.features.sizes(), (std::vector<int64_t>{2, 60}));
+  EXPECT_EQ(first.sample_shape, (std::vector<int64_t>{3, 4, 5}));
+  EXPECT_EQ(first.samples().sizes(), (std::vector<int64_t>{2, 3, 4, 5}));
+  // Channels last: N x H x W x C = 2 x 4 x 5 x 3 becomes 2 x 3 x 4 x 5.
+  const Dataset last = parse_npy(npy_of_shape({2, 4, 5, 3}), "images.npy", /*channels_last=*/true);
+  EXPECT_EQ(last.sample_shape, (std::vector<int64_t>{3, 4, 5}));
+  // Channel 1 of pixel (0, 0) of image 0 was element 1 of the file.
+  EXPECT_EQ(last.samples()[0][1][0][0].item<float>(), 1.0f);
+  EXPECT_EQ(parse_npy(npy_of_shape({2, 3, 7}), "signals.npy").sample_shape, (std::vector<int64_t>{3, 7}));
+  EXPECT_TRUE(parse_npy(npy_of_shape({2, 3}), "table.npy").sample_shape.empty());
+  EXPECT_THROW(parse_npy(npy_of_shape({1, 1, 1, 1, 2}), "five.npy"), DataError);
+}
+
+}  // namespace
+}  // namespace hourglass

@@ -40,7 +40,7 @@ TEST(Png, AScatterPlotColoursEachLabel) {
   EXPECT_EQ(plot.height, 200);
   EXPECT_GT(plot.width, 200);  // room for the legend
   // The first point sits at the bottom left, the second at the top right, in two colours.
-  const int64_t low = 30 + 4, high = 200 - 30 - 4;
+  const int64_t low = 36 + 4, high = 200 - 36 - 4;
   const uint8_t* a = &plot.rgb[3 * (high * plot.width + low)];
   const uint8_t* b = &plot.rgb[3 * (low * plot.width + high)];
   EXPECT_NE(std::vector<uint8_t>(a, a + 3), std::vector<uint8_t>(b, b + 3));

@@ -27,7 +27,8 @@ struct Image {
 Image image_grid(const at::Tensor& images, int64_t columns, int64_t gap = 2);
 
 /// The first two columns of `points` as a scatter plot, one colour per distinct label
-/// (in order of first appearance) with a legend; one colour without labels.
+/// (sorted, numerically for numbers) with a legend; one colour without labels. The
+/// range of each axis is written outside the frame.
 Image scatter_plot(const at::Tensor& points, const std::vector<std::string>& labels = {}, int64_t side = 560);
 
 /// The PNG bytes of an image.
