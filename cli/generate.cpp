@@ -5,8 +5,8 @@
 namespace hourglass::cli {
 
 void add_generate_command(CLI::App& app) {
-  auto* command = app.add_subcommand(
-      "generate", "Decode a grid of latent points (or draws from the prior) of a variational model");
+  auto* command =
+      app.add_subcommand("generate", "Decode a grid of latent points (or draws from the prior) of a variational model");
   struct Flags {
     std::string model, dimensions = "1,2";
     int64_t side = 10, samples = 0, seed = -1;
@@ -24,8 +24,9 @@ void add_generate_command(CLI::App& app) {
   command->add_option("--samples", flags->samples, "instead of a grid, decode N draws from the prior N(0, I)");
   command->add_option("--seed", flags->seed, "with --samples: fixed seed, the same draws every run");
   flags->output.add(*command, "where to write the generated rows");
-  flags->png.add(*command, "picture of the generated images, a row per value of the second unit "
-                           "(without --output, no CSV is written)");
+  flags->png.add(*command,
+                 "picture of the generated images, a row per value of the second unit "
+                 "(without --output, no CSV is written)");
   command->callback([flags] {
     const Model model = Model::load(flags->model);
     flags->output.check();
@@ -42,7 +43,8 @@ void add_generate_command(CLI::App& app) {
         try {
           dimensions.push_back(std::stoll(item));
         } catch (const std::exception&) {
-          throw InvalidArgument("--dimensions: expected 1-based unit numbers such as 1,2, got '" + flags->dimensions + "'");
+          throw InvalidArgument("--dimensions: expected 1-based unit numbers such as 1,2, got '" + flags->dimensions +
+                                "'");
         }
       }
       generated = model.generate(dimensions, flags->from, flags->to, flags->side, flags->fixed);

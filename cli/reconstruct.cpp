@@ -30,7 +30,8 @@ void add_reconstruct_command(CLI::App& app) {
                 "where to write the reconstruction");
   flags->png.add(*command,
                  "picture of the first images above their reconstructions (without --output, no CSV is written)");
-  command->add_option("--rows", flags->rows, "with --png: rows of originals, each above its reconstructions (default 2)")
+  command
+      ->add_option("--rows", flags->rows, "with --png: rows of originals, each above its reconstructions (default 2)")
       ->check(CLI::PositiveNumber);
   command->add_option("--columns", flags->columns, "with --png: images per row (default 10)")
       ->check(CLI::PositiveNumber);

@@ -16,8 +16,8 @@ int main(int argc, char** argv) try {
   // images take the same shape of network at their scale.
   const auto pool = ConvOptions().max_pooling(2), up = ConvOptions().upsampling(2);
   const bool mnist = data.side == 28;
-  const Network encoder = input() + conv(16, 3, "relu", pool) + conv(8, 3, "relu", pool) + conv(8, 3, "relu", pool) +
-                          flatten() + dense(2);
+  const Network encoder =
+      input() + conv(16, 3, "relu", pool) + conv(8, 3, "relu", pool) + conv(8, 3, "relu", pool) + flatten() + dense(2);
   const Network decoder =
       mnist ? dense(128, "relu") + reshape({8, 4, 4}) + conv(8, 3, "relu", up) + conv(8, 3, "relu", up) +
                   conv(16, 3, "relu", ConvOptions().padding("valid").upsampling(2)) + conv(1, 3, "sigmoid")
@@ -27,7 +27,8 @@ int main(int argc, char** argv) try {
   std::cout << network.summary(data.train.sizes().slice(1).vec());
 
   // As the seed: binary cross-entropy, rmsprop with learning rate 0.001, batches of 64.
-  const auto options = TrainOptions().epochs(args.epochs).batch_size(64).optimizer("rmsprop").learning_rate(0.001).seed(321);
+  const auto options =
+      TrainOptions().epochs(args.epochs).batch_size(64).optimizer("rmsprop").learning_rate(0.001).seed(321);
   const Model model = train(autoencoder(network, "bce"), data.train, options);
   std::cout << "test mse " << model.evaluate(data.test).at("mse") << '\n';
 

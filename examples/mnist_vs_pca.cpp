@@ -13,8 +13,8 @@ int main(int argc, char** argv) try {
   std::cout << "data: " << data.source << ", " << data.train.size(0) << " training rows\n";
 
   const int64_t pixels = data.side * data.side, k = 10;
-  const Network network = input() + dense(pixels / 2, "relu") + dense(k, "relu") + dense(pixels / 2, "relu") +
-                          output("sigmoid");
+  const Network network =
+      input() + dense(pixels / 2, "relu") + dense(k, "relu") + dense(pixels / 2, "relu") + output("sigmoid");
   const Model model = train(autoencoder(network, "mse"), data.train, examples::options(args.epochs));
 
   const auto train_rows = data.train.reshape({data.train.size(0), -1});

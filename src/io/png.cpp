@@ -12,8 +12,8 @@
 
 #define STB_IMAGE_WRITE_IMPLEMENTATION
 #define STBI_WRITE_NO_STDIO
-#include <stb/stb_image_write.h>
 #include <stb/stb_easy_font.h>
+#include <stb/stb_image_write.h>
 
 namespace hourglass {
 namespace {
@@ -69,8 +69,9 @@ Image image_grid(const at::Tensor& images, int64_t columns, int64_t gap) {
   if (pictures.dim() == 2) {
     const auto side = static_cast<int64_t>(std::lround(std::sqrt(static_cast<double>(pictures.size(1)))));
     if (side * side != pictures.size(1)) {
-      throw InvalidArgument("image grid: rows of " + std::to_string(pictures.size(1)) +
-                            " values are not square images; give the data its image shape (IDX or an N x C x H x W .npy)");
+      throw InvalidArgument(
+          "image grid: rows of " + std::to_string(pictures.size(1)) +
+          " values are not square images; give the data its image shape (IDX or an N x C x H x W .npy)");
     }
     pictures = pictures.view({pictures.size(0), 1, side, side});
   } else if (pictures.dim() == 3) {
@@ -78,10 +79,12 @@ Image image_grid(const at::Tensor& images, int64_t columns, int64_t gap) {
   }
   const int64_t channels = pictures.size(1), h = pictures.size(2), w = pictures.size(3);
   if (channels != 1 && channels != 3) {
-    throw InvalidArgument("image grid: images have " + std::to_string(channels) + " channels; expected 1 (grey) or 3 (RGB)");
+    throw InvalidArgument("image grid: images have " + std::to_string(channels) +
+                          " channels; expected 1 (grey) or 3 (RGB)");
   }
   // Channels last, 8 bits: the order of PNG pixels.
-  const auto pixels = (pictures.expand({-1, 3, h, w}) * 255).round().to(torch::kUInt8).permute({0, 2, 3, 1}).contiguous();
+  const auto pixels =
+      (pictures.expand({-1, 3, h, w}) * 255).round().to(torch::kUInt8).permute({0, 2, 3, 1}).contiguous();
   const int64_t n = pictures.size(0), cols = std::min(columns, n), rows = (n + cols - 1) / cols;
   Image grid = blank(cols * w + (cols + 1) * gap, rows * h + (rows + 1) * gap, 255);
   const uint8_t* source = pixels.data_ptr<uint8_t>();
@@ -147,7 +150,8 @@ Image scatter_plot(const at::Tensor& points, const std::vector<std::string>& lab
   };
   draw_text(plot, margin, side - margin + 8,
             "x: " + short_number(x_min) + " .. " + short_number(high[0].item<double>()), ink);
-  draw_text(plot, margin, margin - 22, "y: " + short_number(y_min) + " .. " + short_number(high[1].item<double>()), ink);
+  draw_text(plot, margin, margin - 22, "y: " + short_number(y_min) + " .. " + short_number(high[1].item<double>()),
+            ink);
   for (size_t i = 0; i < legend.size() && i < 25; ++i) {
     const int64_t top = margin + static_cast<int64_t>(i) * 20;
     fill_rect(plot, side + 4, top, side + 16, top + 12, kPalette[i % kPalette.size()]);

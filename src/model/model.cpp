@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numeric>
 
 #include "hourglass/data/dataset.hpp"
 #include "hourglass/error.hpp"
@@ -20,21 +19,22 @@ constexpr int64_t kInferenceChunk = 8192;
 
 // Rows x values, float and finite; `expected` is one sample's shape.
 at::Tensor checked_input(const at::Tensor& data, const Shape& expected, const char* what) {
-  const int64_t values = std::accumulate(expected.begin(), expected.end(), int64_t{1}, std::multiplies<>());
-  const std::string wanted = "rows x " + std::to_string(values) +
-                             (expected.size() > 1 ? " or rows x " + shape_to_string(expected) : "");
+  const int64_t values = shape_size(expected);
+  const std::string wanted =
+      "rows x " + std::to_string(values) + (expected.size() > 1 ? " or rows x " + shape_to_string(expected) : "");
   if (!data.defined() || data.dim() < 2) {
     throw InvalidArgument(std::string(what) + ": expected a tensor of " + wanted + ", got " +
                           (data.defined() ? std::to_string(data.dim()) + "-D data" : "no data"));
   }
   const Shape given = data.sizes().slice(1).vec();
   if (given.size() == 1 && expected.size() == 1 && given != expected) {
-    throw InvalidArgument(std::string(what) + ": the model expects " + std::to_string(values) + " columns but the data has " +
-                          std::to_string(given[0]) + "; use data with the same columns as the training data");
+    throw InvalidArgument(std::string(what) + ": the model expects " + std::to_string(values) +
+                          " columns but the data has " + std::to_string(given[0]) +
+                          "; use data with the same columns as the training data");
   }
   if (!(given == expected || (given.size() == 1 && given[0] == values))) {
-    throw InvalidArgument(std::string(what) + ": the model was trained on samples of shape " + shape_to_string(expected) +
-                          " but the data has samples of shape " + shape_to_string(given) +
+    throw InvalidArgument(std::string(what) + ": the model was trained on samples of shape " +
+                          shape_to_string(expected) + " but the data has samples of shape " + shape_to_string(given) +
                           "; use data shaped like the training data (" + wanted + ")");
   }
   auto flat = data.to(torch::kFloat).reshape({data.size(0), values}).contiguous();
@@ -105,10 +105,9 @@ at::Tensor Model::encode(const at::Tensor& data, bool sample) const {
 at::Tensor Model::decode(const at::Tensor& codes) const {
   init_runtime();
   auto z = checked_input(codes, Shape{code_dim()}, "decode");
-  return shaped(in_chunks(z, [&](const at::Tensor& chunk) {
-                  return impl().scaler.inverse_transform(impl().net->decode(chunk));
-                }),
-                sample_shape());
+  return shaped(
+      in_chunks(z, [&](const at::Tensor& chunk) { return impl().scaler.inverse_transform(impl().net->decode(chunk)); }),
+      sample_shape());
 }
 
 at::Tensor Model::generation_grid(const std::vector<int64_t>& dimensions, double from, double to, int64_t side,
@@ -178,8 +177,7 @@ at::Tensor Model::reconstruct(const at::Tensor& data) const {
   return shaped(reconstruct_checked(impl(), checked_input(data, sample_shape(), "reconstruct")), sample_shape());
 }
 
-std::map<std::string, double> Model::evaluate(const at::Tensor& data,
-                                              const std::vector<std::string>& metrics) const {
+std::map<std::string, double> Model::evaluate(const at::Tensor& data, const std::vector<std::string>& metrics) const {
   std::vector<LossFunction> functions;
   for (const auto& name : metrics) functions.push_back(metric_function(name));
   init_runtime();
@@ -192,9 +190,7 @@ std::map<std::string, double> Model::evaluate(const at::Tensor& data,
   return values;
 }
 
-void Model::save(const std::string& path) const {
-  write_file_atomically(path, serialize_model(impl()));
-}
+void Model::save(const std::string& path) const { write_file_atomically(path, serialize_model(impl())); }
 
 Model Model::load(const std::string& path) {
   init_runtime();

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <numeric>
 #include <sstream>
 
 #include "hourglass/error.hpp"
@@ -179,6 +181,10 @@ Layer reshape(const Shape& dims) {
   Layer layer = make_layer(LayerType::reshape, 0, "linear", 0.0);
   layer.dims = dims;
   return layer;
+}
+
+int64_t shape_size(const Shape& shape) {
+  return std::accumulate(shape.begin(), shape.end(), int64_t{1}, std::multiplies<>());
 }
 
 std::string shape_to_string(const Shape& shape) {

@@ -1,17 +1,13 @@
+#include "network/shapes.hpp"
+
 #include <algorithm>
 #include <functional>
-#include <numeric>
 
 #include "hourglass/error.hpp"
 #include "hourglass/network/network.hpp"
-#include "network/shapes.hpp"
 
 namespace hourglass {
 namespace {
-
-int64_t product(const Shape& shape) {
-  return std::accumulate(shape.begin(), shape.end(), int64_t{1}, std::multiplies<>());
-}
 
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
@@ -29,7 +25,9 @@ Shape conv_output_shape(const Layer& layer, const Shape& in, const std::function
   for (size_t d = 1; d < in.size(); ++d) {
     int64_t side = in[d];
     if (layer.type == LayerType::conv) {
-      if (!same && side < k) fail("has a kernel of " + std::to_string(k) + " wider than a side of " + std::to_string(side) + " with padding=valid");
+      if (!same && side < k)
+        fail("has a kernel of " + std::to_string(k) + " wider than a side of " + std::to_string(side) +
+             " with padding=valid");
       side = same ? ceil_div(side, s) : (side - k) / s + 1;
     } else {
       side = side * s + (same ? 0 : std::max<int64_t>(k - s, 0));
@@ -39,12 +37,16 @@ Shape conv_output_shape(const Layer& layer, const Shape& in, const std::function
       case Resampling::max_pooling:
       case Resampling::average_pooling:
         if (!same && side < f) {
-          fail("pools by " + std::to_string(f) + " a side of " + std::to_string(side) + ", which would shrink it below 1");
+          fail("pools by " + std::to_string(f) + " a side of " + std::to_string(side) +
+               ", which would shrink it below 1");
         }
         side = same ? ceil_div(side, f) : side / f;
         break;
-      case Resampling::upsampling: side *= f; break;
-      case Resampling::none: break;
+      case Resampling::upsampling:
+        side *= f;
+        break;
+      case Resampling::none:
+        break;
     }
     out[d] = side;
   }
@@ -57,7 +59,7 @@ Shape Network::input_shape_for(const Shape& data_shape) const {
   const bool shaped = std::any_of(layers_.begin(), layers_.end(), [](const Layer& layer) {
     return layer.is_conv() || layer.type == LayerType::flatten || layer.type == LayerType::reshape;
   });
-  return shaped ? data_shape : Shape{product(data_shape)};
+  return shaped ? data_shape : Shape{shape_size(data_shape)};
 }
 
 std::vector<Shape> Network::output_shapes(const Shape& data_shape) const {
@@ -72,7 +74,9 @@ std::vector<Shape> Network::output_shapes(const Shape& data_shape) const {
                             std::to_string(i) + " receives shape " + shape_to_string(in) + " but " + what);
     };
     switch (layer.type) {
-      case LayerType::input: shape = input_shape; break;
+      case LayerType::input:
+        shape = input_shape;
+        break;
       case LayerType::dense:
       case LayerType::variational:
         if (in.size() != 1) fail("takes one dimension; add flatten() before it");
@@ -82,19 +86,26 @@ std::vector<Shape> Network::output_shapes(const Shape& data_shape) const {
         // Dense from one dimension (reshaped to the data's shape); after conv layers, a
         // conv back to the data's channels, which needs the data's sides already.
         shape = input_shape;
-        if (in.size() > 1 && (in.size() != input_shape.size() || !std::equal(in.begin() + 1, in.end(), input_shape.begin() + 1))) {
+        if (in.size() > 1 &&
+            (in.size() != input_shape.size() || !std::equal(in.begin() + 1, in.end(), input_shape.begin() + 1))) {
           fail("must give the data's shape " + shape_to_string(input_shape) +
                "; change the pooling/upsampling so that the sides match");
         }
         break;
       case LayerType::dropout:
-      case LayerType::batch_norm: break;
+      case LayerType::batch_norm:
+        break;
       case LayerType::conv:
-      case LayerType::conv_transpose: shape = conv_output_shape(layer, in, fail); break;
-      case LayerType::flatten: shape = {product(in)}; break;
+      case LayerType::conv_transpose:
+        shape = conv_output_shape(layer, in, fail);
+        break;
+      case LayerType::flatten:
+        shape = {shape_size(in)};
+        break;
       case LayerType::reshape:
-        if (product(layer.dims) != product(in)) {
-          fail("holds " + std::to_string(product(in)) + " values and the target holds " + std::to_string(product(layer.dims)));
+        if (shape_size(layer.dims) != shape_size(in)) {
+          fail("holds " + std::to_string(shape_size(in)) + " values and the target holds " +
+               std::to_string(shape_size(layer.dims)));
         }
         shape = layer.dims;
         break;
@@ -111,10 +122,12 @@ std::vector<Shape> Network::output_shapes(const Shape& data_shape) const {
 
 int64_t layer_parameters(const Layer& layer, const Shape& in, const Shape& out) {
   switch (layer.type) {
-    case LayerType::dense: return in[0] * out[0] + out[0];
-    case LayerType::variational: return 2 * (in[0] * out[0] + out[0]);  // z_mean and z_log_var
+    case LayerType::dense:
+      return in[0] * out[0] + out[0];
+    case LayerType::variational:
+      return 2 * (in[0] * out[0] + out[0]);  // z_mean and z_log_var
     case LayerType::output:
-      if (in.size() == 1) return in[0] * product(out) + product(out);
+      if (in.size() == 1) return in[0] * shape_size(out) + shape_size(out);
       [[fallthrough]];
     case LayerType::conv:
     case LayerType::conv_transpose: {
@@ -123,7 +136,8 @@ int64_t layer_parameters(const Layer& layer, const Shape& in, const Shape& out) 
       for (size_t d = 1; d < in.size(); ++d) weights *= window;
       return weights + out[0];
     }
-    default: return 0;
+    default:
+      return 0;
   }
 }
 

@@ -1,16 +1,10 @@
 #include "nn/autoencoder_net.hpp"
 
-#include <numeric>
-
 #include "nn/activation.hpp"
 #include "nn/conv.hpp"
 
 namespace hourglass::nn {
 namespace {
-
-int64_t product(const Shape& shape) {
-  return std::accumulate(shape.begin(), shape.end(), int64_t{1}, std::multiplies<>());
-}
 
 /// rows x values -> rows x shape, a view.
 torch::Tensor to_shape(const torch::Tensor& flat, const Shape& shape) {
@@ -28,10 +22,11 @@ torch::nn::Linear dense_layer(int64_t in, int64_t out, Activation activation) {
 
 }  // namespace
 
-AutoencoderNetImpl::Appended AutoencoderNetImpl::append_layer(torch::nn::Sequential& stage, const Layer& layer, const Shape& in,
-                                               const Shape& out) {
+AutoencoderNetImpl::Appended AutoencoderNetImpl::append_layer(torch::nn::Sequential& stage, const Layer& layer,
+                                                              const Shape& in, const Shape& out) {
   switch (layer.type) {
-    case LayerType::input: return {};
+    case LayerType::input:
+      return {};
     case LayerType::output:
       if (in.size() > 1) {
         return {append_conv(stage, conv(out[0], kOutputKernelSize, layer.activation), in)};
@@ -39,7 +34,7 @@ AutoencoderNetImpl::Appended AutoencoderNetImpl::append_layer(torch::nn::Sequent
       [[fallthrough]];
     case LayerType::dense: {
       const Activation activation = activation_from_name(layer.activation);
-      auto linear = dense_layer(in[0], product(out), activation);
+      auto linear = dense_layer(in[0], shape_size(out), activation);
       stage->push_back(linear);
       if (activation != Activation::linear) stage->push_back(ActivationLayer(activation));
       return {linear->weight, linear};
@@ -54,8 +49,11 @@ AutoencoderNetImpl::Appended AutoencoderNetImpl::append_layer(torch::nn::Sequent
       return {mean->weight, mean};
     }
     case LayerType::conv:
-    case LayerType::conv_transpose: return {append_conv(stage, layer, in)};
-    case LayerType::dropout: stage->push_back(torch::nn::Dropout(layer.rate)); return {};
+    case LayerType::conv_transpose:
+      return {append_conv(stage, layer, in)};
+    case LayerType::dropout:
+      stage->push_back(torch::nn::Dropout(layer.rate));
+      return {};
     case LayerType::batch_norm:
       // Keras defaults: momentum 0.99 (PyTorch counts 1 - momentum), epsilon 1e-3.
       if (in.size() == 3) {
@@ -64,7 +62,9 @@ AutoencoderNetImpl::Appended AutoencoderNetImpl::append_layer(torch::nn::Sequent
         stage->push_back(torch::nn::BatchNorm1d(torch::nn::BatchNorm1dOptions(in[0]).momentum(0.01).eps(1e-3)));
       }
       return {};
-    case LayerType::flatten: stage->push_back(torch::nn::Flatten()); return {};
+    case LayerType::flatten:
+      stage->push_back(torch::nn::Flatten());
+      return {};
     case LayerType::reshape: {
       std::vector<int64_t> sizes{-1};
       sizes.insert(sizes.end(), layer.dims.begin(), layer.dims.end());
@@ -76,7 +76,7 @@ AutoencoderNetImpl::Appended AutoencoderNetImpl::append_layer(torch::nn::Sequent
 }
 
 AutoencoderNetImpl::AutoencoderNetImpl(const Network& network, const Shape& data_shape)
-    : data_shape_(data_shape), input_dim_(product(data_shape)) {
+    : data_shape_(data_shape), input_dim_(shape_size(data_shape)) {
   network.validate();
   const auto shapes = network.output_shapes(data_shape);
   input_shape_ = network.input_shape_for(data_shape);
@@ -88,7 +88,7 @@ AutoencoderNetImpl::AutoencoderNetImpl(const Network& network, const Shape& data
     if (appended.kernel.defined()) kernels_.push_back(appended.kernel);
     if (i == code) {
       code_shape_ = shapes[i];
-      code_dim_ = product(code_shape_);
+      code_dim_ = shape_size(code_shape_);
       encoding_kernel_ = appended.kernel;
       encoding_layer_ = appended.linear;
       encoding_activation_ = activation_from_name(network[i].activation);

@@ -6,11 +6,11 @@
 // need (channels first) and flattens codes and reconstructions again.
 #pragma once
 
+#include <vector>
+
 #include "hourglass/network/network.hpp"
 #include "nn/activation.hpp"
 #include "nn/variational.hpp"
-
-#include <vector>
 
 namespace hourglass::nn {
 
@@ -54,8 +54,8 @@ class AutoencoderNetImpl : public torch::nn::Module {
 
  private:
   struct Appended {
-    torch::Tensor kernel;                  ///< undefined for layers without weights
-    torch::nn::Linear linear{nullptr};     ///< the dense layer, when it is one
+    torch::Tensor kernel;               ///< undefined for layers without weights
+    torch::nn::Linear linear{nullptr};  ///< the dense layer, when it is one
   };
   /// Appends the modules of `layer`, which receives samples of shape `in`.
   Appended append_layer(torch::nn::Sequential& stage, const Layer& layer, const Shape& in, const Shape& out);

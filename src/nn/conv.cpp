@@ -28,7 +28,8 @@ Kernel append_forward_conv(torch::nn::Sequential& stage, const Layer& layer, con
   if (layer.conv.padding_ == "same") {
     auto pads = same_padding(in, layer.kernel_size, layer.conv.strides_);
     if (std::any_of(pads.begin(), pads.end(), [](int64_t p) { return p > 0; })) {
-      stage->push_back(torch::nn::Functional([pads](const torch::Tensor& x) { return F::pad(x, F::PadFuncOptions(pads)); }));
+      stage->push_back(
+          torch::nn::Functional([pads](const torch::Tensor& x) { return F::pad(x, F::PadFuncOptions(pads)); }));
     }
   }
   Conv conv(ConvOptions(in[0], layer.units, layer.kernel_size).stride(layer.conv.strides_));
@@ -61,23 +62,28 @@ void append_resampling(torch::nn::Sequential& stage, const Layer& layer, bool tw
   const bool keep_partial = layer.conv.padding_ == "same";
   switch (layer.conv.resampling_) {
     case Resampling::max_pooling:
-      if (two_d) stage->push_back(torch::nn::MaxPool2d(torch::nn::MaxPool2dOptions(f).ceil_mode(keep_partial)));
-      else stage->push_back(torch::nn::MaxPool1d(torch::nn::MaxPool1dOptions(f).ceil_mode(keep_partial)));
+      if (two_d)
+        stage->push_back(torch::nn::MaxPool2d(torch::nn::MaxPool2dOptions(f).ceil_mode(keep_partial)));
+      else
+        stage->push_back(torch::nn::MaxPool1d(torch::nn::MaxPool1dOptions(f).ceil_mode(keep_partial)));
       break;
     case Resampling::average_pooling:
       // Without padding, a partial window is averaged over the cells it covers (as Keras).
-      if (two_d) stage->push_back(torch::nn::AvgPool2d(torch::nn::AvgPool2dOptions(f).ceil_mode(keep_partial)));
-      else stage->push_back(torch::nn::AvgPool1d(torch::nn::AvgPool1dOptions(f).ceil_mode(keep_partial)));
+      if (two_d)
+        stage->push_back(torch::nn::AvgPool2d(torch::nn::AvgPool2dOptions(f).ceil_mode(keep_partial)));
+      else
+        stage->push_back(torch::nn::AvgPool1d(torch::nn::AvgPool1dOptions(f).ceil_mode(keep_partial)));
       break;
     case Resampling::upsampling: {
       const auto factor = static_cast<double>(f);
-      stage->push_back(torch::nn::Upsample(torch::nn::UpsampleOptions()
-                                               .scale_factor(two_d ? std::vector<double>{factor, factor}
-                                                                   : std::vector<double>{factor})
-                                               .mode(torch::kNearest)));
+      stage->push_back(torch::nn::Upsample(
+          torch::nn::UpsampleOptions()
+              .scale_factor(two_d ? std::vector<double>{factor, factor} : std::vector<double>{factor})
+              .mode(torch::kNearest)));
       break;
     }
-    case Resampling::none: break;
+    case Resampling::none:
+      break;
   }
 }
 
@@ -90,8 +96,9 @@ torch::Tensor append_conv(torch::nn::Sequential& stage, const Layer& layer, cons
     kernel = two_d ? append_forward_conv<torch::nn::Conv2d, torch::nn::Conv2dOptions>(stage, layer, in)
                    : append_forward_conv<torch::nn::Conv1d, torch::nn::Conv1dOptions>(stage, layer, in);
   } else {
-    kernel = two_d ? append_transposed_conv<torch::nn::ConvTranspose2d, torch::nn::ConvTranspose2dOptions>(stage, layer, in)
-                   : append_transposed_conv<torch::nn::ConvTranspose1d, torch::nn::ConvTranspose1dOptions>(stage, layer, in);
+    kernel =
+        two_d ? append_transposed_conv<torch::nn::ConvTranspose2d, torch::nn::ConvTranspose2dOptions>(stage, layer, in)
+              : append_transposed_conv<torch::nn::ConvTranspose1d, torch::nn::ConvTranspose1dOptions>(stage, layer, in);
   }
   const Activation activation = activation_from_name(layer.activation);
   keras_init(kernel.weight, kernel.bias, activation);

@@ -16,7 +16,8 @@ uint8_t red_at(const Image& image, int64_t x, int64_t y) { return image.rgb[3 * 
 
 TEST(Png, AGridTilesImagesWithGapsAndScalesIntensities) {
   // Three 2x2 grey images in rows of two, gap 1: 2 * 2 + 3 wide, 2 * 2 + 3 high.
-  const auto images = torch::stack({torch::full({1, 2, 2}, 0.0), torch::full({1, 2, 2}, 0.5), torch::full({1, 2, 2}, 2.0)});
+  const auto images =
+      torch::stack({torch::full({1, 2, 2}, 0.0), torch::full({1, 2, 2}, 0.5), torch::full({1, 2, 2}, 2.0)});
   const Image grid = image_grid(images, 2, 1);
   EXPECT_EQ(grid.width, 7);
   EXPECT_EQ(grid.height, 7);

@@ -25,7 +25,8 @@ at::Tensor images(int64_t rows, uint64_t seed = 3) {
 }
 
 Model small_vae(int64_t epochs = 2) {
-  const auto learner = autoencoder_variational(input() + dense(8, "elu") + variational(3) + dense(8, "elu") + output("sigmoid"));
+  const auto learner =
+      autoencoder_variational(input() + dense(8, "elu") + variational(3) + dense(8, "elu") + output("sigmoid"));
   return train(learner, images(64), TrainOptions().epochs(epochs).batch_size(16).seed(2));
 }
 
@@ -35,8 +36,8 @@ TEST(Generate, TheGridFollowsRutaOrderAndQnorm) {
   ASSERT_EQ(grid.sizes(), (std::vector<int64_t>{9, 3}));
   const double values[3] = {kQ05, 0.0, kQ95};
   for (int64_t r = 0; r < 9; ++r) {
-    EXPECT_NEAR(grid[r][0].item<double>(), kQ20, 1e-6);                 // fixed at qnorm(0.2)
-    EXPECT_NEAR(grid[r][1].item<double>(), values[r % 3], 1e-6) << r;   // the first listed unit varies fastest
+    EXPECT_NEAR(grid[r][0].item<double>(), kQ20, 1e-6);                // fixed at qnorm(0.2)
+    EXPECT_NEAR(grid[r][1].item<double>(), values[r % 3], 1e-6) << r;  // the first listed unit varies fastest
     EXPECT_NEAR(grid[r][2].item<double>(), values[r / 3], 1e-6) << r;
   }
   const auto generated = vae.generate({2, 3}, 0.05, 0.95, 3, 0.2);
@@ -47,15 +48,18 @@ TEST(Generate, TheGridFollowsRutaOrderAndQnorm) {
 
 TEST(Generate, BadRequestsAreRefusedWithTheReason) {
   const Model vae = small_vae(1);
-  EXPECT_EQ(error_of<InvalidArgument>([&] { vae.generate({1, 4}); }),
+  EXPECT_EQ(error_of<InvalidArgument>([&] {
+              vae.generate({1, 4});
+            }),
             "generate: latent unit 4 is outside 1..3 (the code has 3 units)");
   EXPECT_EQ(error_of<InvalidArgument>([&] { vae.generate({1, 1}); }), "generate: latent unit 1 is listed twice");
   EXPECT_EQ(error_of<InvalidArgument>([&] { vae.generate({1}, 0.0, 0.9); }),
             "generate: from must be a probability in (0, 1), got 0; qnorm(0) and qnorm(1) are infinite");
   EXPECT_THROW(vae.sample(0), InvalidArgument);
   const Model plain = train(autoencoder(input() + dense(2) + output()), images(16), TrainOptions().epochs(1).seed(1));
-  EXPECT_EQ(error_of<InvalidArgument>([&] { plain.generate(); }),
-            "generate: the model is basic, not variational; train one with autoencoder_variational (--type variational)");
+  EXPECT_EQ(
+      error_of<InvalidArgument>([&] { plain.generate(); }),
+      "generate: the model is basic, not variational; train one with autoencoder_variational (--type variational)");
   EXPECT_THROW(plain.sample(3), InvalidArgument);
   EXPECT_THROW(plain.encode(images(2), /*sample=*/true), InvalidArgument);
 }
@@ -136,7 +140,9 @@ TEST(Generate, ShapedModelsTakeFlatOrShapedRowsAndRefuseOtherShapes) {
   EXPECT_TRUE(torch::equal(model.reconstruct(x), model.reconstruct(x.reshape({4, 36}))));
   EXPECT_EQ(model.reconstruct(x).sizes(), x.sizes());
   EXPECT_EQ(model.code_dim(), 2 * 3 * 3);
-  EXPECT_EQ(error_of<InvalidArgument>([&] { model.encode(torch::rand({2, 1, 7, 7})); }),
+  EXPECT_EQ(error_of<InvalidArgument>([&] {
+              model.encode(torch::rand({2, 1, 7, 7}));
+            }),
             "encode: the model was trained on samples of shape 1x6x6 but the data has samples of shape 1x7x7; "
             "use data shaped like the training data (rows x 36 or rows x 1x6x6)");
   EXPECT_THROW(model.evaluate(torch::rand({2, 35})), InvalidArgument);

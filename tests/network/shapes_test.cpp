@@ -49,9 +49,8 @@ TEST(Shapes, FlattenReshapeAndOutput) {
       "conv(8, 3, relu, upsampling = 2) + conv(8, 3, relu, upsampling = 2) + "
       "conv(16, 3, relu, padding = valid, upsampling = 2) + conv(1, 3, sigmoid)");
   const auto shapes = net.output_shapes({1, 28, 28});
-  const std::vector<Shape> expected = {{1, 28, 28}, {16, 14, 14}, {8, 7, 7},   {8, 4, 4},   {128},
-                                       {2},         {128},        {8, 4, 4},   {8, 8, 8},   {8, 16, 16},
-                                       {16, 28, 28}, {1, 28, 28}};
+  const std::vector<Shape> expected = {{1, 28, 28}, {16, 14, 14}, {8, 7, 7}, {8, 4, 4},   {128},        {2},
+                                       {128},       {8, 4, 4},    {8, 8, 8}, {8, 16, 16}, {16, 28, 28}, {1, 28, 28}};
   EXPECT_EQ(shapes, expected);
   EXPECT_EQ(net.encoding_index(), 5u);  // dense(2)
   // output() after conv layers is a conv back to the data's channels.
@@ -73,18 +72,22 @@ TEST(Shapes, MisfitsNameTheLayerAndBothShapes) {
             "network 'input() + conv(4, 3, linear) + output(linear)': conv(4, 3, linear) at position 1 receives "
             "shape 4 but needs channels-first samples of shape CxL (1-D) or CxHxW (2-D); tabular data has no "
             "channels: read images (IDX) or an .npy of shape NxCxHxW, or use reshape() before it");
-  EXPECT_EQ(error_of<InvalidArgument>([] { (input() + conv(4, 3) + dense(2) + output()).output_shapes({1, 8, 8}); }),
+  EXPECT_EQ(error_of<InvalidArgument>([] {
+              (input() + conv(4, 3) + dense(2) + output()).output_shapes({1, 8, 8});
+            }),
             "network 'input() + conv(4, 3, linear) + dense(2, linear) + output(linear)': dense(2, linear) at "
             "position 2 receives shape 4x8x8 but takes one dimension; add flatten() before it");
+  EXPECT_EQ(
+      error_of<InvalidArgument>([] {
+        (input() + conv(4, 3, "relu", ConvOptions().padding("valid").max_pooling(2)) + flatten() + dense(2) + output())
+            .output_shapes({1, 3, 3});
+      }),
+      "network 'input() + conv(4, 3, relu, padding=valid, max_pooling=2) + flatten() + dense(2, linear) + "
+      "output(linear)': conv(4, 3, relu, padding=valid, max_pooling=2) at position 1 receives shape 1x3x3 "
+      "but pools by 2 a side of 1, which would shrink it below 1");
   EXPECT_EQ(error_of<InvalidArgument>([] {
-              (input() + conv(4, 3, "relu", ConvOptions().padding("valid").max_pooling(2)) + flatten() + dense(2) +
-               output())
-                  .output_shapes({1, 3, 3});
+              (input() + flatten() + reshape({5, 5}) + conv(1, 3)).output_shapes({1, 4, 4});
             }),
-            "network 'input() + conv(4, 3, relu, padding=valid, max_pooling=2) + flatten() + dense(2, linear) + "
-            "output(linear)': conv(4, 3, relu, padding=valid, max_pooling=2) at position 1 receives shape 1x3x3 "
-            "but pools by 2 a side of 1, which would shrink it below 1");
-  EXPECT_EQ(error_of<InvalidArgument>([] { (input() + flatten() + reshape({5, 5}) + conv(1, 3)).output_shapes({1, 4, 4}); }),
             "network 'input() + flatten() + reshape(5, 5) + conv(1, 3, linear)': reshape(5, 5) at position 2 "
             "receives shape 16 but holds 16 values and the target holds 25");
   EXPECT_EQ(error_of<InvalidArgument>([] {
@@ -95,8 +98,9 @@ TEST(Shapes, MisfitsNameTheLayerAndBothShapes) {
 }
 
 TEST(Shapes, ConvSpecsParseAndPrintBack) {
-  const auto net = parse_network("input() + conv(16, 3, relu, max_pooling = 2) + conv(1, 3, padding = 'valid', "
-                                 "activation = sigmoid, upsampling = 2) + conv_transpose(1, 2, strides = 2) + output()");
+  const auto net = parse_network(
+      "input() + conv(16, 3, relu, max_pooling = 2) + conv(1, 3, padding = 'valid', "
+      "activation = sigmoid, upsampling = 2) + conv_transpose(1, 2, strides = 2) + output()");
   EXPECT_EQ(net[1], conv(16, 3, "relu", ConvOptions().max_pooling(2)));
   EXPECT_EQ(net[2], conv(1, 3, "sigmoid", ConvOptions().padding("valid").upsampling(2)));
   EXPECT_EQ(net[3], conv_transpose(1, 2, "linear", ConvOptions().strides(2)));

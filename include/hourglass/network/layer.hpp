@@ -114,5 +114,7 @@ constexpr int64_t kOutputKernelSize = 3;
 
 /// "1x28x28".
 std::string shape_to_string(const Shape& shape);
+/// The number of values in a sample of that shape (784 for 1x28x28).
+int64_t shape_size(const Shape& shape);
 
 }  // namespace hourglass
