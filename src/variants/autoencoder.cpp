@@ -73,7 +73,7 @@ std::string Autoencoder::to_string() const {
   if (noise) text += "  noise: " + noise->to_string() + "\n";
   if (weight_decay) {
     text += "  weight decay: " + format_number(weight_decay->decay) +
-            (weight_decay->all_layers ? " (every dense kernel)\n" : " (encoding layer kernel)\n");
+            (weight_decay->all_layers ? " (every dense and conv kernel)\n" : " (encoding layer kernel)\n");
   }
   return text;
 }

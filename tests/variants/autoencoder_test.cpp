@@ -62,7 +62,7 @@ TEST(Variants, PrintingShowsTypesNetworkLossAndParameters) {
             "  sparsity: high_probability 0.1, weight 0.2\n"
             "  noise: gaussian:0.1\n");
   EXPECT_EQ(autoencoder_robust(kNet, 0.3).loss_description(), "correntropy (sigma 0.3)");
-  EXPECT_NE(add_weight_decay(autoencoder(kNet), 0.01, true).to_string().find("weight decay: 0.01 (every dense kernel)"),
+  EXPECT_NE(add_weight_decay(autoencoder(kNet), 0.01, true).to_string().find("weight decay: 0.01 (every dense and conv kernel)"),
             std::string::npos);
 }
 

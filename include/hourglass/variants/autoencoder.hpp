@@ -37,7 +37,7 @@ struct Correntropy {
   double sigma = 0.2;
 };
 
-/// L2 penalty decay * sum(W^2) on the encoding layer's kernel, or every dense kernel.
+/// L2 penalty decay * sum(W^2) on the encoding layer's kernel, or every dense and conv kernel.
 struct WeightDecay {
   double decay = 0.02;
   bool all_layers = false;
