@@ -28,7 +28,12 @@ void add_autoencode_command(CLI::App& app) {
     const TrainOptions options = flags->training.resolve();
     flags->output.check();
     const Autoencoder learner = flags->variants.apply(autoencode_learner(flags->dim, "basic", flags->activation));
-    const Model model = train(learner, data.samples(), options);
+    bool interrupted = false;
+    const Model model = train_interruptibly(learner, data.samples(), options, interrupted);
+    if (interrupted) {
+      std::cerr << "hourglass: interrupted: no encoding was written\n";
+      throw Interrupted{};
+    }
     if (options.verbose()) report_against_pca(model, data.features);
     flags->output.write(model.encode(data.features), numbered_columns("code", model.code_dim()), data);
   });

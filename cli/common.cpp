@@ -1,6 +1,7 @@
 #include "common.hpp"
 
 #include <algorithm>
+#include <csignal>
 #include <iostream>
 
 namespace hourglass::cli {
@@ -70,6 +71,14 @@ void TrainFlags::add(CLI::App& command) {
                                            "none (default), zscore, minmax; stored in the model");
   command.add_option("--seed", seed, "fixed seed: identical results on one thread");
   command.add_flag("--no-shuffle", no_shuffle, "keep the row order in every epoch");
+  command.add_option_function<int64_t>("--early-stopping", [&o](int64_t v) { o.early_stopping(v); },
+                                       "stop after PATIENCE epochs without improvement of val_loss (loss without "
+                                       "validation) and keep the best epoch's weights");
+  command.add_option_function<double>("--min-delta", [&o](double v) { o.min_delta(v); },
+                                      "with --early-stopping: the smallest change that counts as improvement");
+  command.add_option_function<double>("--clip-grad-norm", [&o](double v) { o.clip_grad_norm(v); },
+                                      "rescale each gradient to at most this L2 norm");
+  command.add_option("--history-csv", history_csv, "write the history (a row per epoch) to this CSV after every epoch");
   command.add_flag("-q,--quiet", quiet, "no summary or progress on stderr");
 }
 
@@ -78,7 +87,38 @@ TrainOptions TrainFlags::resolve() const {
   if (seed >= 0) resolved.seed(static_cast<uint64_t>(seed));
   resolved.shuffle(!no_shuffle);
   resolved.verbose(!quiet);
+  if (!history_csv.empty()) {
+    check_writable(history_csv);
+    auto history = std::make_shared<History>();
+    resolved.on_epoch([history, path = history_csv](const EpochRecord& record) {
+      history->epochs.push_back(record);
+      write_file_atomically(path, history->to_csv());
+    });
+  }
   return resolved;
+}
+
+namespace {
+
+void on_sigint(int) { request_stop(); }
+
+}  // namespace
+
+Model train_interruptibly(const Autoencoder& learner, const at::Tensor& data, const TrainOptions& options,
+                          bool& interrupted) {
+  struct sigaction action {}, previous {};
+  action.sa_handler = on_sigint;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, &previous);
+  try {
+    Model model = train(learner, data, options);
+    sigaction(SIGINT, &previous, nullptr);
+    interrupted = model.history().stop_reason.rfind("interrupted", 0) == 0;
+    return model;
+  } catch (...) {
+    sigaction(SIGINT, &previous, nullptr);
+    throw;
+  }
 }
 
 namespace {
@@ -191,6 +231,7 @@ int run(int argc, char** argv) {
   add_pca_command(app);
   add_noise_command(app);
   add_generate_command(app);
+  add_history_command(app);
   try {
     app.parse(argc, argv);
     return 0;
@@ -200,6 +241,8 @@ int run(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
+  } catch (const Interrupted&) {
+    return kInterruptedStatus;
   } catch (const CLI::ParseError& e) {
     std::cerr << "hourglass: error: " << e.what() << " (see 'hourglass --help')\n";
     return 2;

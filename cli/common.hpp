@@ -56,9 +56,22 @@ struct TrainFlags {
   TrainOptions options = TrainOptions().verbose(true);
   int64_t seed = -1;
   bool no_shuffle = false, quiet = false;
+  std::string history_csv;
   void add(CLI::App& command);
+  /// The options, with --history-csv written after every epoch.
   TrainOptions resolve() const;
 };
+
+/// Trains with Ctrl-C (SIGINT) asking training to stop after its batch; returns the
+/// model learned so far. `interrupted` tells whether that happened.
+Model train_interruptibly(const Autoencoder& learner, const at::Tensor& data, const TrainOptions& options,
+                          bool& interrupted);
+
+/// The exit status after an interrupted run that saved its work (128 + SIGINT).
+constexpr int kInterruptedStatus = 130;
+
+/// Thrown after the model of an interrupted training was saved: run() exits with 130.
+struct Interrupted {};
 
 /// --type and the variants' parameters, for train and autoencode.
 struct VariantFlags {
@@ -98,6 +111,7 @@ void add_summary_command(CLI::App& app);
 void add_pca_command(CLI::App& app);
 void add_noise_command(CLI::App& app);
 void add_generate_command(CLI::App& app);
+void add_history_command(CLI::App& app);
 
 /// Parses and runs; returns the exit status: 0 success, 2 bad input (one line on
 /// stderr), 3 training failed (loss not finite), 1 internal error.

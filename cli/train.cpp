@@ -26,8 +26,14 @@ void add_train_command(CLI::App& app) {
     const Dataset data = flags->data.read();
     const TrainOptions options = flags->training.resolve();
     check_writable(flags->model_path);
-    const Model model = train(learner, data.samples(), options);
+    bool interrupted = false;
+    const Model model = train_interruptibly(learner, data.samples(), options, interrupted);
     model.save(flags->model_path);
+    if (interrupted) {
+      std::cerr << "hourglass: interrupted: saved the model as learned so far (" << model.history().epochs.size()
+                << " epochs) to " << flags->model_path << '\n';
+      throw Interrupted{};
+    }
     if (options.verbose()) {
       report_against_pca(model, data.features);
       std::cerr << "Saved " << flags->model_path << '\n';

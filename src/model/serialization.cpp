@@ -86,6 +86,7 @@ std::string serialize_model(const Model::Impl& model) {
       {"scaler", model.scaler.kind()},
       {"seed", model.seed},
       {"history", history_to_json(model.history)},
+      {"stop_reason", model.history.stop_reason},
   };
   safetensors::NamedTensors tensors;
   for (const auto& item : model.net->named_parameters()) tensors.emplace_back("net." + item.key(), item.value());
@@ -132,6 +133,7 @@ std::shared_ptr<Model::Impl> deserialize_model(std::string_view bytes, const std
     }
     impl->seed = config.at("seed").get<uint64_t>();
     impl->history = history_from_json(config.at("history"));
+    if (config.contains("stop_reason")) impl->history.stop_reason = config.at("stop_reason").get<std::string>();
     const std::string scaler = config.at("scaler").get<std::string>();
     if (scaler != "none") {
       auto find = [&](const std::string& name) -> torch::Tensor {

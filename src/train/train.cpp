@@ -1,6 +1,7 @@
 #include "hourglass/train/train.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <iostream>
@@ -34,6 +35,17 @@ void check_options(const TrainOptions& o) {
   }
   default_learning_rate(o.optimizer());  // throws for an unknown name
   check_scaler(o.scale());
+  if (o.early_stopping() < 0) {
+    throw InvalidArgument("early stopping patience must be >= 0 epochs (0: off), got " +
+                          std::to_string(o.early_stopping()));
+  }
+  if (!(o.min_delta() >= 0.0) || !std::isfinite(o.min_delta())) {
+    throw InvalidArgument("min_delta must be a finite number >= 0, got " + format_number(o.min_delta()));
+  }
+  if (!(o.clip_grad_norm() >= 0.0) || !std::isfinite(o.clip_grad_norm())) {
+    throw InvalidArgument("clip_grad_norm must be a finite number >= 0 (0: off), got " +
+                          format_number(o.clip_grad_norm()));
+  }
 }
 
 // Rows x values, float, contiguous: the shape of a sample is kept apart.
@@ -49,7 +61,85 @@ at::Tensor checked_data(const at::Tensor& data, const char* what) {
   return values;
 }
 
+// Set by request_stop(), possibly from a signal handler: lock-free and nothing else.
+std::atomic<bool> stop_requested{false};
+static_assert(std::atomic<bool>::is_always_lock_free, "request_stop() must be async-signal-safe");
+
+// Throws TrainingError before a step that would put NaN or Inf into the weights;
+// clips the gradient's global norm first when asked.
+void check_finite_step(const at::Tensor& loss, const std::vector<at::Tensor>& parameters, double clip_norm,
+                       int64_t epoch, int64_t batch) {
+  const std::string where = " at epoch " + std::to_string(epoch) + ", batch " + std::to_string(batch);
+  const double value = loss.item<double>();
+  if (!std::isfinite(value)) {
+    throw TrainingError("the training loss became " + format_number(value) + where +
+                        "; lower the learning rate, scale the data (zscore or minmax) or clip the gradient "
+                        "(--clip-grad-norm)");
+  }
+  // A NaN or Inf anywhere in the gradient makes its sum non-finite: one read of each
+  // gradient, no temporaries (clip_grad_norm_ reads it anyway when clipping).
+  double norm = 0;  // the clipped norm, or the gradient's sum
+  if (clip_norm > 0) {
+    norm = torch::nn::utils::clip_grad_norm_(parameters, clip_norm);
+  } else {
+    for (const auto& p : parameters) {
+      if (p.grad().defined()) norm += p.grad().sum(at::kDouble).item<double>();
+    }
+  }
+  if (!std::isfinite(norm)) {
+    throw TrainingError("the gradient holds NaN or Inf" + where +
+                        "; lower the learning rate, scale the data (zscore or minmax) or clip the gradient "
+                        "(--clip-grad-norm)");
+  }
+}
+
+// Early stopping on the monitored loss, keeping a copy of the best weights.
+class BestWeights {
+ public:
+  BestWeights(int64_t patience, double min_delta) : patience_(patience), min_delta_(min_delta) {}
+
+  // False once `patience` epochs in a row have not improved on the best by min_delta.
+  bool observe(const EpochRecord& record, torch::nn::Module& net) {
+    if (patience_ < 1) return true;
+    monitor_ = record.has("val_loss") ? "val_loss" : "loss";
+    const double value = record.value(monitor_);
+    if (best_epoch_ == 0 || value < best_ - min_delta_) {
+      best_ = value;
+      best_epoch_ = record.epoch;
+      state_.clear();
+      for (const auto& item : net.named_parameters()) state_.emplace_back(item.key(), item.value().detach().clone());
+      for (const auto& item : net.named_buffers()) state_.emplace_back(item.key(), item.value().clone());
+      return true;
+    }
+    return record.epoch - best_epoch_ < patience_;
+  }
+
+  // Puts the best weights back; returns what happened, for the history.
+  std::string restore(torch::nn::Module& net) const {
+    torch::NoGradGuard no_grad;
+    auto parameters = net.named_parameters();
+    auto buffers = net.named_buffers();
+    for (const auto& [name, value] : state_) {
+      if (auto* p = parameters.find(name)) p->copy_(value);
+      if (auto* b = buffers.find(name)) b->copy_(value);
+    }
+    return "early stopping: " + monitor_ + " did not improve for " + std::to_string(patience_) +
+           " epochs; the weights of epoch " + std::to_string(best_epoch_) + " (" + monitor_ + " " +
+           format_number(best_) + ") were restored";
+  }
+
+ private:
+  int64_t patience_;
+  double min_delta_;
+  std::string monitor_;
+  double best_ = 0;
+  int64_t best_epoch_ = 0;
+  std::vector<std::pair<std::string, at::Tensor>> state_;
+};
+
 }  // namespace
+
+void request_stop() { stop_requested = true; }
 
 Model train(const Autoencoder& learner, const at::Tensor& data, const TrainOptions& options) {
   init_runtime();
@@ -93,6 +183,9 @@ Model train(const Autoencoder& learner, const at::Tensor& data, const TrainOptio
                                   options.momentum());
 
   const int64_t rows = x.size(0), batch = options.batch_size();
+  const auto parameters = net->parameters();
+  BestWeights best(options.early_stopping(), options.min_delta());
+  stop_requested = false;
   for (int64_t epoch = 1; epoch <= options.epochs(); ++epoch) {
     const auto start = std::chrono::steady_clock::now();
     net->train();
@@ -100,29 +193,28 @@ Model train(const Autoencoder& learner, const at::Tensor& data, const TrainOptio
     const auto order = options.shuffle() ? x.index_select(0, torch::randperm(rows)) : x;
     // Row-weighted sums, read once per epoch: the total, then each named part.
     std::vector<at::Tensor> sums;
-    for (int64_t first = 0; first < rows; first += batch) {
+    int64_t seen = 0;
+    for (int64_t first = 0; first < rows && !stop_requested; first += batch) {
       const auto inputs = order.narrow(0, first, std::min(batch, rows - first));
       optimizer->zero_grad();
       const auto terms = objective(inputs);
       terms.total.backward();
+      // Nothing non-finite reaches the weights: the step is skipped and training stops.
+      check_finite_step(terms.total, parameters, options.clip_grad_norm(), epoch, first / batch + 1);
       optimizer->step();
       const double weight = static_cast<double>(inputs.size(0));
       // Distinct tensors: assign() would make every entry share one accumulator.
       while (sums.size() < 1 + terms.parts.size()) sums.push_back(torch::zeros({}, torch::kDouble));
       sums[0] += terms.total.detach() * weight;
       for (size_t i = 0; i < terms.parts.size(); ++i) sums[i + 1] += terms.parts[i].second.detach() * weight;
+      seen += inputs.size(0);
     }
+    if (seen == 0) break;  // interrupted before the epoch's first batch
     EpochRecord record;
     record.epoch = epoch;
-    const double loss = sums[0].item<double>() / rows;
-    if (!std::isfinite(loss)) {
-      throw TrainingError("the training loss became " + std::to_string(loss) + " at epoch " +
-                          std::to_string(epoch) +
-                          "; lower the learning rate or scale the data (zscore or minmax)");
-    }
     const auto parts = objective.part_names();
-    record.values.emplace_back("loss", loss);
-    for (size_t i = 0; i < parts.size(); ++i) record.values.emplace_back(parts[i], sums[i + 1].item<double>() / rows);
+    record.values.emplace_back("loss", sums[0].item<double>() / seen);
+    for (size_t i = 0; i < parts.size(); ++i) record.values.emplace_back(parts[i], sums[i + 1].item<double>() / seen);
     if (validation.defined()) {
       torch::NoGradGuard no_grad;
       net->eval();
@@ -133,7 +225,19 @@ Model train(const Autoencoder& learner, const at::Tensor& data, const TrainOptio
     record.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (options.verbose()) std::cerr << format_progress(record, options.epochs()) << '\n';
     if (options.on_epoch()) options.on_epoch()(record);
+    const bool patience_lost = !best.observe(record, *net);
     impl->history.epochs.push_back(std::move(record));
+    if (stop_requested) {
+      impl->history.stop_reason = "interrupted during epoch " + std::to_string(epoch);
+      break;
+    }
+    if (patience_lost) {
+      impl->history.stop_reason = best.restore(*net);
+      break;
+    }
+  }
+  if (options.verbose() && !impl->history.stop_reason.empty()) {
+    std::cerr << "Stopped: " << impl->history.stop_reason << '\n';
   }
   return Model(impl);
 }

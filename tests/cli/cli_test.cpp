@@ -362,3 +362,40 @@ TEST(Cli, ImageMisfitsGiveOneLineAndStatusTwo) {
 
 }  // namespace
 }  // namespace hourglass
+
+namespace hourglass {
+namespace {
+
+TEST(Cli, HistoryIsKeptInTheModelAndWrittenWhileTraining) {
+  const std::string model = temp_path("history.hgm"), csv = temp_path("history.csv");
+  Result r = hourglass_cli("train " + kIris + " --label Species --network 2 --validation-split 0.2 --epochs 40 "
+                           "--early-stopping 2 --min-delta 1e9 --seed 1 --history-csv " + csv + " -o " + model);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("Stopped: early stopping: val_loss did not improve for 2 epochs"), std::string::npos) << r.err;
+  EXPECT_EQ(slurp(csv).substr(0, slurp(csv).find('\n')), "epoch,loss,val_loss,seconds");
+  EXPECT_EQ(read_data(csv).rows(), 3);
+  r = hourglass_cli("history " + model);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("Epoch 1/3 - ", 0), 0u) << r.out;
+  EXPECT_NE(r.out.find("Stopped: early stopping"), std::string::npos) << r.out;
+  r = hourglass_cli("history " + model + " --csv");
+  EXPECT_EQ(r.out.substr(0, r.out.find('\n')), "epoch,loss,val_loss,seconds");
+}
+
+TEST(Cli, CtrlCSavesTheModelSoFarAndExitsWith130) {
+  const std::string model = temp_path("interrupted.hgm"), status = temp_path("status");
+  // Long enough to be training when the signal comes, after LibTorch has loaded.
+  const std::string command = "( " + std::string(HOURGLASS_BINARY) + " train " + kIris +
+                              " --label Species --network 2 --epochs 1000000 --batch-size 1 --quiet -o " + model +
+                              " 2> " + temp_path("interrupted.err") + " & pid=$!; sleep 3; kill -INT $pid; wait $pid; echo $? > " +
+                              status + " )";
+  ASSERT_EQ(std::system(command.c_str()), 0);
+  EXPECT_EQ(slurp(status), "130\n") << slurp(temp_path("interrupted.err"));
+  EXPECT_NE(slurp(temp_path("interrupted.err")).find("interrupted: saved the model"), std::string::npos);
+  const Model saved = Model::load(model);
+  EXPECT_GE(saved.history().epochs.size(), 1u);
+  EXPECT_EQ(saved.history().stop_reason.rfind("interrupted during epoch", 0), 0u);
+}
+
+}  // namespace
+}  // namespace hourglass

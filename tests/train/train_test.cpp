@@ -104,8 +104,43 @@ TEST(Train, RejectsBadOptionsAndData) {
 TEST(Train, ADivergingLossStopsWithATrainingError) {
   // A linear network cannot saturate or die, so this step size always diverges.
   const auto x = low_rank_data(64, 4, 2) * 1000;
-  EXPECT_THROW(train(autoencoder("2"), x, TrainOptions().epochs(5).optimizer("sgd").learning_rate(10).seed(1)),
-               TrainingError);
+  const auto message = testing::error_of<TrainingError>(
+      [&] { train(autoencoder("2"), x, TrainOptions().epochs(5).optimizer("sgd").learning_rate(10).seed(1)); });
+  EXPECT_NE(message.find(", batch "), std::string::npos) << message;  // names where it happened
+  EXPECT_NE(message.find("--clip-grad-norm"), std::string::npos) << message;
+  // Clipping each gradient's norm keeps the same run finite.
+  const Model clipped =
+      train(autoencoder("2"), x, TrainOptions().epochs(5).optimizer("sgd").learning_rate(10).clip_grad_norm(1).seed(1));
+  EXPECT_TRUE(std::isfinite(clipped.history().epochs.back().value("loss")));
+}
+
+TEST(Train, EarlyStoppingRestoresTheBestEpochsWeights) {
+  const auto x = low_rank_data(96, 5, 2);
+  const auto validation = low_rank_data(32, 5, 2, 7);
+  // A min_delta no epoch can beat: the first epoch stays the best, patience 2 stops after epoch 3.
+  const Model model = train(autoencoder("3"), x,
+                            TrainOptions().epochs(50).validation_data(validation).early_stopping(2).min_delta(1e9).seed(2));
+  ASSERT_EQ(model.history().epochs.size(), 3u);
+  const double best = model.history().epochs.front().value("val_loss");
+  EXPECT_NEAR(model.evaluate(validation).at("mse"), best, 1e-6 * best);
+  EXPECT_NE(model.history().stop_reason.find("weights of epoch 1"), std::string::npos) << model.history().stop_reason;
+  // Without validation data it watches the training loss, and a real improvement keeps it going.
+  const Model improving = train(autoencoder("3"), x, TrainOptions().epochs(6).early_stopping(2).optimizer("adam").seed(2));
+  EXPECT_EQ(improving.history().epochs.size(), 6u);
+  EXPECT_TRUE(improving.history().stop_reason.empty());
+  EXPECT_THROW(train(autoencoder("3"), x, TrainOptions().early_stopping(-1)), InvalidArgument);
+  EXPECT_THROW(train(autoencoder("3"), x, TrainOptions().clip_grad_norm(-1)), InvalidArgument);
+}
+
+TEST(Train, ARequestedStopEndsAfterTheBatchAndKeepsWhatWasLearned) {
+  const auto x = low_rank_data(64, 4, 2);
+  const Model model = train(autoencoder("2"), x, TrainOptions().epochs(100).seed(3).on_epoch([](const EpochRecord& r) {
+    if (r.epoch == 2) request_stop();
+  }));
+  EXPECT_EQ(model.history().epochs.size(), 2u);
+  EXPECT_EQ(model.history().stop_reason, "interrupted during epoch 2");
+  // The next training is not stopped by the old request.
+  EXPECT_EQ(train(autoencoder("2"), x, TrainOptions().epochs(3).seed(3)).history().epochs.size(), 3u);
 }
 
 TEST(Autoencode, ReturnsTheEncodingOfTheData) {

@@ -24,6 +24,9 @@ struct EpochRecord {
 
 struct History {
   std::vector<EpochRecord> epochs;
+  /// Why training ended before its last epoch ("early stopping: ...", "interrupted
+  /// ..."); empty when it ran them all.
+  std::string stop_reason;
 
   /// Value names of the first epoch, in order.
   std::vector<std::string> columns() const;

@@ -37,6 +37,13 @@ struct TrainOptions {
   /// Preprocessing fitted on the training data and stored in the model: none, zscore,
   /// minmax.
   TORCH_ARG(std::string, scale) = "none";
+  /// Early stopping: stop when the validation loss (the training loss without
+  /// validation data) has not improved by more than min_delta for this many epochs,
+  /// and restore the weights of the best epoch. 0 turns it off.
+  TORCH_ARG(int64_t, early_stopping) = 0;
+  TORCH_ARG(double, min_delta) = 0.0;
+  /// Rescale the gradient to at most this global L2 norm before each step; 0: off.
+  TORCH_ARG(double, clip_grad_norm) = 0.0;
   /// Print the network summary, then a progress line per epoch, on stderr.
   TORCH_ARG(bool, verbose) = false;
   /// Called after every epoch with its record.

@@ -12,8 +12,15 @@
 
 namespace hourglass {
 
-/// Trains on `data` (rows x features). Throws InvalidArgument for bad options,
-/// DataError for unusable data and TrainingError when the loss stops being finite.
+/// Trains on `data` (rows x features, or rows x channels x height x width). Throws
+/// InvalidArgument for bad options, DataError for unusable data and TrainingError, naming
+/// the epoch and batch, when the loss or a gradient stops being finite (before that step
+/// reaches the weights). Stopped early, or by request_stop(), it returns the model so far
+/// with the reason in history().stop_reason.
 Model train(const Autoencoder& learner, const at::Tensor& data, const TrainOptions& options = {});
+
+/// Asks a running train() to stop after its current batch. Async-signal-safe: the CLI
+/// calls it on Ctrl-C (SIGINT) and then saves what was learned.
+void request_stop();
 
 }  // namespace hourglass
