@@ -78,6 +78,15 @@ void TrainFlags::add(CLI::App& command) {
                                       "with --early-stopping: the smallest change that counts as improvement");
   command.add_option_function<double>("--clip-grad-norm", [&o](double v) { o.clip_grad_norm(v); },
                                       "rescale each gradient to at most this L2 norm");
+  command.add_option_function<std::string>("--checkpoint", [&o](const std::string& v) { o.checkpoint(v); },
+                                           "write a checkpoint (model, optimizer and random state) to this file "
+                                           "every --checkpoint-every epochs (default 1) and at the end");
+  command.add_option_function<int64_t>("--checkpoint-every", [&o](int64_t v) { o.checkpoint_every(v); },
+                                       "epochs between checkpoints");
+  command.add_option_function<std::string>("--resume", [&o](const std::string& v) { o.resume(v); },
+                                           "continue from a checkpoint up to --epochs (same network, loss, variants "
+                                           "and data); with --seed and --threads 1 the result equals an "
+                                           "uninterrupted run");
   command.add_option("--history-csv", history_csv, "write the history (a row per epoch) to this CSV after every epoch");
   command.add_flag("-q,--quiet", quiet, "no summary or progress on stderr");
 }
@@ -87,6 +96,7 @@ TrainOptions TrainFlags::resolve() const {
   if (seed >= 0) resolved.seed(static_cast<uint64_t>(seed));
   resolved.shuffle(!no_shuffle);
   resolved.verbose(!quiet);
+  if (!resolved.checkpoint().empty()) check_writable(resolved.checkpoint());
   if (!history_csv.empty()) {
     check_writable(history_csv);
     auto history = std::make_shared<History>();

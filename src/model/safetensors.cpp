@@ -16,7 +16,7 @@ constexpr uint64_t kMaxHeaderBytes = 100'000'000;
 
 const std::vector<std::pair<std::string, torch::Dtype>>& dtypes() {
   static const std::vector<std::pair<std::string, torch::Dtype>> table = {
-      {"F32", torch::kFloat}, {"F64", torch::kDouble}, {"I64", torch::kLong}};
+      {"F32", torch::kFloat}, {"F64", torch::kDouble}, {"I64", torch::kLong}, {"U8", torch::kByte}};
   return table;
 }
 

@@ -19,7 +19,7 @@ struct Contents {
   NamedTensors tensors;  // sorted by name
 };
 
-/// Serialises float32/float64/int64 CPU tensors with string metadata.
+/// Serialises float32/float64/int64/uint8 CPU tensors with string metadata.
 std::string encode(const NamedTensors& tensors, const std::map<std::string, std::string>& metadata);
 
 /// Parses and validates a whole file: every offset, size, dtype and shape is checked

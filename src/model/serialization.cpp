@@ -1,5 +1,7 @@
 #include "model/serialization.hpp"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "hourglass/error.hpp"
@@ -79,7 +81,8 @@ Autoencoder learner_from_json(const json& in) {
 
 }  // namespace
 
-std::string serialize_model(const Model::Impl& model) {
+std::string serialize_model(const Model::Impl& model, const safetensors::NamedTensors& extra,
+                            const std::map<std::string, std::string>& extra_metadata) {
   json config = {
       {"learner", learner_to_json(model.learner)},
       {"input_shape", model.net->data_shape()},
@@ -95,12 +98,16 @@ std::string serialize_model(const Model::Impl& model) {
     tensors.emplace_back("scaler.offset", model.scaler.offset());
     tensors.emplace_back("scaler.scale", model.scaler.scale());
   }
-  return safetensors::encode(tensors, {{"format", "hourglass"},
-                                       {"format_version", std::to_string(kModelFormatVersion)},
-                                       {"config", config.dump()}});
+  tensors.insert(tensors.end(), extra.begin(), extra.end());
+  std::map<std::string, std::string> metadata = extra_metadata;
+  metadata["format"] = "hourglass";
+  metadata["format_version"] = std::to_string(kModelFormatVersion);
+  metadata["config"] = config.dump();
+  return safetensors::encode(tensors, metadata);
 }
 
-std::shared_ptr<Model::Impl> deserialize_model(std::string_view bytes, const std::string& source) {
+std::shared_ptr<Model::Impl> deserialize_model(std::string_view bytes, const std::string& source,
+                                               safetensors::Contents* contents_out) {
   auto fail = [&](const std::string& what) {
     return ModelFileError("'" + source + "' is not a valid Hourglass model file: " + what);
   };
@@ -178,9 +185,13 @@ std::shared_ptr<Model::Impl> deserialize_model(std::string_view bytes, const std
   for (auto& item : impl->net->named_parameters()) fill(item.key(), item.value());
   for (auto& item : impl->net->named_buffers()) fill(item.key(), item.value());
   const size_t scaler_tensors = impl->scaler.is_identity() ? 0 : 2;
-  if (matched + scaler_tensors != contents.tensors.size()) {
+  const auto checkpoint_tensors = std::count_if(contents.tensors.begin(), contents.tensors.end(), [](const auto& t) {
+    return t.first.rfind(kCheckpointPrefix, 0) == 0;
+  });
+  if (matched + scaler_tensors + static_cast<size_t>(checkpoint_tensors) != contents.tensors.size()) {
     throw fail("it holds tensors the network does not have");
   }
+  if (contents_out) *contents_out = contents;
   return impl;
 }
 

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <iostream>
+#include <optional>
 #include <random>
 
 #include "hourglass/data/dataset.hpp"
@@ -12,6 +13,7 @@
 #include "hourglass/losses/loss.hpp"
 #include "hourglass/runtime.hpp"
 #include "model/model_impl.hpp"
+#include "train/checkpoint.hpp"
 #include "train/objective.hpp"
 #include "train/optimizers.hpp"
 
@@ -41,6 +43,9 @@ void check_options(const TrainOptions& o) {
   }
   if (!(o.min_delta() >= 0.0) || !std::isfinite(o.min_delta())) {
     throw InvalidArgument("min_delta must be a finite number >= 0, got " + format_number(o.min_delta()));
+  }
+  if (o.checkpoint_every() < 1) {
+    throw InvalidArgument("checkpoint_every must be at least 1 epoch, got " + std::to_string(o.checkpoint_every()));
   }
   if (!(o.clip_grad_norm() >= 0.0) || !std::isfinite(o.clip_grad_norm())) {
     throw InvalidArgument("clip_grad_norm must be a finite number >= 0 (0: off), got " +
@@ -137,6 +142,20 @@ class BestWeights {
   std::vector<std::pair<std::string, at::Tensor>> state_;
 };
 
+// A checkpoint continues the training it was written by: same learner, same data shape.
+void check_resumable(const Model::Impl& saved, const Autoencoder& learner, const Shape& sample_shape,
+                     const std::string& path) {
+  if (saved.learner.to_string() != learner.to_string()) {
+    throw InvalidArgument("cannot resume from '" + path + "': it trains\n" + saved.learner.to_string() +
+                          "but this run asks for\n" + learner.to_string() + "give the same network, loss and variants");
+  }
+  if (saved.net->data_shape() != sample_shape) {
+    throw InvalidArgument("cannot resume from '" + path + "': it was trained on samples of shape " +
+                          shape_to_string(saved.net->data_shape()) + " but this data has " +
+                          shape_to_string(sample_shape));
+  }
+}
+
 }  // namespace
 
 void request_stop() { stop_requested = true; }
@@ -167,26 +186,43 @@ Model train(const Autoencoder& learner, const at::Tensor& data, const TrainOptio
     x = x.narrow(0, 0, split_at);
   }
 
-  auto impl = std::make_shared<Model::Impl>();
-  impl->learner = learner;
-  impl->seed = options.seed() ? *options.seed() : std::random_device{}();
-  torch::manual_seed(impl->seed);
-  impl->scaler = Scaler::fit(options.scale(), x);
+  std::shared_ptr<Model::Impl> impl;
+  std::optional<Checkpoint> resumed;
+  if (!options.resume().empty()) {
+    resumed = read_checkpoint(options.resume());
+    impl = resumed->model;
+    check_resumable(*impl, learner, sample_shape, options.resume());
+  } else {
+    impl = std::make_shared<Model::Impl>();
+    impl->learner = learner;
+    impl->seed = options.seed() ? *options.seed() : std::random_device{}();
+    torch::manual_seed(impl->seed);
+    impl->scaler = Scaler::fit(options.scale(), x);
+    impl->net = nn::AutoencoderNet(learner.network, sample_shape);
+  }
   x = impl->scaler.transform(x);
   if (validation.defined()) validation = impl->scaler.transform(validation);
 
-  impl->net = nn::AutoencoderNet(learner.network, sample_shape);
   auto& net = impl->net;
   if (options.verbose()) std::cerr << learner.to_string() << learner.network.summary(sample_shape);
   Objective objective(learner, net);
   auto optimizer = make_optimizer(options.optimizer(), net->parameters(), options.learning_rate(),
                                   options.momentum());
+  const int64_t first_epoch = resumed ? resumed->epoch + 1 : 1;
+  if (resumed) {
+    restore_training_state(*resumed, *optimizer);
+    if (options.verbose()) std::cerr << "Resuming after epoch " << resumed->epoch << " of " << options.resume() << '\n';
+  }
+  auto save_checkpoint = [&] {
+    const auto completed = static_cast<int64_t>(impl->history.epochs.size());
+    if (!options.checkpoint().empty() && completed > 0) write_checkpoint(options.checkpoint(), *impl, *optimizer, completed);
+  };
 
   const int64_t rows = x.size(0), batch = options.batch_size();
   const auto parameters = net->parameters();
   BestWeights best(options.early_stopping(), options.min_delta());
   stop_requested = false;
-  for (int64_t epoch = 1; epoch <= options.epochs(); ++epoch) {
+  for (int64_t epoch = first_epoch; epoch <= options.epochs(); ++epoch) {
     const auto start = std::chrono::steady_clock::now();
     net->train();
     // One gather per epoch; batches are then contiguous slices.
@@ -199,8 +235,14 @@ Model train(const Autoencoder& learner, const at::Tensor& data, const TrainOptio
       optimizer->zero_grad();
       const auto terms = objective(inputs);
       terms.total.backward();
-      // Nothing non-finite reaches the weights: the step is skipped and training stops.
-      check_finite_step(terms.total, parameters, options.clip_grad_norm(), epoch, first / batch + 1);
+      // Nothing non-finite reaches the weights: the step is skipped and training stops,
+      // with the last good weights in the checkpoint.
+      try {
+        check_finite_step(terms.total, parameters, options.clip_grad_norm(), epoch, first / batch + 1);
+      } catch (const TrainingError&) {
+        save_checkpoint();
+        throw;
+      }
       optimizer->step();
       const double weight = static_cast<double>(inputs.size(0));
       // Distinct tensors: assign() would make every entry share one accumulator.
@@ -227,14 +269,11 @@ Model train(const Autoencoder& learner, const at::Tensor& data, const TrainOptio
     if (options.on_epoch()) options.on_epoch()(record);
     const bool patience_lost = !best.observe(record, *net);
     impl->history.epochs.push_back(std::move(record));
-    if (stop_requested) {
-      impl->history.stop_reason = "interrupted during epoch " + std::to_string(epoch);
-      break;
-    }
-    if (patience_lost) {
-      impl->history.stop_reason = best.restore(*net);
-      break;
-    }
+    if (stop_requested) impl->history.stop_reason = "interrupted during epoch " + std::to_string(epoch);
+    if (patience_lost) impl->history.stop_reason = best.restore(*net);
+    const bool last = epoch == options.epochs() || !impl->history.stop_reason.empty();
+    if (last || epoch % options.checkpoint_every() == 0) save_checkpoint();
+    if (!impl->history.stop_reason.empty()) break;
   }
   if (options.verbose() && !impl->history.stop_reason.empty()) {
     std::cerr << "Stopped: " << impl->history.stop_reason << '\n';

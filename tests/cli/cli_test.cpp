@@ -399,3 +399,31 @@ TEST(Cli, CtrlCSavesTheModelSoFarAndExitsWith130) {
 
 }  // namespace
 }  // namespace hourglass
+
+namespace hourglass {
+namespace {
+
+TEST(Cli, ARunKilledAndResumedFromItsCheckpointEqualsAnUninterruptedOne) {
+  const std::string flags = " --label Species --network '6,2:tanh' --optimizer adam --batch-size 1 --epochs 300 "
+                            "--seed 5 --threads 1 --quiet ";
+  const std::string checkpoint = temp_path("killed.ckpt"), resumed = temp_path("resumed.hgm"),
+                    whole = temp_path("whole.hgm");
+  // SIGKILL: no handler runs; only the atomically written checkpoints survive.
+  const std::string killed = "( " + std::string(HOURGLASS_BINARY) + " train " + kIris + flags + "--checkpoint " +
+                             checkpoint + " -o " + temp_path("never.hgm") +
+                             " 2> /dev/null & pid=$!; sleep 2; kill -KILL $pid; wait $pid; true )";
+  ASSERT_EQ(std::system(killed.c_str()), 0);
+  const auto done = Model::load(checkpoint).history().epochs.size();
+  EXPECT_GE(done, 1u);
+  Result r = hourglass_cli("train " + kIris + flags + "--resume " + checkpoint + " -o " + resumed);
+  ASSERT_EQ(r.status, 0) << r.err;
+  r = hourglass_cli("train " + kIris + flags + "-o " + whole);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(hourglass_cli("encode " + resumed + " " + kIris + " --label Species").out,
+            hourglass_cli("encode " + whole + " " + kIris + " --label Species").out)
+      << "killed after " << done << " epochs";
+  EXPECT_EQ(Model::load(resumed).history().epochs.size(), 300u);
+}
+
+}  // namespace
+}  // namespace hourglass

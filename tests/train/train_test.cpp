@@ -6,7 +6,9 @@
 #include "hourglass/model/pca.hpp"
 #include "hourglass/runtime.hpp"
 #include "hourglass/train/autoencode.hpp"
+#include "hourglass/noise/noise.hpp"
 #include "hourglass/train/optimizers.hpp"
+#include "model/model_impl.hpp"
 #include "support/fixtures.hpp"
 
 namespace hourglass {
@@ -158,6 +160,81 @@ TEST(Autoencode, NamesVariantsAsRutaDoes) {
   EXPECT_EQ(learner.network[1].activation, "sigmoid");
   const auto codes = autoencode(iris().features, 2, "contractive", "tanh", 2);
   EXPECT_EQ(codes.sizes(), (std::vector<int64_t>{150, 2}));
+}
+
+}  // namespace
+}  // namespace hourglass
+
+namespace hourglass {
+namespace {
+
+// Weights compared exactly: an interrupted and resumed run must be the same run.
+bool same_weights(const Model& a, const Model& b) {
+  const auto pa = a.impl().net->parameters(), pb = b.impl().net->parameters();
+  if (pa.size() != pb.size()) return false;
+  for (size_t i = 0; i < pa.size(); ++i) {
+    if (!torch::equal(pa[i], pb[i])) return false;
+  }
+  return true;
+}
+
+struct OneThread {
+  int before = threads();
+  OneThread() { set_threads(1); }
+  ~OneThread() { set_threads(before); }
+};
+
+TEST(Checkpoint, AResumedRunEndsWithTheWeightsOfAnUninterruptedOne) {
+  const OneThread one_thread;
+  const auto x = low_rank_data(120, 6, 3);
+  // Dropout, shuffling and a denoising filter draw random numbers; adam and batch
+  // norm carry state: all of it must come back.
+  const auto learner = make_denoising(
+      autoencoder(input() + dense(5, "tanh") + dropout(0.2) + batch_norm() + dense(2) + dense(5, "tanh") + output()),
+      noise_gaussian(0.1));
+  const auto options = TrainOptions().epochs(6).optimizer("adam").batch_size(16).validation_split(0.2).seed(9);
+  const Model whole = train(learner, x, options);
+
+  const std::string path = testing::temp_path("resume.ckpt");
+  const Model first_half = train(learner, x, TrainOptions(options).epochs(3).checkpoint(path));
+  const Model resumed = train(learner, x, TrainOptions(options).resume(path));
+  EXPECT_TRUE(same_weights(whole, resumed));
+  EXPECT_FALSE(same_weights(whole, first_half));
+  ASSERT_EQ(resumed.history().epochs.size(), 6u);
+  EXPECT_EQ(resumed.history().epochs[5].value("loss"), whole.history().epochs[5].value("loss"));
+
+  // A VAE draws its samples from the same generator.
+  const auto vae =
+      autoencoder_variational(input() + dense(4, "elu") + variational(2) + dense(4, "elu") + output("sigmoid"));
+  const auto images = torch::rand({64, 6});
+  const Model vae_whole = train(vae, images, TrainOptions().epochs(4).optimizer("adamax").seed(4));
+  train(vae, images, TrainOptions().epochs(2).optimizer("adamax").seed(4).checkpoint(path));
+  EXPECT_TRUE(same_weights(vae_whole, train(vae, images, TrainOptions().epochs(4).optimizer("adamax").resume(path))));
+}
+
+TEST(Checkpoint, IsAModelFileAndRefusesAnotherTraining) {
+  const auto x = low_rank_data(40, 4, 2);
+  const std::string path = testing::temp_path("refuse.ckpt");
+  const Model model = train(autoencoder("3,2"), x, TrainOptions().epochs(2).checkpoint(path).seed(1));
+  EXPECT_TRUE(same_weights(Model::load(path), model));
+  EXPECT_NE(testing::error_of<InvalidArgument>([&] { train(autoencoder("3"), x, TrainOptions().epochs(3).resume(path)); })
+                .find("cannot resume from"),
+            std::string::npos);
+  EXPECT_THROW(train(autoencoder("3,2"), low_rank_data(40, 5, 2), TrainOptions().epochs(3).resume(path)),
+               InvalidArgument);
+  const std::string plain = testing::temp_path("plain.hgm");
+  model.save(plain);
+  EXPECT_NE(testing::error_of<ModelFileError>([&] { train(autoencoder("3,2"), x, TrainOptions().resume(plain)); })
+                .find("a model file without training state"),
+            std::string::npos);
+  // A non-finite loss leaves the last good weights in the checkpoint.
+  const auto big = x * 1000;
+  const std::string diverged = testing::temp_path("diverged.ckpt");
+  EXPECT_THROW(train(autoencoder("2"), big,
+                     TrainOptions().epochs(20).optimizer("sgd").learning_rate(10).checkpoint(diverged).seed(1)),
+               TrainingError);
+  const Model last_good = Model::load(diverged);
+  for (const auto& p : last_good.impl().net->parameters()) EXPECT_TRUE(torch::isfinite(p).all().item<bool>());
 }
 
 }  // namespace

@@ -44,6 +44,16 @@ struct TrainOptions {
   TORCH_ARG(double, min_delta) = 0.0;
   /// Rescale the gradient to at most this global L2 norm before each step; 0: off.
   TORCH_ARG(double, clip_grad_norm) = 0.0;
+  /// Write a checkpoint (the model, the optimizer's and the random generator's state,
+  /// the history) to this file every checkpoint_every epochs and when training ends or
+  /// stops; atomically, so a killed process leaves the last one whole. A checkpoint
+  /// also loads as a model.
+  TORCH_ARG(std::string, checkpoint) = "";
+  TORCH_ARG(int64_t, checkpoint_every) = 1;
+  /// Continue from a checkpoint up to `epochs` in all: with a fixed seed and one thread,
+  /// the result is exactly that of an uninterrupted run. The learner and data must be
+  /// the ones it was written for; its seed and scaler are used.
+  TORCH_ARG(std::string, resume) = "";
   /// Print the network summary, then a progress line per epoch, on stderr.
   TORCH_ARG(bool, verbose) = false;
   /// Called after every epoch with its record.
