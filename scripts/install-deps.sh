@@ -14,6 +14,7 @@ packages=(
   libstb-dev              # PNG output
   zlib1g-dev              # gzip-compressed IDX files
   libgtest-dev libgmock-dev libbenchmark-dev
+  clang libclang-rt-14-dev   # make fuzz: libFuzzer targets with ASan and UBSan
 )
 
 missing=()

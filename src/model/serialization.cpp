@@ -8,6 +8,7 @@
 #include "hourglass/losses/loss.hpp"
 #include "hourglass/network/parse.hpp"
 #include "model/safetensors.hpp"
+#include "network/shapes.hpp"
 
 namespace hourglass {
 namespace {
@@ -163,7 +164,24 @@ std::shared_ptr<Model::Impl> deserialize_model(std::string_view bytes, const std
   }
 
   try {
-    impl->net = nn::AutoencoderNet(impl->learner.network, input_shape);
+    // The weights are allocated only for a network the file can fill: a config that
+    // claims huge layers is refused before any memory is taken.
+    const Network& network = impl->learner.network;
+    const auto shapes = network.output_shapes(input_shape);
+    Shape in = network.input_shape_for(input_shape);
+    int64_t needed = 0, stored = 0;
+    for (size_t i = 0; i < network.size(); ++i) {
+      needed += layer_parameters(network[i], in, shapes[i]);
+      in = shapes[i];
+    }
+    for (const auto& [name, tensor] : contents.tensors) {
+      if (name.rfind("net.", 0) == 0) stored += tensor.numel();
+    }
+    if (needed > stored) {
+      throw fail("its network needs " + std::to_string(needed) + " weights but the file holds " +
+                 std::to_string(stored) + " (truncated or corrupted file)");
+    }
+    impl->net = nn::AutoencoderNet(network, input_shape);
   } catch (const InvalidArgument& e) {
     throw fail(std::string("its network does not fit its input shape (") + e.what() + ")");
   }

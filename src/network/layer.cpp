@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <functional>
 #include <numeric>
 #include <sstream>
 
@@ -183,8 +182,17 @@ Layer reshape(const Shape& dims) {
   return layer;
 }
 
+int64_t checked_product(int64_t a, int64_t b) {
+  int64_t product = 0;
+  if (a < 0 || b < 0 || __builtin_mul_overflow(a, b, &product) || product > kMaxValues) {
+    throw InvalidArgument("sizes " + std::to_string(a) + " x " + std::to_string(b) +
+                          " give more than 2^40 values; use smaller layers or data");
+  }
+  return product;
+}
+
 int64_t shape_size(const Shape& shape) {
-  return std::accumulate(shape.begin(), shape.end(), int64_t{1}, std::multiplies<>());
+  return std::accumulate(shape.begin(), shape.end(), int64_t{1}, checked_product);
 }
 
 std::string shape_to_string(const Shape& shape) {

@@ -30,7 +30,7 @@ Shape conv_output_shape(const Layer& layer, const Shape& in, const std::function
              " with padding=valid");
       side = same ? ceil_div(side, s) : (side - k) / s + 1;
     } else {
-      side = side * s + (same ? 0 : std::max<int64_t>(k - s, 0));
+      side = checked_product(side, s) + (same ? 0 : std::max<int64_t>(k - s, 0));
     }
     const int64_t f = layer.conv.factor_;
     switch (layer.conv.resampling_) {
@@ -43,7 +43,7 @@ Shape conv_output_shape(const Layer& layer, const Shape& in, const std::function
         side = same ? ceil_div(side, f) : side / f;
         break;
       case Resampling::upsampling:
-        side *= f;
+        side = checked_product(side, f);
         break;
       case Resampling::none:
         break;
@@ -123,17 +123,17 @@ std::vector<Shape> Network::output_shapes(const Shape& data_shape) const {
 int64_t layer_parameters(const Layer& layer, const Shape& in, const Shape& out) {
   switch (layer.type) {
     case LayerType::dense:
-      return in[0] * out[0] + out[0];
+      return checked_product(in[0], out[0]) + out[0];
     case LayerType::variational:
-      return 2 * (in[0] * out[0] + out[0]);  // z_mean and z_log_var
+      return 2 * (checked_product(in[0], out[0]) + out[0]);  // z_mean and z_log_var
     case LayerType::output:
-      if (in.size() == 1) return in[0] * shape_size(out) + shape_size(out);
+      if (in.size() == 1) return checked_product(in[0], shape_size(out)) + shape_size(out);
       [[fallthrough]];
     case LayerType::conv:
     case LayerType::conv_transpose: {
       const int64_t window = layer.type == LayerType::output ? kOutputKernelSize : layer.kernel_size;
-      int64_t weights = in[0] * out[0];
-      for (size_t d = 1; d < in.size(); ++d) weights *= window;
+      int64_t weights = checked_product(in[0], out[0]);
+      for (size_t d = 1; d < in.size(); ++d) weights = checked_product(weights, window);
       return weights + out[0];
     }
     default:

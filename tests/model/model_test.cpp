@@ -117,6 +117,19 @@ TEST(Model, AHeaderClaimingHugeTensorsIsRefused) {
   EXPECT_THROW(deserialize_model(file, "huge.hgm"), ModelFileError);
 }
 
+TEST(Model, AConfigClaimingAHugeNetworkIsRefusedBeforeAllocating) {
+  auto contents = safetensors::decode(serialize_model(small_model("none").impl()), "x");
+  auto config = nlohmann::json::parse(contents.metadata["config"]);
+  for (const std::string network : {"input() + dense(1000000000) + output()",
+                                    "input() + flatten() + reshape(1000000000, 1000000000, 1000000000) + conv(1, 3)"}) {
+    config["learner"]["network"] = network;
+    contents.metadata["config"] = config.dump();
+    const auto message = testing::error_of<ModelFileError>(
+        [&] { deserialize_model(safetensors::encode(contents.tensors, contents.metadata), "huge.hgm"); });
+    EXPECT_NE(message.find("is not a valid Hourglass model file"), std::string::npos) << message;
+  }
+}
+
 TEST(Model, ANewerFormatVersionIsRefusedNamingBothVersions) {
   auto contents = safetensors::decode(serialize_model(small_model("none").impl()), "x");
   contents.metadata["format_version"] = "7";

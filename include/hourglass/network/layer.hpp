@@ -114,7 +114,11 @@ constexpr int64_t kOutputKernelSize = 3;
 
 /// "1x28x28".
 std::string shape_to_string(const Shape& shape);
-/// The number of values in a sample of that shape (784 for 1x28x28).
+/// The number of values in a sample of that shape (784 for 1x28x28). Throws
+/// InvalidArgument above kMaxValues: no shape arithmetic can overflow.
 int64_t shape_size(const Shape& shape);
+/// a * b for sizes, with the same limit.
+int64_t checked_product(int64_t a, int64_t b);
+constexpr int64_t kMaxValues = int64_t{1} << 40;
 
 }  // namespace hourglass
