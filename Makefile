@@ -42,6 +42,8 @@ test-sanitize: deps
 # fuzz/corpus; new inputs go to build-fuzz/corpus, crashes to build-fuzz/crashes.
 FUZZ_DIR ?= build-fuzz
 FUZZ_SECONDS ?= 60
+# CI passes a fixed number of runs and seed instead, so that its result is repeatable.
+FUZZ_FLAGS ?= -max_total_time=$(FUZZ_SECONDS)
 FUZZ_TARGETS := csv npy idx model spec
 fuzz: deps
 	@CC=clang CXX=clang++ cmake -S . -B $(FUZZ_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHOURGLASS_FUZZ=ON \
@@ -50,8 +52,8 @@ fuzz: deps
 	@mkdir -p $(FUZZ_DIR)/crashes
 	@for t in $(FUZZ_TARGETS); do \
 	  mkdir -p $(FUZZ_DIR)/corpus/$$t; \
-	  echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \
-	  ASAN_OPTIONS=detect_leaks=0 $(FUZZ_DIR)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	  echo "fuzz_$$t: $(FUZZ_FLAGS)"; \
+	  ASAN_OPTIONS=detect_leaks=0 $(FUZZ_DIR)/fuzz/fuzz_$$t $(FUZZ_FLAGS) -max_len=65536 \
 	    -artifact_prefix=$(FUZZ_DIR)/crashes/$$t- -print_final_stats=1 $(FUZZ_DIR)/corpus/$$t fuzz/corpus/$$t \
 	    2>&1 | grep -E "^(#[0-9]+ *DONE|==[0-9]+==ERROR|SUMMARY|stat::number_of_executed_units)" || true; \
 	  if ls $(FUZZ_DIR)/crashes/$$t-* > /dev/null 2>&1; then echo "fuzz_$$t found a crash: $$(ls $(FUZZ_DIR)/crashes/$$t-*)"; exit 1; fi; \

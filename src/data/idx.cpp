@@ -73,6 +73,7 @@ at::Tensor parse_values(std::string_view bytes, const std::string& source) {
     // Stops an overflowing product before it is compared with the file size.
     if (count > bytes.size()) break;
   }
+  if (count == 0) throw fail("a size in the header is 0: the file holds no values");
   const uint64_t payload = bytes.size() - header;
   // Division, not multiplication: a hostile count must not wrap around to the file size.
   if (payload % type->bytes != 0 || count != payload / type->bytes) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstdlib>
 #include <map>
 #include <optional>
@@ -151,7 +152,8 @@ class Parser {
 
   int64_t integer(const Token& token, const std::string& what) {
     double value = number(token, what);
-    if (value != static_cast<double>(static_cast<int64_t>(value)) || value < 1 || value > 1e9) {
+    // The range first: casting a double beyond int64 (1e40) is undefined (fuzz_spec found it).
+    if (!(value >= 1 && value <= 1e9) || value != std::floor(value)) {
       fail(token, "expected a positive integer for " + what);
     }
     return static_cast<int64_t>(value);

@@ -94,6 +94,9 @@ TEST(Idx, HostileHeadersAreRefused) {
   // Sizes whose product overflows 64 bits must not wrap around to the file size.
   EXPECT_THROW(parse_idx(idx_bytes(0x08, {0xffffffff, 0xffffffff, 0xffffffff}, "abc"), "huge"), DataError);
   EXPECT_THROW(parse_idx(std::string("\x01\x00\x08\x01", 4), "magic"), DataError);
+  // Found by fuzz_idx: a zero size made an empty tensor whose null data was copied to.
+  EXPECT_NE(testing::error_of<DataError>([] { parse_idx(idx_bytes(0x08, {0, 3}, ""), "empty"); }).find("a size in the header is 0"),
+            std::string::npos);
 }
 
 TEST(Idx, LabelsMustMatchTheImages) {

@@ -60,3 +60,16 @@ TEST(ParseNetwork, ErrorsPointAtTheOffendingToken) {
 
 }  // namespace
 }  // namespace hourglass
+
+namespace hourglass {
+namespace {
+
+TEST(Parse, NumbersBeyondAnyIntegerAreRefused) {  // found by fuzz_spec
+  EXPECT_THROW(parse_network("input() + conv(11111111111111111111111111111111111111114, 3) + output()"), ParseError);
+  EXPECT_THROW(parse_network("input() + dense(1e300) + output()"), ParseError);
+  EXPECT_THROW(parse_network("input() + dense(nan) + output()"), ParseError);
+  EXPECT_THROW(parse_network("input() + dense(2.5) + output()"), ParseError);
+}
+
+}  // namespace
+}  // namespace hourglass
