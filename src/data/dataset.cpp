@@ -30,11 +30,15 @@ bool is_idx_name(std::string path) {
 
 }  // namespace
 
+at::Tensor as_samples(const at::Tensor& rows, const std::vector<int64_t>& sample_shape) {
+  std::vector<int64_t> sizes{rows.size(0)};
+  sizes.insert(sizes.end(), sample_shape.begin(), sample_shape.end());
+  return rows.view(sizes);
+}
+
 at::Tensor Dataset::samples() const {
   if (sample_shape.empty() || !features.defined()) return features;
-  std::vector<int64_t> sizes{features.size(0)};
-  sizes.insert(sizes.end(), sample_shape.begin(), sample_shape.end());
-  return features.view(sizes);
+  return as_samples(features, sample_shape);
 }
 
 Dataset read_data(const std::string& path, const ReadOptions& options) {

@@ -42,13 +42,6 @@ at::Tensor checked_input(const at::Tensor& data, const Shape& expected, const ch
   return flat;
 }
 
-// Rows x values -> rows x the sample shape.
-at::Tensor shaped(const at::Tensor& flat, const Shape& sample_shape) {
-  std::vector<int64_t> sizes{flat.size(0)};
-  sizes.insert(sizes.end(), sample_shape.begin(), sample_shape.end());
-  return flat.view(sizes);
-}
-
 // The inverse of the standard normal CDF (R's qnorm), in double precision.
 at::Tensor qnorm(const at::Tensor& p) { return std::sqrt(2.0) * torch::erfinv(2.0 * p.to(torch::kDouble) - 1.0); }
 
@@ -105,7 +98,7 @@ at::Tensor Model::encode(const at::Tensor& data, bool sample) const {
 at::Tensor Model::decode(const at::Tensor& codes) const {
   init_runtime();
   auto z = checked_input(codes, Shape{code_dim()}, "decode");
-  return shaped(
+  return as_samples(
       in_chunks(z, [&](const at::Tensor& chunk) { return impl().scaler.inverse_transform(impl().net->decode(chunk)); }),
       sample_shape());
 }
@@ -130,11 +123,13 @@ at::Tensor Model::generation_grid(const std::vector<int64_t>& dimensions, double
   check_probability(from, "from");
   check_probability(to, "to");
   check_probability(fixed_value, "fixed_value");
-  const auto points = static_cast<int64_t>(std::pow(side, dimensions.size()));
-  if (points > 1000000) {
-    throw InvalidArgument("generate: side^dimensions is " + std::to_string(points) +
+  // Compared as a double first: side^dimensions can exceed any integer.
+  const double grid_points = std::pow(static_cast<double>(side), static_cast<double>(dimensions.size()));
+  if (grid_points > 1e6) {
+    throw InvalidArgument("generate: side^dimensions is " + format_number(grid_points) +
                           " points, more than 10^6; use a smaller side or fewer dimensions");
   }
+  const auto points = static_cast<int64_t>(grid_points);
   const auto values = qnorm(torch::linspace(from, to, side, torch::kDouble));
   auto grid = qnorm(torch::full({points, code_dim()}, fixed_value, torch::kDouble));
   // Point r takes value (r / side^k) mod side of the k-th listed unit: the first varies fastest.
@@ -174,7 +169,7 @@ at::Tensor reconstruct_checked(Model::Impl& impl, const at::Tensor& x) {
 
 at::Tensor Model::reconstruct(const at::Tensor& data) const {
   init_runtime();
-  return shaped(reconstruct_checked(impl(), checked_input(data, sample_shape(), "reconstruct")), sample_shape());
+  return as_samples(reconstruct_checked(impl(), checked_input(data, sample_shape(), "reconstruct")), sample_shape());
 }
 
 std::map<std::string, double> Model::evaluate(const at::Tensor& data, const std::vector<std::string>& metrics) const {

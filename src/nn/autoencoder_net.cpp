@@ -1,18 +1,11 @@
 #include "nn/autoencoder_net.hpp"
 
+#include "hourglass/data/dataset.hpp"
 #include "nn/activation.hpp"
 #include "nn/conv.hpp"
 
 namespace hourglass::nn {
 namespace {
-
-/// rows x values -> rows x shape, a view.
-torch::Tensor to_shape(const torch::Tensor& flat, const Shape& shape) {
-  if (shape.size() == 1) return flat;
-  std::vector<int64_t> sizes{flat.size(0)};
-  sizes.insert(sizes.end(), shape.begin(), shape.end());
-  return flat.view(sizes);
-}
 
 torch::nn::Linear dense_layer(int64_t in, int64_t out, Activation activation) {
   torch::nn::Linear linear(in, out);
@@ -104,17 +97,17 @@ AutoencoderNetImpl::AutoencoderNetImpl(const Network& network, const Shape& data
 
 torch::Tensor AutoencoderNetImpl::encoder_body(const torch::Tensor& x) {
   // An empty Sequential refuses forward(): a variational layer right after input().
-  const auto shaped = to_shape(x, input_shape_);
+  const auto shaped = as_samples(x, input_shape_);
   return encoder_->is_empty() ? shaped : encoder_->forward(shaped);
 }
 
 torch::Tensor AutoencoderNetImpl::encode(const torch::Tensor& x) {
   if (is_variational()) return variational_->posterior(encoder_body(x)).mean;
-  return encoder_->forward(to_shape(x, input_shape_)).flatten(1);
+  return encoder_->forward(as_samples(x, input_shape_)).flatten(1);
 }
 
 torch::Tensor AutoencoderNetImpl::decode(const torch::Tensor& code) {
-  return decoder_->forward(to_shape(code, code_shape_)).flatten(1);
+  return decoder_->forward(as_samples(code, code_shape_)).flatten(1);
 }
 
 Posterior AutoencoderNetImpl::posterior(const torch::Tensor& x) {

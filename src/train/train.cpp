@@ -82,14 +82,16 @@ void check_finite_step(const at::Tensor& loss, const std::vector<at::Tensor>& pa
                         "(--clip-grad-norm)");
   }
   // A NaN or Inf anywhere in the gradient makes its sum non-finite: one read of each
-  // gradient, no temporaries (clip_grad_norm_ reads it anyway when clipping).
+  // gradient and one value read back (clip_grad_norm_ reads it anyway when clipping).
   double norm = 0;  // the clipped norm, or the gradient's sum
   if (clip_norm > 0) {
     norm = torch::nn::utils::clip_grad_norm_(parameters, clip_norm);
   } else {
+    auto sum = torch::zeros({}, torch::kDouble);
     for (const auto& p : parameters) {
-      if (p.grad().defined()) norm += p.grad().sum(at::kDouble).item<double>();
+      if (p.grad().defined()) sum += p.grad().sum(at::kDouble);
     }
+    norm = sum.item<double>();
   }
   if (!std::isfinite(norm)) {
     throw TrainingError("the gradient holds NaN or Inf" + where +

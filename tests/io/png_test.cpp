@@ -6,6 +6,10 @@
 
 #include <fstream>
 
+#define STB_IMAGE_IMPLEMENTATION
+#define STBI_ONLY_PNG
+#include <stb/stb_image.h>
+
 #include "hourglass/error.hpp"
 #include "support/fixtures.hpp"
 
@@ -50,13 +54,21 @@ TEST(Png, AScatterPlotColoursEachLabel) {
   EXPECT_THROW(scatter_plot(torch::rand({3, 2}), {"a"}), InvalidArgument);
 }
 
-TEST(Png, WritesAPngFile) {
+TEST(Png, WritesAPngThatDecodesToTheSamePixels) {
+  const Image grid = image_grid(torch::rand({3, 1, 4, 5}), 2);
   const std::string path = testing::temp_path("grid.png");
-  write_png(path, image_grid(torch::rand({2, 1, 4, 4}), 2));
+  write_png(path, grid);
   std::ifstream in(path, std::ios::binary);
-  std::string head(8, '\0');
-  in.read(head.data(), 8);
-  EXPECT_EQ(head, std::string("\x89PNG\r\n\x1a\n", 8));
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(bytes.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
+  int width = 0, height = 0, channels = 0;
+  unsigned char* pixels = stbi_load_from_memory(reinterpret_cast<const unsigned char*>(bytes.data()),
+                                                static_cast<int>(bytes.size()), &width, &height, &channels, 3);
+  ASSERT_NE(pixels, nullptr);
+  EXPECT_EQ(width, grid.width);
+  EXPECT_EQ(height, grid.height);
+  EXPECT_EQ(std::vector<uint8_t>(pixels, pixels + grid.rgb.size()), grid.rgb);  // lossless
+  stbi_image_free(pixels);
 }
 
 }  // namespace

@@ -53,6 +53,8 @@ TEST(Generate, BadRequestsAreRefusedWithTheReason) {
             }),
             "generate: latent unit 4 is outside 1..3 (the code has 3 units)");
   EXPECT_EQ(error_of<InvalidArgument>([&] { vae.generate({1, 1}); }), "generate: latent unit 1 is listed twice");
+  EXPECT_EQ(error_of<InvalidArgument>([&] { vae.generate({1, 2, 3}, 0.05, 0.95, 10000000); }),
+            "generate: side^dimensions is 1e+21 points, more than 10^6; use a smaller side or fewer dimensions");
   EXPECT_EQ(error_of<InvalidArgument>([&] { vae.generate({1}, 0.0, 0.9); }),
             "generate: from must be a probability in (0, 1), got 0; qnorm(0) and qnorm(1) are infinite");
   EXPECT_THROW(vae.sample(0), InvalidArgument);

@@ -63,6 +63,13 @@ TEST(Conv, AnAutoencoderNetTakesFlatRowsAndGivesFlatRows) {
   const auto x = torch::rand({3, 64});
   EXPECT_EQ(net->encode(x).sizes(), (std::vector<int64_t>{3, 64}));
   EXPECT_EQ(net->forward(x).sizes(), (std::vector<int64_t>{3, 64}));
+  EXPECT_TRUE(torch::allclose(net->forward(x), net->decode(net->encode(x))));
+  // The code, computed independently: max_pool2(relu(conv3x3 with zero padding 1)), channels first
+  // (encoder.0 is the "same" padding, encoder.1 the convolution).
+  const auto params = net->named_parameters();
+  const auto expected = torch::max_pool2d(
+      torch::relu(torch::conv2d(x.view({3, 1, 8, 8}), params["encoder.1.weight"], params["encoder.1.bias"], 1, 1)), 2);
+  EXPECT_TRUE(torch::allclose(net->encode(x), expected.flatten(1), 1e-5, 1e-6));
   EXPECT_EQ(net->kernels().size(), 3u);
 }
 

@@ -69,6 +69,9 @@ Dataset parse_idx(std::string_view bytes, const std::string& source);
 /// Reads IDX images and, when `labels_path` is given, their IDX labels.
 Dataset read_idx(const std::string& path, const std::string& labels_path = "");
 
+/// Rows x values viewed as rows x `sample_shape` (channels first); no copy.
+at::Tensor as_samples(const at::Tensor& rows, const std::vector<int64_t>& sample_shape);
+
 /// Throws DataError naming the first row and column that holds NaN or Inf.
 void check_finite(const at::Tensor& values, const std::string& source);
 
