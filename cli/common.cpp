@@ -78,6 +78,9 @@ void TrainFlags::add(CLI::App& command) {
                                       "with --early-stopping: the smallest change that counts as improvement");
   command.add_option_function<double>("--clip-grad-norm", [&o](double v) { o.clip_grad_norm(v); },
                                       "rescale each gradient to at most this L2 norm");
+  command.add_option_function<std::string>("--precision", [&o](const std::string& v) { o.precision(v); },
+                                           "fp32 (default), or bf16: matrix products and convolutions in bfloat16 "
+                                           "with fp32 weights (falls back to fp32 where the CPU lacks bf16)");
   command.add_option_function<std::string>("--checkpoint", [&o](const std::string& v) { o.checkpoint(v); },
                                            "write a checkpoint (model, optimizer and random state) to this file "
                                            "every --checkpoint-every epochs (default 1) and at the end");

@@ -1,5 +1,6 @@
 #include "hourglass/runtime.hpp"
 
+#include <cpuid.h>
 #include <dlfcn.h>
 
 #include <cstdlib>
@@ -67,14 +68,33 @@ std::string blas_name() {
   return "unknown";
 }
 
+bool bf16_supported() {
+#if defined(__x86_64__)
+  // What LibTorch needs to send bf16 products to oneDNN (mkldnn_bf16_device_check),
+  // plus an instruction that computes in bf16: AVX-512 BF16 or AMX. Without one of
+  // those oneDNN emulates bf16, several times slower than fp32.
+  if (!__builtin_cpu_supports("avx512bw") || !__builtin_cpu_supports("avx512vl") ||
+      !__builtin_cpu_supports("avx512dq")) {
+    return false;
+  }
+  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+  const bool avx512_bf16 = __get_cpuid_count(7, 1, &eax, &ebx, &ecx, &edx) && (eax & (1u << 5));
+  const bool amx_bf16 = __get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) && (edx & (1u << 22));
+  return avx512_bf16 || amx_bf16;
+#else
+  return false;
+#endif
+}
+
 void init_runtime() {
   std::call_once(runtime_once, [] {
     if (!threads_chosen_by_user) torch::set_num_threads(default_threads());
     // Denormals appear as weights decay towards zero and make later epochs slower.
     at::globalContext().setFlushDenormal(true);
     if (blas_name().rfind("reference BLAS", 0) == 0) {
-      warn("BLAS is the slow reference implementation; install libopenblas0-openmp "
-           "(scripts/install-deps.sh) for ~10x faster training");
+      warn(
+          "BLAS is the slow reference implementation; install libopenblas0-openmp "
+          "(scripts/install-deps.sh) for ~10x faster training");
     }
   });
 }

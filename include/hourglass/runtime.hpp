@@ -33,6 +33,11 @@ WarningHandler set_warning_handler(WarningHandler handler);
 /// Reports a warning through the handler; training goes on.
 void warn(const std::string& message);
 
+/// True when this CPU computes bfloat16 matrix products natively (AVX-512 BF16 or
+/// AMX), so that TrainOptions::precision("bf16") pays; training falls back to fp32
+/// otherwise.
+bool bf16_supported();
+
 /// Which BLAS libblas.so.3 resolves to, for diagnostics.
 std::string blas_name();
 

@@ -1,8 +1,10 @@
 #include "hourglass/data/dataset.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <ostream>
 
+#include "data/mapped_file.hpp"
 #include "hourglass/error.hpp"
 #include "hourglass/io/atomic_file.hpp"
 
@@ -42,15 +44,19 @@ at::Tensor Dataset::samples() const {
 }
 
 Dataset read_data(const std::string& path, const ReadOptions& options) {
-  if (is_idx_name(path)) return read_idx(path, options.label());
-  const std::string bytes = read_file(path);
-  if (ends_with(path, ".npy")) {
-    if (!options.label().empty()) {
-      throw DataError("'" + path + "': --label applies to CSV/TSV files; a .npy file holds "
-                      "numbers only");
-    }
-    return parse_npy(bytes, path, options.channels_last());
+  const bool npy = ends_with(path, ".npy");
+  if (options.memory_map() && (!npy || options.channels_last())) {
+    throw DataError("'" + path +
+                    "': memory mapping reads .npy files in channels-first order only; drop "
+                    "--memory-map, or convert the data with np.save");
   }
+  if (is_idx_name(path)) return read_idx(path, options.label());
+  if (npy && !options.label().empty()) {
+    throw DataError("'" + path + "': --label applies to CSV/TSV files; a .npy file holds numbers only");
+  }
+  if (npy && options.memory_map()) return map_npy(path);
+  const std::string bytes = read_file(path);
+  if (npy) return parse_npy(bytes, path, options.channels_last());
   ReadOptions chosen = options;
   if (chosen.delimiter() == 0 && (ends_with(path, ".tsv") || ends_with(path, ".tab"))) {
     chosen.delimiter('\t');
@@ -59,13 +65,21 @@ Dataset read_data(const std::string& path, const ReadOptions& options) {
 }
 
 void check_finite(const at::Tensor& values, const std::string& source) {
-  const auto bad = values.isfinite().logical_not();
-  if (!bad.any().item<bool>()) return;
-  const auto where = bad.nonzero()[0];
-  std::string position = "row " + std::to_string(where[0].item<int64_t>() + 1);
-  if (where.numel() > 1) position += ", column " + std::to_string(where[1].item<int64_t>() + 1);
-  throw DataError("'" + source + "': " + position +
-                  " holds NaN or Inf; remove or impute missing values first");
+  // In chunks of rows: no mask as large as the data, and a memory-mapped file's pages
+  // are given back as the check goes.
+  const int64_t rows = values.dim() > 0 ? values.size(0) : 1;
+  const int64_t row_values = rows > 0 ? std::max<int64_t>(1, values.numel() / rows) : 1;
+  const int64_t chunk = std::max<int64_t>(1, (int64_t{1} << 24) / row_values);
+  for (int64_t first = 0; first < rows; first += chunk) {
+    const auto part = values.dim() > 0 ? values.narrow(0, first, std::min(chunk, rows - first)) : values;
+    const auto bad = part.isfinite().logical_not();
+    release_mapped_pages(values);
+    if (!bad.any().item<bool>()) continue;
+    const auto where = bad.nonzero()[0];
+    std::string position = "row " + std::to_string(first + where[0].item<int64_t>() + 1);
+    if (where.numel() > 1) position += ", column " + std::to_string(where[1].item<int64_t>() + 1);
+    throw DataError("'" + source + "': " + position + " holds NaN or Inf; remove or impute missing values first");
+  }
 }
 
 std::vector<std::string> numbered_columns(const std::string& prefix, int64_t n) {
@@ -80,13 +94,13 @@ void write_csv(std::ostream& out, const at::Tensor& values, const std::vector<st
   const auto table = values.to(at::kFloat).contiguous().view({values.size(0), -1});
   const int64_t rows = table.size(0), cols = table.size(1);
   if (static_cast<int64_t>(header.size()) != cols) {
-    throw InvalidArgument("write_csv: " + std::to_string(header.size()) + " column names for " +
-                          std::to_string(cols) + " columns");
+    throw InvalidArgument("write_csv: " + std::to_string(header.size()) + " column names for " + std::to_string(cols) +
+                          " columns");
   }
   const bool with_labels = !label_name.empty();
   if (with_labels && static_cast<int64_t>(labels.size()) != rows) {
-    throw InvalidArgument("write_csv: " + std::to_string(labels.size()) + " labels for " +
-                          std::to_string(rows) + " rows");
+    throw InvalidArgument("write_csv: " + std::to_string(labels.size()) + " labels for " + std::to_string(rows) +
+                          " rows");
   }
   for (int64_t c = 0; c < cols; ++c) {
     if (c > 0) out << ',';
@@ -107,9 +121,8 @@ void write_csv(std::ostream& out, const at::Tensor& values, const std::vector<st
   }
 }
 
-void write_csv(const std::string& path, const at::Tensor& values,
-               const std::vector<std::string>& header, const std::string& label_name,
-               const std::vector<std::string>& labels) {
+void write_csv(const std::string& path, const at::Tensor& values, const std::vector<std::string>& header,
+               const std::string& label_name, const std::vector<std::string>& labels) {
   AtomicFile file(path);
   write_csv(file.stream(), values, header, label_name, labels);
   file.commit();

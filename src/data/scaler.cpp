@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "data/mapped_file.hpp"
 #include "hourglass/error.hpp"
 
 namespace hourglass {
@@ -16,16 +17,63 @@ void check_scaler(const std::string& kind) {
   if (std::find(names.begin(), names.end(), kind) == names.end()) throw unknown_name("scaler", kind, names);
 }
 
+namespace {
+
+// Column statistics over row chunks, merged with Chan et al.'s update in double: exact
+// enough for any row count, with no copy of the data and a memory-mapped file's pages
+// given back after each chunk.
+struct ColumnStatistics {
+  at::Tensor mean, m2, min, max;
+  int64_t rows = 0;
+
+  void add(const at::Tensor& chunk) {
+    const auto values = chunk.to(torch::kDouble);
+    const int64_t n = values.size(0);
+    const auto chunk_mean = values.mean(0);
+    const auto chunk_m2 = (values - chunk_mean).square().sum(0);
+    const auto chunk_min = std::get<0>(chunk.min(0)), chunk_max = std::get<0>(chunk.max(0));
+    if (rows == 0) {
+      mean = chunk_mean, m2 = chunk_m2, min = chunk_min, max = chunk_max;
+    } else {
+      const double total = static_cast<double>(rows + n);
+      const auto delta = chunk_mean - mean;
+      mean = mean + delta * (static_cast<double>(n) / total);
+      m2 = m2 + chunk_m2 + delta.square() * (static_cast<double>(rows) * static_cast<double>(n) / total);
+      min = torch::minimum(min, chunk_min), max = torch::maximum(max, chunk_max);
+    }
+    rows += n;
+  }
+};
+
+}  // namespace
+
 Scaler Scaler::fit(const std::string& kind, const at::Tensor& data) {
   check_scaler(kind);
   if (kind == "none") return Scaler();
   at::Tensor offset, scale;
-  if (kind == "zscore") {
-    offset = data.mean(0);
-    scale = data.size(0) > 1 ? data.std(0) : torch::ones_like(offset);
+  constexpr int64_t kChunkValues = int64_t{1} << 24;
+  if (data.numel() <= kChunkValues) {
+    if (kind == "zscore") {
+      offset = data.mean(0);
+      scale = data.size(0) > 1 ? data.std(0) : torch::ones_like(offset);
+    } else {
+      offset = std::get<0>(data.min(0));
+      scale = std::get<0>(data.max(0)) - offset;
+    }
   } else {
-    offset = std::get<0>(data.min(0));
-    scale = std::get<0>(data.max(0)) - offset;
+    ColumnStatistics statistics;
+    const int64_t chunk = std::max<int64_t>(1, kChunkValues / std::max<int64_t>(1, data[0].numel()));
+    for (int64_t first = 0; first < data.size(0); first += chunk) {
+      statistics.add(data.narrow(0, first, std::min(chunk, data.size(0) - first)));
+      release_mapped_pages(data);
+    }
+    if (kind == "zscore") {
+      offset = statistics.mean;
+      scale = (statistics.m2 / static_cast<double>(statistics.rows - 1)).sqrt();
+    } else {
+      offset = statistics.min;
+      scale = statistics.max - offset;
+    }
   }
   scale = torch::where(scale > 0, scale, torch::ones_like(scale));
   return from_parts(kind, offset, scale);
@@ -41,9 +89,7 @@ Scaler Scaler::from_parts(const std::string& kind, at::Tensor offset, at::Tensor
   return s;
 }
 
-at::Tensor Scaler::transform(const at::Tensor& data) const {
-  return is_identity() ? data : (data - offset_) / scale_;
-}
+at::Tensor Scaler::transform(const at::Tensor& data) const { return is_identity() ? data : (data - offset_) / scale_; }
 
 at::Tensor Scaler::inverse_transform(const at::Tensor& scaled) const {
   return is_identity() ? scaled : scaled * scale_ + offset_;

@@ -101,13 +101,15 @@ torch::Tensor AutoencoderNetImpl::encoder_body(const torch::Tensor& x) {
   return encoder_->is_empty() ? shaped : encoder_->forward(shaped);
 }
 
+// Codes and reconstructions leave in fp32 even when autocast computed them in bf16:
+// the losses and penalties are always fp32 (a no-op without autocast).
 torch::Tensor AutoencoderNetImpl::encode(const torch::Tensor& x) {
   if (is_variational()) return variational_->posterior(encoder_body(x)).mean;
-  return encoder_->forward(as_samples(x, input_shape_)).flatten(1);
+  return encoder_->forward(as_samples(x, input_shape_)).flatten(1).to(torch::kFloat);
 }
 
 torch::Tensor AutoencoderNetImpl::decode(const torch::Tensor& code) {
-  return decoder_->forward(as_samples(code, code_shape_)).flatten(1);
+  return decoder_->forward(as_samples(code, code_shape_)).flatten(1).to(torch::kFloat);
 }
 
 Posterior AutoencoderNetImpl::posterior(const torch::Tensor& x) {

@@ -8,7 +8,9 @@ VariationalImpl::VariationalImpl(int64_t in, int64_t units, double epsilon_std) 
 }
 
 Posterior VariationalImpl::posterior(const torch::Tensor& h) {
-  return {mean_->forward(h), log_var_->forward(h).clamp(kMinLogVariance, kMaxLogVariance)};
+  // fp32 out under bf16 autocast too: the sample and the KL divergence stay exact.
+  return {mean_->forward(h).to(torch::kFloat),
+          log_var_->forward(h).to(torch::kFloat).clamp(kMinLogVariance, kMaxLogVariance)};
 }
 
 torch::Tensor VariationalImpl::sample(const Posterior& q) const {

@@ -8,6 +8,7 @@
 #include <optional>
 #include <random>
 
+#include "data/mapped_file.hpp"
 #include "hourglass/data/dataset.hpp"
 #include "hourglass/error.hpp"
 #include "hourglass/losses/loss.hpp"
@@ -16,6 +17,7 @@
 #include "train/checkpoint.hpp"
 #include "train/objective.hpp"
 #include "train/optimizers.hpp"
+#include "train/precision.hpp"
 
 namespace hourglass {
 namespace {
@@ -35,7 +37,8 @@ void check_options(const TrainOptions& o) {
   if (!(o.momentum() >= 0.0 && o.momentum() < 1.0)) {
     throw InvalidArgument("momentum must be in [0, 1), got " + std::to_string(o.momentum()));
   }
-  default_learning_rate(o.optimizer());  // throws for an unknown name
+  default_learning_rate(o.optimizer());                                             // throws for an unknown name
+  if (o.precision() != "fp32" && o.precision() != "bf16") use_bf16(o.precision());  // throws: lists the names
   check_scaler(o.scale());
   if (o.early_stopping() < 0) {
     throw InvalidArgument("early stopping patience must be >= 0 epochs (0: off), got " +
@@ -56,14 +59,71 @@ void check_options(const TrainOptions& o) {
 // Rows x values, float, contiguous: the shape of a sample is kept apart.
 at::Tensor checked_data(const at::Tensor& data, const char* what) {
   if (!data.defined() || data.dim() < 2 || data.dim() > 4 || data.numel() < 1) {
-    throw DataError(std::string(what) +
-                    ": expected rows x features, rows x channels x length or rows x channels x height x width "
-                    "with at least one value, got " +
-                    (data.defined() ? std::to_string(data.dim()) + "-D " + shape_to_string(data.sizes().vec()) : "no data"));
+    throw DataError(
+        std::string(what) +
+        ": expected rows x features, rows x channels x length or rows x channels x height x width "
+        "with at least one value, got " +
+        (data.defined() ? std::to_string(data.dim()) + "-D " + shape_to_string(data.sizes().vec()) : "no data"));
   }
   auto values = data.to(torch::kFloat).reshape({data.size(0), -1}).contiguous();
   check_finite(values, what);
   return values;
+}
+
+// Rows gathered and scaled at a time: about 32 MB, a whole number of batches.
+int64_t chunk_rows(const at::Tensor& x, int64_t batch) {
+  constexpr int64_t kChunkValues = int64_t{8} << 20;
+  const int64_t batches = std::max<int64_t>(1, kChunkValues / std::max<int64_t>(1, x.size(1) * batch));
+  return batches * batch;
+}
+
+// `count` rows from `first` of the epoch's order (x's own order when `order` is
+// undefined), scaled. Gathering a chunk of a shuffled order, rather than the whole data
+// set once per epoch, keeps the shuffle uniform with no copy of the data.
+at::Tensor rows_in_order(const at::Tensor& x, const at::Tensor& order, int64_t first, int64_t count,
+                         const Scaler& scaler) {
+  const auto rows = order.defined() ? x.index_select(0, order.narrow(0, first, count)) : x.narrow(0, first, count);
+  return scaler.transform(rows);
+}
+
+// Row-weighted sums of the loss and its parts as tensors: read once, at the end of the
+// epoch, not once per batch.
+class LossSums {
+ public:
+  void add(const Objective::Terms& terms, int64_t rows) {
+    const double weight = static_cast<double>(rows);
+    // Distinct tensors: assign() would make every entry share one accumulator.
+    while (sums_.size() < 1 + terms.parts.size()) sums_.push_back(torch::zeros({}, torch::kDouble));
+    sums_[0] += terms.total.detach() * weight;
+    for (size_t i = 0; i < terms.parts.size(); ++i) sums_[i + 1] += terms.parts[i].second.detach() * weight;
+    rows_ += rows;
+  }
+  int64_t rows() const { return rows_; }
+  // "loss" and the parts, prefixed ("val_") for validation, as averages per row.
+  void write_to(EpochRecord& record, const std::vector<std::string>& parts, const std::string& prefix = "") const {
+    const auto average = [this](size_t i) { return sums_[i].item<double>() / static_cast<double>(rows_); };
+    record.values.emplace_back(prefix + "loss", average(0));
+    for (size_t i = 0; i < parts.size(); ++i) record.values.emplace_back(prefix + parts[i], average(i + 1));
+  }
+
+ private:
+  std::vector<at::Tensor> sums_;
+  int64_t rows_ = 0;
+};
+
+// The validation loss and its parts, averaged over rows, computed in chunks.
+void add_validation_loss(EpochRecord& record, Objective& objective, torch::nn::Module& net,
+                         const at::Tensor& validation, const Scaler& scaler, int64_t chunk) {
+  torch::NoGradGuard no_grad;
+  net.eval();
+  LossSums sums;
+  const int64_t rows = validation.size(0);
+  for (int64_t first = 0; first < rows; first += chunk) {
+    const auto inputs = rows_in_order(validation, {}, first, std::min(chunk, rows - first), scaler);
+    sums.add(objective(inputs), inputs.size(0));
+    release_mapped_pages(validation);
+  }
+  sums.write_to(record, objective.part_names(), "val_");
 }
 
 // Set by request_stop(), possibly from a signal handler: lock-free and nothing else.
@@ -202,14 +262,14 @@ Model train(const Autoencoder& learner, const at::Tensor& data, const TrainOptio
     impl->scaler = Scaler::fit(options.scale(), x);
     impl->net = nn::AutoencoderNet(learner.network, sample_shape);
   }
-  x = impl->scaler.transform(x);
-  if (validation.defined()) validation = impl->scaler.transform(validation);
+  // The data stays as given (scaled chunk by chunk below): no copy of a large or
+  // memory-mapped data set.
 
   auto& net = impl->net;
   if (options.verbose()) std::cerr << learner.to_string() << learner.network.summary(sample_shape);
   Objective objective(learner, net);
-  auto optimizer = make_optimizer(options.optimizer(), net->parameters(), options.learning_rate(),
-                                  options.momentum());
+  const bool bf16 = use_bf16(options.precision());
+  auto optimizer = make_optimizer(options.optimizer(), net->parameters(), options.learning_rate(), options.momentum());
   const int64_t first_epoch = resumed ? resumed->epoch + 1 : 1;
   if (resumed) {
     restore_training_state(*resumed, *optimizer);
@@ -217,55 +277,50 @@ Model train(const Autoencoder& learner, const at::Tensor& data, const TrainOptio
   }
   auto save_checkpoint = [&] {
     const auto completed = static_cast<int64_t>(impl->history.epochs.size());
-    if (!options.checkpoint().empty() && completed > 0) write_checkpoint(options.checkpoint(), *impl, *optimizer, completed);
+    if (!options.checkpoint().empty() && completed > 0)
+      write_checkpoint(options.checkpoint(), *impl, *optimizer, completed);
   };
 
   const int64_t rows = x.size(0), batch = options.batch_size();
+  const int64_t chunk = chunk_rows(x, batch);
   const auto parameters = net->parameters();
   BestWeights best(options.early_stopping(), options.min_delta());
   stop_requested = false;
   for (int64_t epoch = first_epoch; epoch <= options.epochs(); ++epoch) {
     const auto start = std::chrono::steady_clock::now();
     net->train();
-    // One gather per epoch; batches are then contiguous slices.
-    const auto order = options.shuffle() ? x.index_select(0, torch::randperm(rows)) : x;
-    // Row-weighted sums, read once per epoch: the total, then each named part.
-    std::vector<at::Tensor> sums;
-    int64_t seen = 0;
-    for (int64_t first = 0; first < rows && !stop_requested; first += batch) {
-      const auto inputs = order.narrow(0, first, std::min(batch, rows - first));
-      optimizer->zero_grad();
-      const auto terms = objective(inputs);
-      terms.total.backward();
-      // Nothing non-finite reaches the weights: the step is skipped and training stops,
-      // with the last good weights in the checkpoint.
-      try {
-        check_finite_step(terms.total, parameters, options.clip_grad_norm(), epoch, first / batch + 1);
-      } catch (const TrainingError&) {
-        save_checkpoint();
-        throw;
+    const auto order = options.shuffle() ? torch::randperm(rows) : at::Tensor();
+    LossSums sums;
+    for (int64_t chunk_first = 0; chunk_first < rows && !stop_requested; chunk_first += chunk) {
+      const auto chunk_inputs = rows_in_order(x, order, chunk_first, std::min(chunk, rows - chunk_first), impl->scaler);
+      for (int64_t first = 0; first < chunk_inputs.size(0) && !stop_requested; first += batch) {
+        const auto inputs = chunk_inputs.narrow(0, first, std::min(batch, chunk_inputs.size(0) - first));
+        const int64_t batch_number = (chunk_first + first) / batch + 1;
+        optimizer->zero_grad();
+        Objective::Terms terms;
+        {
+          MixedPrecision scope(bf16);
+          terms = objective(inputs);
+        }
+        terms.total.backward();
+        // Nothing non-finite reaches the weights: the step is skipped and training stops,
+        // with the last good weights in the checkpoint.
+        try {
+          check_finite_step(terms.total, parameters, options.clip_grad_norm(), epoch, batch_number);
+        } catch (const TrainingError&) {
+          save_checkpoint();
+          throw;
+        }
+        optimizer->step();
+        sums.add(terms, inputs.size(0));
       }
-      optimizer->step();
-      const double weight = static_cast<double>(inputs.size(0));
-      // Distinct tensors: assign() would make every entry share one accumulator.
-      while (sums.size() < 1 + terms.parts.size()) sums.push_back(torch::zeros({}, torch::kDouble));
-      sums[0] += terms.total.detach() * weight;
-      for (size_t i = 0; i < terms.parts.size(); ++i) sums[i + 1] += terms.parts[i].second.detach() * weight;
-      seen += inputs.size(0);
+      release_mapped_pages(x);
     }
-    if (seen == 0) break;  // interrupted before the epoch's first batch
+    if (sums.rows() == 0) break;  // interrupted before the epoch's first batch
     EpochRecord record;
     record.epoch = epoch;
-    const auto parts = objective.part_names();
-    record.values.emplace_back("loss", sums[0].item<double>() / seen);
-    for (size_t i = 0; i < parts.size(); ++i) record.values.emplace_back(parts[i], sums[i + 1].item<double>() / seen);
-    if (validation.defined()) {
-      torch::NoGradGuard no_grad;
-      net->eval();
-      const auto terms = objective(validation);
-      record.values.emplace_back("val_loss", terms.total.item<double>());
-      for (const auto& [name, value] : terms.parts) record.values.emplace_back("val_" + name, value.item<double>());
-    }
+    sums.write_to(record, objective.part_names());
+    if (validation.defined()) add_validation_loss(record, objective, *net, validation, impl->scaler, chunk);
     record.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (options.verbose()) std::cerr << format_progress(record, options.epochs()) << '\n';
     if (options.on_epoch()) options.on_epoch()(record);

@@ -50,6 +50,11 @@ struct ReadOptions {
   /// .npy arrays of rank 3 or 4 stored channels last (N x H x W x C, as Keras and
   /// NumPy image code often have them); they are transposed to channels first.
   TORCH_ARG(bool, channels_last) = false;
+  /// .npy only: map the file instead of reading it into memory, for data larger than
+  /// memory. The values must be float32 in C order; the features are then a read-only
+  /// view of the file (clone() before changing them in place), and train() streams
+  /// through it with bounded resident memory.
+  TORCH_ARG(bool, memory_map) = false;
 };
 
 /// Reads .npy and IDX (names ending in "ubyte" or ".idx", optionally ".gz") by
@@ -63,6 +68,9 @@ Dataset parse_delimited(std::string_view text, const std::string& source,
 /// Parses the bytes of a .npy file; `source` names it in errors. Arrays of rank 3 and
 /// 4 are samples of shape C x L and C x H x W (or L x C, H x W x C with `channels_last`).
 Dataset parse_npy(std::string_view bytes, const std::string& source, bool channels_last = false);
+
+/// Maps a float32, C-order .npy file (ReadOptions::memory_map).
+Dataset map_npy(const std::string& path);
 
 /// Parses the bytes of an IDX file, plain or gzip-compressed.
 Dataset parse_idx(std::string_view bytes, const std::string& source);
