@@ -4,7 +4,7 @@ BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
 HOURGLASS := $(BUILD_DIR)/hourglass
 
-.PHONY: all deps configure build run test test-sanitize fuzz examples clean
+.PHONY: all deps configure build run test test-sanitize fuzz bench examples clean
 
 all: build
 
@@ -28,6 +28,11 @@ run: build
 
 test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS)
+
+# The benchmark suite against PyTorch (bench/README.md); BENCH_FLAGS= for the long runs.
+BENCH_FLAGS ?= --quick
+bench: build
+	@/usr/bin/python3 bench/run.py $(BENCH_FLAGS) --build $(BUILD_DIR)
 
 # The whole test suite under AddressSanitizer and UndefinedBehaviorSanitizer. LibTorch
 # itself is not instrumented; its one-time allocations at start-up are not leaks of ours.

@@ -77,6 +77,31 @@ int64_t chunk_rows(const at::Tensor& x, int64_t batch) {
   return batches * batch;
 }
 
+// The epoch's row order. In memory: a uniform permutation. Memory-mapped: blocks of
+// contiguous rows in random order, then a permutation within each chunk of blocks, so
+// that a chunk reads a few stretches of the file, not thousands of scattered rows (each
+// of which would map a whole page-cache folio, up to 2 MB): a shuffle buffer, as
+// tf.data has for data larger than memory.
+at::Tensor epoch_order(int64_t rows, int64_t chunk, bool memory_mapped) {
+  if (!memory_mapped) return torch::randperm(rows);
+  constexpr int64_t kBlocksPerChunk = 8;
+  const int64_t block = std::max<int64_t>(1, chunk / kBlocksPerChunk);
+  const int64_t blocks = (rows + block - 1) / block;
+  const auto block_order = torch::randperm(blocks);
+  const auto* block_index = block_order.data_ptr<int64_t>();
+  std::vector<at::Tensor> pieces;
+  for (int64_t first = 0; first < blocks; first += kBlocksPerChunk) {
+    std::vector<at::Tensor> window;
+    for (int64_t b = first; b < std::min(blocks, first + kBlocksPerChunk); ++b) {
+      const int64_t start = block_index[b] * block;
+      window.push_back(torch::arange(start, std::min(rows, start + block), torch::kLong));
+    }
+    const auto rows_in_window = torch::cat(window);
+    pieces.push_back(rows_in_window.index_select(0, torch::randperm(rows_in_window.size(0))));
+  }
+  return torch::cat(pieces);
+}
+
 // `count` rows from `first` of the epoch's order (x's own order when `order` is
 // undefined), scaled. Gathering a chunk of a shuffled order, rather than the whole data
 // set once per epoch, keeps the shuffle uniform with no copy of the data.
@@ -283,13 +308,14 @@ Model train(const Autoencoder& learner, const at::Tensor& data, const TrainOptio
 
   const int64_t rows = x.size(0), batch = options.batch_size();
   const int64_t chunk = chunk_rows(x, batch);
+  const bool memory_mapped = is_memory_mapped(x);
   const auto parameters = net->parameters();
   BestWeights best(options.early_stopping(), options.min_delta());
   stop_requested = false;
   for (int64_t epoch = first_epoch; epoch <= options.epochs(); ++epoch) {
     const auto start = std::chrono::steady_clock::now();
     net->train();
-    const auto order = options.shuffle() ? torch::randperm(rows) : at::Tensor();
+    const auto order = options.shuffle() ? epoch_order(rows, chunk, memory_mapped) : at::Tensor();
     LossSums sums;
     for (int64_t chunk_first = 0; chunk_first < rows && !stop_requested; chunk_first += chunk) {
       const auto chunk_inputs = rows_in_order(x, order, chunk_first, std::min(chunk, rows - chunk_first), impl->scaler);
