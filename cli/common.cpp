@@ -13,10 +13,12 @@ void DataFlags::add(CLI::App& command, const std::string& what) {
                      "1-based number without a header; for IDX images, the IDX label file)");
   command.add_flag("--channels-last", channels_last,
                    ".npy images stored rows x height x width x channels (default: channels first)");
+  command.add_flag("--memory-map", memory_map,
+                   ".npy (float32) only: map the file instead of reading it, for data larger than memory");
 }
 
 Dataset DataFlags::read() const {
-  return read_data(path, ReadOptions().label(label).channels_last(channels_last));
+  return read_data(path, ReadOptions().label(label).channels_last(channels_last).memory_map(memory_map));
 }
 
 void OutputFlag::check() const {

@@ -19,6 +19,7 @@ struct DataFlags {
   std::string path;
   std::string label;
   bool channels_last = false;
+  bool memory_map = false;
   void add(CLI::App& command, const std::string& what = "data file: CSV/TSV (header detected), .npy or IDX (MNIST, .gz too)");
   Dataset read() const;
 };

@@ -66,8 +66,7 @@ torch::Tensor Adamax::step(LossClosure closure) {
       state.exp_avg().mul_(options.beta1()).add_(grad, 1 - options.beta1());
       torch::max_out(state.exp_inf(), state.exp_inf().mul_(options.beta2()), grad.abs());
       const double bias_correction = 1 - std::pow(options.beta1(), state.step());
-      p.addcdiv_(state.exp_avg(), state.exp_inf() + options.eps(),
-                 -options.lr() / bias_correction);
+      p.addcdiv_(state.exp_avg(), state.exp_inf() + options.eps(), -options.lr() / bias_correction);
     }
   }
   return loss;

@@ -9,13 +9,13 @@ Autoencoder autoencode_learner(int64_t dim, const std::string& type, const std::
   return make_variant(autoencoder(input() + dense(dim, activation) + output()), type);
 }
 
-at::Tensor autoencode(const at::Tensor& data, int64_t dim, const std::string& type,
-                      const std::string& activation, int64_t epochs) {
+at::Tensor autoencode(const at::Tensor& data, int64_t dim, const std::string& type, const std::string& activation,
+                      int64_t epochs) {
   return autoencode(data, dim, type, activation, TrainOptions().epochs(epochs));
 }
 
-at::Tensor autoencode(const at::Tensor& data, int64_t dim, const std::string& type,
-                      const std::string& activation, const TrainOptions& options) {
+at::Tensor autoencode(const at::Tensor& data, int64_t dim, const std::string& type, const std::string& activation,
+                      const TrainOptions& options) {
   return train(autoencode_learner(dim, type, activation), data, options).encode(data);
 }
 

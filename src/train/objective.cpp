@@ -9,9 +9,11 @@ namespace hourglass {
 Objective::Objective(const Autoencoder& learner, nn::AutoencoderNet net)
     : learner_(learner), net_(std::move(net)), reconstruction_loss_(loss_function(learner.loss)) {
   if (learner_.sparsity && !nn::activation_range(net_->encoding_activation())) {
-    warn("sparsity is defined for bounded activations (sigmoid, hard_sigmoid, tanh, softsign); the "
-         "encoding layer's " + activation_names()[static_cast<size_t>(net_->encoding_activation())] +
-         " activations are clipped to (0, 1) for the KL divergence");
+    warn(
+        "sparsity is defined for bounded activations (sigmoid, hard_sigmoid, tanh, softsign); the "
+        "encoding layer's " +
+        activation_names()[static_cast<size_t>(net_->encoding_activation())] +
+        " activations are clipped to (0, 1) for the KL divergence");
   }
 }
 
@@ -90,9 +92,9 @@ Objective::Terms Objective::reconstruction_terms(at::Tensor input, const at::Ten
   }
 
   const auto reconstruction = net_->decode(code);
-  const auto reconstruction_term =
-      learner_.correntropy ? correntropy_loss(reconstruction, batch, learner_.correntropy->sigma)
-                           : reconstruction_loss_(reconstruction, batch);
+  const auto reconstruction_term = learner_.correntropy
+                                       ? correntropy_loss(reconstruction, batch, learner_.correntropy->sigma)
+                                       : reconstruction_loss_(reconstruction, batch);
   Terms terms{reconstruction_term, {}};
   if (has_penalty()) terms.parts.emplace_back("reconstruction", reconstruction_term);
   if (learner_.sparsity) {

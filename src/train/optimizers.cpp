@@ -2,6 +2,7 @@
 
 #include "hourglass/error.hpp"
 #include "hourglass/train/adamax.hpp"
+#include "train/fused_optimizers.hpp"
 
 namespace hourglass {
 
@@ -18,8 +19,7 @@ double default_learning_rate(const std::string& optimizer) {
   throw unknown_name("optimizer", optimizer, optimizer_names());
 }
 
-std::unique_ptr<torch::optim::Optimizer> make_optimizer(const std::string& name,
-                                                        std::vector<torch::Tensor> parameters,
+std::unique_ptr<torch::optim::Optimizer> make_optimizer(const std::string& name, std::vector<torch::Tensor> parameters,
                                                         double learning_rate, double momentum) {
   const double lr = learning_rate > 0 ? learning_rate : default_learning_rate(name);
   namespace optim = torch::optim;
@@ -29,16 +29,15 @@ std::unique_ptr<torch::optim::Optimizer> make_optimizer(const std::string& name,
     return std::make_unique<optim::SGD>(parameters, optim::SGDOptions(lr).momentum(momentum));
   }
   if (name == "rmsprop") {
-    return std::make_unique<optim::RMSprop>(parameters,
-                                            optim::RMSpropOptions(lr).alpha(0.9).eps(1e-7));
+    return std::make_unique<FusedRMSprop>(parameters, optim::RMSpropOptions(lr).alpha(0.9).eps(1e-7));
   }
   if (name == "adam") {
-    return std::make_unique<optim::Adam>(parameters, optim::AdamOptions(lr).eps(1e-7));
+    return std::make_unique<FusedAdam>(parameters, optim::AdamOptions(lr).eps(1e-7));
   }
   if (name == "adamax") return std::make_unique<Adamax>(parameters, AdamaxOptions(lr));
   if (name == "adagrad") {
-    return std::make_unique<optim::Adagrad>(
-        parameters, optim::AdagradOptions(lr).initial_accumulator_value(0.1).eps(1e-7));
+    return std::make_unique<optim::Adagrad>(parameters,
+                                            optim::AdagradOptions(lr).initial_accumulator_value(0.1).eps(1e-7));
   }
   throw unknown_name("optimizer", name, optimizer_names());
 }

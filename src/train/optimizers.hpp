@@ -9,8 +9,7 @@
 namespace hourglass {
 
 /// `learning_rate` 0 means the Keras default; `momentum` applies to sgd.
-std::unique_ptr<torch::optim::Optimizer> make_optimizer(const std::string& name,
-                                                        std::vector<torch::Tensor> parameters,
+std::unique_ptr<torch::optim::Optimizer> make_optimizer(const std::string& name, std::vector<torch::Tensor> parameters,
                                                         double learning_rate, double momentum);
 
 }  // namespace hourglass

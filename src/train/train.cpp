@@ -14,6 +14,7 @@
 #include "hourglass/losses/loss.hpp"
 #include "hourglass/runtime.hpp"
 #include "model/model_impl.hpp"
+#include "train/batches.hpp"
 #include "train/checkpoint.hpp"
 #include "train/objective.hpp"
 #include "train/optimizers.hpp"
@@ -68,47 +69,6 @@ at::Tensor checked_data(const at::Tensor& data, const char* what) {
   auto values = data.to(torch::kFloat).reshape({data.size(0), -1}).contiguous();
   check_finite(values, what);
   return values;
-}
-
-// Rows gathered and scaled at a time: about 32 MB, a whole number of batches.
-int64_t chunk_rows(const at::Tensor& x, int64_t batch) {
-  constexpr int64_t kChunkValues = int64_t{8} << 20;
-  const int64_t batches = std::max<int64_t>(1, kChunkValues / std::max<int64_t>(1, x.size(1) * batch));
-  return batches * batch;
-}
-
-// The epoch's row order. In memory: a uniform permutation. Memory-mapped: blocks of
-// contiguous rows in random order, then a permutation within each chunk of blocks, so
-// that a chunk reads a few stretches of the file, not thousands of scattered rows (each
-// of which would map a whole page-cache folio, up to 2 MB): a shuffle buffer, as
-// tf.data has for data larger than memory.
-at::Tensor epoch_order(int64_t rows, int64_t chunk, bool memory_mapped) {
-  if (!memory_mapped) return torch::randperm(rows);
-  constexpr int64_t kBlocksPerChunk = 8;
-  const int64_t block = std::max<int64_t>(1, chunk / kBlocksPerChunk);
-  const int64_t blocks = (rows + block - 1) / block;
-  const auto block_order = torch::randperm(blocks);
-  const auto* block_index = block_order.data_ptr<int64_t>();
-  std::vector<at::Tensor> pieces;
-  for (int64_t first = 0; first < blocks; first += kBlocksPerChunk) {
-    std::vector<at::Tensor> window;
-    for (int64_t b = first; b < std::min(blocks, first + kBlocksPerChunk); ++b) {
-      const int64_t start = block_index[b] * block;
-      window.push_back(torch::arange(start, std::min(rows, start + block), torch::kLong));
-    }
-    const auto rows_in_window = torch::cat(window);
-    pieces.push_back(rows_in_window.index_select(0, torch::randperm(rows_in_window.size(0))));
-  }
-  return torch::cat(pieces);
-}
-
-// `count` rows from `first` of the epoch's order (x's own order when `order` is
-// undefined), scaled. Gathering a chunk of a shuffled order, rather than the whole data
-// set once per epoch, keeps the shuffle uniform with no copy of the data.
-at::Tensor rows_in_order(const at::Tensor& x, const at::Tensor& order, int64_t first, int64_t count,
-                         const Scaler& scaler) {
-  const auto rows = order.defined() ? x.index_select(0, order.narrow(0, first, count)) : x.narrow(0, first, count);
-  return scaler.transform(rows);
 }
 
 // Row-weighted sums of the loss and its parts as tensors: read once, at the end of the
@@ -322,7 +282,9 @@ Model train(const Autoencoder& learner, const at::Tensor& data, const TrainOptio
       for (int64_t first = 0; first < chunk_inputs.size(0) && !stop_requested; first += batch) {
         const auto inputs = chunk_inputs.narrow(0, first, std::min(batch, chunk_inputs.size(0) - first));
         const int64_t batch_number = (chunk_first + first) / batch + 1;
-        optimizer->zero_grad();
+        // None rather than zeros (PyTorch 2.0 default): backward then writes each gradient
+        // instead of adding it to a zeroed one.
+        for (auto& p : parameters) p.mutable_grad().reset();
         Objective::Terms terms;
         {
           MixedPrecision scope(bf16);

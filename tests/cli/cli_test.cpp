@@ -158,6 +158,8 @@ TEST(Cli, BadInputGivesOneLineAndStatusTwo) {
       {"invalid spec", "train " + kIris + " --label Species --network 'input() + dens(2) + output()'", "unknown layer"},
       {"unknown loss", "train " + kIris + " --label Species --network 2 --loss hinge", "valid: mse, mae, bce"},
       {"unknown optimizer", "autoencode " + kIris + " --label Species --dim 2 --optimizer lbfgs", "unknown optimizer 'lbfgs'"},
+      {"unknown precision", "autoencode " + kIris + " --label Species --dim 2 --precision fp16", "valid: fp32, bf16"},
+      {"memory map of a CSV", "autoencode " + kIris + " --label Species --dim 2 --memory-map", "memory mapping"},
       {"unknown activation", "autoencode " + kIris + " --label Species --dim 2 --activation relux", "unknown activation 'relux'"},
       {"k too large", "pca " + kIris + " --label Species --dim 5", "between 1 and the 4 columns"},
       {"unknown metric", "evaluate " + model + " " + kIris + " --label Species --metric r2", "unknown metric 'r2'", false},
@@ -423,6 +425,25 @@ TEST(Cli, ARunKilledAndResumedFromItsCheckpointEqualsAnUninterruptedOne) {
             hourglass_cli("encode " + whole + " " + kIris + " --label Species").out)
       << "killed after " << done << " epochs";
   EXPECT_EQ(Model::load(resumed).history().epochs.size(), 300u);
+}
+
+TEST(Cli, Bf16TrainingOnAMemoryMappedNpy) {
+  const auto values = hourglass::testing::low_rank_data(400, 6, 2);
+  const std::string npy = temp_path("rows.npy");
+  {
+    const std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (400, 6), }";
+    std::string dict = header + std::string(63 - (10 + header.size()) % 64, ' ') + "\n";
+    std::ofstream out(npy, std::ios::binary);
+    out << std::string("\x93NUMPY\x01\x00", 8) << static_cast<char>(dict.size()) << '\0' << dict;
+    out.write(static_cast<const char*>(values.data_ptr()), static_cast<std::streamsize>(values.nbytes()));
+  }
+  const std::string model = temp_path("bf16.hgm");
+  const Result r = hourglass_cli("train " + npy + " --memory-map --precision bf16 --network 2 --scale zscore "
+                                 "--optimizer adam --epochs 40 --seed 1 --output " + model);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("Epoch 40/40"), std::string::npos) << r.err;
+  const double mse = Model::load(model).evaluate(values).at("mse");
+  EXPECT_LT(mse, 0.05 * values.var().item<double>()) << r.err;
 }
 
 }  // namespace

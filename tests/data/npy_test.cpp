@@ -3,6 +3,9 @@
 #include "hourglass/data/dataset.hpp"
 #include "hourglass/error.hpp"
 #include "hourglass/io/atomic_file.hpp"
+#include "data/mapped_file.hpp"
+#include "hourglass/runtime.hpp"
+#include "hourglass/train/train.hpp"
 #include "support/fixtures.hpp"
 
 namespace hourglass {
@@ -115,6 +118,76 @@ TEST(Npy, ImagesKeepTheirShapeChannelsFirstOrLast) {
   EXPECT_EQ(parse_npy(npy_of_shape({2, 3, 7}), "signals.npy").sample_shape, (std::vector<int64_t>{3, 7}));
   EXPECT_TRUE(parse_npy(npy_of_shape({2, 3}), "table.npy").sample_shape.empty());
   EXPECT_THROW(parse_npy(npy_of_shape({1, 1, 1, 1, 2}), "five.npy"), DataError);
+}
+
+std::string write_temp(const std::string& name, const std::string& bytes) {
+  const std::string path = testing::temp_path(name);
+  write_file_atomically(path, bytes);
+  return path;
+}
+
+TEST(Npy, AMemoryMappedFileGivesTheValuesOfAReadOne) {
+  torch::manual_seed(2);
+  const auto values = torch::randn({300, 7});
+  const std::string bytes =
+      npy("<f4", "(300, 7)", std::string(static_cast<const char*>(values.data_ptr()), values.nbytes()));
+  const std::string path = write_temp("mapped.npy", bytes);
+  const Dataset mapped = read_data(path, ReadOptions().memory_map(true));
+  EXPECT_TRUE(is_memory_mapped(mapped.features));
+  EXPECT_FALSE(is_memory_mapped(values));
+  EXPECT_TRUE(torch::equal(mapped.features, values));
+  EXPECT_EQ(mapped.columns, parse_npy(bytes, "same").columns);
+  release_mapped_pages(mapped.features);  // pages go, values stay
+  EXPECT_TRUE(torch::equal(mapped.features, values));
+
+  const std::string images = write_temp(
+      "mapped-images.npy",
+      npy("<f4", "(300, 1, 7, 1)", std::string(static_cast<const char*>(values.data_ptr()), values.nbytes())));
+  EXPECT_EQ(read_data(images, ReadOptions().memory_map(true)).sample_shape, (std::vector<int64_t>{1, 7, 1}));
+}
+
+TEST(Npy, MemoryMappingRefusesWhatItCannotMap) {
+  const std::string doubles = write_temp("mapped-f8.npy", npy("<f8", "(2,)", raw<double>({1, 2})));
+  const auto message = testing::error_of<DataError>([&] { read_data(doubles, ReadOptions().memory_map(true)); });
+  EXPECT_NE(message.find("float32"), std::string::npos) << message;
+  EXPECT_NE(message.find("np.save"), std::string::npos) << message;
+  const std::string fortran = write_temp("mapped-fortran.npy", npy("<f4", "(2, 1)", raw<float>({1, 2}), true));
+  EXPECT_THROW(read_data(fortran, ReadOptions().memory_map(true)), DataError);
+  const std::string csv = write_temp("mapped.csv", "a,b\n1,2\n");
+  EXPECT_THROW(read_data(csv, ReadOptions().memory_map(true)), DataError);
+  const std::string floats = write_temp("mapped-cl.npy", npy("<f4", "(2, 1)", raw<float>({1, 2})));
+  EXPECT_THROW(read_data(floats, ReadOptions().memory_map(true).channels_last(true)), DataError);
+  EXPECT_THROW(read_data(write_temp("mapped-short.npy", npy("<f4", "(3,)", raw<float>({1, 2}))),
+                         ReadOptions().memory_map(true)),
+               DataError);
+}
+
+TEST(Npy, TrainingOnAMappedFileEqualsTrainingInMemory) {
+  set_threads(1);
+  const auto values = testing::low_rank_data(2000, 6, 2);
+  const std::string path = write_temp(
+      "mapped-train.npy",
+      npy("<f4", "(2000, 6)", std::string(static_cast<const char*>(values.data_ptr()), values.nbytes())));
+  const Dataset mapped = read_data(path, ReadOptions().memory_map(true));
+  // Without shuffling the batches are the same rows, so the weights must be the same.
+  const auto options = TrainOptions().epochs(3).seed(4).shuffle(false).scale("zscore").validation_split(0.1);
+  const Model from_file = train(autoencoder("3"), mapped.features, options);
+  const Model from_memory = train(autoencoder("3"), values, options);
+  EXPECT_TRUE(torch::equal(from_file.encode(values), from_memory.encode(values)));
+  // Shuffled in blocks, it still learns.
+  const Model shuffled = train(autoencoder("3"), mapped.features, TrainOptions().epochs(30).seed(4).optimizer("adam"));
+  const auto& epochs = shuffled.history().epochs;
+  EXPECT_LT(epochs.back().value("loss"), 0.5 * epochs.front().value("loss"));
+}
+
+TEST(Npy, AMappedFileWithNaNIsRefusedByTraining) {
+  auto values = torch::ones({10, 3});
+  values[7][2] = std::numeric_limits<float>::quiet_NaN();
+  const std::string path = write_temp(
+      "mapped-nan.npy", npy("<f4", "(10, 3)", std::string(static_cast<const char*>(values.data_ptr()), values.nbytes())));
+  const auto features = read_data(path, ReadOptions().memory_map(true)).features;
+  const auto message = testing::error_of<DataError>([&] { train(autoencoder("2"), features); });
+  EXPECT_NE(message.find("row 8, column 3"), std::string::npos) << message;
 }
 
 }  // namespace

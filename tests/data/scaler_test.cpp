@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include "hourglass/data/dataset.hpp"
 #include "hourglass/error.hpp"
+#include "support/fixtures.hpp"
 
 namespace hourglass {
 namespace {
@@ -32,6 +34,26 @@ TEST(Scaler, NoneIsTheIdentityAndUnknownKindsAreRefused) {
   EXPECT_TRUE(torch::equal(s.transform(kData), kData));
   EXPECT_THROW(Scaler::fit("robust", kData), InvalidArgument);
   EXPECT_THROW(Scaler::from_parts("zscorf", torch::zeros({3}), torch::ones({3})), InvalidArgument);
+}
+
+TEST(Scaler, LargeDataIsFittedInChunksToTheSameStatistics) {
+  // Over 2^24 values: the chunked path, against statistics computed in double at once.
+  torch::manual_seed(6);
+  const auto x = torch::randn({70000, 250}) * 3 + 100;
+  const auto exact = x.to(torch::kDouble);
+  const auto zscore = Scaler::fit("zscore", x);
+  EXPECT_TRUE(torch::allclose(zscore.offset(), exact.mean(0).to(torch::kFloat), 1e-6, 1e-4));
+  EXPECT_TRUE(torch::allclose(zscore.scale(), exact.std(0).to(torch::kFloat), 1e-5, 1e-5));
+  const auto minmax = Scaler::fit("minmax", x);
+  EXPECT_TRUE(torch::equal(minmax.offset(), std::get<0>(x.min(0))));
+  EXPECT_TRUE(torch::equal(minmax.scale(), std::get<0>(x.max(0)) - std::get<0>(x.min(0))));
+}
+
+TEST(Scaler, FiniteCheckNamesTheRowInALaterChunk) {
+  auto x = torch::zeros({70000, 250});
+  x[69000][7] = std::numeric_limits<float>::infinity();
+  const auto message = testing::error_of<DataError>([&] { check_finite(x, "big"); });
+  EXPECT_NE(message.find("row 69001, column 8"), std::string::npos) << message;
 }
 
 }  // namespace
