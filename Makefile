@@ -32,6 +32,7 @@ test: build
 # The benchmark suite against PyTorch (bench/README.md); BENCH_FLAGS= for the long runs.
 BENCH_FLAGS ?= --quick
 bench: build
+	@scripts/install-deps.sh bench
 	@/usr/bin/python3 bench/run.py $(BENCH_FLAGS) --build $(BUILD_DIR)
 
 # The whole test suite under AddressSanitizer and UndefinedBehaviorSanitizer. LibTorch

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs, with apt, everything Hourglass needs to build, test and run.
 # Idempotent: does nothing when every package is already there.
-# Usage (as root, or with sudo available): scripts/install-deps.sh
+# Usage (as root, or with sudo available): scripts/install-deps.sh [bench]
+# With "bench", also what `make bench` needs: the PyTorch peer and the profiler.
 set -euo pipefail
 
 packages=(
@@ -16,6 +17,10 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev   # make fuzz: libFuzzer targets with ASan and UBSan
 )
+
+if [ "${1:-}" = "bench" ]; then
+  packages+=(python3-torch python3-numpy linux-perf)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
