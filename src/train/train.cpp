@@ -39,7 +39,10 @@ void check_options(const TrainOptions& o) {
     throw InvalidArgument("momentum must be in [0, 1), got " + std::to_string(o.momentum()));
   }
   default_learning_rate(o.optimizer());                                             // throws for an unknown name
-  if (o.precision() != "fp32" && o.precision() != "bf16") use_bf16(o.precision());  // throws: lists the names
+  const auto& precisions = precision_names();
+  if (std::find(precisions.begin(), precisions.end(), o.precision()) == precisions.end()) {
+    throw unknown_name("precision", o.precision(), precisions);
+  }
   check_scaler(o.scale());
   if (o.early_stopping() < 0) {
     throw InvalidArgument("early stopping patience must be >= 0 epochs (0: off), got " +
