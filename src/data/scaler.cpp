@@ -50,30 +50,22 @@ struct ColumnStatistics {
 Scaler Scaler::fit(const std::string& kind, const at::Tensor& data) {
   check_scaler(kind);
   if (kind == "none") return Scaler();
-  at::Tensor offset, scale;
+  // One pass of chunks for any size: small data is a single chunk.
   constexpr int64_t kChunkValues = int64_t{1} << 24;
-  if (data.numel() <= kChunkValues) {
-    if (kind == "zscore") {
-      offset = data.mean(0);
-      scale = data.size(0) > 1 ? data.std(0) : torch::ones_like(offset);
-    } else {
-      offset = std::get<0>(data.min(0));
-      scale = std::get<0>(data.max(0)) - offset;
-    }
+  ColumnStatistics statistics;
+  const int64_t chunk = std::max<int64_t>(1, kChunkValues / std::max<int64_t>(1, data[0].numel()));
+  for (int64_t first = 0; first < data.size(0); first += chunk) {
+    statistics.add(data.narrow(0, first, std::min(chunk, data.size(0) - first)));
+    release_mapped_pages(data);
+  }
+  at::Tensor offset, scale;
+  if (kind == "zscore") {
+    offset = statistics.mean;
+    // One row has no spread: NaN here, then a scale of 1 below.
+    scale = (statistics.m2 / static_cast<double>(statistics.rows - 1)).sqrt();
   } else {
-    ColumnStatistics statistics;
-    const int64_t chunk = std::max<int64_t>(1, kChunkValues / std::max<int64_t>(1, data[0].numel()));
-    for (int64_t first = 0; first < data.size(0); first += chunk) {
-      statistics.add(data.narrow(0, first, std::min(chunk, data.size(0) - first)));
-      release_mapped_pages(data);
-    }
-    if (kind == "zscore") {
-      offset = statistics.mean;
-      scale = (statistics.m2 / static_cast<double>(statistics.rows - 1)).sqrt();
-    } else {
-      offset = statistics.min;
-      scale = statistics.max - offset;
-    }
+    offset = statistics.min;
+    scale = statistics.max - offset;
   }
   scale = torch::where(scale > 0, scale, torch::ones_like(scale));
   return from_parts(kind, offset, scale);
