@@ -78,6 +78,8 @@ void TrainFlags::add(CLI::App& command) {
                                        "validation) and keep the best epoch's weights");
   command.add_option_function<double>("--min-delta", [&o](double v) { o.min_delta(v); },
                                       "with --early-stopping: the smallest change that counts as improvement");
+  command.add_option_function<std::string>("--metrics", [&o](const std::string& v) { o.metrics(split_list(v)); },
+                                           "metrics per epoch beside the loss, e.g. mae,binary_accuracy");
   command.add_option_function<double>("--clip-grad-norm", [&o](double v) { o.clip_grad_norm(v); },
                                       "rescale each gradient to at most this L2 norm");
   command.add_option_function<std::string>("--precision", [&o](const std::string& v) { o.precision(v); },

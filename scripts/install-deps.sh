@@ -16,6 +16,8 @@ packages=(
   zlib1g-dev              # gzip-compressed IDX files
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev   # make fuzz: libFuzzer targets with ASan and UBSan
+  r-base-dev r-cran-rcpp  # the R package in r/ (Rcpp bindings to the library)
+  r-cran-testthat r-cran-magrittr r-cran-mass   # its tests, the %>% pipe, MASS::Boston
 )
 
 if [ "${1:-}" = "bench" ]; then

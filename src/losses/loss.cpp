@@ -24,6 +24,15 @@ at::Tensor binary_crossentropy(const at::Tensor& prediction, const at::Tensor& t
   return -(target * p.log() + (1 - target) * (1 - p).log()).mean();
 }
 
+// Keras's kullback_leibler_divergence: both sides clipped to [epsilon, 1], summed over a
+// sample's values, averaged over the rows.
+at::Tensor kullback_leibler_divergence(const at::Tensor& prediction, const at::Tensor& target) {
+  const auto p = target.clamp(kEpsilon, 1.0);
+  const auto q = prediction.clamp(kEpsilon, 1.0);
+  const auto cells = p * (p / q).log();
+  return cells.dim() > 1 ? cells.flatten(1).sum(1).mean() : cells.sum();
+}
+
 at::Tensor binary_accuracy(const at::Tensor& prediction, const at::Tensor& target) {
   return (prediction > 0.5).eq(target > 0.5).to(prediction.scalar_type()).mean();
 }
@@ -31,8 +40,14 @@ at::Tensor binary_accuracy(const at::Tensor& prediction, const at::Tensor& targe
 using Entry = std::pair<std::string, LossFunction>;
 
 const std::vector<Entry>& losses() {
-  static const std::vector<Entry> table = {
-      {"mse", mean_squared_error}, {"mae", mean_absolute_error}, {"bce", binary_crossentropy}};
+  // The short names first (they are what the CLI shows), then Keras's long ones, which
+  // ruta's R code uses.
+  static const std::vector<Entry> table = {{"mse", mean_squared_error},
+                                           {"mae", mean_absolute_error},
+                                           {"bce", binary_crossentropy},
+                                           {"mean_squared_error", mean_squared_error},
+                                           {"mean_absolute_error", mean_absolute_error},
+                                           {"binary_crossentropy", binary_crossentropy}};
   return table;
 }
 
@@ -40,6 +55,8 @@ const std::vector<Entry>& metrics() {
   static const std::vector<Entry> table = [] {
     auto all = losses();
     all.emplace_back("binary_accuracy", binary_accuracy);
+    all.emplace_back("kl", kullback_leibler_divergence);
+    all.emplace_back("kullback_leibler_divergence", kullback_leibler_divergence);
     return all;
   }();
   return table;
@@ -51,8 +68,7 @@ std::vector<std::string> names_of(const std::vector<Entry>& table) {
   return names;
 }
 
-LossFunction find(const std::vector<Entry>& table, const std::string& kind,
-                  const std::string& name) {
+LossFunction find(const std::vector<Entry>& table, const std::string& kind, const std::string& name) {
   for (const auto& [key, fn] : table) {
     if (key == name) return fn;
   }

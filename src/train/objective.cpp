@@ -57,7 +57,7 @@ Objective::Terms Objective::variational_terms(const at::Tensor& input, const at:
   const auto reconstruction = net_->decode(net_->variational()->sample(q));
   // The loss functions average over cells; the ELBO sums over a row's features.
   const auto reconstruction_term = reconstruction_loss_(reconstruction, batch) * batch[0].numel();
-  Terms terms{reconstruction_term, {{"reconstruction", reconstruction_term}}};
+  Terms terms{reconstruction_term, {{"reconstruction", reconstruction_term}}, reconstruction};
   const auto kl = nn::kl_to_standard_normal(q).mean();
   terms.total = terms.total + learner_.variational->beta * kl;
   terms.parts.emplace_back("kl", kl);
@@ -95,7 +95,7 @@ Objective::Terms Objective::reconstruction_terms(at::Tensor input, const at::Ten
   const auto reconstruction_term = learner_.correntropy
                                        ? correntropy_loss(reconstruction, batch, learner_.correntropy->sigma)
                                        : reconstruction_loss_(reconstruction, batch);
-  Terms terms{reconstruction_term, {}};
+  Terms terms{reconstruction_term, {}, reconstruction};
   if (has_penalty()) terms.parts.emplace_back("reconstruction", reconstruction_term);
   if (learner_.sparsity) {
     add(terms, "sparsity",

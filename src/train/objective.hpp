@@ -23,6 +23,8 @@ class Objective {
     at::Tensor total;
     /// Named parts in column order; empty for a learner with no penalty.
     std::vector<std::pair<std::string, at::Tensor>> parts;
+    /// The network's output for the batch, to compare with it for metrics.
+    at::Tensor reconstruction;
   };
 
   /// Warns (once, here) when sparsity is asked of an unbounded encoding activation.

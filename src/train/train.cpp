@@ -38,7 +38,7 @@ void check_options(const TrainOptions& o) {
   if (!(o.momentum() >= 0.0 && o.momentum() < 1.0)) {
     throw InvalidArgument("momentum must be in [0, 1), got " + std::to_string(o.momentum()));
   }
-  default_learning_rate(o.optimizer());                                             // throws for an unknown name
+  default_learning_rate(o.optimizer());  // throws for an unknown name
   const auto& precisions = precision_names();
   if (std::find(precisions.begin(), precisions.end(), o.precision()) == precisions.end()) {
     throw unknown_name("precision", o.precision(), precisions);
@@ -74,44 +74,76 @@ at::Tensor checked_data(const at::Tensor& data, const char* what) {
   return values;
 }
 
-// Row-weighted sums of the loss and its parts as tensors: read once, at the end of the
-// epoch, not once per batch.
+// The training metrics' functions; their names may not repeat or shadow a loss part.
+std::vector<LossFunction> metric_functions(const std::vector<std::string>& metrics,
+                                           const std::vector<std::string>& parts) {
+  std::vector<LossFunction> functions;
+  for (size_t i = 0; i < metrics.size(); ++i) {
+    functions.push_back(metric_function(metrics[i]));
+    const bool repeated = std::find(metrics.begin(), metrics.begin() + i, metrics[i]) != metrics.begin() + i;
+    if (repeated || metrics[i] == "loss" || std::find(parts.begin(), parts.end(), metrics[i]) != parts.end()) {
+      throw InvalidArgument(
+          "metric '" + metrics[i] + "' would repeat a column of the history (" +
+          join(parts.empty() ? std::vector<std::string>{"loss"} : parts) +
+          "); give each metric once, by a name no loss part has (e.g. kullback_leibler_divergence for kl)");
+    }
+  }
+  return functions;
+}
+
+// Row-weighted sums of the loss, its parts and the metrics as tensors: read once, at the
+// end of the epoch, not once per batch.
 class LossSums {
  public:
-  void add(const Objective::Terms& terms, int64_t rows) {
+  explicit LossSums(const std::vector<LossFunction>& metrics) : metrics_(metrics) {}
+
+  void add(const Objective::Terms& terms, const at::Tensor& batch) {
+    const int64_t rows = batch.size(0);
     const double weight = static_cast<double>(rows);
+    const size_t count = 1 + terms.parts.size() + metrics_.size();
     // Distinct tensors: assign() would make every entry share one accumulator.
-    while (sums_.size() < 1 + terms.parts.size()) sums_.push_back(torch::zeros({}, torch::kDouble));
+    while (sums_.size() < count) sums_.push_back(torch::zeros({}, torch::kDouble));
     sums_[0] += terms.total.detach() * weight;
     for (size_t i = 0; i < terms.parts.size(); ++i) sums_[i + 1] += terms.parts[i].second.detach() * weight;
+    if (!metrics_.empty()) {
+      torch::NoGradGuard no_grad;
+      const auto output = terms.reconstruction.detach().reshape(batch.sizes()).to(batch.scalar_type());
+      for (size_t m = 0; m < metrics_.size(); ++m)
+        sums_[1 + terms.parts.size() + m] += metrics_[m](output, batch) * weight;
+    }
     rows_ += rows;
   }
   int64_t rows() const { return rows_; }
-  // "loss" and the parts, prefixed ("val_") for validation, as averages per row.
-  void write_to(EpochRecord& record, const std::vector<std::string>& parts, const std::string& prefix = "") const {
+  // "loss", the parts and the metrics, prefixed ("val_") for validation, as averages per row.
+  void write_to(EpochRecord& record, const std::vector<std::string>& parts, const std::vector<std::string>& metrics,
+                const std::string& prefix = "") const {
     const auto average = [this](size_t i) { return sums_[i].item<double>() / static_cast<double>(rows_); };
     record.values.emplace_back(prefix + "loss", average(0));
     for (size_t i = 0; i < parts.size(); ++i) record.values.emplace_back(prefix + parts[i], average(i + 1));
+    for (size_t m = 0; m < metrics.size(); ++m)
+      record.values.emplace_back(prefix + metrics[m], average(1 + parts.size() + m));
   }
 
  private:
+  const std::vector<LossFunction>& metrics_;
   std::vector<at::Tensor> sums_;
   int64_t rows_ = 0;
 };
 
 // The validation loss and its parts, averaged over rows, computed in chunks.
 void add_validation_loss(EpochRecord& record, Objective& objective, torch::nn::Module& net,
-                         const at::Tensor& validation, const Scaler& scaler, int64_t chunk) {
+                         const at::Tensor& validation, const Scaler& scaler, int64_t chunk,
+                         const std::vector<std::string>& metric_names, const std::vector<LossFunction>& metrics) {
   torch::NoGradGuard no_grad;
   net.eval();
-  LossSums sums;
+  LossSums sums(metrics);
   const int64_t rows = validation.size(0);
   for (int64_t first = 0; first < rows; first += chunk) {
     const auto inputs = rows_in_order(validation, {}, first, std::min(chunk, rows - first), scaler);
-    sums.add(objective(inputs), inputs.size(0));
+    sums.add(objective(inputs), inputs);
     release_mapped_pages(validation);
   }
-  sums.write_to(record, objective.part_names(), "val_");
+  sums.write_to(record, objective.part_names(), metric_names, "val_");
 }
 
 // Set by request_stop(), possibly from a signal handler: lock-free and nothing else.
@@ -256,6 +288,7 @@ Model train(const Autoencoder& learner, const at::Tensor& data, const TrainOptio
   auto& net = impl->net;
   if (options.verbose()) std::cerr << learner.to_string() << learner.network.summary(sample_shape);
   Objective objective(learner, net);
+  const auto metrics = metric_functions(options.metrics(), objective.part_names());
   const bool bf16 = use_bf16(options.precision());
   auto optimizer = make_optimizer(options.optimizer(), net->parameters(), options.learning_rate(), options.momentum());
   const int64_t first_epoch = resumed ? resumed->epoch + 1 : 1;
@@ -279,7 +312,7 @@ Model train(const Autoencoder& learner, const at::Tensor& data, const TrainOptio
     const auto start = std::chrono::steady_clock::now();
     net->train();
     const auto order = options.shuffle() ? epoch_order(rows, chunk, memory_mapped) : at::Tensor();
-    LossSums sums;
+    LossSums sums(metrics);
     for (int64_t chunk_first = 0; chunk_first < rows && !stop_requested; chunk_first += chunk) {
       const auto chunk_inputs = rows_in_order(x, order, chunk_first, std::min(chunk, rows - chunk_first), impl->scaler);
       for (int64_t first = 0; first < chunk_inputs.size(0) && !stop_requested; first += batch) {
@@ -303,15 +336,18 @@ Model train(const Autoencoder& learner, const at::Tensor& data, const TrainOptio
           throw;
         }
         optimizer->step();
-        sums.add(terms, inputs.size(0));
+        sums.add(terms, inputs);
+        if (options.on_batch()) options.on_batch()();
       }
       release_mapped_pages(x);
     }
     if (sums.rows() == 0) break;  // interrupted before the epoch's first batch
     EpochRecord record;
     record.epoch = epoch;
-    sums.write_to(record, objective.part_names());
-    if (validation.defined()) add_validation_loss(record, objective, *net, validation, impl->scaler, chunk);
+    sums.write_to(record, objective.part_names(), options.metrics());
+    if (validation.defined()) {
+      add_validation_loss(record, objective, *net, validation, impl->scaler, chunk, options.metrics(), metrics);
+    }
     record.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (options.verbose()) std::cerr << format_progress(record, options.epochs()) << '\n';
     if (options.on_epoch()) options.on_epoch()(record);

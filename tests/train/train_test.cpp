@@ -4,9 +4,9 @@
 
 #include "hourglass/error.hpp"
 #include "hourglass/model/pca.hpp"
+#include "hourglass/noise/noise.hpp"
 #include "hourglass/runtime.hpp"
 #include "hourglass/train/autoencode.hpp"
-#include "hourglass/noise/noise.hpp"
 #include "hourglass/train/optimizers.hpp"
 #include "model/model_impl.hpp"
 #include "support/fixtures.hpp"
@@ -120,14 +120,16 @@ TEST(Train, EarlyStoppingRestoresTheBestEpochsWeights) {
   const auto x = low_rank_data(96, 5, 2);
   const auto validation = low_rank_data(32, 5, 2, 7);
   // A min_delta no epoch can beat: the first epoch stays the best, patience 2 stops after epoch 3.
-  const Model model = train(autoencoder("3"), x,
-                            TrainOptions().epochs(50).validation_data(validation).early_stopping(2).min_delta(1e9).seed(2));
+  const Model model =
+      train(autoencoder("3"), x,
+            TrainOptions().epochs(50).validation_data(validation).early_stopping(2).min_delta(1e9).seed(2));
   ASSERT_EQ(model.history().epochs.size(), 3u);
   const double best = model.history().epochs.front().value("val_loss");
   EXPECT_NEAR(model.evaluate(validation).at("mse"), best, 1e-6 * best);
   EXPECT_NE(model.history().stop_reason.find("weights of epoch 1"), std::string::npos) << model.history().stop_reason;
   // Without validation data it watches the training loss, and a real improvement keeps it going.
-  const Model improving = train(autoencoder("3"), x, TrainOptions().epochs(6).early_stopping(2).optimizer("adam").seed(2));
+  const Model improving =
+      train(autoencoder("3"), x, TrainOptions().epochs(6).early_stopping(2).optimizer("adam").seed(2));
   EXPECT_EQ(improving.history().epochs.size(), 6u);
   EXPECT_TRUE(improving.history().stop_reason.empty());
   EXPECT_THROW(train(autoencoder("3"), x, TrainOptions().early_stopping(-1)), InvalidArgument);
@@ -143,6 +145,46 @@ TEST(Train, ARequestedStopEndsAfterTheBatchAndKeepsWhatWasLearned) {
   EXPECT_EQ(model.history().stop_reason, "interrupted during epoch 2");
   // The next training is not stopped by the old request.
   EXPECT_EQ(train(autoencoder("2"), x, TrainOptions().epochs(3).seed(3)).history().epochs.size(), 3u);
+}
+
+TEST(Train, MetricsAreAveragedOverTheEpochsBatchesLikeTheLoss) {
+  const auto x = low_rank_data(60, 4, 2);
+  const auto validation = low_rank_data(20, 4, 2);
+  const Model model =
+      train(autoencoder("2"), x,
+            TrainOptions().epochs(3).batch_size(16).seed(5).validation_data(validation).metrics({"mse", "mae"}));
+  // Each batch's mse is its loss, taken before the same step: the averages agree.
+  for (const auto& epoch : model.history().epochs) {
+    EXPECT_NEAR(epoch.value("mse"), epoch.value("loss"), 1e-6);
+    EXPECT_NEAR(epoch.value("val_mse"), epoch.value("val_loss"), 1e-6);
+    EXPECT_GT(epoch.value("mae"), 0.0);
+  }
+  // Validation metrics come from the final weights of the epoch.
+  const double val_mae = model.history().epochs.back().value("val_mae");
+  EXPECT_NEAR(val_mae, model.evaluate(validation, {"mae"}).at("mae"), 1e-5);
+  EXPECT_EQ(model.history().columns(),
+            (std::vector<std::string>{"loss", "mse", "mae", "val_loss", "val_mse", "val_mae"}));
+}
+
+TEST(Train, MetricsMayNotShadowAColumn) {
+  const auto x = low_rank_data(20, 4, 2);
+  EXPECT_THROW(train(autoencoder("2"), x, TrainOptions().epochs(1).metrics({"accuracy"})), InvalidArgument);
+  EXPECT_THROW(train(autoencoder("2"), x, TrainOptions().epochs(1).metrics({"mse", "mse"})), InvalidArgument);
+  EXPECT_THROW(train(autoencoder_variational(Network::from_sizes({3}), "bce"), x.sigmoid(),
+                     TrainOptions().epochs(1).metrics({"kl"})),
+               InvalidArgument);
+}
+
+TEST(Train, OnBatchRunsAfterEveryStepAndMayStopTraining) {
+  const auto x = low_rank_data(50, 4, 2);
+  int batches = 0;
+  train(autoencoder("2"), x, TrainOptions().epochs(2).batch_size(16).seed(1).on_batch([&] { ++batches; }));
+  EXPECT_EQ(batches, 2 * 4);  // 16 + 16 + 16 + 2 rows per epoch
+  const Model stopped = train(autoencoder("2"), x, TrainOptions().epochs(5).batch_size(16).seed(1).on_batch([&] {
+    if (++batches == 8 + 6) request_stop();
+  }));
+  EXPECT_EQ(stopped.history().epochs.size(), 2u);
+  EXPECT_EQ(stopped.history().stop_reason, "interrupted during epoch 2");
 }
 
 TEST(Autoencode, ReturnsTheEncodingOfTheData) {
@@ -217,15 +259,17 @@ TEST(Checkpoint, IsAModelFileAndRefusesAnotherTraining) {
   const std::string path = testing::temp_path("refuse.ckpt");
   const Model model = train(autoencoder("3,2"), x, TrainOptions().epochs(2).checkpoint(path).seed(1));
   EXPECT_TRUE(same_weights(Model::load(path), model));
-  EXPECT_NE(testing::error_of<InvalidArgument>([&] { train(autoencoder("3"), x, TrainOptions().epochs(3).resume(path)); })
-                .find("cannot resume from"),
+  EXPECT_NE(testing::error_of<InvalidArgument>([&] {
+              train(autoencoder("3"), x, TrainOptions().epochs(3).resume(path));
+            }).find("cannot resume from"),
             std::string::npos);
   EXPECT_THROW(train(autoencoder("3,2"), low_rank_data(40, 5, 2), TrainOptions().epochs(3).resume(path)),
                InvalidArgument);
   const std::string plain = testing::temp_path("plain.hgm");
   model.save(plain);
-  EXPECT_NE(testing::error_of<ModelFileError>([&] { train(autoencoder("3,2"), x, TrainOptions().resume(plain)); })
-                .find("a model file without training state"),
+  EXPECT_NE(testing::error_of<ModelFileError>([&] {
+              train(autoencoder("3,2"), x, TrainOptions().resume(plain));
+            }).find("a model file without training state"),
             std::string::npos);
   // A non-finite loss leaves the last good weights in the checkpoint.
   const auto big = x * 1000;

@@ -4,9 +4,12 @@
 //   at::Tensor value = mse(reconstruction, data);   // a 0-dim tensor
 //
 // Losses: mse (mean squared error), mae (mean absolute error), bce (binary cross-entropy
-// with predictions clipped to [1e-7, 1 - 1e-7] as Keras does). Metrics: the losses plus
-// binary_accuracy (share of cells where round(prediction) equals round(target)).
-// Every value is a mean over all cells, as Keras's mean over features then batch.
+// with predictions clipped to [1e-7, 1 - 1e-7] as Keras does); Keras's long names
+// (mean_squared_error, mean_absolute_error, binary_crossentropy) are the same functions.
+// Metrics: the losses plus binary_accuracy (share of cells where round(prediction) equals
+// round(target)) and kl / kullback_leibler_divergence (Keras's: sum over a sample of
+// t log(t / p), both clipped to [1e-7, 1], averaged over rows). Every other value is a
+// mean over all cells, as Keras's mean over features then batch.
 #pragma once
 
 #include <ATen/core/Tensor.h>

@@ -11,6 +11,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "hourglass/model/history.hpp"
 
@@ -58,10 +59,17 @@ struct TrainOptions {
   /// autocast), with fp32 weights, losses and optimizer state; about 1.5-2x faster on a
   /// CPU with AVX-512 BF16 or AMX, and fp32 with a warning on one without.
   TORCH_ARG(std::string, precision) = "fp32";
+  /// Metrics (see metric_names()) reported per epoch beside the loss, as Keras's
+  /// compile(metrics = ...): each averaged over the epoch's batches between the
+  /// reconstruction and the clean batch, and "val_" + name on the validation data.
+  TORCH_ARG(std::vector<std::string>, metrics) = {};
   /// Print the network summary, then a progress line per epoch, on stderr.
   TORCH_ARG(bool, verbose) = false;
   /// Called after every epoch with its record.
   TORCH_ARG(std::function<void(const EpochRecord&)>, on_epoch) = nullptr;
+  /// Called after every batch's step; may call request_stop() (the R package polls for
+  /// Ctrl-C here).
+  TORCH_ARG(std::function<void()>, on_batch) = nullptr;
 };
 
 }  // namespace hourglass
