@@ -1,0 +1,245 @@
+#' Autoencoder learner constructor
+#'
+#' @param network A network or anything [as_network()] takes
+#' @param loss A loss name or object
+#' @param extra_class Classes to put before `"ruta_autoencoder"`
+#' @return An object of class `"ruta_autoencoder"`
+#' @export
+new_autoencoder <- function(network, loss, extra_class = NULL) {
+  network <- as_network(network)
+  loss <- as_loss(loss)
+  # A variational block is only trained with the variational loss (as in the library).
+  has_block <- any(vapply(network, inherits, logical(1), ruta_layer_variational))
+  if (has_block && !inherits(loss, ruta_loss_variational)) {
+    loss <- loss_variational(loss)
+  }
+  if (inherits(loss, ruta_loss_variational)) extra_class <- union(extra_class, ruta_autoencoder_variational)
+  structure(list(network = network, loss = loss), class = c(extra_class, ruta_autoencoder, ruta_learner))
+}
+
+#' Basic autoencoder
+#'
+#' @param network A network (`input() + dense(2) + output()`) or a vector of hidden
+#'   layer sizes (`c(64, 16)`)
+#' @param loss A loss name (`"mean_squared_error"`, `"binary_crossentropy"`,
+#'   `"mean_absolute_error"`) or object. As in the ruta paper's example
+#'   `autoencoder(c(6, 2), "sigmoid")`, an activation name here sets the activation of
+#'   the encoding layer, and the loss stays the mean squared error.
+#' @return An object of class `"ruta_autoencoder"`
+#' @examples
+#' autoencoder(c(256, 36), loss = "binary_crossentropy")
+#' autoencoder(input() + dense(256, "relu") + dense(36, "tanh") + dense(256, "relu") + output("sigmoid"))
+#' @export
+autoencoder <- function(network, loss = "mean_squared_error") {
+  network <- as_network(network)
+  if (is.character(loss) && length(loss) == 1 && is_activation(loss)) {
+    code <- encoding_index(network)
+    network[[code]]$activation <- loss
+    loss <- "mean_squared_error"
+  }
+  checked(new_autoencoder(network, loss))
+}
+
+is_activation <- function(name) {
+  tryCatch({
+    hg_check_activation(name)
+    TRUE
+  }, error = function(e) FALSE)
+}
+
+#' Sparse autoencoder
+#'
+#' Adds a KL-divergence penalty that keeps the encoding units' mean activation near
+#' `high_probability` (meant for sigmoid or tanh encodings).
+#' @inheritParams autoencoder
+#' @param high_probability Target mean activation, in (0, 1)
+#' @param weight Weight of the penalty
+#' @return A sparse learner
+#' @examples
+#' autoencoder_sparse(input() + dense(3, "sigmoid") + output(), "mean_squared_error")
+#' @export
+autoencoder_sparse <- function(network, loss = "mean_squared_error", high_probability = 0.1, weight = 0.2) {
+  autoencoder(network, loss) |> make_sparse(high_probability, weight)
+}
+
+#' @rdname autoencoder_sparse
+#' @param learner A learner
+#' @export
+make_sparse <- function(learner, high_probability = 0.1, weight = 0.2) {
+  code <- encoding_index(learner$network)
+  learner$network[[code]]$activity_regularizer <- sparsity(high_probability, weight)
+  checked(learner)
+}
+
+#' @rdname autoencoder_sparse
+#' @export
+is_sparse <- function(learner) {
+  !is.null(learner$network[[encoding_index(learner$network)]]$activity_regularizer)
+}
+
+#' Contractive autoencoder
+#'
+#' Adds `weight` times the squared Frobenius norm of the encoder's Jacobian to the loss.
+#' @inheritParams autoencoder
+#' @param weight Weight of the penalty
+#' @return A contractive learner
+#' @export
+autoencoder_contractive <- function(network, loss = "mean_squared_error", weight = 2e-4) {
+  autoencoder(network, loss) |> make_contractive(weight)
+}
+
+#' @rdname autoencoder_contractive
+#' @param learner A learner
+#' @export
+make_contractive <- function(learner, weight = 2e-4) {
+  if (is_contractive(learner)) learner$loss$weight <- weight else learner$loss <- contraction(learner$loss, weight)
+  checked(learner)
+}
+
+#' @rdname autoencoder_contractive
+#' @export
+is_contractive <- function(learner) inherits(learner$loss, ruta_loss_contraction)
+
+#' Denoising autoencoder
+#'
+#' Trains on corrupted copies of the data (fresh noise every batch) to reconstruct the
+#' clean data.
+#' @inheritParams autoencoder
+#' @param noise_type `"zeros"`, `"ones"`, `"saltpepper"`, `"gaussian"` or `"cauchy"`
+#' @param ... The noise's parameter: `p` (zeros, ones, saltpepper), `sd` or `var`
+#'   (gaussian), `scale` (cauchy)
+#' @return A denoising learner
+#' @export
+autoencoder_denoising <- function(network, loss = "mean_squared_error", noise_type = "zeros", ...) {
+  autoencoder(network, loss) |> make_denoising(noise_type, ...)
+}
+
+#' @rdname autoencoder_denoising
+#' @param learner A learner
+#' @export
+make_denoising <- function(learner, noise_type = "zeros", ...) {
+  learner$filter <- if (inherits(noise_type, ruta_noise)) noise_type else noise(noise_type, ...)
+  checked(learner)
+}
+
+#' @rdname autoencoder_denoising
+#' @export
+is_denoising <- function(learner) inherits(learner$filter, ruta_noise)
+
+#' Robust autoencoder
+#'
+#' Replaces the loss with correntropy, which outliers do not dominate.
+#' @inheritParams autoencoder
+#' @param sigma Width of the correntropy kernel
+#' @return A robust learner
+#' @export
+autoencoder_robust <- function(network, sigma = 0.2) {
+  autoencoder(network, correntropy(sigma))
+}
+
+#' @rdname autoencoder_robust
+#' @param learner A learner
+#' @export
+make_robust <- function(learner, sigma = 0.2) {
+  if (is_contractive(learner)) learner$loss$reconstruction_loss <- correntropy(sigma) else learner$loss <- correntropy(sigma)
+  checked(learner)
+}
+
+#' @rdname autoencoder_robust
+#' @export
+is_robust <- function(learner) {
+  loss <- learner$loss
+  if (inherits(loss, ruta_loss_contraction)) loss <- loss$reconstruction_loss
+  inherits(loss, ruta_loss_correntropy)
+}
+
+#' Variational autoencoder
+#'
+#' Without a [variational_block()] in the network, the encoding layer becomes one of the
+#' same size.
+#' @inheritParams autoencoder
+#' @param auto_transform_network Turn the encoding layer into a variational block when
+#'   there is none?
+#' @param beta Weight of the KL divergence in the loss (see [loss_variational()])
+#' @return A variational learner (class `"ruta_autoencoder_variational"`)
+#' @examples
+#' network <- input() + dense(256, "elu") + variational_block(3) + dense(256, "elu") + output("sigmoid")
+#' autoencoder_variational(network, loss = "binary_crossentropy")
+#' @export
+autoencoder_variational <- function(network, loss = "binary_crossentropy", auto_transform_network = TRUE,
+                                    beta = 1) {
+  new_autoencoder(as_variational_network(as_network(network), auto_transform_network), loss) |>
+    make_variational(beta)
+}
+
+as_variational_network <- function(network, auto_transform_network = TRUE) {
+  if (any(vapply(network, inherits, logical(1), ruta_layer_variational))) return(network)
+  if (!auto_transform_network) stop("Can't build a variational autoencoder without a variational block", call. = FALSE)
+  message("Transforming encoding layer into variational block")
+  code <- encoding_index(network)
+  if (is.null(network[[code]]$units)) {
+    stop("the encoding layer is not dense and cannot become a variational block; add variational_block(units)",
+         call. = FALSE)
+  }
+  network[[code]] <- variational_block(network[[code]]$units)[[1]]
+  network
+}
+
+#' @rdname autoencoder_variational
+#' @param learner A learner
+#' @export
+make_variational <- function(learner, beta = 1) {
+  learner$network <- as_variational_network(learner$network)
+  base <- if (is_variational(learner)) learner$loss$reconstruction_loss else learner$loss
+  learner$loss <- loss_variational(base, beta)
+  class(learner) <- union(ruta_autoencoder_variational, class(learner))
+  checked(learner)
+}
+
+#' @rdname autoencoder_variational
+#' @export
+is_variational <- function(learner) inherits(learner$loss, ruta_loss_variational)
+
+#' Weight decay
+#'
+#' Adds `decay` times the sum of the squared weights of the encoding layer (or of every
+#' layer) to the loss.
+#' @param learner A learner
+#' @param decay Weight of the penalty
+#' @param all_layers Penalise every dense and conv kernel, not only the encoding's?
+#' @return The learner with weight decay
+#' @export
+add_weight_decay <- function(learner, decay = 0.02, all_layers = FALSE) {
+  code <- encoding_index(learner$network)
+  learner$network[[code]]$kernel_regularizer <- weight_decay(decay, all_layers)
+  checked(learner)
+}
+
+# The library checks every parameter and combination of properties; an invalid learner
+# fails when it is made, as in ruta, not when it is trained.
+checked <- function(learner) {
+  call_core(hg_check_learner, core_learner(learner))
+  learner
+}
+
+#' Is a learner trained?
+#' @param learner A learner
+#' @return `TRUE` when it holds a trained model
+#' @export
+is_trained <- function(learner) !is.null(learner$models)
+
+#' @export
+print.ruta_autoencoder <- function(x, ...) {
+  cat("Autoencoder learner", if (is_trained(x)) "(trained)", "\n")
+  rule()
+  types <- c("sparse", "contractive", "robust", "denoising", "variational")[
+    c(is_sparse(x), is_contractive(x), is_robust(x), is_denoising(x), is_variational(x))]
+  cat("Type:", if (length(types) == 0) "basic" else paste(types, collapse = ", "), "\n\n")
+  print(x$network)
+  cat("\n")
+  print(x$loss)
+  rule()
+  invisible(x)
+}
+
+rule <- function() cat(strrep("-", 60), "\n", sep = "")

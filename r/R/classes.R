@@ -1,0 +1,23 @@
+# ruta's S3 class names, kept so that code written for ruta (and its tests) works as is.
+ruta_layer <- "ruta_layer"
+ruta_layer_input <- "ruta_layer_input"
+ruta_layer_dense <- "ruta_layer_dense"
+ruta_layer_conv <- "ruta_layer_conv"
+ruta_layer_variational <- "ruta_layer_variational"
+ruta_layer_custom <- "ruta_layer_custom"
+ruta_network <- "ruta_network"
+ruta_loss <- "ruta_loss"
+ruta_loss_named <- "ruta_loss_named"
+ruta_loss_contraction <- "ruta_loss_contraction"
+ruta_loss_correntropy <- "ruta_loss_correntropy"
+ruta_loss_variational <- "ruta_loss_variational"
+ruta_regularizer <- "ruta_regularizer"
+ruta_sparsity <- "ruta_sparsity"
+ruta_weight_decay <- "ruta_weight_decay"
+ruta_filter <- "ruta_filter"
+ruta_noise <- "ruta_noise"
+ruta_learner <- "ruta_learner"
+ruta_autoencoder <- "ruta_autoencoder"
+ruta_autoencoder_variational <- "ruta_autoencoder_variational"
+
+`%||%` <- function(x, y) if (is.null(x)) y else x

@@ -1,0 +1,151 @@
+# The bridge to the C++ library: ruta's objects flattened into the lists the bindings
+# read (src/convert.h), and back; data as double matrices or arrays; warnings and
+# errors of the library as R's.
+
+.onLoad <- function(libname, pkgname) hg_init()
+
+# Calls the library and then raises, as R warnings, those it queued.
+call_core <- function(f, ...) {
+  on.exit(for (message in hg_take_warnings()) warning(message, call. = FALSE), add = TRUE)
+  f(...)
+}
+
+hg_check_learner_noise <- function(noise) {
+  hg_check_learner(list(layers = core_layers(input() + dense(1) + output()), loss = "mse", noise = noise))
+}
+
+# A seed for the library's generator, drawn from R's so that set.seed() governs it.
+draw_seed <- function() as.numeric(sample.int(.Machine$integer.max, 1))
+
+as_data <- function(data, what = "data") {
+  if (is.data.frame(data)) {
+    numeric <- vapply(data, is.numeric, logical(1))
+    if (!all(numeric)) {
+      stop(what, ": column '", names(data)[!numeric][1], "' is not numeric; keep the numeric columns, ",
+           "e.g. iris[, 1:4]", call. = FALSE)
+    }
+    data <- as.matrix(data)
+  }
+  if (!(is.numeric(data) || is.logical(data)) || is.null(dim(data))) {
+    stop(what, ": expected a numeric matrix (rows are instances) or array, got ",
+         if (is.null(dim(data))) paste("a", class(data)[1], "without dimensions") else class(data)[1],
+         "; e.g. as.matrix(x) or matrix(x, nrow = 1)", call. = FALSE)
+  }
+  storage.mode(data) <- "double"
+  data
+}
+
+core_layer <- function(layer) {
+  name <- layer_name(layer)
+  if (inherits(layer, ruta_layer_input)) return(list(type = "input"))
+  if (inherits(layer, ruta_layer_dense)) {
+    if (is.null(layer$units)) return(list(type = "output", activation = layer$activation))
+    return(list(type = "dense", units = layer$units, activation = layer$activation))
+  }
+  if (inherits(layer, ruta_layer_custom)) {
+    if (name != "dropout") stop("layer '", name, "' is not available in Hourglass", call. = FALSE)
+    return(list(type = "dropout", rate = layer$params$rate))
+  }
+  if (inherits(layer, ruta_layer_variational)) {
+    return(list(type = "variational", units = layer$units, epsilon_std = layer$epsilon_std))
+  }
+  if (inherits(layer, ruta_layer_conv)) {
+    factors <- list(max_pooling = layer$max_pooling, average_pooling = layer$average_pooling,
+                    upsampling = layer$upsampling)
+    chosen <- Filter(Negate(is.null), factors)[1]
+    return(list(type = "conv", units = layer$filters, kernel_size = layer$kernel_size, padding = layer$padding,
+                strides = layer$strides %||% 1, activation = layer$activation,
+                resampling = if (length(chosen)) names(chosen) else "none",
+                factor = if (length(chosen)) chosen[[1]] else 0))
+  }
+  # Layers only a model file can hold (flatten, reshape, batch_norm, conv_transpose).
+  c(list(type = name), unclass(layer)[setdiff(names(layer), c("activity_regularizer", "kernel_regularizer"))])
+}
+
+core_layers <- function(network) lapply(network, core_layer)
+
+from_core_layer <- function(spec) {
+  switch(spec$type,
+         input = input()[[1]],
+         dense = new_layer(ruta_layer_dense, units = as.integer(spec$units), activation = spec$activation),
+         output = new_layer(ruta_layer_dense, activation = spec$activation),
+         dropout = dropout(spec$rate)[[1]],
+         variational = new_layer(ruta_layer_variational, units = as.integer(spec$units),
+                                 epsilon_std = spec$epsilon_std, seed = NULL),
+         conv = {
+           layer <- new_layer(ruta_layer_conv, filters = as.integer(spec$units),
+                              kernel_size = as.integer(spec$kernel_size), padding = spec$padding,
+                              activation = spec$activation)
+           if (spec$resampling != "none") layer[[spec$resampling]] <- spec$factor
+           if (spec$strides != 1) layer$strides <- spec$strides
+           layer
+         },
+         do.call(new_layer, c(list(paste0("ruta_layer_", spec$type)), spec[names(spec) != "type"])))
+}
+
+core_noise <- function(filter) {
+  list(type = sub("ruta_noise_", "", class(filter)[1]), parameter = filter$p %||% filter$sd %||% filter$scale)
+}
+
+core_learner <- function(learner) {
+  spec <- list()
+  loss <- as_loss(learner$loss)
+  if (inherits(loss, ruta_loss_contraction)) {
+    spec$contraction <- loss$weight
+    loss <- as_loss(loss$reconstruction_loss)
+  }
+  if (inherits(loss, ruta_loss_variational)) {
+    spec$variational <- loss$beta %||% 1
+    loss <- as_loss(loss$reconstruction_loss)
+  }
+  if (inherits(loss, ruta_loss_correntropy)) {
+    spec$correntropy <- loss$sigma
+    loss <- as_loss("mean_squared_error")
+  }
+  if (!inherits(loss, ruta_loss_named)) stop("unsupported loss of class ", class(loss)[1], call. = FALSE)
+  spec$loss <- loss$name
+  network <- learner$network
+  spec$layers <- core_layers(network)
+  code <- network[[hg_encoding_index(spec$layers)]]
+  if (!is.null(code$activity_regularizer)) {
+    spec$sparsity <- c(code$activity_regularizer$high_probability, code$activity_regularizer$weight)
+  }
+  if (!is.null(code$kernel_regularizer)) {
+    spec$weight_decay <- list(decay = code$kernel_regularizer$decay,
+                              all_layers = isTRUE(code$kernel_regularizer$all_layers))
+  }
+  if (!is.null(learner$filter)) spec$noise <- core_noise(learner$filter)
+  spec
+}
+
+from_core_learner <- function(spec) {
+  network <- do.call(new_network, lapply(spec$layers, from_core_layer))
+  loss <- if (!is.null(spec$correntropy)) correntropy(spec$correntropy) else spec$loss
+  if (!is.null(spec$variational)) loss <- loss_variational(loss, spec$variational)
+  if (!is.null(spec$contraction)) loss <- contraction(loss, spec$contraction)
+  learner <- new_autoencoder(network, loss)
+  code <- hg_encoding_index(spec$layers)
+  if (!is.null(spec$sparsity)) {
+    learner$network[[code]]$activity_regularizer <- sparsity(spec$sparsity[1], spec$sparsity[2])
+  }
+  if (!is.null(spec$weight_decay)) {
+    learner$network[[code]]$kernel_regularizer <- weight_decay(spec$weight_decay$decay, spec$weight_decay$all_layers)
+  }
+  if (!is.null(spec$noise)) learner$filter <- noise(spec$noise$type, spec$noise$parameter)
+  learner
+}
+
+# A learner with the model the library returned (from training or a file).
+attach_model <- function(learner, result) {
+  learner$models <- result$model
+  learner$history <- as.data.frame(result$history)
+  learner$input_shape <- hg_sample_shape(result$model)
+  learner
+}
+
+model_of <- function(learner) {
+  if (!is_trained(learner)) {
+    stop("the learner is not trained; train it first, e.g. model <- train(learner, x)", call. = FALSE)
+  }
+  learner$models
+}

@@ -1,0 +1,143 @@
+#' Encode, decode and reconstruct
+#'
+#' `encode` gives the encoding layer's values (a variational model's posterior mean, or a
+#' draw from it with `sample = TRUE`); `decode` maps encodings back to data space;
+#' `reconstruct` does both. Data and results have one row per instance; convolutional
+#' models take and give arrays `(n, height, width, channels)`.
+#' @param learner A trained learner
+#' @param data A numeric matrix or array
+#' @param sample Draw from a variational model's posterior instead of taking its mean
+#' @return A matrix (or array)
+#' @examples
+#' \donttest{
+#' x <- as.matrix(iris[, 1:4])
+#' model <- train(autoencoder(2), x, epochs = 5, verbose = FALSE)
+#' codes <- encode(model, x)
+#' back <- decode(model, codes)
+#' }
+#' @export
+encode <- function(learner, data, sample = FALSE) {
+  call_core(hg_encode, model_of(learner), as_data(data), sample)
+}
+
+#' @rdname encode
+#' @export
+decode <- function(learner, data) call_core(hg_decode, model_of(learner), as_data(data, "codes"))
+
+#' @rdname encode
+#' @export
+reconstruct <- function(learner, data) {
+  x <- as_data(data)
+  result <- call_core(hg_reconstruct, model_of(learner), x)
+  if (identical(dim(result), dim(x))) dimnames(result) <- dimnames(x)
+  result
+}
+
+#' @rdname encode
+#' @param object A trained learner
+#' @param ... The data
+#' @export
+predict.ruta_autoencoder <- function(object, ...) reconstruct(object, ...)
+
+#' Generate samples
+#'
+#' @param learner A trained variational learner
+#' @param ... See the method
+#' @export
+generate <- function(learner, ...) UseMethod("generate")
+
+#' Generate from a variational autoencoder
+#'
+#' Decodes a grid in the latent space: each unit in `dimensions` takes `side` values
+#' `qnorm(p)` for `p` evenly spaced from `from` to `to` (the first unit varying fastest);
+#' every other unit takes `qnorm(fixed_values)`.
+#' @param learner A trained variational learner
+#' @param dimensions Latent units traversed (1-based)
+#' @param from,to Range of probabilities passed to the inverse normal CDF
+#' @param side Steps per traversed unit
+#' @param fixed_values Probability for the other units
+#' @param ... Unused
+#' @return `side ^ length(dimensions)` rows in data space
+#' @export
+generate.ruta_autoencoder_variational <- function(learner, dimensions = c(1, 2), from = 0.05, to = 0.95, side = 10,
+                                                  fixed_values = 0.5, ...) {
+  call_core(hg_generate, model_of(learner), as.numeric(dimensions), from, to, side, fixed_values)
+}
+
+#' @export
+generate.default <- function(learner, ...) {
+  stop("generate() needs a trained variational autoencoder (autoencoder_variational()), got a ",
+       class(learner)[1], call. = FALSE)
+}
+
+#' Evaluation metrics
+#'
+#' Compare data with the model's reconstruction of it.
+#' @param learner A trained learner
+#' @param data Test data
+#' @return A named list with the metric's value
+#' @examples
+#' \donttest{
+#' x <- as.matrix(iris[, 1:4])
+#' autoencoder(2) |> train(x, verbose = FALSE) |> evaluate_mean_squared_error(x)
+#' }
+#' @rdname evaluate
+#' @export
+evaluate_mean_squared_error <- function(learner, data) evaluate_metric(learner, data, "mean_squared_error")
+
+#' @rdname evaluate
+#' @export
+evaluate_mean_absolute_error <- function(learner, data) evaluate_metric(learner, data, "mean_absolute_error")
+
+#' @rdname evaluate
+#' @export
+evaluate_binary_crossentropy <- function(learner, data) evaluate_metric(learner, data, "binary_crossentropy")
+
+#' @rdname evaluate
+#' @export
+evaluate_binary_accuracy <- function(learner, data) evaluate_metric(learner, data, "binary_accuracy")
+
+#' @rdname evaluate
+#' @export
+evaluate_kullback_leibler_divergence <- function(learner, data) {
+  evaluate_metric(learner, data, "kullback_leibler_divergence")
+}
+
+#' @rdname evaluate
+#' @param name A metric name, for `evaluation_metric`
+#' @return `evaluation_metric` returns a function of `learner` and `data`
+#' @export
+evaluation_metric <- function(name) function(learner, data) evaluate_metric(learner, data, name)
+
+evaluate_metric <- function(learner, data, name) {
+  as.list(call_core(hg_evaluate, model_of(learner), as_data(data), name))
+}
+
+#' Save and load models
+#'
+#' `save_as` writes a trained model to a file that the `hourglass` command line reads,
+#' and `load_from` reads one written by either (a safetensors file holding the weights,
+#' the learner, the scaler and the history).
+#' @param learner A trained learner
+#' @param file File name
+#' @param dir Directory
+#' @return `save_as`: the path written; `load_from`: the trained learner
+#' @examples
+#' \donttest{
+#' x <- as.matrix(iris[, 1:4])
+#' path <- autoencoder(2) |> train(x, verbose = FALSE) |> save_as("iris.hgm", dir = tempdir())
+#' encode(load_from(path), x)
+#' }
+#' @export
+save_as <- function(learner, file = paste0(substitute(learner), ".hgm"), dir = ".") {
+  path <- file.path(dir, file)
+  call_core(hg_save, model_of(learner), path)
+  path
+}
+
+#' @rdname save_as
+#' @export
+load_from <- function(file) {
+  result <- call_core(hg_load, path.expand(file))
+  attach_model(from_core_learner(result$learner), result)
+}

@@ -1,0 +1,40 @@
+// Conversions between R values and the Hourglass library's types.
+//
+// Arrays: R is column-major and its first dimension is the instance, as in ruta; the
+// library is row-major with channels first. A matrix (rows x features) maps to a
+// rows x features tensor; an array (n, steps, channels) or (n, height, width, channels)
+// (Keras's channels-last, what ruta's conv layers read) maps to n x channels x steps or
+// n x channels x height x width, and back.
+//
+// Learners cross as a flat list that the package's R code builds from (and turns back
+// into) ruta's S3 objects: list(layers = list(list(type = "dense", units = 6, ...), ...),
+// loss = "mean_squared_error", sparsity = c(high_probability, weight), contraction =
+// weight, noise = list(type, parameter), correntropy = sigma, weight_decay =
+// list(decay, all_layers), variational = beta); absent properties are NULL.
+#pragma once
+
+#include <ATen/core/Tensor.h>
+
+#include "hourglass/model/history.hpp"
+#include "hourglass/noise/noise.hpp"
+#include "hourglass/variants/autoencoder.hpp"
+
+#include <Rcpp.h>
+
+namespace hourglass::r {
+
+at::Tensor tensor_from_r(SEXP values, const char* what);
+SEXP tensor_to_r(const at::Tensor& tensor);
+
+Network network_from_r(const Rcpp::List& layers);
+Rcpp::List network_to_r(const Network& network);
+
+NoiseFilter noise_from_r(const Rcpp::List& noise);
+
+Autoencoder learner_from_r(const Rcpp::List& learner);
+Rcpp::List learner_to_r(const Autoencoder& learner);
+
+/// epoch, then one column per value: what R turns into a data frame.
+Rcpp::List history_to_r(const History& history);
+
+}  // namespace hourglass::r
