@@ -26,8 +26,10 @@ run: build
 	@echo "Encoding written to $(BUILD_DIR)/iris-encoding.csv:"
 	@head -n 6 $(BUILD_DIR)/iris-encoding.csv
 
+# The C++ tests, then the R package's testthat tests (label "r").
 test: build
-	@cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS)
+	@cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS) -LE r
+	@cd $(BUILD_DIR) && ctest --output-on-failure -L r
 
 # The benchmark suite against PyTorch (bench/README.md); BENCH_FLAGS= for the long runs.
 BENCH_FLAGS ?= --quick

@@ -14,12 +14,13 @@ new_network <- function(...) {
 
 #' Coercion to a network
 #'
-#' A numeric vector lists the hidden layers' sizes: `as_network(c(64, 16))` is
-#' `input() + dense(64) + dense(16) + output()`, the encoding being the middle layer.
+#' A numeric vector lists the encoder's layer sizes, as in the ruta paper: `c(64, 16)`
+#' is `input() + dense(64) + dense(16) + dense(64) + output()`, the last size being the
+#' encoding and the decoder mirroring the encoder.
 #' @param object A network, a layer or a vector of sizes
 #' @return An object of class `"ruta_network"`
 #' @examples
-#' as_network(c(784, 1000, 32, 1000, 784))
+#' as_network(c(1000, 32))
 #' @export
 as_network <- function(object) UseMethod("as_network")
 
@@ -39,7 +40,7 @@ as_network.numeric <- function(object) as_network(as.integer(object))
 #' @export
 as_network.integer <- function(object) {
   if (length(object) == 0) stop("as_network(): give at least one layer size, e.g. c(16, 2)", call. = FALSE)
-  Reduce(`+`, lapply(object, dense), input()) + output()
+  do.call(new_network, lapply(hg_network_from_sizes(as.numeric(object)), from_core_layer))
 }
 
 #' @rdname as_network

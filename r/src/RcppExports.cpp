@@ -50,6 +50,17 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// hg_network_from_sizes
+Rcpp::List hg_network_from_sizes(std::vector<int64_t> sizes);
+RcppExport SEXP _hourglass_hg_network_from_sizes(SEXP sizesSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< std::vector<int64_t> >::type sizes(sizesSEXP);
+    rcpp_result_gen = Rcpp::wrap(hg_network_from_sizes(sizes));
+    return rcpp_result_gen;
+END_RCPP
+}
 // hg_check_learner
 Rcpp::List hg_check_learner(Rcpp::List learner);
 RcppExport SEXP _hourglass_hg_check_learner(SEXP learnerSEXP) {
@@ -206,6 +217,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_hourglass_hg_take_warnings", (DL_FUNC) &_hourglass_hg_take_warnings, 0},
     {"_hourglass_hg_check_activation", (DL_FUNC) &_hourglass_hg_check_activation, 1},
     {"_hourglass_hg_encoding_index", (DL_FUNC) &_hourglass_hg_encoding_index, 1},
+    {"_hourglass_hg_network_from_sizes", (DL_FUNC) &_hourglass_hg_network_from_sizes, 1},
     {"_hourglass_hg_check_learner", (DL_FUNC) &_hourglass_hg_check_learner, 1},
     {"_hourglass_hg_summary", (DL_FUNC) &_hourglass_hg_summary, 2},
     {"_hourglass_hg_train", (DL_FUNC) &_hourglass_hg_train, 5},

@@ -109,6 +109,11 @@ int hg_encoding_index(Rcpp::List layers) {
 }
 
 // [[Rcpp::export]]
+Rcpp::List hg_network_from_sizes(std::vector<int64_t> sizes) {
+  return guarded([&] { return hourglass::r::network_to_r(hourglass::Network::from_sizes(sizes)); });
+}
+
+// [[Rcpp::export]]
 Rcpp::List hg_check_learner(Rcpp::List learner) {
   return guarded([&] { return hourglass::r::learner_to_r(hourglass::r::learner_from_r(learner)); });
 }

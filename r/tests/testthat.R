@@ -1,0 +1,4 @@
+library(testthat)
+library(hourglass)
+
+test_check("hourglass")

@@ -1,0 +1,71 @@
+# ruta's own autoencoder tests, then what Hourglass adds to them.
+test_that("can create autoencoders", {
+  expect_s3_class(autoencoder(1), ruta_autoencoder)
+  expect_s3_class(autoencoder_sparse(1), ruta_autoencoder)
+  expect_s3_class(autoencoder_contractive(1), ruta_autoencoder)
+  expect_s3_class(autoencoder_denoising(1), ruta_autoencoder)
+  expect_s3_class(autoencoder_robust(1), ruta_autoencoder)
+  expect_message(vae <- autoencoder_variational(1), "Transforming encoding layer into variational block")
+  expect_s3_class(vae, ruta_autoencoder_variational)
+})
+
+test_that("can convert autoencoders", {
+  ae <- autoencoder(1)
+
+  sae <- make_sparse(ae)
+  cae <- make_contractive(ae)
+  dae <- make_denoising(ae)
+  rae <- make_robust(ae)
+
+  expect_s3_class(sae$network[[2]]$activity_regularizer, ruta_sparsity)
+  expect_s3_class(cae$loss, ruta_loss_contraction)
+  expect_s3_class(dae$filter, ruta_noise)
+  expect_s3_class(rae$loss, ruta_loss_correntropy)
+})
+
+test_that("can check autoencoders", {
+  ae <- autoencoder(1)
+  sae <- make_sparse(ae)
+  cae <- make_contractive(ae)
+  dae <- make_denoising(ae)
+  rae <- make_robust(ae)
+  vae <- suppressMessages(autoencoder_variational(1))
+  learners <- list(sae = sae, cae = cae, dae = dae, rae = rae, vae = vae)
+  predicates <- list(sae = is_sparse, cae = is_contractive, dae = is_denoising, rae = is_robust,
+                     vae = is_variational)
+  for (kind in names(learners)) {
+    for (asked in names(predicates)) {
+      expect_identical(predicates[[asked]](learners[[kind]]), kind == asked, info = paste(asked, kind))
+    }
+  }
+})
+
+test_that("make_* keep the properties a learner has", {
+  both <- autoencoder(c(8, 2)) |> make_contractive(1e-3) |> make_denoising("gaussian", sd = 0.2) |>
+    add_weight_decay(0.01)
+  expect_true(is_contractive(both) && is_denoising(both))
+  expect_equal(both$filter$sd, 0.2)
+  expect_equal(both$network[[3]]$kernel_regularizer$decay, 0.01)
+  expect_output(print(both), "Type: contractive, denoising")
+})
+
+test_that("the paper's autoencoder(c(6, 2), \"sigmoid\") makes a sigmoid encoding", {
+  learner <- autoencoder(c(6, 2), "sigmoid")
+  expect_equal(learner$network[[3]]$activation, "sigmoid")
+  expect_equal(learner$network[[2]]$activation, "linear")
+  expect_equal(learner$loss$name, "mean_squared_error")
+})
+
+test_that("invalid learners fail when made, with the library's message", {
+  expect_error(autoencoder(2, "hinge"), "unknown loss 'hinge' \\(valid: mse, mae, bce")
+  expect_error(make_sparse(autoencoder(2), high_probability = 2), "high_probability")
+  expect_error(make_robust(suppressMessages(autoencoder_variational(2))), "variational")
+  expect_error(noise("pink"), "unknown noise 'pink'")
+  expect_error(noise_zeros(2), "p")
+})
+
+test_that("learners print in ruta's format", {
+  expect_output(print(autoencoder_sparse(input() + dense(3, "tanh") + output())),
+                paste0("Autoencoder learner \n-{60}\nType: sparse \n\nNetwork structure:\n input\n",
+                       " dense\\(3 units\\) - tanh\n dense - linear\n\nLoss: mean_squared_error \n-{60}"))
+})

@@ -1,0 +1,82 @@
+iris_x <- as.matrix(iris[, 1:4])
+
+test_that("matrices and arrays cross to the library and back unchanged", {
+  x <- matrix(as.double(1:12), 3, 4)
+  expect_equal(apply_filter(noise_zeros(0), x), x)
+  images <- array(runif(2 * 5 * 4 * 3), c(2, 5, 4, 3))  # (n, height, width, channels)
+  expect_equal(apply_filter(noise_ones(0), images), images, tolerance = 1e-7)
+  steps <- array(runif(2 * 6 * 2), c(2, 6, 2))  # (n, steps, channels)
+  expect_equal(apply_filter(noise_saltpepper(0), steps), steps, tolerance = 1e-7)
+})
+
+test_that("noise follows set.seed() and its definition", {
+  x <- matrix(0.5, 200, 50)
+  set.seed(2)
+  a <- apply_filter(noise_saltpepper(0.2), x)
+  set.seed(2)
+  expect_identical(apply_filter(noise_saltpepper(0.2), x), a)
+  expect_equal(mean(a == 0), 0.1, tolerance = 0.1)
+  expect_equal(mean(a == 1), 0.1, tolerance = 0.1)
+  expect_setequal(unique(as.vector(a)), c(0, 0.5, 1))
+  g <- apply_filter(noise_gaussian(sd = 0.3), x)
+  expect_equal(sd(as.vector(g - x)), 0.3, tolerance = 0.05)
+  expect_true(all(apply_filter(noise("zeros", p = 0.3), x) %in% c(0, 0.5)))
+})
+
+test_that("a saved model loads with the same encodings, in R and in the CLI", {
+  set.seed(4)
+  model <- train(autoencoder_denoising(c(3, 2), noise_type = "gaussian", sd = 0.05) |> add_weight_decay(0.001),
+                 iris_x, epochs = 3)
+  path <- save_as(model, "iris.hgm", dir = tempdir())
+  again <- load_from(path)
+  expect_equal(encode(again, iris_x), encode(model, iris_x))
+  expect_true(is_denoising(again))
+  expect_equal(again$filter$sd, 0.05, tolerance = 1e-12)
+  expect_equal(again$network[[3]]$kernel_regularizer$decay, 0.001)
+  expect_equal(again$history$loss, model$history$loss)
+  expect_error(load_from(file.path(tempdir(), "missing.hgm")), "missing.hgm")
+
+  cli <- Sys.getenv("HOURGLASS_CLI")
+  skip_if(cli == "", "HOURGLASS_CLI is not set")
+  csv <- file.path(tempdir(), "iris.csv")
+  write.csv(iris_x, csv, row.names = FALSE)
+  codes <- read.csv(text = system2(cli, c("encode", path, csv), stdout = TRUE))
+  expect_equal(unname(as.matrix(codes)), encode(model, iris_x), tolerance = 1e-5)
+
+  cli_model <- file.path(tempdir(), "cli.hgm")
+  system2(cli, c("train", csv, "--network", "'input() + dense(2, tanh) + output()'", "--type", "sparse",
+                 "--epochs", "2", "--seed", "1", "-q", "-o", cli_model))
+  from_cli <- load_from(cli_model)
+  expect_true(is_sparse(from_cli))
+  expect_equal(from_cli$network[[2]]$activation, "tanh")
+  cli_codes <- read.csv(text = system2(cli, c("encode", cli_model, csv), stdout = TRUE))
+  expect_equal(encode(from_cli, iris_x), unname(as.matrix(cli_codes)), tolerance = 1e-5)
+})
+
+test_that("convolutional autoencoders take and give (n, height, width, channels) arrays", {
+  set.seed(5)
+  images <- array(runif(16 * 8 * 8), c(16, 8, 8, 1))
+  net <- input() + conv(4, 3, max_pooling = 2, activation = "relu") + conv(4, 3, upsampling = 2, activation = "relu") +
+    conv(1, 3, activation = "sigmoid")
+  model <- train(autoencoder(net, "binary_crossentropy"), images, epochs = 2, batch_size = 8)
+  back <- reconstruct(model, images)
+  expect_equal(dim(back), dim(images))
+  expect_true(all(back > 0 & back < 1))
+  expect_equal(nrow(encode(model, images)), 16)
+  expect_equal(model$input_shape, c(1L, 8L, 8L))
+})
+
+test_that("a variational autoencoder generates ruta's grid", {
+  set.seed(6)
+  x <- matrix(runif(64 * 10), 64, 10)
+  net <- input() + dense(8, "elu") + variational_block(3, seed = 42) + dense(8, "elu") + output("sigmoid")
+  model <- train(autoencoder_variational(net, loss = "binary_crossentropy"), x, epochs = 2)
+  expect_equal(names(model$history)[2:4], c("loss", "reconstruction", "kl"))
+  samples <- model %>% generate(dimensions = c(3, 1), side = 4, fixed_values = 0.99)
+  expect_equal(dim(samples), c(16L, 10L))
+  expect_true(all(samples > 0 & samples < 1))
+  grid <- generate(model, dimensions = 2, side = 5)
+  expect_equal(decode(model, cbind(qnorm(0.5), qnorm(seq(0.05, 0.95, length.out = 5)), qnorm(0.5))), grid,
+               tolerance = 1e-6)
+  expect_error(generate(train(autoencoder(2), x, epochs = 1)), "needs a trained variational autoencoder")
+})

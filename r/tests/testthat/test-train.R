@@ -1,0 +1,82 @@
+iris_x <- as.matrix(iris[, 1:4])
+
+pca_mse <- function(x, k) {
+  centered <- scale(x, scale = FALSE)
+  p <- prcomp(centered, center = FALSE)
+  back <- p$x[, 1:k] %*% t(p$rotation[, 1:k])
+  mean((back - centered)^2)
+}
+
+test_that("a linear autoencoder on iris comes within 10% of PCA", {
+  set.seed(3)
+  model <- train(autoencoder(2), iris_x, epochs = 400, batch_size = 16, optimizer = "adam",
+                 learning_rate = 0.01)
+  ours <- evaluate_mean_squared_error(model, iris_x)$mean_squared_error
+  baseline <- pca_mse(iris_x, 2)
+  expect_lt(ours, 1.10 * baseline)
+  expect_gte(ours, 0.999 * baseline)  # PCA is the best linear 2-D code
+})
+
+test_that("evaluate_* match their formulas computed in R", {
+  set.seed(1)
+  x <- matrix(runif(200), 50, 4)
+  model <- train(autoencoder(input() + dense(3) + output("sigmoid"), "binary_crossentropy"), x, epochs = 3)
+  r <- reconstruct(model, x)
+  expect_equal(dim(r), dim(x))
+  expect_equal(evaluate_mean_squared_error(model, x)$mean_squared_error, mean((r - x)^2), tolerance = 1e-5)
+  expect_equal(evaluate_mean_absolute_error(model, x)$mean_absolute_error, mean(abs(r - x)), tolerance = 1e-5)
+  p <- pmin(pmax(r, 1e-7), 1 - 1e-7)
+  expect_equal(evaluate_binary_crossentropy(model, x)$binary_crossentropy,
+               -mean(x * log(p) + (1 - x) * log(1 - p)), tolerance = 1e-5)
+  expect_equal(evaluate_binary_accuracy(model, x)$binary_accuracy, mean((r > 0.5) == (x > 0.5)), tolerance = 1e-6)
+  q <- pmin(pmax(r, 1e-7), 1)
+  expect_equal(evaluate_kullback_leibler_divergence(model, x)$kullback_leibler_divergence,
+               mean(rowSums(x * log(x / q))), tolerance = 1e-4)
+  expect_equal(decode(model, encode(model, x)), r, tolerance = 1e-6)
+  expect_equal(predict(model, x), r)
+})
+
+test_that("train() reports metrics and validation per epoch, and set.seed() makes it repeatable", {
+  set.seed(7)
+  a <- train(autoencoder(2), iris_x[1:100, ], validation_data = iris_x[101:150, ], epochs = 3,
+             metrics = list("mean_absolute_error"))
+  set.seed(7)
+  b <- train(autoencoder(2), iris_x[1:100, ], validation_data = iris_x[101:150, ], epochs = 3,
+             metrics = list("mean_absolute_error"))
+  expect_equal(names(a$history), c("epoch", "loss", "mean_absolute_error", "val_loss", "val_mean_absolute_error",
+                                   "seconds"))
+  expect_equal(nrow(a$history), 3)
+  expect_equal(a$history$loss, b$history$loss)
+  expect_equal(encode(a, iris_x), encode(b, iris_x))
+  expect_true(is_trained(a))
+  expect_false(is_trained(autoencoder(2)))
+})
+
+test_that("data frames, pipes and errors", {
+  expect_error(train(autoencoder(2), iris), "column 'Species' is not numeric; keep the numeric columns")
+  expect_error(encode(autoencoder(2), iris_x), "the learner is not trained")
+  expect_error(train(autoencoder(2), 1:10), "expected a numeric matrix")
+  expect_error(train(autoencoder(2), iris_x, epochs = 0), "epochs must be at least 1, got 0")
+  expect_error(train(autoencoder(2), iris_x, batchsize = 8), "unknown option 'batchsize'")
+  expect_error(train(autoencoder(2), iris_x, optimizer = "nadam"), "unknown optimizer 'nadam'")
+  codes <- iris[, 1:4] %>% as.matrix() %>% autoencode(2, "robust")
+  expect_equal(dim(codes), c(150L, 2L))
+  codes <- iris[, 1:4] |> autoencode(3, "sparse", "sigmoid", epochs = 2)
+  expect_true(all(codes > 0 & codes < 1))
+  expect_error(autoencode(iris_x, 2, "adversarial"), "unknown autoencoder type 'adversarial'")
+})
+
+test_that("library warnings become R warnings", {
+  expect_warning(train(autoencoder_sparse(input() + dense(2, "relu") + output()), iris_x, epochs = 1),
+                 "sparsity is defined for bounded activations")
+})
+
+test_that("Ctrl-C stops training after a batch and keeps the model", {
+  skip_on_os("windows")
+  x <- matrix(runif(20000 * 32), 20000, 32)
+  system(sprintf("sleep 1 && kill -INT %d", Sys.getpid()), wait = FALSE)
+  expect_warning(model <- train(autoencoder(c(64, 8)), x, epochs = 1000, batch_size = 8),
+                 "training stopped by the user \\(interrupted during epoch")
+  expect_lt(nrow(model$history), 1000)
+  expect_equal(dim(encode(model, x[1:5, ])), c(5L, 8L))  # c(64, 8) is 64-8-64
+})
