@@ -69,3 +69,7 @@ hg_apply_noise <- function(noise, data, seed) {
     .Call(`_hourglass_hg_apply_noise`, noise, data, seed)
 }
 
+hg_read_data <- function(path, label) {
+    .Call(`_hourglass_hg_read_data`, path, label)
+}
+

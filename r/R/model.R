@@ -141,3 +141,20 @@ load_from <- function(file) {
   result <- call_core(hg_load, path.expand(file))
   attach_model(from_core_learner(result$learner), result)
 }
+
+#' Read a data file
+#'
+#' The readers of the `hourglass` command line: CSV or TSV (header detected), NumPy
+#' `.npy`, and IDX (MNIST's `*-idx3-ubyte`, plain or `.gz`, scaled to \[0, 1\]).
+#' @param file Path of the file
+#' @param label A column to keep out of the features as labels (its name), or for IDX
+#'   images the IDX label file
+#' @return `list(x, y)`: `x` a matrix (rows are instances) for tables, an array
+#'   `(n, height, width, channels)` for images; `y` the labels or `NULL`
+#' @examples
+#' \dontrun{
+#' mnist <- read_data("train-images-idx3-ubyte.gz", label = "train-labels-idx1-ubyte.gz")
+#' dim(mnist$x)  # 60000 28 28 1
+#' }
+#' @export
+read_data <- function(file, label = NULL) call_core(hg_read_data, path.expand(file), label %||% "")

@@ -211,6 +211,18 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// hg_read_data
+Rcpp::List hg_read_data(std::string path, std::string label);
+RcppExport SEXP _hourglass_hg_read_data(SEXP pathSEXP, SEXP labelSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< std::string >::type path(pathSEXP);
+    Rcpp::traits::input_parameter< std::string >::type label(labelSEXP);
+    rcpp_result_gen = Rcpp::wrap(hg_read_data(path, label));
+    return rcpp_result_gen;
+END_RCPP
+}
 
 static const R_CallMethodDef CallEntries[] = {
     {"_hourglass_hg_init", (DL_FUNC) &_hourglass_hg_init, 0},
@@ -230,6 +242,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_hourglass_hg_save", (DL_FUNC) &_hourglass_hg_save, 2},
     {"_hourglass_hg_load", (DL_FUNC) &_hourglass_hg_load, 1},
     {"_hourglass_hg_apply_noise", (DL_FUNC) &_hourglass_hg_apply_noise, 3},
+    {"_hourglass_hg_read_data", (DL_FUNC) &_hourglass_hg_read_data, 2},
     {NULL, NULL, 0}
 };
 

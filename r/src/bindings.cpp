@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "convert.h"
+#include "hourglass/data/dataset.hpp"
 #include "hourglass/error.hpp"
 #include "hourglass/model/model.hpp"
 #include "hourglass/runtime.hpp"
@@ -205,5 +206,22 @@ SEXP hg_apply_noise(Rcpp::List noise, SEXP data, double seed) {
     at::manual_seed(static_cast<uint64_t>(seed));
     return hourglass::r::tensor_to_r(
         hourglass::apply_noise(hourglass::r::noise_from_r(noise), hourglass::r::tensor_from_r(data, "data")));
+  });
+}
+
+// [[Rcpp::export]]
+Rcpp::List hg_read_data(std::string path, std::string label) {
+  return guarded([&] {
+    const auto data = hourglass::read_data(path, hourglass::ReadOptions().label(label));
+    SEXP x = PROTECT(hourglass::r::tensor_to_r(data.samples()));
+    if (data.sample_shape.empty()) {
+      Rf_setAttrib(x, R_DimNamesSymbol,
+                   Rcpp::List::create(R_NilValue, Rcpp::CharacterVector(data.columns.begin(), data.columns.end())));
+    }
+    Rcpp::List result = Rcpp::List::create(
+        Rcpp::Named("x") = x,
+        Rcpp::Named("y") = data.label_name.empty() ? R_NilValue : Rcpp::wrap(data.labels));
+    UNPROTECT(1);
+    return result;
   });
 }

@@ -80,3 +80,23 @@ test_that("a variational autoencoder generates ruta's grid", {
                tolerance = 1e-6)
   expect_error(generate(train(autoencoder(2), x, epochs = 1)), "needs a trained variational autoencoder")
 })
+
+test_that("read_data reads the CLI's formats", {
+  csv <- file.path(tempdir(), "labelled.csv")
+  write.csv(iris, csv, row.names = FALSE)
+  data <- read_data(csv, label = "Species")
+  expect_equal(unname(data$x), unname(as.matrix(iris[, 1:4])), tolerance = 1e-6)
+  expect_equal(colnames(data$x), names(iris)[1:4])
+  expect_equal(data$y, as.character(iris$Species))
+  expect_error(read_data(csv), "'setosa' is not a number")
+  expect_error(read_data(file.path(tempdir(), "none.csv")), "none.csv")
+  # IDX images come as (n, height, width, channels), row r and column c where MNIST has them.
+  idx <- file.path(tempdir(), "images-idx3-ubyte")
+  con <- file(idx, "wb")
+  writeBin(as.integer(c(2051, 2, 2, 3)), con, size = 4, endian = "big")
+  writeBin(as.raw(c(0, 51, 102, 153, 204, 255, 255, 0, 0, 0, 0, 0)), con)
+  close(con)
+  images <- read_data(idx)$x
+  expect_equal(dim(images), c(2L, 2L, 3L, 1L))
+  expect_equal(images[1, , , 1], matrix(c(0, 51, 102, 153, 204, 255) / 255, 2, byrow = TRUE), tolerance = 1e-6)
+})
