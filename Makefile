@@ -4,7 +4,7 @@ BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
 HOURGLASS := $(BUILD_DIR)/hourglass
 
-.PHONY: all deps configure build run test test-sanitize fuzz bench examples clean
+.PHONY: all deps configure build run test test-sanitize fuzz bench examples install-r clean
 
 all: build
 
@@ -30,6 +30,10 @@ run: build
 test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS) -LE r
 	@cd $(BUILD_DIR) && ctest --output-on-failure -L r
+
+# The R package, into R's site library (r/README.md).
+install-r: deps
+	@R CMD INSTALL r
 
 # The benchmark suite against PyTorch (bench/README.md); BENCH_FLAGS= for the long runs.
 BENCH_FLAGS ?= --quick
