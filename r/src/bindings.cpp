@@ -2,6 +2,8 @@
 // error into an R error with the same message, and none lets an R error jump over C++
 // frames: warnings are queued and raised by the R side once the call has returned.
 #include <ATen/ATen.h>
+#include <R_ext/Utils.h>
+#include <Rcpp.h>
 
 #include <optional>
 #include <string>
@@ -14,9 +16,6 @@
 #include "hourglass/model/model.hpp"
 #include "hourglass/runtime.hpp"
 #include "hourglass/train/train.hpp"
-
-#include <Rcpp.h>
-#include <R_ext/Utils.h>
 
 namespace {
 
@@ -153,21 +152,27 @@ Rcpp::List hg_train(Rcpp::List learner, SEXP data, SEXP validation_data, Rcpp::L
 
 // [[Rcpp::export]]
 SEXP hg_encode(SEXP model, SEXP data, bool sample) {
-  return guarded([&] { return hourglass::r::tensor_to_r(model_of(model).encode(hourglass::r::tensor_from_r(data, "data"), sample)); });
+  return guarded([&] {
+    return hourglass::r::tensor_to_r(model_of(model).encode(hourglass::r::tensor_from_r(data, "data"), sample));
+  });
 }
 
 // [[Rcpp::export]]
 SEXP hg_decode(SEXP model, SEXP codes) {
-  return guarded([&] { return hourglass::r::tensor_to_r(model_of(model).decode(hourglass::r::tensor_from_r(codes, "codes"))); });
+  return guarded(
+      [&] { return hourglass::r::tensor_to_r(model_of(model).decode(hourglass::r::tensor_from_r(codes, "codes"))); });
 }
 
 // [[Rcpp::export]]
 SEXP hg_reconstruct(SEXP model, SEXP data) {
-  return guarded([&] { return hourglass::r::tensor_to_r(model_of(model).reconstruct(hourglass::r::tensor_from_r(data, "data"))); });
+  return guarded([&] {
+    return hourglass::r::tensor_to_r(model_of(model).reconstruct(hourglass::r::tensor_from_r(data, "data")));
+  });
 }
 
 // [[Rcpp::export]]
-SEXP hg_generate(SEXP model, std::vector<int64_t> dimensions, double from, double to, int64_t side, double fixed_value) {
+SEXP hg_generate(SEXP model, std::vector<int64_t> dimensions, double from, double to, int64_t side,
+                 double fixed_value) {
   return guarded(
       [&] { return hourglass::r::tensor_to_r(model_of(model).generate(dimensions, from, to, side, fixed_value)); });
 }
@@ -219,8 +224,7 @@ Rcpp::List hg_read_data(std::string path, std::string label) {
                    Rcpp::List::create(R_NilValue, Rcpp::CharacterVector(data.columns.begin(), data.columns.end())));
     }
     Rcpp::List result = Rcpp::List::create(
-        Rcpp::Named("x") = x,
-        Rcpp::Named("y") = data.label_name.empty() ? R_NilValue : Rcpp::wrap(data.labels));
+        Rcpp::Named("x") = x, Rcpp::Named("y") = data.label_name.empty() ? R_NilValue : Rcpp::wrap(data.labels));
     UNPROTECT(1);
     return result;
   });

@@ -11,9 +11,7 @@
 namespace hourglass::r {
 namespace {
 
-bool has(const Rcpp::List& list, const char* name) {
-  return list.containsElementNamed(name) && !Rf_isNull(list[name]);
-}
+bool has(const Rcpp::List& list, const char* name) { return list.containsElementNamed(name) && !Rf_isNull(list[name]); }
 
 template <typename T>
 T get(const Rcpp::List& list, const char* name, T fallback) {
@@ -29,17 +27,21 @@ struct Layout {
 
 Layout layout_of(const at::Tensor& t) {
   switch (t.dim()) {
-    case 2: return {{t.size(0), t.size(1)}, {1, 0}};
-    case 3: return {{t.size(0), t.size(2), t.size(1)}, {1, 2, 0}};
-    case 4: return {{t.size(0), t.size(2), t.size(3), t.size(1)}, {1, 3, 2, 0}};
-    default: return {{t.size(0)}, {0}};
+    case 2:
+      return {{t.size(0), t.size(1)}, {1, 0}};
+    case 3:
+      return {{t.size(0), t.size(2), t.size(1)}, {1, 2, 0}};
+    case 4:
+      return {{t.size(0), t.size(2), t.size(3), t.size(1)}, {1, 3, 2, 0}};
+    default:
+      return {{t.size(0)}, {0}};
   }
 }
 
 LayerType layer_type(const std::string& name) {
-  for (auto type : {LayerType::input, LayerType::dense, LayerType::output, LayerType::dropout, LayerType::batch_norm,
-                    LayerType::variational, LayerType::conv, LayerType::conv_transpose, LayerType::flatten,
-                    LayerType::reshape}) {
+  for (auto type :
+       {LayerType::input, LayerType::dense, LayerType::output, LayerType::dropout, LayerType::batch_norm,
+        LayerType::variational, LayerType::conv, LayerType::conv_transpose, LayerType::flatten, LayerType::reshape}) {
     if (layer_type_name(type) == name) return type;
   }
   throw InvalidArgument("unknown layer type '" + name + "'");
@@ -47,10 +49,14 @@ LayerType layer_type(const std::string& name) {
 
 const char* resampling_name(Resampling resampling) {
   switch (resampling) {
-    case Resampling::max_pooling: return "max_pooling";
-    case Resampling::average_pooling: return "average_pooling";
-    case Resampling::upsampling: return "upsampling";
-    case Resampling::none: break;
+    case Resampling::max_pooling:
+      return "max_pooling";
+    case Resampling::average_pooling:
+      return "average_pooling";
+    case Resampling::upsampling:
+      return "upsampling";
+    case Resampling::none:
+      break;
   }
   return "none";
 }
@@ -59,14 +65,22 @@ Layer layer_from_r(const Rcpp::List& spec) {
   const auto type = layer_type(Rcpp::as<std::string>(spec["type"]));
   const auto activation = get<std::string>(spec, "activation", "linear");
   switch (type) {
-    case LayerType::input: return input();
-    case LayerType::dense: return dense(get<int64_t>(spec, "units", 0), activation);
-    case LayerType::output: return output(activation);
-    case LayerType::dropout: return dropout(get<double>(spec, "rate", 0.5));
-    case LayerType::batch_norm: return batch_norm();
-    case LayerType::variational: return variational(get<int64_t>(spec, "units", 0), get<double>(spec, "epsilon_std", 1.0));
-    case LayerType::flatten: return flatten();
-    case LayerType::reshape: return reshape(Rcpp::as<std::vector<int64_t>>(spec["dims"]));
+    case LayerType::input:
+      return input();
+    case LayerType::dense:
+      return dense(get<int64_t>(spec, "units", 0), activation);
+    case LayerType::output:
+      return output(activation);
+    case LayerType::dropout:
+      return dropout(get<double>(spec, "rate", 0.5));
+    case LayerType::batch_norm:
+      return batch_norm();
+    case LayerType::variational:
+      return variational(get<int64_t>(spec, "units", 0), get<double>(spec, "epsilon_std", 1.0));
+    case LayerType::flatten:
+      return flatten();
+    case LayerType::reshape:
+      return reshape(Rcpp::as<std::vector<int64_t>>(spec["dims"]));
     case LayerType::conv:
     case LayerType::conv_transpose: {
       ConvOptions options;
@@ -87,14 +101,22 @@ Layer layer_from_r(const Rcpp::List& spec) {
 Rcpp::List layer_to_r(const Layer& layer) {
   Rcpp::List spec = Rcpp::List::create(Rcpp::Named("type") = layer_type_name(layer.type));
   switch (layer.type) {
-    case LayerType::dense: spec["units"] = static_cast<double>(layer.units); [[fallthrough]];
-    case LayerType::output: spec["activation"] = layer.activation; break;
-    case LayerType::dropout: spec["rate"] = layer.rate; break;
+    case LayerType::dense:
+      spec["units"] = static_cast<double>(layer.units);
+      [[fallthrough]];
+    case LayerType::output:
+      spec["activation"] = layer.activation;
+      break;
+    case LayerType::dropout:
+      spec["rate"] = layer.rate;
+      break;
     case LayerType::variational:
       spec["units"] = static_cast<double>(layer.units);
       spec["epsilon_std"] = layer.epsilon_std;
       break;
-    case LayerType::reshape: spec["dims"] = Rcpp::NumericVector(layer.dims.begin(), layer.dims.end()); break;
+    case LayerType::reshape:
+      spec["dims"] = Rcpp::NumericVector(layer.dims.begin(), layer.dims.end());
+      break;
     case LayerType::conv:
     case LayerType::conv_transpose:
       spec["units"] = static_cast<double>(layer.units);
@@ -105,7 +127,8 @@ Rcpp::List layer_to_r(const Layer& layer) {
       spec["resampling"] = resampling_name(layer.conv.resampling_);
       spec["factor"] = static_cast<double>(layer.conv.factor_);
       break;
-    default: break;
+    default:
+      break;
   }
   return spec;
 }
@@ -177,8 +200,8 @@ Autoencoder learner_from_r(const Rcpp::List& spec) {
 }
 
 Rcpp::List learner_to_r(const Autoencoder& learner) {
-  Rcpp::List spec = Rcpp::List::create(Rcpp::Named("layers") = network_to_r(learner.network),
-                                       Rcpp::Named("loss") = learner.loss);
+  Rcpp::List spec =
+      Rcpp::List::create(Rcpp::Named("layers") = network_to_r(learner.network), Rcpp::Named("loss") = learner.loss);
   if (learner.correntropy) spec["correntropy"] = learner.correntropy->sigma;
   if (learner.sparsity) {
     spec["sparsity"] = Rcpp::NumericVector::create(learner.sparsity->high_probability, learner.sparsity->weight);

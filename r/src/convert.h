@@ -14,12 +14,11 @@
 #pragma once
 
 #include <ATen/core/Tensor.h>
+#include <Rcpp.h>
 
 #include "hourglass/model/history.hpp"
 #include "hourglass/noise/noise.hpp"
 #include "hourglass/variants/autoencoder.hpp"
-
-#include <Rcpp.h>
 
 namespace hourglass::r {
 

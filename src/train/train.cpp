@@ -38,6 +38,7 @@ void check_options(const TrainOptions& o) {
   if (!(o.momentum() >= 0.0 && o.momentum() < 1.0)) {
     throw InvalidArgument("momentum must be in [0, 1), got " + std::to_string(o.momentum()));
   }
+  for (const auto& name : o.metrics()) metric_function(name);                        // throws for an unknown name
   default_learning_rate(o.optimizer());  // throws for an unknown name
   const auto& precisions = precision_names();
   if (std::find(precisions.begin(), precisions.end(), o.precision()) == precisions.end()) {

@@ -158,6 +158,8 @@ TEST(Cli, BadInputGivesOneLineAndStatusTwo) {
       {"invalid spec", "train " + kIris + " --label Species --network 'input() + dens(2) + output()'", "unknown layer"},
       {"unknown loss", "train " + kIris + " --label Species --network 2 --loss hinge", "valid: mse, mae, bce"},
       {"unknown optimizer", "autoencode " + kIris + " --label Species --dim 2 --optimizer lbfgs", "unknown optimizer 'lbfgs'"},
+      {"unknown metric", "train " + kIris + " --label Species --network 2 --metrics mae,foo",
+       "unknown metric 'foo'"},
       {"unknown precision", "autoencode " + kIris + " --label Species --dim 2 --precision fp16", "valid: fp32, bf16"},
       {"memory map of a CSV", "autoencode " + kIris + " --label Species --dim 2 --memory-map", "memory mapping"},
       {"unknown activation", "autoencode " + kIris + " --label Species --dim 2 --activation relux", "unknown activation 'relux'"},
@@ -183,6 +185,19 @@ TEST(Cli, BadInputGivesOneLineAndStatusTwo) {
     EXPECT_NE(r.err.find(c.message), std::string::npos) << c.name << ": " << r.err;
     EXPECT_FALSE(exists(out)) << c.name;
   }
+}
+
+TEST(Cli, MetricsAreReportedPerEpochAndStoredInTheHistory) {
+  const std::string path = temp_path("metrics.hgm");
+  const Result r = hourglass_cli("train " + kIris + " --label Species --network 2 --loss mean_squared_error "
+                                 "--metrics mse,mae --validation-split 0.2 --epochs 2 --seed 1 -o " + path);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find(" - mae: "), std::string::npos) << r.err;
+  const Model model = Model::load(path);
+  const auto& epochs = model.history().epochs;
+  ASSERT_EQ(epochs.size(), 2u);
+  EXPECT_NEAR(epochs[0].value("mse"), epochs[0].value("loss"), 1e-4 * epochs[0].value("loss"));
+  EXPECT_TRUE(epochs[1].has("val_mae"));
 }
 
 TEST(Cli, VariantsTrainWithTheirParametersAndReportEachPenalty) {
