@@ -4,7 +4,7 @@ BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
 HOURGLASS := $(BUILD_DIR)/hourglass
 
-.PHONY: all deps configure build run test test-sanitize fuzz bench examples install-r clean
+.PHONY: all deps configure build run test test-sanitize fuzz bench examples install-r r-docs clean
 
 all: build
 
@@ -34,6 +34,11 @@ test: build
 # The R package, into R's site library (r/README.md).
 install-r: deps
 	@R CMD INSTALL r
+
+# The R help pages (r/man) from the roxygen comments in r/R; commit what it writes.
+r-docs: build
+	@scripts/install-deps.sh docs
+	@R_LIBS=$(BUILD_DIR)/r-library Rscript -e 'roxygen2::roxygenise("r", roclets = "rd", load_code = "installed")'
 
 # The benchmark suite against PyTorch (bench/README.md); BENCH_FLAGS= for the long runs.
 BENCH_FLAGS ?= --quick

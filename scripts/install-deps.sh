@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs, with apt, everything Hourglass needs to build, test and run.
 # Idempotent: does nothing when every package is already there.
-# Usage (as root, or with sudo available): scripts/install-deps.sh [bench]
-# With "bench", also what `make bench` needs: the PyTorch peer and the profiler.
+# Usage (as root, or with sudo available): scripts/install-deps.sh [bench | docs]
+# With "bench", also what `make bench` needs: the PyTorch peer and the profiler; with
+# "docs", roxygen2 for `make r-docs` (the R help pages in r/man are committed).
 set -euo pipefail
 
 packages=(
@@ -22,6 +23,9 @@ packages=(
 
 if [ "${1:-}" = "bench" ]; then
   packages+=(python3-torch python3-numpy linux-perf)
+fi
+if [ "${1:-}" = "docs" ]; then
+  packages+=(r-cran-roxygen2)
 fi
 
 missing=()
