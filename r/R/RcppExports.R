@@ -17,6 +17,10 @@ hg_encoding_index <- function(layers) {
     .Call(`_hourglass_hg_encoding_index`, layers)
 }
 
+hg_check_noise <- function(noise) {
+    invisible(.Call(`_hourglass_hg_check_noise`, noise))
+}
+
 hg_network_from_sizes <- function(sizes) {
     .Call(`_hourglass_hg_network_from_sizes`, sizes)
 }

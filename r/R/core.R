@@ -10,10 +10,6 @@ call_core <- function(f, ...) {
   f(...)
 }
 
-hg_check_learner_noise <- function(noise) {
-  hg_check_learner(list(layers = core_layers(input() + dense(1) + output()), loss = "mse", noise = noise))
-}
-
 # A seed for the library's generator, drawn from R's so that set.seed() governs it.
 draw_seed <- function() as.numeric(sample.int(.Machine$integer.max, 1))
 

@@ -122,7 +122,8 @@ plot.ruta_network <- function(x, ...) {
   ink <- style$fg %||% "black"
   sizes <- vapply(x, function(layer) as.numeric(layer$units %||% layer$filters %||% NA), numeric(1))
   labels <- vapply(seq_along(x), function(i) {
-    if (is.na(sizes[i])) layer_name(x[[i]]) else paste(layer_name(x[[i]]), sizes[i])
+    name <- if (inherits(x[[i]], ruta_layer_dense) && is.na(sizes[i])) "output" else layer_name(x[[i]])
+    if (is.na(sizes[i])) name else paste(name, sizes[i])
   }, character(1))
   # Layers without a size of their own (input, output, dropout) take the largest one.
   heights <- ifelse(is.na(sizes), max(c(sizes, 1), na.rm = TRUE), sizes)

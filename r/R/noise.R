@@ -1,7 +1,7 @@
 new_noise <- function(type, parameter_name, value) {
   filter <- structure(list(value), class = c(paste0("ruta_noise_", type), ruta_noise, ruta_filter))
   names(filter) <- parameter_name
-  call_core(hg_check_learner_noise, core_noise(filter))
+  call_core(hg_check_noise, core_noise(filter))
   filter
 }
 

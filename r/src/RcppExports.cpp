@@ -50,6 +50,16 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// hg_check_noise
+void hg_check_noise(Rcpp::List noise);
+RcppExport SEXP _hourglass_hg_check_noise(SEXP noiseSEXP) {
+BEGIN_RCPP
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::List >::type noise(noiseSEXP);
+    hg_check_noise(noise);
+    return R_NilValue;
+END_RCPP
+}
 // hg_network_from_sizes
 Rcpp::List hg_network_from_sizes(std::vector<int64_t> sizes);
 RcppExport SEXP _hourglass_hg_network_from_sizes(SEXP sizesSEXP) {
@@ -229,6 +239,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_hourglass_hg_take_warnings", (DL_FUNC) &_hourglass_hg_take_warnings, 0},
     {"_hourglass_hg_check_activation", (DL_FUNC) &_hourglass_hg_check_activation, 1},
     {"_hourglass_hg_encoding_index", (DL_FUNC) &_hourglass_hg_encoding_index, 1},
+    {"_hourglass_hg_check_noise", (DL_FUNC) &_hourglass_hg_check_noise, 1},
     {"_hourglass_hg_network_from_sizes", (DL_FUNC) &_hourglass_hg_network_from_sizes, 1},
     {"_hourglass_hg_check_learner", (DL_FUNC) &_hourglass_hg_check_learner, 1},
     {"_hourglass_hg_summary", (DL_FUNC) &_hourglass_hg_summary, 2},

@@ -109,6 +109,11 @@ int hg_encoding_index(Rcpp::List layers) {
 }
 
 // [[Rcpp::export]]
+void hg_check_noise(Rcpp::List noise) {
+  guarded([&] { hourglass::r::noise_from_r(noise); });
+}
+
+// [[Rcpp::export]]
 Rcpp::List hg_network_from_sizes(std::vector<int64_t> sizes) {
   return guarded([&] { return hourglass::r::network_to_r(hourglass::Network::from_sizes(sizes)); });
 }
