@@ -26,11 +26,7 @@ hg_network_from_sizes <- function(sizes) {
 }
 
 hg_check_learner <- function(learner) {
-    .Call(`_hourglass_hg_check_learner`, learner)
-}
-
-hg_summary <- function(learner, sample_shape) {
-    .Call(`_hourglass_hg_summary`, learner, sample_shape)
+    invisible(.Call(`_hourglass_hg_check_learner`, learner))
 }
 
 hg_train <- function(learner, data, validation_data, options, verbose) {

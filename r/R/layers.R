@@ -135,5 +135,5 @@ variational_block <- function(units, epsilon_std = 1.0, seed = NULL) {
 
 # The name print() and plot() give a layer: "dense", "conv", "dropout", ...
 layer_name <- function(layer) {
-  if (inherits(layer, ruta_layer_custom)) layer$type %||% layer$name else sub("ruta_layer_", "", class(layer)[1])
+  if (inherits(layer, ruta_layer_custom)) layer$type else sub("ruta_layer_", "", class(layer)[1])
 }

@@ -72,26 +72,13 @@ BEGIN_RCPP
 END_RCPP
 }
 // hg_check_learner
-Rcpp::List hg_check_learner(Rcpp::List learner);
+void hg_check_learner(Rcpp::List learner);
 RcppExport SEXP _hourglass_hg_check_learner(SEXP learnerSEXP) {
 BEGIN_RCPP
-    Rcpp::RObject rcpp_result_gen;
     Rcpp::RNGScope rcpp_rngScope_gen;
     Rcpp::traits::input_parameter< Rcpp::List >::type learner(learnerSEXP);
-    rcpp_result_gen = Rcpp::wrap(hg_check_learner(learner));
-    return rcpp_result_gen;
-END_RCPP
-}
-// hg_summary
-std::string hg_summary(Rcpp::List learner, Rcpp::IntegerVector sample_shape);
-RcppExport SEXP _hourglass_hg_summary(SEXP learnerSEXP, SEXP sample_shapeSEXP) {
-BEGIN_RCPP
-    Rcpp::RObject rcpp_result_gen;
-    Rcpp::RNGScope rcpp_rngScope_gen;
-    Rcpp::traits::input_parameter< Rcpp::List >::type learner(learnerSEXP);
-    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type sample_shape(sample_shapeSEXP);
-    rcpp_result_gen = Rcpp::wrap(hg_summary(learner, sample_shape));
-    return rcpp_result_gen;
+    hg_check_learner(learner);
+    return R_NilValue;
 END_RCPP
 }
 // hg_train
@@ -242,7 +229,6 @@ static const R_CallMethodDef CallEntries[] = {
     {"_hourglass_hg_check_noise", (DL_FUNC) &_hourglass_hg_check_noise, 1},
     {"_hourglass_hg_network_from_sizes", (DL_FUNC) &_hourglass_hg_network_from_sizes, 1},
     {"_hourglass_hg_check_learner", (DL_FUNC) &_hourglass_hg_check_learner, 1},
-    {"_hourglass_hg_summary", (DL_FUNC) &_hourglass_hg_summary, 2},
     {"_hourglass_hg_train", (DL_FUNC) &_hourglass_hg_train, 5},
     {"_hourglass_hg_encode", (DL_FUNC) &_hourglass_hg_encode, 3},
     {"_hourglass_hg_decode", (DL_FUNC) &_hourglass_hg_decode, 2},

@@ -119,16 +119,8 @@ Rcpp::List hg_network_from_sizes(std::vector<int64_t> sizes) {
 }
 
 // [[Rcpp::export]]
-Rcpp::List hg_check_learner(Rcpp::List learner) {
-  return guarded([&] { return hourglass::r::learner_to_r(hourglass::r::learner_from_r(learner)); });
-}
-
-// [[Rcpp::export]]
-std::string hg_summary(Rcpp::List learner, Rcpp::IntegerVector sample_shape) {
-  return guarded([&] {
-    return hourglass::r::learner_from_r(learner).network.summary(
-        hourglass::Shape(sample_shape.begin(), sample_shape.end()));
-  });
+void hg_check_learner(Rcpp::List learner) {
+  guarded([&] { hourglass::r::learner_from_r(learner); });
 }
 
 // [[Rcpp::export]]

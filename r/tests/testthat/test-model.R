@@ -62,6 +62,8 @@ test_that("convolutional autoencoders take and give (n, height, width, channels)
   back <- reconstruct(model, images)
   expect_equal(dim(back), dim(images))
   expect_true(all(back > 0 & back < 1))
+  expect_equal(evaluate_mean_squared_error(model, images)$mean_squared_error, mean((back - images)^2),
+               tolerance = 1e-5)
   expect_equal(nrow(encode(model, images)), 16)
   expect_equal(model$input_shape, c(1L, 8L, 8L))
 })
