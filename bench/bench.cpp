@@ -92,16 +92,16 @@ at::Tensor training_rows(const std::string& folder, int64_t rows) {
   return (copies > 1 ? mnist.repeat({copies, 1, 1, 1}) : mnist).narrow(0, 0, rows).contiguous();
 }
 
-TrainOptions bench_options(int64_t epochs, int64_t batch, const std::string& precision,
-                           std::vector<double>& epoch_seconds) {
-  return TrainOptions()
-      .epochs(epochs)
-      .batch_size(batch)
-      .optimizer("adam")
-      .learning_rate(1e-3)
-      .seed(1)
-      .precision(precision)
-      .on_epoch([&epoch_seconds](const EpochRecord& record) { epoch_seconds.push_back(record.seconds); });
+TrainOptions bench_options(int64_t epochs, int64_t batch, const std::string& precision) {
+  return TrainOptions().epochs(epochs).batch_size(batch).optimizer("adam").learning_rate(1e-3).seed(1).precision(
+      precision);
+}
+
+// Records each epoch's seconds.
+Callbacks timing(std::vector<double>& epoch_seconds) {
+  LambdaCallback callback;
+  callback.epoch_end = [&epoch_seconds](Trainer&, EpochRecord& record) { epoch_seconds.push_back(record.seconds); };
+  return {callback};
 }
 
 int train_command(const std::vector<std::string>& args) {
@@ -115,7 +115,7 @@ int train_command(const std::vector<std::string>& args) {
   const auto work = workload(model_name, width);
   const auto data = training_rows(folder, rows);
   std::vector<double> epoch_seconds;
-  const Model model = train(work.learner, data, bench_options(epochs, batch, precision, epoch_seconds));
+  const Model model = train(work.learner, data, bench_options(epochs, batch, precision), timing(epoch_seconds));
   const auto test = read_data(folder + "/t10k-images-idx3-ubyte.gz").samples();
   const double samples_per_second = static_cast<double>(rows) / steady_median(epoch_seconds);
   std::cout << "{\"epoch_seconds\": " << json_list(epoch_seconds) << ", \"samples_per_second\": " << samples_per_second
@@ -151,7 +151,8 @@ int npy_command(const std::vector<std::string>& args) {
   if (args.size() < 2) throw InvalidArgument("npy FILE.npy EPOCHS");
   const auto data = read_data(args[0], ReadOptions().memory_map(true));
   std::vector<double> epoch_seconds;
-  train(workload("dense", 392).learner, data.features, bench_options(std::stoll(args[1]), 128, "fp32", epoch_seconds));
+  train(workload("dense", 392).learner, data.features, bench_options(std::stoll(args[1]), 128, "fp32"),
+        timing(epoch_seconds));
   std::cout << "{\"epoch_seconds\": " << json_list(epoch_seconds) << ", \"rows\": " << data.rows()
             << ", \"peak_rss_mb\": " << peak_rss_mb() << "}\n";
   return 0;

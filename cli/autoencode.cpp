@@ -5,9 +5,9 @@
 namespace hourglass::cli {
 
 void add_autoencode_command(CLI::App& app) {
-  auto* command = app.add_subcommand(
-      "autoencode", "Train input() + dense(K, activation) + output() and write the encoding "
-                    "(ruta's autoencode); reports the reconstruction error against PCA");
+  auto* command = app.add_subcommand("autoencode",
+                                     "Train input() + dense(K, activation) + output() and write the encoding "
+                                     "(ruta's autoencode); reports the reconstruction error against PCA");
   struct Flags {
     DataFlags data;
     OutputFlag output;
@@ -25,16 +25,15 @@ void add_autoencode_command(CLI::App& app) {
   flags->output.add(*command, "where to write the encoding");
   command->callback([flags] {
     const Dataset data = flags->data.read();
-    const TrainOptions options = flags->training.resolve();
     flags->output.check();
     const Autoencoder learner = flags->variants.apply(autoencode_learner(flags->dim, "basic", flags->activation));
     bool interrupted = false;
-    const Model model = train_interruptibly(learner, data.samples(), options, interrupted);
+    const Model model = flags->training.train(learner, data.samples(), interrupted);
     if (interrupted) {
       std::cerr << "hourglass: interrupted: no encoding was written\n";
       throw Interrupted{};
     }
-    if (options.verbose()) report_against_pca(model, data.features);
+    if (!flags->training.quiet) report_against_pca(model, data.features);
     flags->output.write(model.encode(data.features), numbered_columns("code", model.code_dim()), data);
   });
 }

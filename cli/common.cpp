@@ -29,8 +29,7 @@ void OutputFlag::add(CLI::App& command, const std::string& what) {
   command.add_option("-o,--output", path, what + " (CSV; standard output when not given)");
 }
 
-void OutputFlag::write(const at::Tensor& values, const std::vector<std::string>& header,
-                       const Dataset& source) const {
+void OutputFlag::write(const at::Tensor& values, const std::vector<std::string>& header, const Dataset& source) const {
   const auto rows = values.dim() > 2 ? values.reshape({values.size(0), -1}) : values;  // images: one row each
   if (path.empty()) {
     write_csv(std::cout, rows, header, source.label_name, source.labels);
@@ -40,9 +39,7 @@ void OutputFlag::write(const at::Tensor& values, const std::vector<std::string>&
   }
 }
 
-void PngFlag::add(CLI::App& command, const std::string& what) {
-  command.add_option("--png", path, what);
-}
+void PngFlag::add(CLI::App& command, const std::string& what) { command.add_option("--png", path, what); }
 
 void PngFlag::check() const {
   if (given()) check_writable(path);
@@ -58,43 +55,53 @@ void ModelDataFlags::add(CLI::App& command, const std::string& data_help, const 
 
 void TrainFlags::add(CLI::App& command) {
   auto& o = options;
-  command.add_option_function<int64_t>("--epochs", [&o](int64_t v) { o.epochs(v); },
-                                       "passes over the data (default 20)");
-  command.add_option_function<int64_t>("--batch-size", [&o](int64_t v) { o.batch_size(v); },
-                                       "rows per gradient step (default 32)");
-  command.add_option_function<std::string>("--optimizer", [&o](const std::string& v) { o.optimizer(v); },
-                                           "sgd, rmsprop (default), adam, adamax, adagrad");
-  command.add_option_function<double>("--lr", [&o](double v) { o.learning_rate(v); },
-                                      "learning rate (default: the optimizer's Keras default)");
-  command.add_option_function<double>("--momentum", [&o](double v) { o.momentum(v); }, "sgd momentum");
-  command.add_option_function<double>("--validation-split", [&o](double v) { o.validation_split(v); },
-                                      "fraction of rows, from the end, used for val_loss");
-  command.add_option_function<std::string>("--scale", [&o](const std::string& v) { o.scale(v); },
-                                           "none (default), zscore, minmax; stored in the model");
+  command.add_option_function<int64_t>(
+      "--epochs", [&o](int64_t v) { o.epochs(v); }, "passes over the data (default 20; with --resume, in all)");
+  command.add_option_function<int64_t>(
+      "--batch-size", [&o](int64_t v) { o.batch_size(v); }, "rows per gradient step (default 32)");
+  command.add_option_function<std::string>(
+      "--optimizer", [&o](const std::string& v) { o.optimizer(v); },
+      join(optimizer_names()) + " (default rmsprop, or the model's with --from)");
+  command.add_option_function<double>(
+      "--lr", [&o](double v) { o.learning_rate(v); }, "learning rate (default: the optimizer's Keras default)");
+  command.add_option_function<double>(
+      "--momentum", [&o](double v) { o.momentum(v); }, "sgd momentum");
+  command.add_option_function<double>(
+      "--validation-split", [&o](double v) { o.validation_split(v); },
+      "fraction of rows, from the end, used for val_loss");
+  command.add_option_function<std::string>(
+      "--scale", [&o](const std::string& v) { o.scale(v); },
+      join(scaler_names()) + " (default none); stored in the model");
   command.add_option("--seed", seed, "fixed seed: identical results on one thread");
   command.add_flag("--no-shuffle", no_shuffle, "keep the row order in every epoch");
-  command.add_option_function<int64_t>("--early-stopping", [&o](int64_t v) { o.early_stopping(v); },
-                                       "stop after PATIENCE epochs without improvement of val_loss (loss without "
-                                       "validation) and keep the best epoch's weights");
-  command.add_option_function<double>("--min-delta", [&o](double v) { o.min_delta(v); },
-                                      "with --early-stopping: the smallest change that counts as improvement");
-  command.add_option_function<std::string>("--metrics", [&o](const std::string& v) { o.metrics(split_list(v)); },
-                                           "metrics per epoch beside the loss, e.g. mae,binary_accuracy");
-  command.add_option_function<double>("--clip-grad-norm", [&o](double v) { o.clip_grad_norm(v); },
-                                      "rescale each gradient to at most this L2 norm");
-  command.add_option_function<std::string>("--precision", [&o](const std::string& v) { o.precision(v); },
-                                           "fp32 (default), or bf16: matrix products and convolutions in bfloat16 "
-                                           "with fp32 weights (falls back to fp32 where the CPU lacks bf16)");
-  command.add_option_function<std::string>("--checkpoint", [&o](const std::string& v) { o.checkpoint(v); },
-                                           "write a checkpoint (model, optimizer and random state) to this file "
-                                           "every --checkpoint-every epochs (default 1) and at the end");
-  command.add_option_function<int64_t>("--checkpoint-every", [&o](int64_t v) { o.checkpoint_every(v); },
-                                       "epochs between checkpoints");
-  command.add_option_function<std::string>("--resume", [&o](const std::string& v) { o.resume(v); },
-                                           "continue from a checkpoint up to --epochs (same network, loss, variants "
-                                           "and data); with --seed and --threads 1 the result equals an "
-                                           "uninterrupted run");
-  command.add_option("--history-csv", history_csv, "write the history (a row per epoch) to this CSV after every epoch");
+  command.add_option("--early-stopping", early_stopping,
+                     "stop after PATIENCE epochs without improvement of val_loss (loss without validation) and "
+                     "keep the best epoch's weights");
+  command.add_option("--min-delta", min_delta, "with --early-stopping: the smallest change that counts as improvement");
+  command.add_flag("--keep-last-weights", keep_last_weights,
+                   "with --early-stopping: keep the last epoch's weights instead of the best one's");
+  command.add_option("--reduce-lr-on-plateau", reduce_lr,
+                     "PATIENCE[:FACTOR]: multiply the learning rate by FACTOR (default 0.1) after PATIENCE epochs "
+                     "without improvement of val_loss (loss without validation)");
+  command.add_option_function<std::string>(
+      "--metrics", [&o](const std::string& v) { o.metrics(split_list(v)); },
+      "metrics per epoch beside the loss, e.g. mae,binary_accuracy");
+  command.add_option_function<double>(
+      "--clip-grad-norm", [&o](double v) { o.clip_grad_norm(v); }, "rescale each gradient to at most this L2 norm");
+  command.add_option_function<std::string>(
+      "--precision", [&o](const std::string& v) { o.precision(v); },
+      "fp32 (default), or bf16: matrix products and convolutions in bfloat16 "
+      "with fp32 weights (falls back to fp32 where the CPU lacks bf16)");
+  command.add_option("--checkpoint", checkpoint,
+                     "write the model with its training state to this file every --checkpoint-every epochs "
+                     "(default 1) and at the end");
+  command.add_option("--checkpoint-every", checkpoint_every, "epochs between checkpoints");
+  command.add_option("--resume", resume,
+                     "continue the run that wrote this checkpoint up to --epochs in all (same network, loss, "
+                     "variants, options and data); with --seed and --threads 1 the result equals an "
+                     "uninterrupted run");
+  command.add_option("--history-csv", history_csv,
+                     "write the history (a row per epoch, earlier ones included) to this CSV after every epoch");
   command.add_flag("-q,--quiet", quiet, "no summary or progress on stderr");
 }
 
@@ -103,32 +110,62 @@ TrainOptions TrainFlags::resolve() const {
   if (seed >= 0) resolved.seed(static_cast<uint64_t>(seed));
   resolved.shuffle(!no_shuffle);
   resolved.verbose(!quiet);
-  if (!resolved.checkpoint().empty()) check_writable(resolved.checkpoint());
+  return resolved;
+}
+
+Callbacks TrainFlags::callbacks() const {
+  Callbacks list;
+  if (!reduce_lr.empty()) {
+    const auto colon = reduce_lr.find(':');
+    ReduceLROnPlateauOptions plateau;
+    try {
+      size_t used = 0;
+      const std::string patience = reduce_lr.substr(0, colon);
+      plateau.patience(std::stoll(patience, &used));
+      if (used != patience.size()) throw std::invalid_argument(patience);
+      if (colon != std::string::npos) {
+        const std::string factor = reduce_lr.substr(colon + 1);
+        plateau.factor(std::stod(factor, &used));
+        if (used != factor.size()) throw std::invalid_argument(factor);
+      }
+    } catch (const std::logic_error&) {
+      throw InvalidArgument("--reduce-lr-on-plateau: expected PATIENCE[:FACTOR], e.g. 5 or 5:0.5, got '" + reduce_lr +
+                            "'");
+    }
+    list.emplace_back(ReduceLROnPlateau(plateau));
+  }
+  if (early_stopping < 0) {
+    throw InvalidArgument("--early-stopping: patience must be >= 0 epochs (0: off), got " +
+                          std::to_string(early_stopping));
+  }
+  if (early_stopping > 0) {
+    list.emplace_back(EarlyStopping(
+        EarlyStoppingOptions().patience(early_stopping).min_delta(min_delta).restore_best_weights(!keep_last_weights)));
+  } else if (min_delta != 0 || keep_last_weights) {
+    throw InvalidArgument("--min-delta and --keep-last-weights apply to --early-stopping PATIENCE; add it");
+  }
+  if (!checkpoint.empty())
+    list.emplace_back(ModelCheckpoint(checkpoint, ModelCheckpointOptions().every(checkpoint_every)));
   if (!history_csv.empty()) {
     check_writable(history_csv);
-    auto history = std::make_shared<History>();
-    resolved.on_epoch([history, path = history_csv](const EpochRecord& record) {
-      history->epochs.push_back(record);
-      write_file_atomically(path, history->to_csv());
-    });
+    list.emplace_back(CSVLogger(history_csv));
   }
-  return resolved;
+  return list;
 }
 
 namespace {
 
 void on_sigint(int) { request_stop(); }
 
-}  // namespace
-
-Model train_interruptibly(const Autoencoder& learner, const at::Tensor& data, const TrainOptions& options,
-                          bool& interrupted) {
-  struct sigaction action {}, previous {};
+// Runs `training` with Ctrl-C (SIGINT) asking it to stop after its batch.
+Model interruptibly(const std::function<Model()>& training, bool& interrupted) {
+  struct sigaction action {
+  }, previous{};
   action.sa_handler = on_sigint;
   sigemptyset(&action.sa_mask);
   sigaction(SIGINT, &action, &previous);
   try {
-    Model model = train(learner, data, options);
+    Model model = training();
     sigaction(SIGINT, &previous, nullptr);
     interrupted = model.history().stop_reason.rfind("interrupted", 0) == 0;
     return model;
@@ -138,12 +175,35 @@ Model train_interruptibly(const Autoencoder& learner, const at::Tensor& data, co
   }
 }
 
+}  // namespace
+
+Model TrainFlags::train(const Autoencoder& learner, const at::Tensor& data, bool& interrupted) const {
+  const TrainOptions resolved = resolve();
+  const Callbacks list = callbacks();
+  if (resume.empty())
+    return interruptibly([&] { return hourglass::train(learner, data, resolved, list); }, interrupted);
+  const Model checkpoint = Model::load(resume);
+  if (checkpoint.learner().to_string() != learner.to_string()) {
+    throw InvalidArgument("cannot resume from '" + resume + "': it trains\n" + checkpoint.learner().to_string() +
+                          "but this run asks for\n" + learner.to_string() + "give the same network, loss and variants");
+  }
+  return interruptibly([&] { return hourglass::resume(checkpoint, data, resolved, list); }, interrupted);
+}
+
+Model TrainFlags::train_more(const Model& model, const at::Tensor& data, bool& interrupted) const {
+  if (!resume.empty())
+    throw InvalidArgument("--resume and --from exclude each other: --from continues a model for --epochs more");
+  const TrainOptions resolved = resolve();
+  const Callbacks list = callbacks();
+  return interruptibly([&] { return hourglass::train(model, data, resolved, list); }, interrupted);
+}
+
 namespace {
 
 // Stores a number in an optional, so that "not given" stays distinguishable.
-void add_number(CLI::App& command, const std::string& name, std::optional<double>& target,
-                const std::string& help) {
-  command.add_option_function<double>(name, [&target](double v) { target = v; }, help);
+void add_number(CLI::App& command, const std::string& name, std::optional<double>& target, const std::string& help) {
+  command.add_option_function<double>(
+      name, [&target](double v) { target = v; }, help);
 }
 
 }  // namespace
@@ -169,8 +229,8 @@ Autoencoder VariantFlags::apply(Autoencoder learner) const {
   const auto chosen = split_list(types);
   auto require = [&](bool given, const char* flag, const char* type) {
     if (given && std::find(chosen.begin(), chosen.end(), type) == chosen.end()) {
-      throw InvalidArgument(std::string(flag) + " applies to the " + type + " variant, but --type is '" +
-                            types + "'; add " + type + " to --type");
+      throw InvalidArgument(std::string(flag) + " applies to the " + type + " variant, but --type is '" + types +
+                            "'; add " + type + " to --type");
     }
   };
   require(sparsity || sparsity_weight, "--sparsity/--sparsity-weight", "sparse");
@@ -230,13 +290,16 @@ std::vector<std::string> split_list(const std::string& text) {
 }
 
 int run(int argc, char** argv) {
-  CLI::App app("hourglass: neural autoencoders (basic, sparse, contractive, denoising, robust, variational, "
-               "convolutional; PCA baseline)", "hourglass");
+  CLI::App app(
+      "hourglass: neural autoencoders (basic, sparse, contractive, denoising, robust, variational, "
+      "convolutional; PCA baseline)",
+      "hourglass");
   app.require_subcommand(1);
   app.fallthrough();
   app.set_version_flag("--version", "hourglass 0.1.0");
-  app.add_option_function<int>("--threads", [](int n) { set_threads(n); },
-                               "threads for tensor operations (default: all cores, or OMP_NUM_THREADS)")
+  app.add_option_function<int>(
+         "--threads", [](int n) { set_threads(n); },
+         "threads for tensor operations (default: all cores, or OMP_NUM_THREADS)")
       ->check(CLI::PositiveNumber);
   add_autoencode_command(app);
   add_train_command(app);
@@ -249,6 +312,7 @@ int run(int argc, char** argv) {
   add_noise_command(app);
   add_generate_command(app);
   add_history_command(app);
+  add_layers_command(app);
   try {
     app.parse(argc, argv);
     return 0;
@@ -270,8 +334,7 @@ int run(int argc, char** argv) {
     std::cerr << "hourglass: error: " << e.what() << '\n';
     return 2;
   } catch (const std::exception& e) {
-    std::cerr << "hourglass: internal error: " << e.what()
-              << " (please report it with the command that caused it)\n";
+    std::cerr << "hourglass: internal error: " << e.what() << " (please report it with the command that caused it)\n";
     return 1;
   }
 }

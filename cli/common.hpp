@@ -4,7 +4,6 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
-
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,7 +19,8 @@ struct DataFlags {
   std::string label;
   bool channels_last = false;
   bool memory_map = false;
-  void add(CLI::App& command, const std::string& what = "data file: CSV/TSV (header detected), .npy or IDX (MNIST, .gz too)");
+  void add(CLI::App& command,
+           const std::string& what = "data file: CSV/TSV (header detected), .npy or IDX (MNIST, .gz too)");
   Dataset read() const;
 };
 
@@ -30,8 +30,7 @@ struct OutputFlag {
   void add(CLI::App& command, const std::string& what);
   /// Fails early when the file could not be written.
   void check() const;
-  void write(const at::Tensor& values, const std::vector<std::string>& header,
-             const Dataset& source) const;
+  void write(const at::Tensor& values, const std::vector<std::string>& header, const Dataset& source) const;
 };
 
 /// --png FILE for a picture.
@@ -52,21 +51,27 @@ struct ModelDataFlags {
   void add(CLI::App& command, const std::string& data_help, const std::string& output_help);
 };
 
-/// The training options of train and autoencode.
+/// The training options of train and autoencode, and the callbacks their flags ask for.
 struct TrainFlags {
   TrainOptions options = TrainOptions().verbose(true);
   int64_t seed = -1;
   bool no_shuffle = false, quiet = false;
-  std::string history_csv;
+  std::string history_csv, checkpoint, resume, reduce_lr;
+  int64_t early_stopping = 0, checkpoint_every = 1;
+  double min_delta = 0;
+  bool keep_last_weights = false;
   void add(CLI::App& command);
-  /// The options, with --history-csv written after every epoch.
   TrainOptions resolve() const;
+  /// --reduce-lr-on-plateau, --early-stopping, --checkpoint, --history-csv, in that order
+  /// (the learning rate is logged before the logs are written).
+  Callbacks callbacks() const;
+  /// Trains `learner` (or resumes the --resume checkpoint, which must train the same
+  /// learner) with Ctrl-C asking training to stop after its batch; returns the model
+  /// learned so far. `interrupted` tells whether Ctrl-C stopped it.
+  Model train(const Autoencoder& learner, const at::Tensor& data, bool& interrupted) const;
+  /// Continues training `model` (train --from).
+  Model train_more(const Model& model, const at::Tensor& data, bool& interrupted) const;
 };
-
-/// Trains with Ctrl-C (SIGINT) asking training to stop after its batch; returns the
-/// model learned so far. `interrupted` tells whether that happened.
-Model train_interruptibly(const Autoencoder& learner, const at::Tensor& data, const TrainOptions& options,
-                          bool& interrupted);
 
 /// The exit status after an interrupted run that saved its work (128 + SIGINT).
 constexpr int kInterruptedStatus = 130;
@@ -84,6 +89,11 @@ struct VariantFlags {
   /// Adds the chosen variants to `learner`. A parameter whose variant is not in --type
   /// is an error rather than silently ignored.
   Autoencoder apply(Autoencoder learner) const;
+  /// True when any of these flags was given.
+  bool given() const {
+    return types != "basic" || sparsity || sparsity_weight || contractive_weight || sigma || weight_decay || beta ||
+           !noise.empty() || weight_decay_all;
+  }
 };
 
 /// A table computed from a model and a data set, with its column names.
@@ -113,6 +123,7 @@ void add_pca_command(CLI::App& app);
 void add_noise_command(CLI::App& app);
 void add_generate_command(CLI::App& app);
 void add_history_command(CLI::App& app);
+void add_layers_command(CLI::App& app);
 
 /// Parses and runs; returns the exit status: 0 success, 2 bad input (one line on
 /// stderr), 3 training failed (loss not finite), 1 internal error.

@@ -10,31 +10,47 @@ void add_train_command(CLI::App& app) {
     DataFlags data;
     TrainFlags training;
     VariantFlags variants;
-    std::string network, loss = "mse", model_path;
+    std::string network, loss, model_path, from;
   };
   auto flags = std::make_shared<Flags>();
   flags->data.add(*command);
-  command->add_option("-n,--network", flags->network,
-                      "network spec, e.g. \"64,16\" or \"input() + dense(8, tanh) + output()\"")
-      ->required();
-  command->add_option("--loss", flags->loss, "mse (default), mae, bce; robust uses correntropy");
+  auto* network = command->add_option("-n,--network", flags->network,
+                                      "network spec, e.g. \"64,16\" or \"input() + dense(8, tanh) + output()\" "
+                                      "(the layers: hourglass layers)");
+  auto* loss = command->add_option(
+      "--loss", flags->loss, "reconstruction loss (default mse): " + join(loss_names()) + "; robust uses correntropy");
+  auto* from = command->add_option("--from", flags->from,
+                                   "continue training this model for --epochs more (its network, loss, variants, "
+                                   "scaler and optimizer state; the data must have its columns)");
+  from->excludes(network)->excludes(loss);
   flags->variants.add(*command);
   flags->training.add(*command);
   command->add_option("-o,--output", flags->model_path, "model file to write (safetensors)")->required();
   command->callback([flags] {
-    const Autoencoder learner = flags->variants.apply(autoencoder(parse_network(flags->network), flags->loss));
+    if (flags->from.empty() && flags->network.empty()) {
+      throw InvalidArgument("train needs --network SPEC (e.g. --network 64,16), or --from MODEL to continue one");
+    }
+    if (!flags->from.empty() && flags->variants.given()) {
+      throw InvalidArgument("--from takes the variants from the model; leave --type and its parameters out");
+    }
     const Dataset data = flags->data.read();
-    const TrainOptions options = flags->training.resolve();
     check_writable(flags->model_path);
     bool interrupted = false;
-    const Model model = train_interruptibly(learner, data.samples(), options, interrupted);
+    Model model;
+    if (flags->from.empty()) {
+      const Autoencoder learner =
+          flags->variants.apply(autoencoder(parse_network(flags->network), flags->loss.empty() ? "mse" : flags->loss));
+      model = flags->training.train(learner, data.samples(), interrupted);
+    } else {
+      model = flags->training.train_more(Model::load(flags->from), data.samples(), interrupted);
+    }
     model.save(flags->model_path);
     if (interrupted) {
       std::cerr << "hourglass: interrupted: saved the model as learned so far (" << model.history().epochs.size()
                 << " epochs) to " << flags->model_path << '\n';
       throw Interrupted{};
     }
-    if (options.verbose()) {
+    if (!flags->training.quiet) {
       report_against_pca(model, data.features);
       std::cerr << "Saved " << flags->model_path << '\n';
     }

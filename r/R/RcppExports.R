@@ -29,8 +29,24 @@ hg_check_learner <- function(learner) {
     invisible(.Call(`_hourglass_hg_check_learner`, learner))
 }
 
-hg_train <- function(learner, data, validation_data, options, verbose) {
-    .Call(`_hourglass_hg_train`, learner, data, validation_data, options, verbose)
+hg_train <- function(learner, data, validation_data, options, verbose, callbacks) {
+    .Call(`_hourglass_hg_train`, learner, data, validation_data, options, verbose, callbacks)
+}
+
+hg_train_more <- function(model, data, validation_data, options, verbose, callbacks) {
+    .Call(`_hourglass_hg_train_more`, model, data, validation_data, options, verbose, callbacks)
+}
+
+hg_stop_training <- function(reason) {
+    invisible(.Call(`_hourglass_hg_stop_training`, reason))
+}
+
+hg_layer_kinds <- function() {
+    .Call(`_hourglass_hg_layer_kinds`)
+}
+
+hg_configure <- function(threads, device) {
+    .Call(`_hourglass_hg_configure`, threads, device)
 }
 
 hg_encode <- function(model, data, sample) {
@@ -47,6 +63,10 @@ hg_reconstruct <- function(model, data) {
 
 hg_generate <- function(model, dimensions, from, to, side, fixed_value) {
     .Call(`_hourglass_hg_generate`, model, dimensions, from, to, side, fixed_value)
+}
+
+hg_encode_shaped <- function(model, data, sample) {
+    .Call(`_hourglass_hg_encode_shaped`, model, data, sample)
 }
 
 hg_evaluate <- function(model, data, metrics) {

@@ -46,13 +46,13 @@ core_layer <- function(layer) {
     return(list(type = "variational", units = layer$units, epsilon_std = layer$epsilon_std))
   }
   if (inherits(layer, ruta_layer_conv)) {
+    # ruta warns about a second resampling and applies the first.
     factors <- list(max_pooling = layer$max_pooling, average_pooling = layer$average_pooling,
                     upsampling = layer$upsampling)
-    chosen <- Filter(Negate(is.null), factors)[1]
-    return(list(type = "conv", units = layer$filters, kernel_size = layer$kernel_size, padding = layer$padding,
-                strides = layer$strides %||% 1, activation = layer$activation,
-                resampling = if (length(chosen)) names(chosen) else "none",
-                factor = if (length(chosen)) chosen[[1]] else 0))
+    chosen <- Filter(Negate(is.null), factors)
+    chosen <- chosen[seq_len(min(1, length(chosen)))]
+    return(c(list(type = "conv", filters = layer$filters, kernel_size = layer$kernel_size, padding = layer$padding,
+                  strides = layer$strides, use_bias = layer$use_bias, activation = layer$activation), chosen))
   }
   # Layers only a model file can hold (flatten, reshape, batch_norm, conv_transpose).
   c(list(type = name), unclass(layer)[setdiff(names(layer), c("activity_regularizer", "kernel_regularizer"))])
@@ -69,11 +69,14 @@ from_core_layer <- function(spec) {
          variational = new_layer(ruta_layer_variational, units = as.integer(spec$units),
                                  epsilon_std = spec$epsilon_std, seed = NULL),
          conv = {
-           layer <- new_layer(ruta_layer_conv, filters = as.integer(spec$units),
+           layer <- new_layer(ruta_layer_conv, filters = as.integer(spec$filters),
                               kernel_size = as.integer(spec$kernel_size), padding = spec$padding,
                               activation = spec$activation)
-           if (spec$resampling != "none") layer[[spec$resampling]] <- spec$factor
+           for (resampling in c("max_pooling", "average_pooling", "upsampling")) {
+             if (!is.null(spec[[resampling]])) layer[[resampling]] <- spec[[resampling]]
+           }
            if (spec$strides != 1) layer$strides <- spec$strides
+           if (!isTRUE(spec$use_bias)) layer$use_bias <- FALSE
            layer
          },
          do.call(new_layer, c(list(paste0("ruta_layer_", spec$type)), spec[names(spec) != "type"])))

@@ -3,7 +3,9 @@
 #' `encode` gives the encoding layer's values (a variational model's posterior mean, or a
 #' draw from it with `sample = TRUE`); `decode` maps encodings back to data space;
 #' `reconstruct` does both. Data and results have one row per instance; convolutional
-#' models take and give arrays `(n, height, width, channels)`.
+#' models take and give arrays `(n, height, width, channels)`, and their codes keep
+#' their shape, channels last, as Keras gives them (`(n, 7, 7, 8)` for ruta's MNIST
+#' example), which `decode` takes back.
 #' @param learner A trained learner
 #' @param data A numeric matrix or array
 #' @param sample Draw from a variational model's posterior instead of taking its mean
@@ -17,7 +19,7 @@
 #' }
 #' @export
 encode <- function(learner, data, sample = FALSE) {
-  call_core(hg_encode, model_of(learner), as_data(data), sample)
+  call_core(hg_encode_shaped, model_of(learner), as_data(data), sample)
 }
 
 #' @rdname encode
@@ -72,10 +74,15 @@ generate.default <- function(learner, ...) {
 
 #' Evaluation metrics
 #'
-#' Compare data with the model's reconstruction of it.
+#' Compare data with the model's reconstruction of it. As Keras's `evaluate()`, each
+#' returns a named list: `loss`, what training minimises (the loss and the variants'
+#' penalties, on the scaled data), and the metric.
 #' @param learner A trained learner
 #' @param data Test data
-#' @return A named list with the metric's value
+#' @param ... Keras's `evaluate()` arguments, which ruta passes on: `batch_size`,
+#'   `verbose`, `steps` and `callbacks` are accepted and have no effect (evaluation
+#'   runs in chunks of its own)
+#' @return A named list: `loss` and the metric's value
 #' @examples
 #' \donttest{
 #' x <- as.matrix(iris[, 1:4])
@@ -83,34 +90,60 @@ generate.default <- function(learner, ...) {
 #' }
 #' @rdname evaluate
 #' @export
-evaluate_mean_squared_error <- function(learner, data) evaluate_metric(learner, data, "mean_squared_error")
+evaluate_mean_squared_error <- function(learner, data, ...) evaluate_metric(learner, data, "mean_squared_error", ...)
 
 #' @rdname evaluate
 #' @export
-evaluate_mean_absolute_error <- function(learner, data) evaluate_metric(learner, data, "mean_absolute_error")
+evaluate_mean_absolute_error <- function(learner, data, ...) {
+  evaluate_metric(learner, data, "mean_absolute_error", ...)
+}
 
 #' @rdname evaluate
 #' @export
-evaluate_binary_crossentropy <- function(learner, data) evaluate_metric(learner, data, "binary_crossentropy")
+evaluate_binary_crossentropy <- function(learner, data, ...) {
+  evaluate_metric(learner, data, "binary_crossentropy", ...)
+}
 
 #' @rdname evaluate
 #' @export
-evaluate_binary_accuracy <- function(learner, data) evaluate_metric(learner, data, "binary_accuracy")
+evaluate_binary_accuracy <- function(learner, data, ...) evaluate_metric(learner, data, "binary_accuracy", ...)
 
 #' @rdname evaluate
 #' @export
-evaluate_kullback_leibler_divergence <- function(learner, data) {
-  evaluate_metric(learner, data, "kullback_leibler_divergence")
+evaluate_kullback_leibler_divergence <- function(learner, data, ...) {
+  evaluate_metric(learner, data, "kullback_leibler_divergence", ...)
 }
 
 #' @rdname evaluate
 #' @param name A metric name, for `evaluation_metric`
-#' @return `evaluation_metric` returns a function of `learner` and `data`
+#' @return `evaluation_metric` returns a function of `learner`, `data` and `...`
 #' @export
-evaluation_metric <- function(name) function(learner, data) evaluate_metric(learner, data, name)
+evaluation_metric <- function(name) function(learner, data, ...) evaluate_metric(learner, data, name, ...)
 
-evaluate_metric <- function(learner, data, name) {
-  as.list(call_core(hg_evaluate, model_of(learner), as_data(data), name))
+evaluate_metric <- function(learner, data, name, ...) {
+  extra <- names(list(...))
+  unknown <- setdiff(extra, c("batch_size", "verbose", "steps", "callbacks", "sample_weight"))
+  if (length(unknown) > 0 || (length(list(...)) > 0 && is.null(extra))) {
+    stop("evaluate: unknown argument ", paste0("'", unknown, "'", collapse = ", "),
+         " (valid: batch_size, verbose, steps, callbacks, sample_weight)", call. = FALSE)
+  }
+  as.list(call_core(hg_evaluate, model_of(learner), as_data(data), c("loss", name)))
+}
+
+#' Configure the backend
+#'
+#' ruta's `configure()`: here, the threads the tensor engine uses and the device.
+#' @param threads Threads for tensor operations (default: every core, or
+#'   `OMP_NUM_THREADS`)
+#' @param device `"cpu"`; `"cuda"` needs a build against a CUDA LibTorch
+#' @param ... ruta's backend arguments, which have no meaning without Keras
+#' @return The settings in effect (threads, device, BLAS), invisibly
+#' @examples
+#' configure(threads = 2)
+#' @export
+configure <- function(threads = NULL, device = NULL, ...) {
+  if (!is.null(threads)) threads <- check_count(threads, "configure(): threads")
+  invisible(call_core(hg_configure, threads, device))
 }
 
 #' Save and load models

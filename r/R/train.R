@@ -8,57 +8,75 @@ train <- function(learner, ...) UseMethod("train")
 #' Train an autoencoder
 #'
 #' Fits the learner's network to reconstruct `data` and returns the learner with its
-#' trained model ([is_trained()] becomes `TRUE`). Ctrl-C stops training after the
-#' current batch: the learner comes back with what it learned so far, and a warning.
-#' @param learner A `"ruta_autoencoder"`
+#' trained model ([is_trained()] becomes `TRUE`). Training a learner that is already
+#' trained continues from its weights, as fitting a Keras model again does: with its
+#' optimizer's state, scaler and random generator, numbering the epochs on and adding
+#' them to `$history` (the learner given is left as it was). Ctrl-C stops training
+#' after the current batch: the learner comes back with what it learned so far, and a
+#' warning.
+#' @param learner A `"ruta_autoencoder"`, untrained or trained
 #' @param data A numeric matrix (rows are instances), or an array `(n, steps, channels)`
 #'   or `(n, height, width, channels)` for convolutional networks
 #' @param validation_data Data of the same kind, not trained on, whose loss (and
 #'   metrics) each epoch reports
 #' @param metrics Metric names reported per epoch: `"mean_squared_error"`,
 #'   `"mean_absolute_error"`, `"binary_crossentropy"`, `"binary_accuracy"`,
-#'   `"kullback_leibler_divergence"`
-#' @param epochs Passes over the data
-#' @param optimizer `"rmsprop"`, `"sgd"`, `"adam"`, `"adamax"` or `"adagrad"`
+#'   `"kullback_leibler_divergence"` and the other losses
+#' @param epochs Passes over the data (more passes, for a trained learner)
+#' @param optimizer `"rmsprop"` (the default for a new learner), `"sgd"`, `"adam"`,
+#'   `"adamax"` or `"adagrad"`; a trained learner keeps its own unless another is given
+#' @param callbacks A list of callbacks ([callback_early_stopping()],
+#'   [callback_model_checkpoint()], [callback_csv_logger()],
+#'   [callback_reduce_lr_on_plateau()], [callback_learning_rate_scheduler()],
+#'   [callback_terminate_on_nan()], [callback_lambda()])
 #' @param ... Further options: `batch_size` (32), `shuffle` (`TRUE`),
 #'   `validation_split` (0), `learning_rate` (the optimizer's Keras default), `momentum`
 #'   (sgd), `seed` (drawn from R's generator, so `set.seed()` makes training
-#'   reproducible), `scale` (`"none"`, `"zscore"`, `"minmax"`), `early_stopping`
-#'   (patience in epochs, 0 = off), `min_delta`, `clip_grad_norm`, `precision` (`"fp32"`
-#'   or `"bf16"`), `checkpoint`, `checkpoint_every`, `resume`, `verbose` (one line per
-#'   epoch; `getOption("hourglass.verbose", TRUE)`)
+#'   reproducible; a trained learner goes on with its generator unless one is given),
+#'   `scale` (`"none"`, `"zscore"`, `"minmax"`), `early_stopping` (patience in epochs,
+#'   0 = off, keeping the best epoch's weights; or use [callback_early_stopping()]),
+#'   `min_delta`, `clip_grad_norm`, `precision` (`"fp32"` or `"bf16"`), `checkpoint`
+#'   (a file written every `checkpoint_every` epochs), `verbose` (one line per epoch;
+#'   `getOption("hourglass.verbose", TRUE)`)
 #' @return The learner, trained (invisibly); `$history` holds a row per epoch
 #' @examples
 #' \donttest{
-#' model <- train(autoencoder(2), as.matrix(iris[, 1:4]), epochs = 5, verbose = FALSE)
+#' x <- as.matrix(iris[, 1:4])
+#' model <- train(autoencoder(2), x, epochs = 5, verbose = FALSE)
+#' model <- train(model, x, epochs = 5, verbose = FALSE)  # epochs 6 to 10
 #' }
 #' @export
 train.ruta_autoencoder <- function(learner, data, validation_data = NULL, metrics = NULL, epochs = 20,
-                                   optimizer = "rmsprop", ...) {
+                                   optimizer = NULL, callbacks = NULL, ...) {
   extra <- list(...)
   defaults <- list(batch_size = 32, shuffle = TRUE, validation_split = 0, learning_rate = 0, momentum = 0,
                    seed = NULL, scale = "none", early_stopping = 0, min_delta = 0, clip_grad_norm = 0,
-                   precision = "fp32", checkpoint = "", checkpoint_every = 1, resume = "",
+                   precision = "fp32", checkpoint = "", checkpoint_every = 1,
                    verbose = getOption("hourglass.verbose", TRUE))
   unknown <- setdiff(names(extra), names(defaults))
   if (length(unknown) > 0 || (length(extra) > 0 && is.null(names(extra)))) {
     stop("train(): unknown option ", paste0("'", unknown, "'", collapse = ", "), " (valid: ",
-         paste(c("validation_data", "metrics", "epochs", "optimizer", names(defaults)), collapse = ", "), ")",
-         call. = FALSE)
+         paste(c("validation_data", "metrics", "epochs", "optimizer", "callbacks", names(defaults)), collapse = ", "),
+         ")", call. = FALSE)
   }
-  if (!is.character(optimizer) || length(optimizer) != 1) {
+  if (!is.null(optimizer) && (!is.character(optimizer) || length(optimizer) != 1)) {
     stop("train(): optimizer must be a name (rmsprop, sgd, adam, adamax, adagrad), got a ", class(optimizer)[1],
          call. = FALSE)
   }
   options <- utils::modifyList(defaults, extra)
-  options$seed <- options$seed %||% draw_seed()
+  continuing <- is_trained(learner)
+  if (!continuing) options$seed <- options$seed %||% draw_seed()
   options$epochs <- epochs
   options$optimizer <- optimizer
   options$metrics <- as.character(unlist(metrics))
+  callbacks <- c(legacy_callbacks(options), as_callbacks(callbacks))
   verbose <- isTRUE(options$verbose)
-  options$verbose <- NULL
   validation <- if (is.null(validation_data)) NULL else as_data(validation_data, "validation_data")
-  result <- call_core(hg_train, core_learner(learner), as_data(data), validation, options, verbose)
+  result <- if (continuing) {
+    call_core(hg_train_more, model_of(learner), as_data(data), validation, options, verbose, callbacks)
+  } else {
+    call_core(hg_train, core_learner(learner), as_data(data), validation, options, verbose, callbacks)
+  }
   if (startsWith(result$stop_reason, "interrupted")) {
     warning("training stopped by the user (", result$stop_reason, "); the model keeps what it learned so far",
             call. = FALSE)
@@ -66,6 +84,23 @@ train.ruta_autoencoder <- function(learner, data, validation_data = NULL, metric
     message("Stopped: ", result$stop_reason)
   }
   invisible(attach_model(learner, result))
+}
+
+# The options train() took before callbacks, as the callbacks they are.
+legacy_callbacks <- function(options) {
+  list <- list()
+  if (!is.numeric(options$early_stopping) || length(options$early_stopping) != 1 || options$early_stopping < 0) {
+    stop("train(): early_stopping must be a patience in epochs (0: off), got ", deparse(options$early_stopping),
+         call. = FALSE)
+  }
+  if (options$early_stopping > 0) {
+    list <- c(list, list(callback_early_stopping(monitor = "", patience = options$early_stopping,
+                                                 min_delta = options$min_delta, restore_best_weights = TRUE)))
+  }
+  if (nzchar(options$checkpoint)) {
+    list <- c(list, list(callback_model_checkpoint(options$checkpoint, every = options$checkpoint_every)))
+  }
+  list
 }
 
 #' Encode data in one call

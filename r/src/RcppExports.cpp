@@ -82,8 +82,8 @@ BEGIN_RCPP
 END_RCPP
 }
 // hg_train
-Rcpp::List hg_train(Rcpp::List learner, SEXP data, SEXP validation_data, Rcpp::List options, bool verbose);
-RcppExport SEXP _hourglass_hg_train(SEXP learnerSEXP, SEXP dataSEXP, SEXP validation_dataSEXP, SEXP optionsSEXP, SEXP verboseSEXP) {
+Rcpp::List hg_train(Rcpp::List learner, SEXP data, SEXP validation_data, Rcpp::List options, bool verbose, Rcpp::List callbacks);
+RcppExport SEXP _hourglass_hg_train(SEXP learnerSEXP, SEXP dataSEXP, SEXP validation_dataSEXP, SEXP optionsSEXP, SEXP verboseSEXP, SEXP callbacksSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::RNGScope rcpp_rngScope_gen;
@@ -92,7 +92,56 @@ BEGIN_RCPP
     Rcpp::traits::input_parameter< SEXP >::type validation_data(validation_dataSEXP);
     Rcpp::traits::input_parameter< Rcpp::List >::type options(optionsSEXP);
     Rcpp::traits::input_parameter< bool >::type verbose(verboseSEXP);
-    rcpp_result_gen = Rcpp::wrap(hg_train(learner, data, validation_data, options, verbose));
+    Rcpp::traits::input_parameter< Rcpp::List >::type callbacks(callbacksSEXP);
+    rcpp_result_gen = Rcpp::wrap(hg_train(learner, data, validation_data, options, verbose, callbacks));
+    return rcpp_result_gen;
+END_RCPP
+}
+// hg_train_more
+Rcpp::List hg_train_more(SEXP model, SEXP data, SEXP validation_data, Rcpp::List options, bool verbose, Rcpp::List callbacks);
+RcppExport SEXP _hourglass_hg_train_more(SEXP modelSEXP, SEXP dataSEXP, SEXP validation_dataSEXP, SEXP optionsSEXP, SEXP verboseSEXP, SEXP callbacksSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< SEXP >::type model(modelSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type data(dataSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type validation_data(validation_dataSEXP);
+    Rcpp::traits::input_parameter< Rcpp::List >::type options(optionsSEXP);
+    Rcpp::traits::input_parameter< bool >::type verbose(verboseSEXP);
+    Rcpp::traits::input_parameter< Rcpp::List >::type callbacks(callbacksSEXP);
+    rcpp_result_gen = Rcpp::wrap(hg_train_more(model, data, validation_data, options, verbose, callbacks));
+    return rcpp_result_gen;
+END_RCPP
+}
+// hg_stop_training
+void hg_stop_training(std::string reason);
+RcppExport SEXP _hourglass_hg_stop_training(SEXP reasonSEXP) {
+BEGIN_RCPP
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< std::string >::type reason(reasonSEXP);
+    hg_stop_training(reason);
+    return R_NilValue;
+END_RCPP
+}
+// hg_layer_kinds
+Rcpp::List hg_layer_kinds();
+RcppExport SEXP _hourglass_hg_layer_kinds() {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    rcpp_result_gen = Rcpp::wrap(hg_layer_kinds());
+    return rcpp_result_gen;
+END_RCPP
+}
+// hg_configure
+Rcpp::List hg_configure(SEXP threads, SEXP device);
+RcppExport SEXP _hourglass_hg_configure(SEXP threadsSEXP, SEXP deviceSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< SEXP >::type threads(threadsSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type device(deviceSEXP);
+    rcpp_result_gen = Rcpp::wrap(hg_configure(threads, device));
     return rcpp_result_gen;
 END_RCPP
 }
@@ -146,6 +195,19 @@ BEGIN_RCPP
     Rcpp::traits::input_parameter< int64_t >::type side(sideSEXP);
     Rcpp::traits::input_parameter< double >::type fixed_value(fixed_valueSEXP);
     rcpp_result_gen = Rcpp::wrap(hg_generate(model, dimensions, from, to, side, fixed_value));
+    return rcpp_result_gen;
+END_RCPP
+}
+// hg_encode_shaped
+SEXP hg_encode_shaped(SEXP model, SEXP data, bool sample);
+RcppExport SEXP _hourglass_hg_encode_shaped(SEXP modelSEXP, SEXP dataSEXP, SEXP sampleSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< SEXP >::type model(modelSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type data(dataSEXP);
+    Rcpp::traits::input_parameter< bool >::type sample(sampleSEXP);
+    rcpp_result_gen = Rcpp::wrap(hg_encode_shaped(model, data, sample));
     return rcpp_result_gen;
 END_RCPP
 }
@@ -229,11 +291,16 @@ static const R_CallMethodDef CallEntries[] = {
     {"_hourglass_hg_check_noise", (DL_FUNC) &_hourglass_hg_check_noise, 1},
     {"_hourglass_hg_network_from_sizes", (DL_FUNC) &_hourglass_hg_network_from_sizes, 1},
     {"_hourglass_hg_check_learner", (DL_FUNC) &_hourglass_hg_check_learner, 1},
-    {"_hourglass_hg_train", (DL_FUNC) &_hourglass_hg_train, 5},
+    {"_hourglass_hg_train", (DL_FUNC) &_hourglass_hg_train, 6},
+    {"_hourglass_hg_train_more", (DL_FUNC) &_hourglass_hg_train_more, 6},
+    {"_hourglass_hg_stop_training", (DL_FUNC) &_hourglass_hg_stop_training, 1},
+    {"_hourglass_hg_layer_kinds", (DL_FUNC) &_hourglass_hg_layer_kinds, 0},
+    {"_hourglass_hg_configure", (DL_FUNC) &_hourglass_hg_configure, 2},
     {"_hourglass_hg_encode", (DL_FUNC) &_hourglass_hg_encode, 3},
     {"_hourglass_hg_decode", (DL_FUNC) &_hourglass_hg_decode, 2},
     {"_hourglass_hg_reconstruct", (DL_FUNC) &_hourglass_hg_reconstruct, 2},
     {"_hourglass_hg_generate", (DL_FUNC) &_hourglass_hg_generate, 6},
+    {"_hourglass_hg_encode_shaped", (DL_FUNC) &_hourglass_hg_encode_shaped, 3},
     {"_hourglass_hg_evaluate", (DL_FUNC) &_hourglass_hg_evaluate, 3},
     {"_hourglass_hg_sample_shape", (DL_FUNC) &_hourglass_hg_sample_shape, 1},
     {"_hourglass_hg_save", (DL_FUNC) &_hourglass_hg_save, 2},

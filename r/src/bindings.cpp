@@ -14,7 +14,9 @@
 #include "hourglass/data/dataset.hpp"
 #include "hourglass/error.hpp"
 #include "hourglass/model/model.hpp"
+#include "hourglass/network/layer_kind.hpp"
 #include "hourglass/runtime.hpp"
+#include "hourglass/train/callbacks.hpp"
 #include "hourglass/train/train.hpp"
 
 namespace {
@@ -64,24 +66,143 @@ bool user_interrupted() { return R_ToplevelExec(check_interrupt, nullptr) == FAL
 hourglass::TrainOptions train_options(const Rcpp::List& options) {
   hourglass::TrainOptions o;
   const auto number = [&](const char* name) { return Rcpp::as<double>(options[name]); };
+  // R drops a list element set to NULL: an absent name is NULL.
+  const auto given = [&](const char* name) { return options.containsElementNamed(name) && !Rf_isNull(options[name]); };
   o.epochs(static_cast<int64_t>(number("epochs")))
       .batch_size(static_cast<int64_t>(number("batch_size")))
-      .optimizer(Rcpp::as<std::string>(options["optimizer"]))
+      .optimizer(given("optimizer") ? Rcpp::as<std::string>(options["optimizer"]) : "")
       .learning_rate(number("learning_rate"))
       .momentum(number("momentum"))
       .shuffle(Rcpp::as<bool>(options["shuffle"]))
       .validation_split(number("validation_split"))
-      .seed(static_cast<uint64_t>(number("seed")))
       .scale(Rcpp::as<std::string>(options["scale"]))
-      .early_stopping(static_cast<int64_t>(number("early_stopping")))
-      .min_delta(number("min_delta"))
       .clip_grad_norm(number("clip_grad_norm"))
-      .checkpoint(Rcpp::as<std::string>(options["checkpoint"]))
-      .checkpoint_every(static_cast<int64_t>(number("checkpoint_every")))
-      .resume(Rcpp::as<std::string>(options["resume"]))
       .precision(Rcpp::as<std::string>(options["precision"]))
       .metrics(Rcpp::as<std::vector<std::string>>(options["metrics"]));
+  if (given("seed")) o.seed(static_cast<uint64_t>(number("seed")));
   return o;
+}
+
+// The trainer R callbacks may stop (stop_training()), while a training runs.
+hourglass::Trainer* current_trainer = nullptr;
+
+// An epoch's logs as R's named list: epoch, then each value.
+Rcpp::List logs_to_r(const hourglass::EpochRecord& logs) {
+  Rcpp::List out;
+  out["epoch"] = static_cast<double>(logs.epoch);
+  for (const auto& [name, value] : logs.values) out[name] = value;
+  return out;
+}
+
+// An R function called from a training hook. An R error in it unwinds the C++ frames
+// as an exception (Rcpp's unwind protection) and is raised again in R.
+hourglass::LambdaCallback r_lambda(const Rcpp::List& spec) {
+  hourglass::LambdaCallback callback;
+  const auto function = [&](const char* name) -> std::optional<Rcpp::Function> {
+    if (!spec.containsElementNamed(name) || Rf_isNull(spec[name])) return std::nullopt;
+    return Rcpp::Function(spec[name]);
+  };
+  if (auto f = function("on_train_begin")) {
+    callback.train_begin = [f](hourglass::Trainer&) { (*f)(Rcpp::List()); };
+  }
+  if (auto f = function("on_epoch_begin")) {
+    callback.epoch_begin = [f](hourglass::Trainer&, int64_t epoch) { (*f)(static_cast<double>(epoch), Rcpp::List()); };
+  }
+  if (auto f = function("on_batch_end")) {
+    callback.batch_end = [f](hourglass::Trainer&, const hourglass::BatchLogs& logs) {
+      (*f)(static_cast<double>(logs.batch), Rcpp::List::create(Rcpp::Named("batch") = static_cast<double>(logs.batch),
+                                                               Rcpp::Named("size") = static_cast<double>(logs.rows),
+                                                               Rcpp::Named("loss") = logs.loss.item<double>()));
+    };
+  }
+  if (auto f = function("on_epoch_end")) {
+    callback.epoch_end = [f](hourglass::Trainer&, hourglass::EpochRecord& logs) {
+      (*f)(static_cast<double>(logs.epoch), logs_to_r(logs));
+    };
+  }
+  if (auto f = function("on_train_end")) {
+    callback.train_end = [f](hourglass::Trainer&, const hourglass::TrainEnd& end) {
+      (*f)(Rcpp::List::create(Rcpp::Named("stop_reason") = end.stop_reason));
+    };
+  }
+  return callback;
+}
+
+// list(type = "early_stopping", ...) and the others, as the R constructors make them.
+hourglass::CallbackRef callback_from_r(const Rcpp::List& spec) {
+  using namespace hourglass;
+  const auto type = Rcpp::as<std::string>(spec["type"]);
+  const auto text = [&](const char* name) { return Rcpp::as<std::string>(spec[name]); };
+  const auto number = [&](const char* name) { return Rcpp::as<double>(spec[name]); };
+  const auto count = [&](const char* name) { return static_cast<int64_t>(Rcpp::as<double>(spec[name])); };
+  if (type == "lambda") return r_lambda(spec);
+  if (type == "early_stopping") {
+    auto options = EarlyStoppingOptions()
+                       .monitor(text("monitor"))
+                       .min_delta(number("min_delta"))
+                       .patience(count("patience"))
+                       .mode(text("mode"))
+                       .restore_best_weights(Rcpp::as<bool>(spec["restore_best_weights"]));
+    if (spec.containsElementNamed("baseline") && !Rf_isNull(spec["baseline"])) options.baseline(number("baseline"));
+    return EarlyStopping(options);
+  }
+  if (type == "model_checkpoint") {
+    return ModelCheckpoint(text("filepath"), ModelCheckpointOptions()
+                                                 .every(count("every"))
+                                                 .save_best_only(Rcpp::as<bool>(spec["save_best_only"]))
+                                                 .monitor(text("monitor"))
+                                                 .mode(text("mode")));
+  }
+  if (type == "csv_logger") return CSVLogger(text("filename"));
+  if (type == "terminate_on_nan") return TerminateOnNaN();
+  if (type == "reduce_lr_on_plateau") {
+    return ReduceLROnPlateau(ReduceLROnPlateauOptions()
+                                 .monitor(text("monitor"))
+                                 .factor(number("factor"))
+                                 .patience(count("patience"))
+                                 .mode(text("mode"))
+                                 .min_delta(number("min_delta"))
+                                 .cooldown(count("cooldown"))
+                                 .min_lr(number("min_lr")));
+  }
+  if (type == "learning_rate_scheduler") {
+    const Rcpp::Function schedule(spec["schedule"]);
+    return LearningRateScheduler([schedule](int64_t epoch, double rate) {
+      return Rcpp::as<double>(schedule(static_cast<double>(epoch), rate));
+    });
+  }
+  throw InvalidArgument("unknown callback '" + type + "'");
+}
+
+// Runs a training with the R callbacks, Ctrl-C polled after every batch and the epochs
+// printed to R's console when `verbose`.
+template <typename Training>
+Rcpp::List train_from_r(const Rcpp::List& options, SEXP validation_data, bool verbose, const Rcpp::List& callbacks,
+                        Training training) {
+  auto o = train_options(options);
+  if (!Rf_isNull(validation_data)) o.validation_data(hourglass::r::tensor_from_r(validation_data, "validation_data"));
+  hourglass::Callbacks list;
+  for (R_xlen_t i = 0; i < callbacks.size(); ++i) list.push_back(callback_from_r(callbacks[i]));
+  bool interrupted = false;
+  hourglass::LambdaCallback console;
+  console.train_begin = [](hourglass::Trainer& trainer) { current_trainer = &trainer; };
+  console.batch_end = [&interrupted](hourglass::Trainer&, const hourglass::BatchLogs&) {
+    if (!interrupted && user_interrupted()) {
+      interrupted = true;
+      hourglass::request_stop();
+    }
+  };
+  if (verbose) {
+    console.epoch_end = [](hourglass::Trainer& trainer, hourglass::EpochRecord& record) {
+      Rprintf("%s\n", hourglass::format_progress(record, trainer.final_epoch()).c_str());
+      R_FlushConsole();
+    };
+  }
+  list.insert(list.begin(), console);
+  struct Clear {
+    ~Clear() { current_trainer = nullptr; }
+  } clear;
+  return model_to_r(training(o, list));
 }
 
 }  // namespace
@@ -124,26 +245,75 @@ void hg_check_learner(Rcpp::List learner) {
 }
 
 // [[Rcpp::export]]
-Rcpp::List hg_train(Rcpp::List learner, SEXP data, SEXP validation_data, Rcpp::List options, bool verbose) {
+Rcpp::List hg_train(Rcpp::List learner, SEXP data, SEXP validation_data, Rcpp::List options, bool verbose,
+                    Rcpp::List callbacks) {
   return guarded([&] {
-    auto o = train_options(options);
-    if (!Rf_isNull(validation_data)) o.validation_data(hourglass::r::tensor_from_r(validation_data, "validation_data"));
-    bool interrupted = false;
-    o.on_batch([&interrupted] {
-      if (!interrupted && user_interrupted()) {
-        interrupted = true;
-        hourglass::request_stop();
-      }
-    });
-    const auto epochs = o.epochs();
-    if (verbose) {
-      o.on_epoch([epochs](const hourglass::EpochRecord& record) {
-        Rprintf("%s\n", hourglass::format_progress(record, epochs).c_str());
-        R_FlushConsole();
-      });
-    }
     const auto core = hourglass::r::learner_from_r(learner);
-    return model_to_r(hourglass::train(core, hourglass::r::tensor_from_r(data, "data"), o));
+    const auto x = hourglass::r::tensor_from_r(data, "data");
+    return train_from_r(options, validation_data, verbose, callbacks,
+                        [&](const hourglass::TrainOptions& o, const hourglass::Callbacks& list) {
+                          return hourglass::train(core, x, o, list);
+                        });
+  });
+}
+
+// [[Rcpp::export]]
+Rcpp::List hg_train_more(SEXP model, SEXP data, SEXP validation_data, Rcpp::List options, bool verbose,
+                         Rcpp::List callbacks) {
+  return guarded([&] {
+    const Model& trained = model_of(model);
+    const auto x = hourglass::r::tensor_from_r(data, "data");
+    return train_from_r(options, validation_data, verbose, callbacks,
+                        [&](const hourglass::TrainOptions& o, const hourglass::Callbacks& list) {
+                          return hourglass::train(trained, x, o, list);
+                        });
+  });
+}
+
+// [[Rcpp::export]]
+void hg_stop_training(std::string reason) {
+  guarded([&] {
+    if (!current_trainer) {
+      throw hourglass::InvalidArgument("stop_training() works inside a callback, while train() runs");
+    }
+    current_trainer->stop(reason);
+  });
+}
+
+// [[Rcpp::export]]
+Rcpp::List hg_layer_kinds() {
+  return guarded([&] {
+    Rcpp::List kinds;
+    for (const hourglass::LayerKind* kind : hourglass::layer_kinds()) {
+      Rcpp::List parameters;
+      for (const auto& p : kind->parameters()) {
+        parameters[p.name()] =
+            Rcpp::List::create(Rcpp::Named("required") = p.required(),
+                               Rcpp::Named("default") = hourglass::r::argument_to_r(p.default_value()),
+                               Rcpp::Named("describe") = p.describe(), Rcpp::Named("help") = p.help());
+      }
+      kinds[kind->name()] =
+          Rcpp::List::create(Rcpp::Named("help") = kind->help(), Rcpp::Named("parameters") = parameters);
+    }
+    return kinds;
+  });
+}
+
+// [[Rcpp::export]]
+Rcpp::List hg_configure(SEXP threads, SEXP device) {
+  return guarded([&] {
+    if (!Rf_isNull(threads)) hourglass::set_threads(Rcpp::as<int>(threads));
+    if (!Rf_isNull(device)) {
+      const auto name = Rcpp::as<std::string>(device);
+      if (name != "cpu") {
+        throw hourglass::InvalidArgument("device '" + name +
+                                         "' is not available: this build of Hourglass runs on "
+                                         "the CPU (build it against a CUDA LibTorch for cuda)");
+      }
+    }
+    hourglass::init_runtime();
+    return Rcpp::List::create(Rcpp::Named("threads") = hourglass::threads(), Rcpp::Named("device") = "cpu",
+                              Rcpp::Named("blas") = hourglass::blas_name());
   });
 }
 
@@ -172,6 +342,17 @@ SEXP hg_generate(SEXP model, std::vector<int64_t> dimensions, double from, doubl
                  double fixed_value) {
   return guarded(
       [&] { return hourglass::r::tensor_to_r(model_of(model).generate(dimensions, from, to, side, fixed_value)); });
+}
+
+// [[Rcpp::export]]
+SEXP hg_encode_shaped(SEXP model, SEXP data, bool sample) {
+  return guarded([&] {
+    const Model& m = model_of(model);
+    auto codes = m.encode(hourglass::r::tensor_from_r(data, "data"), sample);
+    std::vector<int64_t> shape{codes.size(0)};
+    for (int64_t side : m.code_shape()) shape.push_back(side);
+    return hourglass::r::tensor_to_r(codes.reshape(shape));
+  });
 }
 
 // [[Rcpp::export]]

@@ -2,11 +2,13 @@
 
 #include <ATen/ATen.h>
 
+#include <cmath>
 #include <cstring>
 #include <string>
 #include <vector>
 
 #include "hourglass/error.hpp"
+#include "hourglass/network/layer_kind.hpp"
 
 namespace hourglass::r {
 namespace {
@@ -38,97 +40,81 @@ Layout layout_of(const at::Tensor& t) {
   }
 }
 
-LayerType layer_type(const std::string& name) {
-  for (auto type :
-       {LayerType::input, LayerType::dense, LayerType::output, LayerType::dropout, LayerType::batch_norm,
-        LayerType::variational, LayerType::conv, LayerType::conv_transpose, LayerType::flatten, LayerType::reshape}) {
-    if (layer_type_name(type) == name) return type;
-  }
-  throw InvalidArgument("unknown layer type '" + name + "'");
-}
-
-const char* resampling_name(Resampling resampling) {
-  switch (resampling) {
-    case Resampling::max_pooling:
-      return "max_pooling";
-    case Resampling::average_pooling:
-      return "average_pooling";
-    case Resampling::upsampling:
-      return "upsampling";
-    case Resampling::none:
-      break;
-  }
-  return "none";
-}
-
-Layer layer_from_r(const Rcpp::List& spec) {
-  const auto type = layer_type(Rcpp::as<std::string>(spec["type"]));
-  const auto activation = get<std::string>(spec, "activation", "linear");
-  switch (type) {
-    case LayerType::input:
-      return input();
-    case LayerType::dense:
-      return dense(get<int64_t>(spec, "units", 0), activation);
-    case LayerType::output:
-      return output(activation);
-    case LayerType::dropout:
-      return dropout(get<double>(spec, "rate", 0.5));
-    case LayerType::batch_norm:
-      return batch_norm();
-    case LayerType::variational:
-      return variational(get<int64_t>(spec, "units", 0), get<double>(spec, "epsilon_std", 1.0));
-    case LayerType::flatten:
-      return flatten();
-    case LayerType::reshape:
-      return reshape(Rcpp::as<std::vector<int64_t>>(spec["dims"]));
-    case LayerType::conv:
-    case LayerType::conv_transpose: {
-      ConvOptions options;
-      options.padding(get<std::string>(spec, "padding", "same")).strides(get<int64_t>(spec, "strides", 1));
-      const auto resampling = get<std::string>(spec, "resampling", "none");
-      const auto factor = get<int64_t>(spec, "factor", 0);
-      if (resampling == "max_pooling") options.max_pooling(factor);
-      if (resampling == "average_pooling") options.average_pooling(factor);
-      if (resampling == "upsampling") options.upsampling(factor);
-      const auto filters = get<int64_t>(spec, "units", 0), kernel = get<int64_t>(spec, "kernel_size", 0);
-      return type == LayerType::conv ? conv(filters, kernel, activation, options)
-                                     : conv_transpose(filters, kernel, activation, options);
+// An R value as the argument a layer kind's parameter takes; the kind's own check comes
+// after (Layer's constructor), so that R gets the library's messages.
+ArgumentValue argument_from_r(SEXP value, const Parameter& parameter, const std::string& kind) {
+  if (Rf_isNull(value)) return std::monostate{};
+  const auto fail = [&](const char* what) {
+    return InvalidArgument(kind + "(): " + parameter.name() + " must be " + what);
+  };
+  switch (parameter.type()) {
+    case ArgumentType::integer:
+    case ArgumentType::number:
+      if ((!Rf_isNumeric(value) && !Rf_isLogical(value)) || Rf_length(value) != 1) throw fail("one number");
+      return Rcpp::as<double>(value);  // Layer makes an integer of a whole number
+    case ArgumentType::flag:
+      if (!Rf_isLogical(value) || Rf_length(value) != 1 || LOGICAL(value)[0] == NA_LOGICAL) throw fail("TRUE or FALSE");
+      return LOGICAL(value)[0] == TRUE;
+    case ArgumentType::name:
+      if (!Rf_isString(value) || Rf_length(value) != 1) throw fail("one name (a character string)");
+      return Rcpp::as<std::string>(value);
+    case ArgumentType::sizes: {
+      if (!Rf_isNumeric(value) || Rf_length(value) < 1) throw fail("positive whole numbers");
+      std::vector<int64_t> sizes;
+      for (double v : Rcpp::as<std::vector<double>>(value)) {
+        if (!(v >= 1 && v <= 1e9) || v != std::floor(v)) throw fail("positive whole numbers");
+        sizes.push_back(static_cast<int64_t>(v));
+      }
+      return sizes;
     }
   }
-  throw InvalidArgument("unknown layer type");
+  return std::monostate{};
+}
+
+}  // namespace
+
+SEXP argument_to_r(const ArgumentValue& value) {
+  struct ToR {
+    SEXP operator()(std::monostate) const { return R_NilValue; }
+    SEXP operator()(int64_t v) const { return Rcpp::wrap(static_cast<double>(v)); }
+    SEXP operator()(double v) const { return Rcpp::wrap(v); }
+    SEXP operator()(bool v) const { return Rcpp::wrap(v); }
+    SEXP operator()(const std::string& v) const { return Rcpp::wrap(v); }
+    SEXP operator()(const std::vector<int64_t>& v) const { return Rcpp::NumericVector(v.begin(), v.end()); }
+  };
+  return std::visit(ToR{}, value);
+}
+
+namespace {
+
+// list(type = "conv", filters = 16, kernel_size = 3, ...): the kind and its arguments
+// by the names the kind gives them; a NULL argument takes its default.
+Layer layer_from_r(const Rcpp::List& spec) {
+  if (!has(spec, "type")) throw InvalidArgument("a layer needs its type, e.g. list(type = \"dense\", units = 2)");
+  const std::string kind_name = Rcpp::as<std::string>(spec["type"]);
+  const LayerKind& kind = layer_kind(kind_name);
+  const Rcpp::CharacterVector names = spec.names();
+  Arguments arguments;
+  for (R_xlen_t i = 0; i < spec.size(); ++i) {
+    const std::string name = Rcpp::as<std::string>(names[i]);
+    if (name == "type") continue;
+    const Parameter* parameter = kind.parameter(name);
+    if (!parameter) {
+      std::vector<std::string> valid;
+      for (const auto& p : kind.parameters()) valid.push_back(p.name());
+      throw InvalidArgument(kind_name + "(): unknown argument '" + name +
+                            "' (valid: " + (valid.empty() ? "none" : join(valid)) + ")");
+    }
+    const ArgumentValue value = argument_from_r(spec[i], *parameter, kind_name);
+    if (!std::holds_alternative<std::monostate>(value)) arguments.emplace_back(name, value);
+  }
+  return Layer(kind_name, arguments);
 }
 
 Rcpp::List layer_to_r(const Layer& layer) {
-  Rcpp::List spec = Rcpp::List::create(Rcpp::Named("type") = layer_type_name(layer.type));
-  switch (layer.type) {
-    case LayerType::dense:
-      spec["units"] = static_cast<double>(layer.units);
-      [[fallthrough]];
-    case LayerType::output:
-      spec["activation"] = layer.activation;
-      break;
-    case LayerType::dropout:
-      spec["rate"] = layer.rate;
-      break;
-    case LayerType::variational:
-      spec["units"] = static_cast<double>(layer.units);
-      spec["epsilon_std"] = layer.epsilon_std;
-      break;
-    case LayerType::reshape:
-      spec["dims"] = Rcpp::NumericVector(layer.dims.begin(), layer.dims.end());
-      break;
-    case LayerType::conv:
-    case LayerType::conv_transpose:
-      spec["units"] = static_cast<double>(layer.units);
-      spec["kernel_size"] = static_cast<double>(layer.kernel_size);
-      spec["activation"] = layer.activation;
-      spec["padding"] = layer.conv.padding_;
-      spec["strides"] = static_cast<double>(layer.conv.strides_);
-      spec["resampling"] = resampling_name(layer.conv.resampling_);
-      spec["factor"] = static_cast<double>(layer.conv.factor_);
-      break;
-    default:
-      break;
+  Rcpp::List spec = Rcpp::List::create(Rcpp::Named("type") = layer.kind_name());
+  for (const auto& [name, value] : layer.arguments()) {
+    if (!std::holds_alternative<std::monostate>(value)) spec[name] = argument_to_r(value);
   }
   return spec;
 }

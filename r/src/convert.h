@@ -30,6 +30,9 @@ Rcpp::List network_to_r(const Network& network);
 
 NoiseFilter noise_from_r(const Rcpp::List& noise);
 
+/// A layer argument as R's value (NULL for none).
+SEXP argument_to_r(const ArgumentValue& value);
+
 Autoencoder learner_from_r(const Rcpp::List& learner);
 Rcpp::List learner_to_r(const Autoencoder& learner);
 

@@ -4,18 +4,9 @@
 
 #include "data/mapped_file.hpp"
 #include "hourglass/error.hpp"
+#include "hourglass/registry.hpp"
 
 namespace hourglass {
-
-const std::vector<std::string>& scaler_names() {
-  static const std::vector<std::string> names = {"none", "zscore", "minmax"};
-  return names;
-}
-
-void check_scaler(const std::string& kind) {
-  const auto& names = scaler_names();
-  if (std::find(names.begin(), names.end(), kind) == names.end()) throw unknown_name("scaler", kind, names);
-}
 
 namespace {
 
@@ -45,11 +36,35 @@ struct ColumnStatistics {
   }
 };
 
+// A scaler's offset and scale from the column statistics (none has no rule).
+using ScalerRule = std::pair<at::Tensor, at::Tensor> (*)(const ColumnStatistics&);
+
+const Registry<ScalerRule>& scalers() {
+  static const Registry<ScalerRule> registry = [] {
+    Registry<ScalerRule> r("scaler");
+    r.add("none", nullptr);
+    // One row has no spread: NaN here, then a scale of 1.
+    r.add("zscore", [](const ColumnStatistics& s) {
+      return std::make_pair(s.mean, (s.m2 / static_cast<double>(s.rows - 1)).sqrt());
+    });
+    r.add("minmax", [](const ColumnStatistics& s) { return std::make_pair(s.min, s.max - s.min); });
+    return r;
+  }();
+  return registry;
+}
+
 }  // namespace
 
+const std::vector<std::string>& scaler_names() {
+  static const std::vector<std::string> names = scalers().names();
+  return names;
+}
+
+void check_scaler(const std::string& kind) { scalers().at(kind); }
+
 Scaler Scaler::fit(const std::string& kind, const at::Tensor& data) {
-  check_scaler(kind);
-  if (kind == "none") return Scaler();
+  const ScalerRule rule = scalers().at(kind);
+  if (!rule) return Scaler();
   // One pass of chunks for any size: small data is a single chunk.
   constexpr int64_t kChunkValues = int64_t{1} << 24;
   ColumnStatistics statistics;
@@ -58,22 +73,13 @@ Scaler Scaler::fit(const std::string& kind, const at::Tensor& data) {
     statistics.add(data.narrow(0, first, std::min(chunk, data.size(0) - first)));
     release_mapped_pages(data);
   }
-  at::Tensor offset, scale;
-  if (kind == "zscore") {
-    offset = statistics.mean;
-    // One row has no spread: NaN here, then a scale of 1 below.
-    scale = (statistics.m2 / static_cast<double>(statistics.rows - 1)).sqrt();
-  } else {
-    offset = statistics.min;
-    scale = statistics.max - offset;
-  }
+  auto [offset, scale] = rule(statistics);
   scale = torch::where(scale > 0, scale, torch::ones_like(scale));
   return from_parts(kind, offset, scale);
 }
 
 Scaler Scaler::from_parts(const std::string& kind, at::Tensor offset, at::Tensor scale) {
-  check_scaler(kind);
-  if (kind == "none") return Scaler();
+  if (!scalers().at(kind)) return Scaler();
   Scaler s;
   s.kind_ = kind;
   s.offset_ = offset.to(torch::kFloat).contiguous();

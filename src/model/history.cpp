@@ -1,5 +1,6 @@
 #include "hourglass/model/history.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <sstream>
 
@@ -25,8 +26,10 @@ double EpochRecord::value(const std::string& name) const {
 
 std::vector<std::string> History::columns() const {
   std::vector<std::string> names;
-  if (!epochs.empty()) {
-    for (const auto& entry : epochs.front().values) names.push_back(entry.first);
+  for (const auto& e : epochs) {
+    for (const auto& entry : e.values) {
+      if (std::find(names.begin(), names.end(), entry.first) == names.end()) names.push_back(entry.first);
+    }
   }
   return names;
 }
@@ -35,11 +38,16 @@ std::string History::to_csv() const {
   std::ostringstream out;
   out.precision(9);
   out << "epoch";
-  for (const auto& name : columns()) out << ',' << name;
+  const auto names = columns();
+  for (const auto& name : names) out << ',' << name;
   out << ",seconds\n";
   for (const auto& e : epochs) {
     out << e.epoch;
-    for (const auto& entry : e.values) out << ',' << entry.second;
+    // A column an epoch lacks (the learning rate before a scheduler was added) stays empty.
+    for (const auto& name : names) {
+      out << ',';
+      if (e.has(name)) out << e.value(name);
+    }
     out << ',' << e.seconds << '\n';
   }
   return out.str();

@@ -10,6 +10,7 @@
 #include "hourglass/runtime.hpp"
 #include "model/model_impl.hpp"
 #include "model/serialization.hpp"
+#include "train/objective.hpp"
 
 namespace hourglass {
 namespace {
@@ -65,6 +66,17 @@ at::Tensor in_chunks(const at::Tensor& input, Fn&& fn) {
 
 }  // namespace
 
+std::shared_ptr<Model::Impl> Model::Impl::clone() const {
+  auto copy = std::make_shared<Impl>(*this);
+  copy->net = nn::AutoencoderNet(learner.network, net->data_shape());
+  torch::NoGradGuard no_grad;
+  const auto from_parameters = net->parameters(), to_parameters = copy->net->parameters();
+  for (size_t i = 0; i < from_parameters.size(); ++i) to_parameters[i].copy_(from_parameters[i]);
+  const auto from_buffers = net->buffers(), to_buffers = copy->net->buffers();
+  for (size_t i = 0; i < from_buffers.size(); ++i) to_buffers[i].copy_(from_buffers[i]);
+  return copy;
+}
+
 Model::Model(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) { impl_->net->eval(); }
 
 Model::Impl& Model::impl() const {
@@ -77,6 +89,7 @@ const Scaler& Model::scaler() const { return impl().scaler; }
 const History& Model::history() const { return impl().history; }
 int64_t Model::input_dim() const { return impl().net->input_dim(); }
 int64_t Model::code_dim() const { return impl().net->code_dim(); }
+const Shape& Model::code_shape() const { return impl().net->code_shape(); }
 const Shape& Model::sample_shape() const { return impl().net->data_shape(); }
 uint64_t Model::seed() const { return impl().seed; }
 std::string Model::summary() const { return network().summary(sample_shape()); }
@@ -97,7 +110,7 @@ at::Tensor Model::encode(const at::Tensor& data, bool sample) const {
 
 at::Tensor Model::decode(const at::Tensor& codes) const {
   init_runtime();
-  auto z = checked_input(codes, Shape{code_dim()}, "decode");
+  auto z = checked_input(codes, code_shape(), "decode");
   return as_samples(
       in_chunks(z, [&](const at::Tensor& chunk) { return impl().scaler.inverse_transform(impl().net->decode(chunk)); }),
       sample_shape());
@@ -174,15 +187,26 @@ at::Tensor Model::reconstruct(const at::Tensor& data) const {
 
 std::map<std::string, double> Model::evaluate(const at::Tensor& data, const std::vector<std::string>& metrics) const {
   std::vector<LossFunction> functions;
-  for (const auto& name : metrics) functions.push_back(metric_function(name));
+  for (const auto& name : metrics) functions.push_back(name == "loss" ? nullptr : metric_function(name));
   init_runtime();
   const auto target = checked_input(data, sample_shape(), "evaluate");
   const auto prediction = reconstruct_checked(impl(), target);
   std::map<std::string, double> values;
   for (size_t i = 0; i < metrics.size(); ++i) {
-    values[metrics[i]] = functions[i](prediction, target).item<double>();
+    values[metrics[i]] = functions[i] ? functions[i](prediction, target).item<double>() : objective_value(target);
   }
   return values;
+}
+
+double Model::objective_value(const at::Tensor& rows) const {
+  torch::NoGradGuard no_grad;
+  Objective objective(learner(), impl().net);
+  double sum = 0;
+  for (int64_t first = 0; first < rows.size(0); first += kInferenceChunk) {
+    const auto chunk = impl().scaler.transform(rows.narrow(0, first, std::min(kInferenceChunk, rows.size(0) - first)));
+    sum += objective(chunk).total.item<double>() * static_cast<double>(chunk.size(0));
+  }
+  return sum / static_cast<double>(rows.size(0));
 }
 
 void Model::save(const std::string& path) const { write_file_atomically(path, serialize_model(impl())); }

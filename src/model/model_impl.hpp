@@ -3,6 +3,7 @@
 
 #include "hourglass/model/model.hpp"
 #include "nn/autoencoder_net.hpp"
+#include "train/training_state.hpp"
 
 namespace hourglass {
 
@@ -12,6 +13,10 @@ struct Model::Impl {
   History history;
   uint64_t seed = 0;
   nn::AutoencoderNet net{nullptr};
+  TrainingState training;
+
+  /// A deep copy: new weights, the same values (training on it leaves this one alone).
+  std::shared_ptr<Impl> clone() const;
 };
 
 }  // namespace hourglass

@@ -1,26 +1,50 @@
 #include "model/serialization.hpp"
 
 #include <algorithm>
-
+#include <cmath>
+#include <limits>
 #include <nlohmann/json.hpp>
+#include <unordered_map>
 
 #include "hourglass/error.hpp"
 #include "hourglass/losses/loss.hpp"
 #include "hourglass/network/parse.hpp"
 #include "model/safetensors.hpp"
 #include "network/shapes.hpp"
+#include "train/optimizers.hpp"
 
 namespace hourglass {
 namespace {
 
 using nlohmann::json;
 
+constexpr std::string_view kTrainingPrefix = "training.";
+const std::string kOptimizerPrefix = "training.optimizer.";
+const std::string kCallbackPrefix = "training.callbacks.";
+const std::string kGenerator = "training.generator";
+
+// JSON has no NaN or infinity (nlohmann writes null): they travel as strings, so that a
+// run whose validation loss overflowed still saves a model that loads.
+json number_to_json(double value) {
+  if (std::isfinite(value)) return value;
+  return std::isnan(value) ? "nan" : value > 0 ? "inf" : "-inf";
+}
+
+double number_from_json(const json& value) {
+  if (value.is_number()) return value.get<double>();
+  const auto text = value.get<std::string>();  // throws a json type error for anything else
+  if (text == "nan") return std::numeric_limits<double>::quiet_NaN();
+  if (text == "inf") return std::numeric_limits<double>::infinity();
+  if (text == "-inf") return -std::numeric_limits<double>::infinity();
+  throw json::type_error::create(302, "expected a number, got '" + text + "'", nullptr);
+}
+
 json history_to_json(const History& history) {
   json epochs = json::array();
   for (const auto& e : history.epochs) {
     json values = json::array();
-    for (const auto& [name, v] : e.values) values.push_back({name, v});
-    epochs.push_back({{"epoch", e.epoch}, {"seconds", e.seconds}, {"values", values}});
+    for (const auto& [name, v] : e.values) values.push_back({name, number_to_json(v)});
+    epochs.push_back({{"epoch", e.epoch}, {"seconds", number_to_json(e.seconds)}, {"values", values}});
   }
   return epochs;
 }
@@ -30,36 +54,92 @@ History history_from_json(const json& epochs) {
   for (const auto& e : epochs) {
     EpochRecord record;
     record.epoch = e.at("epoch").get<int64_t>();
-    record.seconds = e.at("seconds").get<double>();
+    record.seconds = number_from_json(e.at("seconds"));
     for (const auto& pair : e.at("values")) {
-      record.values.emplace_back(pair.at(0).get<std::string>(), pair.at(1).get<double>());
+      record.values.emplace_back(pair.at(0).get<std::string>(), number_from_json(pair.at(1)));
     }
     history.epochs.push_back(std::move(record));
   }
   return history;
 }
 
+// The training state's JSON part; its tensors go beside the weights.
+json training_to_json(const TrainingState& training, safetensors::NamedTensors& tensors) {
+  json callbacks = json::object();
+  for (const auto& [name, state] : training.callbacks) {
+    json numbers = json::object(), tensor_names = json::array();
+    for (const auto& [key, value] : state.numbers) numbers[key] = number_to_json(value);
+    for (const auto& [key, tensor] : state.tensors) {
+      tensor_names.push_back(key);
+      tensors.emplace_back(kCallbackPrefix + name + "." + key, tensor);
+    }
+    callbacks[name] = {{"numbers", numbers}, {"texts", state.texts}, {"tensors", tensor_names}};
+  }
+  for (const auto& [key, tensor] : training.optimizer_state) tensors.emplace_back(kOptimizerPrefix + key, tensor);
+  if (training.generator.defined()) tensors.emplace_back(kGenerator, training.generator);
+  return {{"optimizer", training.optimizer},
+          {"learning_rate", number_to_json(training.learning_rate)},
+          {"momentum", number_to_json(training.momentum)},
+          {"final_epoch", training.final_epoch},
+          {"callbacks", callbacks}};
+}
+
+TrainingState training_from_json(const json& in, const safetensors::NamedTensors& tensors) {
+  TrainingState training;
+  training.optimizer = in.at("optimizer").get<std::string>();
+  optimizer_kinds().at(training.optimizer);  // an unknown name is an invalid config
+  training.learning_rate = number_from_json(in.at("learning_rate"));
+  training.momentum = number_from_json(in.at("momentum"));
+  training.final_epoch = in.at("final_epoch").get<int64_t>();
+  const auto tensor = [&](const std::string& name) -> const torch::Tensor* {
+    for (const auto& [key, t] : tensors) {
+      if (key == name) return &t;
+    }
+    return nullptr;
+  };
+  for (const auto& [name, state] : in.at("callbacks").items()) {
+    CallbackState callback;
+    for (const auto& [key, value] : state.at("numbers").items()) callback.numbers[key] = number_from_json(value);
+    callback.texts = state.at("texts").get<std::map<std::string, std::string>>();
+    for (const auto& key : state.at("tensors")) {
+      const auto* t = tensor(kCallbackPrefix + name + "." + key.get<std::string>());
+      if (!t) throw ModelFileError("callback " + name + "'s tensor '" + key.get<std::string>() + "' is missing");
+      callback.tensors.emplace_back(key.get<std::string>(), *t);
+    }
+    training.callbacks[name] = std::move(callback);
+  }
+  for (const auto& [key, t] : tensors) {
+    if (key.rfind(kOptimizerPrefix, 0) == 0)
+      training.optimizer_state.emplace_back(key.substr(kOptimizerPrefix.size()), t);
+  }
+  if (const auto* generator = tensor(kGenerator)) {
+    if (generator->scalar_type() != torch::kByte || generator->dim() != 1) {
+      throw ModelFileError("the random generator's state is not a byte vector");
+    }
+    training.generator = *generator;
+  }
+  return training;
+}
+
 json learner_to_json(const Autoencoder& learner) {
   json out = {{"types", learner.types()}, {"network", learner.network.to_string()}, {"loss", learner.loss}};
   if (learner.sparsity) {
-    out["sparsity"] = {{"high_probability", learner.sparsity->high_probability},
-                       {"weight", learner.sparsity->weight}};
+    out["sparsity"] = {{"high_probability", learner.sparsity->high_probability}, {"weight", learner.sparsity->weight}};
   }
   if (learner.contraction) out["contraction"] = {{"weight", learner.contraction->weight}};
   if (learner.noise) out["noise"] = {{"type", learner.noise->name()}, {"parameter", learner.noise->parameter}};
   if (learner.correntropy) out["correntropy"] = {{"sigma", learner.correntropy->sigma}};
   if (learner.variational) out["variational"] = {{"beta", learner.variational->beta}};
   if (learner.weight_decay) {
-    out["weight_decay"] = {{"decay", learner.weight_decay->decay},
-                           {"all_layers", learner.weight_decay->all_layers}};
+    out["weight_decay"] = {{"decay", learner.weight_decay->decay}, {"all_layers", learner.weight_decay->all_layers}};
   }
   return out;
 }
 
 // "types" is written for people reading the metadata; the properties are what count.
 Autoencoder learner_from_json(const json& in) {
-  Autoencoder learner = autoencoder(parse_network(in.at("network").get<std::string>()),
-                                    in.at("loss").get<std::string>());
+  Autoencoder learner =
+      autoencoder(parse_network(in.at("network").get<std::string>()), in.at("loss").get<std::string>());
   if (in.contains("sparsity")) {
     const auto& s = in.at("sparsity");
     learner = make_sparse(learner, s.at("high_probability").get<double>(), s.at("weight").get<double>());
@@ -82,8 +162,7 @@ Autoencoder learner_from_json(const json& in) {
 
 }  // namespace
 
-std::string serialize_model(const Model::Impl& model, const safetensors::NamedTensors& extra,
-                            const std::map<std::string, std::string>& extra_metadata) {
+std::string serialize_model(const Model::Impl& model) {
   json config = {
       {"learner", learner_to_json(model.learner)},
       {"input_shape", model.net->data_shape()},
@@ -99,16 +178,15 @@ std::string serialize_model(const Model::Impl& model, const safetensors::NamedTe
     tensors.emplace_back("scaler.offset", model.scaler.offset());
     tensors.emplace_back("scaler.scale", model.scaler.scale());
   }
-  tensors.insert(tensors.end(), extra.begin(), extra.end());
-  std::map<std::string, std::string> metadata = extra_metadata;
+  if (!model.training.empty()) config["training"] = training_to_json(model.training, tensors);
+  std::map<std::string, std::string> metadata;
   metadata["format"] = "hourglass";
   metadata["format_version"] = std::to_string(kModelFormatVersion);
   metadata["config"] = config.dump();
   return safetensors::encode(tensors, metadata);
 }
 
-std::shared_ptr<Model::Impl> deserialize_model(std::string_view bytes, const std::string& source,
-                                               safetensors::Contents* contents_out) {
+std::shared_ptr<Model::Impl> deserialize_model(std::string_view bytes, const std::string& source) {
   auto fail = [&](const std::string& what) {
     return ModelFileError("'" + source + "' is not a valid Hourglass model file: " + what);
   };
@@ -118,10 +196,11 @@ std::shared_ptr<Model::Impl> deserialize_model(std::string_view bytes, const std
       !meta.count("format_version")) {
     throw fail("a safetensors file without Hourglass metadata");
   }
-  if (meta.at("format_version") != std::to_string(kModelFormatVersion)) {
+  const std::string version = meta.at("format_version");
+  if (version != std::to_string(kModelFormatVersion) && version != "1") {
     throw ModelFileError("'" + source + "' has model format version " + meta.at("format_version") +
-                         " but this build of Hourglass reads version " +
-                         std::to_string(kModelFormatVersion) + "; use a matching Hourglass version");
+                         " but this build of Hourglass reads version " + std::to_string(kModelFormatVersion) +
+                         "; use a matching Hourglass version");
   }
   const json config = json::parse(meta.at("config"), nullptr, false);
   if (!config.is_object()) throw fail("the config metadata is not a JSON object");
@@ -142,6 +221,7 @@ std::shared_ptr<Model::Impl> deserialize_model(std::string_view bytes, const std
     impl->seed = config.at("seed").get<uint64_t>();
     impl->history = history_from_json(config.at("history"));
     if (config.contains("stop_reason")) impl->history.stop_reason = config.at("stop_reason").get<std::string>();
+    if (config.contains("training")) impl->training = training_from_json(config.at("training"), contents.tensors);
     const std::string scaler = config.at("scaler").get<std::string>();
     if (scaler != "none") {
       auto find = [&](const std::string& name) -> torch::Tensor {
@@ -171,7 +251,8 @@ std::shared_ptr<Model::Impl> deserialize_model(std::string_view bytes, const std
     Shape in = network.input_shape_for(input_shape);
     int64_t needed = 0, stored = 0;
     for (size_t i = 0; i < network.size(); ++i) {
-      needed += layer_parameters(network[i], in, shapes[i]);
+      const auto count = layer_parameters(network[i], in, shapes[i]);
+      needed += count.trainable + count.frozen;
       in = shapes[i];
     }
     for (const auto& [name, tensor] : contents.tensors) {
@@ -187,29 +268,35 @@ std::shared_ptr<Model::Impl> deserialize_model(std::string_view bytes, const std
   }
   torch::NoGradGuard no_grad;
   size_t matched = 0;
+  // One lookup table: a network of many layers loads in linear time.
+  std::unordered_map<std::string_view, const torch::Tensor*> by_name;
+  for (const auto& [name, t] : contents.tensors) by_name.emplace(name, &t);
   auto fill = [&](const std::string& key, torch::Tensor& target) {
-    for (const auto& [name, t] : contents.tensors) {
-      if (name != "net." + key) continue;
-      if (t.sizes() != target.sizes() || t.scalar_type() != target.scalar_type()) {
-        throw fail("tensor '" + name + "' has shape " + c10::str(t.sizes()) + " but the network needs " +
-                   c10::str(target.sizes()));
-      }
-      target.copy_(t);
-      ++matched;
-      return;
+    const std::string name = "net." + key;
+    const auto found = by_name.find(name);
+    if (found == by_name.end()) throw fail("tensor '" + name + "' is missing");
+    const torch::Tensor& t = *found->second;
+    if (t.sizes() != target.sizes()) {
+      throw fail("tensor '" + name + "' has shape " + c10::str(t.sizes()) + " but the network needs " +
+                 c10::str(target.sizes()));
     }
-    throw fail("tensor 'net." + key + "' is missing");
+    if (t.scalar_type() != target.scalar_type()) {
+      throw fail("tensor '" + name + "' holds " + std::string(c10::toString(t.scalar_type())) +
+                 " values but the network needs " + c10::toString(target.scalar_type()));
+    }
+    target.copy_(t);
+    ++matched;
   };
   for (auto& item : impl->net->named_parameters()) fill(item.key(), item.value());
   for (auto& item : impl->net->named_buffers()) fill(item.key(), item.value());
   const size_t scaler_tensors = impl->scaler.is_identity() ? 0 : 2;
-  const auto checkpoint_tensors = std::count_if(contents.tensors.begin(), contents.tensors.end(), [](const auto& t) {
-    return t.first.rfind(kCheckpointPrefix, 0) == 0;
+  // Version 1 kept its training state under "checkpoint.".
+  const auto training_tensors = std::count_if(contents.tensors.begin(), contents.tensors.end(), [](const auto& t) {
+    return t.first.rfind(kTrainingPrefix, 0) == 0 || t.first.rfind("checkpoint.", 0) == 0;
   });
-  if (matched + scaler_tensors + static_cast<size_t>(checkpoint_tensors) != contents.tensors.size()) {
+  if (matched + scaler_tensors + static_cast<size_t>(training_tensors) != contents.tensors.size()) {
     throw fail("it holds tensors the network does not have");
   }
-  if (contents_out) *contents_out = contents;
   return impl;
 }
 

@@ -1,5 +1,5 @@
 // A model to and from the bytes of its file: safetensors with the Hourglass config in
-// the metadata (format version, learner, scaler, seed, history).
+// the metadata (format version, learner, scaler, seed, history, training state).
 #pragma once
 
 #include <memory>
@@ -11,20 +11,17 @@
 
 namespace hourglass {
 
-/// The file format version this build writes and reads.
-constexpr int kModelFormatVersion = 1;
+/// The file format version this build writes. Version 1 files (Hourglass 0.1) are read
+/// too, without their training state (an opaque LibTorch archive, never parsed).
+constexpr int kModelFormatVersion = 2;
 
-/// Tensors whose names start with this are a checkpoint's training state, which a
-/// model file may carry and Model::load ignores.
-constexpr std::string_view kCheckpointPrefix = "checkpoint.";
-
-/// `extra` tensors (named kCheckpointPrefix...) and metadata travel along.
-std::string serialize_model(const Model::Impl& model, const safetensors::NamedTensors& extra = {},
-                            const std::map<std::string, std::string>& extra_metadata = {});
+/// The model with its training state: tensors "net.*" (the weights), "scaler.*",
+/// "training.optimizer.<parameter>.<field>", "training.generator" and
+/// "training.callbacks.<callback>.<name>", and the config JSON in the metadata.
+std::string serialize_model(const Model::Impl& model);
 
 /// Throws ModelFileError naming `source` for anything that is not a model this build
-/// can read. `contents`, when given, receives what the file holds besides the model.
-std::shared_ptr<Model::Impl> deserialize_model(std::string_view bytes, const std::string& source,
-                                               safetensors::Contents* contents = nullptr);
+/// can read.
+std::shared_ptr<Model::Impl> deserialize_model(std::string_view bytes, const std::string& source);
 
 }  // namespace hourglass

@@ -1,186 +1,157 @@
 #include "hourglass/network/layer.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <numeric>
-#include <sstream>
 
 #include "hourglass/error.hpp"
+#include "hourglass/network/layer_kind.hpp"
 
 namespace hourglass {
+std::string argument_to_string(const ArgumentValue& value) {
+  struct Printer {
+    std::string operator()(std::monostate) const { return "NULL"; }
+    std::string operator()(int64_t v) const { return std::to_string(v); }
+    std::string operator()(double v) const { return format_number(v); }
+    std::string operator()(bool v) const { return v ? "TRUE" : "FALSE"; }
+    std::string operator()(const std::string& v) const { return v; }
+    std::string operator()(const std::vector<int64_t>& v) const {
+      std::string out;
+      for (size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + std::to_string(v[i]);
+      return out;
+    }
+  };
+  return std::visit(Printer{}, value);
+}
+
+Layer::Layer() : Layer("input") {}
+
+Layer::Layer(std::string_view kind, const Arguments& arguments) : kind_(&layer_kind(kind)) {
+  const std::string& name = kind_->name();
+  for (const auto& [key, value] : arguments) {
+    if (!kind_->parameter(key)) {
+      std::vector<std::string> valid;
+      for (const auto& p : kind_->parameters()) valid.push_back(p.name());
+      throw InvalidArgument(name + ": unknown argument '" + key +
+                            "' (valid: " + (valid.empty() ? "none" : join(valid)) + ")");
+    }
+  }
+  for (const auto& parameter : kind_->parameters()) {
+    ArgumentValue value;
+    for (const auto& [key, given] : arguments) {
+      if (key == parameter.name()) value = given;
+    }
+    arguments_.emplace_back(parameter.name(), parameter.checked(name, value));
+  }
+  kind_->validate(*this);
+}
+
+const std::string& Layer::kind_name() const { return kind_->name(); }
+
+const ArgumentValue& Layer::argument(std::string_view name) const {
+  for (const auto& [key, value] : arguments_) {
+    if (key == name) return value;
+  }
+  throw InvalidArgument(kind_name() + " has no argument '" + std::string(name) + "'");
+}
+
+bool Layer::given(std::string_view name) const { return !std::holds_alternative<std::monostate>(argument(name)); }
+
 namespace {
 
-Layer make_layer(LayerType type, int64_t units, const std::string& activation, double rate) {
-  Layer layer;
-  layer.type = type;
-  layer.units = units;
-  layer.activation = activation;
-  layer.rate = rate;
-  return layer;
+template <typename T>
+const T& typed(const Layer& layer, std::string_view name, const char* type) {
+  const auto* value = std::get_if<T>(&layer.argument(name));
+  if (!value) throw InvalidArgument(layer.kind_name() + ": argument '" + std::string(name) + "' is not " + type);
+  return *value;
 }
 
 }  // namespace
 
-const std::vector<std::string>& activation_names() {
-  static const std::vector<std::string> names = {
-      "linear", "relu",     "sigmoid",  "tanh",       "elu",
-      "selu",   "softplus", "softsign", "leaky_relu", "hard_sigmoid"};
-  return names;
+int64_t Layer::integer(std::string_view name) const { return typed<int64_t>(*this, name, "an integer"); }
+double Layer::number(std::string_view name) const { return typed<double>(*this, name, "a number"); }
+bool Layer::flag(std::string_view name) const { return typed<bool>(*this, name, "a flag"); }
+const std::string& Layer::text(std::string_view name) const { return typed<std::string>(*this, name, "a name"); }
+const Shape& Layer::sizes(std::string_view name) const { return typed<Shape>(*this, name, "a list of sizes"); }
+
+Layer Layer::with(std::string_view name, ArgumentValue value) const {
+  Arguments changed = arguments_;
+  argument(name);  // throws for a name the kind lacks
+  for (auto& [key, v] : changed) {
+    if (key == name) v = std::move(value);
+  }
+  return Layer(kind_name(), changed);
 }
 
-void check_activation(const std::string& name) {
-  const auto& names = activation_names();
-  if (std::find(names.begin(), names.end(), name) == names.end()) {
-    throw unknown_name("activation", name, names);
+int64_t Layer::units() const {
+  for (const char* name : {"units", "filters"}) {
+    if (kind_->parameter(name) && given(name)) return integer(name);
   }
+  return 0;
 }
 
-std::string layer_type_name(LayerType type) {
-  switch (type) {
-    case LayerType::input: return "input";
-    case LayerType::dense: return "dense";
-    case LayerType::output: return "output";
-    case LayerType::dropout: return "dropout";
-    case LayerType::batch_norm: return "batch_norm";
-    case LayerType::variational: return "variational";
-    case LayerType::conv: return "conv";
-    case LayerType::conv_transpose: return "conv_transpose";
-    case LayerType::flatten: return "flatten";
-    case LayerType::reshape: return "reshape";
-  }
-  return "unknown";
+std::string Layer::activation() const {
+  return kind_->parameter("activation") && given("activation") ? text("activation") : "linear";
 }
 
 std::string Layer::to_string() const {
-  std::ostringstream out;
-  out << layer_type_name(type) << '(';
-  switch (type) {
-    case LayerType::dense: out << units << ", " << activation; break;
-    case LayerType::output: out << activation; break;
-    case LayerType::dropout: out << rate; break;
-    case LayerType::variational:
-      out << units;
-      if (epsilon_std != 1.0) out << ", " << format_number(epsilon_std);
-      break;
-    case LayerType::conv:
-    case LayerType::conv_transpose: {
-      out << units << ", " << kernel_size << ", " << activation;
-      if (conv.padding_ != "same") out << ", padding=" << conv.padding_;
-      if (conv.strides_ != 1) out << ", strides=" << conv.strides_;
-      switch (conv.resampling_) {
-        case Resampling::max_pooling: out << ", max_pooling=" << conv.factor_; break;
-        case Resampling::average_pooling: out << ", average_pooling=" << conv.factor_; break;
-        case Resampling::upsampling: out << ", upsampling=" << conv.factor_; break;
-        case Resampling::none: break;
-      }
-      break;
-    }
-    case LayerType::reshape:
-      for (size_t i = 0; i < dims.size(); ++i) out << (i ? ", " : "") << dims[i];
-      break;
-    case LayerType::input:
-    case LayerType::flatten:
-    case LayerType::batch_norm: break;
+  std::string out = kind_name() + "(";
+  const auto positional = kind_->printed_positionally();
+  bool first = true;
+  const auto append = [&](const std::string& text) {
+    out += (first ? "" : ", ") + text;
+    first = false;
+  };
+  for (const auto& name : positional) append(argument_to_string(argument(name)));
+  for (const auto& parameter : kind_->parameters()) {
+    const auto& name = parameter.name();
+    if (std::find(positional.begin(), positional.end(), name) != positional.end()) continue;
+    const auto& value = argument(name);
+    if (value != parameter.default_value()) append(name + "=" + argument_to_string(value));
   }
-  out << ')';
-  return out.str();
+  return out + ")";
 }
 
-bool Layer::operator==(const Layer& other) const {
-  return type == other.type && units == other.units && activation == other.activation &&
-         rate == other.rate && epsilon_std == other.epsilon_std && kernel_size == other.kernel_size &&
-         conv == other.conv && dims == other.dims;
-}
+bool Layer::operator==(const Layer& other) const { return kind_ == other.kind_ && arguments_ == other.arguments_; }
 
-Layer input() { return make_layer(LayerType::input, 0, "linear", 0.0); }
+Layer input() { return Layer("input"); }
 
 Layer dense(int64_t units, const std::string& activation) {
-  if (units < 1) {
-    throw InvalidArgument("dense: units must be a positive integer, got " +
-                          std::to_string(units));
-  }
-  check_activation(activation);
-  return make_layer(LayerType::dense, units, activation, 0.0);
+  return Layer("dense", {{"units", units}, {"activation", activation}});
 }
 
-Layer output(const std::string& activation) {
-  check_activation(activation);
-  return make_layer(LayerType::output, 0, activation, 0.0);
-}
+Layer output(const std::string& activation) { return Layer("output", {{"activation", activation}}); }
 
-Layer dropout(double rate) {
-  if (!(rate >= 0.0 && rate < 1.0)) {
-    std::ostringstream msg;
-    msg << "dropout: rate must be in [0, 1), got " << rate;
-    throw InvalidArgument(msg.str());
-  }
-  return make_layer(LayerType::dropout, 0, "linear", rate);
-}
+Layer dropout(double rate) { return Layer("dropout", {{"rate", rate}}); }
 
-Layer batch_norm() { return make_layer(LayerType::batch_norm, 0, "linear", 0.0); }
+Layer batch_norm() { return Layer("batch_norm"); }
 
 Layer variational(int64_t units, double epsilon_std) {
-  if (units < 1) {
-    throw InvalidArgument("variational: units must be a positive integer, got " + std::to_string(units));
-  }
-  if (!(epsilon_std > 0.0) || !std::isfinite(epsilon_std)) {
-    throw InvalidArgument("variational: epsilon_std must be a positive number, got " + format_number(epsilon_std));
-  }
-  Layer layer = make_layer(LayerType::variational, units, "linear", 0.0);
-  layer.epsilon_std = epsilon_std;
-  return layer;
+  return Layer("variational", {{"units", units}, {"epsilon_std", epsilon_std}});
 }
 
-}  // namespace hourglass
-
-namespace hourglass {
 namespace {
 
-Layer convolution(LayerType type, int64_t filters, int64_t kernel_size, const std::string& activation,
+Layer convolution(const char* kind, int64_t filters, int64_t kernel_size, const std::string& activation,
                   const ConvOptions& options) {
-  const std::string name = layer_type_name(type);
-  auto positive = [&](int64_t value, const char* what) {
-    if (value < 1) {
-      throw InvalidArgument(name + ": " + what + " must be a positive integer, got " + std::to_string(value));
-    }
-  };
-  positive(filters, "filters");
-  positive(kernel_size, "kernel_size");
-  positive(options.strides_, "strides");
-  if (options.resampling_ != Resampling::none) positive(options.factor_, "the pooling/upsampling size");
-  if (options.padding_ != "same" && options.padding_ != "valid") {
-    throw InvalidArgument(name + ": padding must be \"same\" or \"valid\", got \"" + options.padding_ + "\"");
-  }
-  check_activation(activation);
-  Layer layer = make_layer(type, filters, activation, 0.0);
-  layer.kernel_size = kernel_size;
-  layer.conv = options;
-  return layer;
+  Arguments arguments = {{"filters", filters},          {"kernel_size", kernel_size},  {"activation", activation},
+                         {"padding", options.padding_}, {"strides", options.strides_}, {"use_bias", options.use_bias_}};
+  if (!options.resampling_.empty()) arguments.emplace_back(options.resampling_, options.factor_);
+  return Layer(kind, arguments);
 }
 
 }  // namespace
 
 Layer conv(int64_t filters, int64_t kernel_size, const std::string& activation, const ConvOptions& options) {
-  return convolution(LayerType::conv, filters, kernel_size, activation, options);
+  return convolution("conv", filters, kernel_size, activation, options);
 }
 
-Layer conv_transpose(int64_t filters, int64_t kernel_size, const std::string& activation,
-                     const ConvOptions& options) {
-  return convolution(LayerType::conv_transpose, filters, kernel_size, activation, options);
+Layer conv_transpose(int64_t filters, int64_t kernel_size, const std::string& activation, const ConvOptions& options) {
+  return convolution("conv_transpose", filters, kernel_size, activation, options);
 }
 
-Layer flatten() { return make_layer(LayerType::flatten, 0, "linear", 0.0); }
+Layer flatten() { return Layer("flatten"); }
 
-Layer reshape(const Shape& dims) {
-  if (dims.empty() || dims.size() > 3 ||
-      std::any_of(dims.begin(), dims.end(), [](int64_t d) { return d < 1; })) {
-    throw InvalidArgument("reshape: expected 1 to 3 positive sizes (channels first, e.g. reshape(8, 4, 4)), got (" +
-                          shape_to_string(dims) + ")");
-  }
-  Layer layer = make_layer(LayerType::reshape, 0, "linear", 0.0);
-  layer.dims = dims;
-  return layer;
-}
+Layer reshape(const Shape& dims) { return Layer("reshape", {{"dims", dims}}); }
 
 int64_t checked_product(int64_t a, int64_t b) {
   int64_t product = 0;

@@ -1,6 +1,7 @@
 #include "hourglass/network/network.hpp"
 
 #include <iomanip>
+#include <map>
 #include <sstream>
 
 #include "hourglass/error.hpp"
@@ -34,8 +35,7 @@ const Layer& Network::operator[](size_t i) const {
 Network Network::slice(size_t begin, size_t end) const {
   if (begin > end || end > layers_.size()) {
     throw InvalidArgument("network slice [" + std::to_string(begin) + ", " + std::to_string(end) +
-                          ") out of range: the network has " + std::to_string(layers_.size()) +
-                          " layers");
+                          ") out of range: the network has " + std::to_string(layers_.size()) + " layers");
   }
   return Network(std::vector<Layer>(layers_.begin() + begin, layers_.begin() + end));
 }
@@ -48,44 +48,43 @@ Network Network::select(const std::vector<size_t>& positions) const {
 }
 
 size_t Network::encoding_index() const {
-  std::vector<size_t> sized, convs;
+  std::vector<size_t> coded, spatial;
   for (size_t i = 0; i < layers_.size(); ++i) {
-    if (layers_[i].has_units()) sized.push_back(i);
-    if (layers_[i].is_conv()) convs.push_back(i);
+    const LayerRole role = layers_[i].kind().role();
+    if (role == LayerRole::code) coded.push_back(i);
+    if (role == LayerRole::spatial) spatial.push_back(i);
   }
-  if (!sized.empty()) return sized[(sized.size() + 1) / 2 - 1];
-  for (size_t c = 1; c < convs.size(); ++c) {
-    const Layer& layer = layers_[convs[c]];
-    if (layer.type == LayerType::conv_transpose || layer.conv.resampling_ == Resampling::upsampling) {
-      return convs[c - 1];
-    }
+  if (!coded.empty()) return coded[(coded.size() + 1) / 2 - 1];
+  for (size_t c = 1; c < spatial.size(); ++c) {
+    const Layer& layer = layers_[spatial[c]];
+    if (layer.kind().upsamples(layer)) return spatial[c - 1];
   }
-  if (!convs.empty()) return convs[(convs.size() + 1) / 2 - 1];
+  if (!spatial.empty()) return spatial[(spatial.size() + 1) / 2 - 1];
   throw InvalidArgument("network '" + to_string() +
                         "' has no layer to use as the encoding; add one, e.g. input() + dense(2) + output()");
 }
 
 void Network::validate() const {
   const std::string hint = " (e.g. input() + dense(16) + output())";
-  if (layers_.empty() || layers_.front().type != LayerType::input) {
+  if (layers_.empty() || layers_.front().kind().role() != LayerRole::input) {
     throw InvalidArgument("network '" + to_string() + "' must start with input()" + hint);
   }
-  if (layers_.size() < 2 || (layers_.back().type != LayerType::output && !layers_.back().is_conv())) {
+  if (layers_.size() < 2 || !layers_.back().kind().may_end_network()) {
     throw InvalidArgument("network '" + to_string() + "' must end with output() or a conv layer" + hint);
   }
   for (size_t i = 1; i + 1 < layers_.size(); ++i) {
-    if (layers_[i].type == LayerType::input || layers_[i].type == LayerType::output) {
-      throw InvalidArgument("network '" + to_string() + "': " + layers_[i].to_string() +
-                            " at position " + std::to_string(i) +
-                            " may only be the first (input) or last (output) layer");
+    const LayerRole role = layers_[i].kind().role();
+    if (role == LayerRole::input || role == LayerRole::output) {
+      throw InvalidArgument("network '" + to_string() + "': " + layers_[i].to_string() + " at position " +
+                            std::to_string(i) + " may only be the first (input) or last (output) layer");
     }
   }
   const size_t code = encoding_index();  // throws when there is no sized layer
   for (size_t i = 0; i < layers_.size(); ++i) {
-    if (layers_[i].type == LayerType::variational && i != code) {
+    if (layers_[i].kind().must_be_code() && i != code) {
       throw InvalidArgument("network '" + to_string() + "': " + layers_[i].to_string() + " at position " +
                             std::to_string(i) + " is not the encoding layer (position " + std::to_string(code) +
-                            "); a variational layer must be the middle layer with units");
+                            "); a " + layers_[i].kind_name() + " layer must be the middle layer with units");
     }
   }
 }
@@ -103,24 +102,8 @@ namespace {
 
 struct SummaryRow {
   std::string name, shape;
-  int64_t trainable = 0, frozen = 0;
+  ParameterCount count;
 };
-
-std::string keras_type(const Layer& layer) {
-  switch (layer.type) {
-    case LayerType::input: return "InputLayer";
-    case LayerType::dense:
-    case LayerType::output: return "Dense, " + layer.activation;
-    case LayerType::dropout: return "Dropout";
-    case LayerType::batch_norm: return "BatchNormalization";
-    case LayerType::variational: return "Variational";
-    case LayerType::conv: return "Conv, " + layer.activation;
-    case LayerType::conv_transpose: return "ConvTranspose, " + layer.activation;
-    case LayerType::flatten: return "Flatten";
-    case LayerType::reshape: return "Reshape";
-  }
-  return "?";
-}
 
 }  // namespace
 
@@ -128,23 +111,16 @@ std::string Network::summary(const Shape& data_shape) const {
   std::vector<SummaryRow> rows;
   const size_t code = layers_.empty() ? 0 : encoding_index();
   const auto shapes = output_shapes(data_shape);
-  std::vector<int> counts(static_cast<int>(LayerType::reshape) + 1, 0);
+  std::map<std::string, int> counts;
   Shape in = input_shape_for(data_shape);
   for (size_t i = 0; i < layers_.size(); ++i) {
     const Layer& layer = layers_[i];
     SummaryRow row;
-    if (layer.type == LayerType::batch_norm) {
-      row.trainable = 2 * in[0];  // per feature or channel: scale and shift, mean and variance
-      row.frozen = 2 * in[0];
-    } else {
-      row.trainable = layer_parameters(layer, in, shapes[i]);
-    }
-    std::string name = layer_type_name(layer.type);
-    int& count = counts[static_cast<int>(layer.type)];
-    if (layer.type != LayerType::input && layer.type != LayerType::output) {
-      name += "_" + std::to_string(++count);
-    }
-    row.name = name + " (" + keras_type(layer) + ")" + (i == code ? " <- encoding" : "");
+    row.count = layer_parameters(layer, in, shapes[i]);
+    std::string name = layer.kind_name();
+    const LayerRole role = layer.kind().role();
+    if (role != LayerRole::input && role != LayerRole::output) name += "_" + std::to_string(++counts[name]);
+    row.name = name + " (" + layer.kind().summary_type(layer) + ")" + (i == code ? " <- encoding" : "");
     row.shape = "(None";
     for (int64_t side : shapes[i]) row.shape += ", " + std::to_string(side);
     row.shape += ")";
@@ -163,11 +139,10 @@ std::string Network::summary(const Shape& data_shape) const {
   int64_t trainable = 0, frozen = 0;
   for (size_t i = 0; i < rows.size(); ++i) {
     const auto& r = rows[i];
-    out << std::setw(name_w) << r.name << std::setw(shape_w) << r.shape << r.trainable + r.frozen
-        << '\n'
+    out << std::setw(name_w) << r.name << std::setw(shape_w) << r.shape << r.count.trainable + r.count.frozen << '\n'
         << (i + 1 < rows.size() ? rule : rule_eq) << '\n';
-    trainable += r.trainable;
-    frozen += r.frozen;
+    trainable += r.count.trainable;
+    frozen += r.count.frozen;
   }
   out << "Total params: " << trainable + frozen << '\n'
       << "Trainable params: " << trainable << '\n'

@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "hourglass/error.hpp"
+#include "hourglass/network/layer_kind.hpp"
 
 namespace hourglass {
 namespace {
@@ -32,15 +33,15 @@ class Parser {
   }
 
  private:
-  struct Arguments {
+  struct RawArguments {
     std::vector<Token> positional;
     std::map<std::string, Token> named;
   };
 
   [[noreturn]] void fail(const Token& at, const std::string& what) const {
     std::string shown = at.kind == Token::end ? "end of spec" : "'" + at.text + "'";
-    throw ParseError("invalid network spec \"" + spec_ + "\": at column " +
-                     std::to_string(at.column) + " (" + shown + "): " + what);
+    throw ParseError("invalid network spec \"" + spec_ + "\": at column " + std::to_string(at.column) + " (" + shown +
+                     "): " + what);
   }
 
   void tokenize() {
@@ -52,16 +53,15 @@ class Parser {
         ++i;
       } else if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
         size_t j = i;
-        while (j < spec_.size() &&
-               (std::isalnum(static_cast<unsigned char>(spec_[j])) || spec_[j] == '_')) {
+        while (j < spec_.size() && (std::isalnum(static_cast<unsigned char>(spec_[j])) || spec_[j] == '_')) {
           ++j;
         }
         tokens_.push_back({Token::identifier, spec_.substr(i, j - i), column});
         i = j;
       } else if (std::isdigit(static_cast<unsigned char>(c)) || c == '.' || c == '-') {
         size_t j = i + 1;
-        while (j < spec_.size() && (std::isalnum(static_cast<unsigned char>(spec_[j])) ||
-                                    spec_[j] == '.' || spec_[j] == '-' || spec_[j] == '+')) {
+        while (j < spec_.size() && (std::isalnum(static_cast<unsigned char>(spec_[j])) || spec_[j] == '.' ||
+                                    spec_[j] == '-' || spec_[j] == '+')) {
           if ((spec_[j] == '-' || spec_[j] == '+') && std::tolower(spec_[j - 1]) != 'e') break;
           ++j;
         }
@@ -95,8 +95,8 @@ class Parser {
     if (!accept(symbol)) fail(peek(), "expected '" + symbol + "' " + context);
   }
 
-  Arguments parse_arguments(const std::string& layer) {
-    Arguments args;
+  RawArguments parse_arguments(const std::string& layer) {
+    RawArguments args;
     expect("(", "after '" + layer + "'");
     if (accept(")")) return args;
     do {
@@ -121,133 +121,129 @@ class Parser {
     return args;
   }
 
-  // Binds positional and named arguments to the layer's parameters, in order.
-  std::map<std::string, Token> bind(const Token& layer, const Arguments& args,
-                                    const std::vector<std::string>& params) {
-    if (args.positional.size() > params.size()) {
-      fail(args.positional[params.size()],
-           layer.text + "() takes at most " + std::to_string(params.size()) +
-               " argument(s): " + (params.empty() ? "none" : join(params)));
-    }
-    std::map<std::string, Token> bound;
-    for (size_t i = 0; i < args.positional.size(); ++i) bound.emplace(params[i], args.positional[i]);
-    for (const auto& [name, value] : args.named) {
-      if (std::find(params.begin(), params.end(), name) == params.end()) {
-        fail(value, "unknown argument '" + name + "' of " + layer.text + "() (valid: " +
-                        (params.empty() ? "none" : join(params)) + ")");
-      }
-      if (!bound.emplace(name, value).second) fail(value, "argument '" + name + "' given twice");
-    }
-    return bound;
-  }
-
   double number(const Token& token, const std::string& what) {
     char* end = nullptr;
-    double value = std::strtod(token.text.c_str(), &end);
+    const double value = std::strtod(token.text.c_str(), &end);
     if (token.kind != Token::number || end != token.text.c_str() + token.text.size()) {
       fail(token, "expected a number for " + what);
     }
     return value;
   }
 
-  int64_t integer(const Token& token, const std::string& what) {
-    double value = number(token, what);
-    // The range first: casting a double beyond int64 (1e40) is undefined (fuzz_spec found it).
-    if (!(value >= 1 && value <= 1e9) || value != std::floor(value)) {
-      fail(token, "expected a positive integer for " + what);
+  // The token as the value the parameter takes; the parameter's own check (range,
+  // choices) comes after, when the layer is made.
+  ArgumentValue value_of(const Token& token, const Parameter& parameter) {
+    const std::string what = "'" + parameter.name() + "' (" + parameter.describe() + ")";
+    switch (parameter.type()) {
+      case ArgumentType::integer: {
+        const double value = number(token, what);
+        // The range first: casting a double beyond int64 (1e40) is undefined (fuzz_spec found it).
+        if (!(std::abs(value) <= 1e9) || value != std::floor(value)) fail(token, "expected an integer for " + what);
+        return static_cast<int64_t>(value);
+      }
+      case ArgumentType::number:
+        return number(token, what);
+      case ArgumentType::flag: {
+        static const std::vector<std::string> truths = {"TRUE", "true", "True", "T", "1"};
+        static const std::vector<std::string> falsehoods = {"FALSE", "false", "False", "F", "0"};
+        if (std::find(truths.begin(), truths.end(), token.text) != truths.end()) return true;
+        if (std::find(falsehoods.begin(), falsehoods.end(), token.text) != falsehoods.end()) return false;
+        fail(token, "expected TRUE or FALSE for " + what);
+      }
+      case ArgumentType::name:
+        if (token.kind != Token::identifier && token.kind != Token::string) fail(token, "expected a name for " + what);
+        if (token.text == "NULL") return std::monostate{};
+        return token.text;
+      case ArgumentType::sizes:
+        break;
     }
-    return static_cast<int64_t>(value);
-  }
-
-  std::string name(const Token& token, const std::string& what) {
-    if (token.kind != Token::identifier && token.kind != Token::string) {
-      fail(token, "expected a name for " + what);
-    }
-    return token.text;
+    fail(token, "unexpected argument for " + what);
   }
 
   Layer parse_layer() {
     const Token head = next();
     if (head.kind != Token::identifier) fail(head, "expected a layer such as dense(16)");
-    const Arguments args = parse_arguments(head.text);
-    const std::string& type = head.text;
+    const RawArguments args = parse_arguments(head.text);
+    const LayerKind* kind = nullptr;
     try {
-      if (type == "input") {
-        bind(head, args, {});
-        return input();
+      kind = &layer_kind(head.text);
+    } catch (const InvalidArgument&) {
+      fail(head, "unknown layer (valid: " + join(layer_kind_names()) + ")");
+    }
+    std::vector<std::string> texts;
+    for (const auto& token : args.positional) texts.push_back(token.text);
+    const auto order = kind->positional_order(texts);
+    Arguments bound;
+    const auto bind = [&](const std::string& name, const Token& token) {
+      const Parameter* parameter = kind->parameter(name);
+      if (!parameter) {
+        std::vector<std::string> valid;
+        for (const auto& p : kind->parameters()) valid.push_back(p.name());
+        fail(token, "unknown argument '" + name + "' of " + head.text +
+                        "() (valid: " + (valid.empty() ? "none" : join(valid)) + ")");
       }
-      if (type == "dense") {
-        auto a = bind(head, args, {"units", "activation"});
-        if (!a.count("units")) fail(head, "dense() needs units, e.g. dense(16) or dense(16, relu)");
-        return dense(integer(a.at("units"), "units"),
-                     a.count("activation") ? name(a.at("activation"), "activation") : "linear");
+      for (const auto& item : bound) {
+        if (item.first == name) fail(token, "argument '" + name + "' given twice");
       }
-      if (type == "output") {
-        auto a = bind(head, args, {"activation"});
-        return output(a.count("activation") ? name(a.at("activation"), "activation") : "linear");
+      bound.emplace_back(name, value_of(token, *parameter));
+    };
+    size_t position = 0;
+    for (size_t i = 0; i < args.positional.size(); ++i) {
+      const Token& token = args.positional[i];
+      if (position >= order.size()) {
+        fail(token, head.text + "() takes at most " + std::to_string(order.size()) +
+                        " argument(s): " + (order.empty() ? "none" : join(order)));
       }
-      if (type == "dropout") {
-        auto a = bind(head, args, {"rate"});
-        return dropout(a.count("rate") ? number(a.at("rate"), "rate") : 0.5);
+      const Parameter* parameter = kind->parameter(order[position]);
+      if (parameter && parameter->type() == ArgumentType::sizes) {
+        // Sizes take the rest of the positional arguments: reshape(8, 4, 4).
+        Shape sizes;
+        for (; i < args.positional.size(); ++i) {
+          const double value = number(args.positional[i], "a size");
+          if (!(value >= 1 && value <= 1e9) || value != std::floor(value)) {
+            fail(args.positional[i], "expected a positive integer for a size");
+          }
+          sizes.push_back(static_cast<int64_t>(value));
+        }
+        bound.emplace_back(order[position++], sizes);
+        break;
       }
-      if (type == "batch_norm") {
-        bind(head, args, {});
-        return batch_norm();
+      bind(order[position++], token);
+    }
+    for (const auto& [name, token] : args.named) {
+      const Parameter* parameter = kind->parameter(name);
+      if (parameter && parameter->type() == ArgumentType::sizes) {
+        fail(token, head.text + "() takes its sizes by position, e.g. reshape(8, 4, 4)");
       }
-      if (type == "variational" || type == "variational_block") {  // the second is ruta's name
-        auto a = bind(head, args, {"units", "epsilon_std"});
-        if (!a.count("units")) fail(head, "variational() needs units, e.g. variational(10)");
-        return variational(integer(a.at("units"), "units"),
-                           a.count("epsilon_std") ? number(a.at("epsilon_std"), "epsilon_std") : 1.0);
+      bind(name, token);
+    }
+    for (const auto& parameter : kind->parameters()) {
+      const bool given =
+          std::any_of(bound.begin(), bound.end(), [&](const auto& b) { return b.first == parameter.name(); });
+      if (parameter.required() && !given) {
+        fail(head,
+             head.text + "() needs " + parameter.name() + " (" + parameter.describe() + "), e.g. " + example_of(*kind));
       }
-      if (type == "conv" || type == "conv_transpose") return parse_conv(head, args);
-      if (type == "flatten") {
-        bind(head, args, {});
-        return flatten();
-      }
-      if (type == "reshape") {
-        if (!args.named.empty()) fail(args.named.begin()->second, "reshape() takes sizes only, e.g. reshape(8, 4, 4)");
-        Shape dims;
-        for (const auto& token : args.positional) dims.push_back(integer(token, "a size"));
-        return reshape(dims);
-      }
+    }
+    try {
+      return Layer(head.text, bound);
     } catch (const InvalidArgument& e) {
       fail(head, e.what());
     }
-    fail(head,
-         "unknown layer (valid: input, dense, output, dropout, batch_norm, variational, conv, conv_transpose, "
-         "flatten, reshape)");
   }
 
-  // ruta's order: conv(filters, kernel_size, padding, max_pooling, average_pooling,
-  // upsampling, activation, strides). When the third argument is an activation, it is
-  // taken as one, so that conv(16, 3, relu, max_pooling = 2) reads as meant.
-  Layer parse_conv(const Token& head, const Arguments& args) {
-    const auto& activations = activation_names();
-    const bool activation_third =
-        args.positional.size() >= 3 &&
-        std::find(activations.begin(), activations.end(), args.positional[2].text) != activations.end();
-    const std::vector<std::string> ruta_order = {"filters",         "kernel_size", "padding",    "max_pooling",
-                                                 "average_pooling", "upsampling",  "activation", "strides"};
-    const std::vector<std::string> activation_order = {"filters",     "kernel_size",     "activation", "padding",
-                                                       "max_pooling", "average_pooling", "upsampling", "strides"};
-    auto a = bind(head, args, activation_third ? activation_order : ruta_order);
-    if (!a.count("filters") || !a.count("kernel_size")) {
-      fail(head, head.text + "() needs filters and kernel_size, e.g. " + head.text + "(16, 3, relu)");
+  // dense(16) for dense: each required argument at a typical value.
+  static std::string example_of(const LayerKind& kind) {
+    std::string out = kind.name() + "(";
+    bool first = true;
+    for (const auto& p : kind.parameters()) {
+      if (!p.required()) continue;
+      out += (first ? "" : ", ") + std::string(p.type() == ArgumentType::number ? "0.5"
+                                               : p.type() == ArgumentType::name ? "NAME"
+                                                                                : "16");
+      first = false;
     }
-    ConvOptions options;
-    const std::string activation = a.count("activation") ? name(a.at("activation"), "activation") : "linear";
-    if (a.count("padding")) options.padding(name(a.at("padding"), "padding"));
-    if (a.count("strides")) options.strides(integer(a.at("strides"), "strides"));
-    if (a.count("max_pooling") + a.count("average_pooling") + a.count("upsampling") > 1) {
-      fail(head, "choose one of max_pooling, average_pooling and upsampling per layer");
-    }
-    if (a.count("max_pooling")) options.max_pooling(integer(a.at("max_pooling"), "max_pooling"));
-    if (a.count("average_pooling")) options.average_pooling(integer(a.at("average_pooling"), "average_pooling"));
-    if (a.count("upsampling")) options.upsampling(integer(a.at("upsampling"), "upsampling"));
-    const int64_t filters = integer(a.at("filters"), "filters"), kernel = integer(a.at("kernel_size"), "kernel_size");
-    return head.text == "conv" ? conv(filters, kernel, activation, options)
-                               : conv_transpose(filters, kernel, activation, options);
+    return out + ")";
   }
 
   const std::string& spec_;
@@ -258,8 +254,7 @@ class Parser {
 // "64,16", "64,16:tanh" or "64,16:tanh:sigmoid"; nullopt when the spec is not of this form.
 std::optional<Network> parse_sizes(const std::string& spec) {
   auto first_non_space = spec.find_first_not_of(" \t");
-  if (first_non_space == std::string::npos ||
-      !std::isdigit(static_cast<unsigned char>(spec[first_non_space]))) {
+  if (first_non_space == std::string::npos || !std::isdigit(static_cast<unsigned char>(spec[first_non_space]))) {
     return std::nullopt;
   }
   std::vector<std::string> parts;
@@ -283,9 +278,8 @@ std::optional<Network> parse_sizes(const std::string& spec) {
     char* end = nullptr;
     long long units = std::strtoll(item.c_str(), &end, 10);
     if (item.empty() || *end != '\0' || units < 1 || units > 1000000000) {
-      throw ParseError("invalid network spec \"" + spec + "\": at column " +
-                       std::to_string(begin + 1) + ": expected a positive layer size, got '" +
-                       item + "'");
+      throw ParseError("invalid network spec \"" + spec + "\": at column " + std::to_string(begin + 1) +
+                       ": expected a positive layer size, got '" + item + "'");
     }
     sizes.push_back(units);
     begin = comma + 1;

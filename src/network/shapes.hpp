@@ -2,11 +2,13 @@
 // built, summarised and checked against the data from Network::output_shapes alone.
 #pragma once
 
-#include "hourglass/network/layer.hpp"
+#include "hourglass/network/layer_kind.hpp"
 
 namespace hourglass {
 
 /// Trainable and frozen values of `layer` between the shapes it receives and gives.
-int64_t layer_parameters(const Layer& layer, const Shape& in, const Shape& out);
+inline ParameterCount layer_parameters(const Layer& layer, const Shape& in, const Shape& out) {
+  return layer.kind().parameter_count(layer, in, out);
+}
 
 }  // namespace hourglass

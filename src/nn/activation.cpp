@@ -1,70 +1,90 @@
 #include "nn/activation.hpp"
 
-#include "hourglass/error.hpp"
+#include <cmath>
+
 #include "hourglass/network/layer.hpp"
 
 namespace hourglass::nn {
+namespace {
 
-Activation activation_from_name(const std::string& name) {
-  const auto& names = activation_names();
-  for (size_t i = 0; i < names.size(); ++i) {
-    if (names[i] == name) return static_cast<Activation>(i);
-  }
-  throw unknown_name("activation", name, names);
+// Keras's selu constants.
+constexpr double kSeluAlpha = 1.6732632423543772, kSeluScale = 1.0507009873554805;
+// Keras 2's leaky_relu slope below zero.
+constexpr double kLeakySlope = 0.2;
+
+torch::Tensor above_zero(const torch::Tensor& z) { return (z > 0).to(z.scalar_type()); }
+
+Registry<ActivationFunction> builtin_activations() {
+  Registry<ActivationFunction> r("activation");
+  const auto add = [&r](ActivationFunction f, std::vector<std::string> aliases = {}) { r.add(f.name, f, aliases); };
+  using T = const torch::Tensor&;
+  add({"linear", [](T x) { return x; }, [](T z) { return torch::ones_like(z); }, std::nullopt, -1.0});
+  add({"relu", [](T x) { return torch::relu(x); }, above_zero, std::nullopt, 0.0});
+  add({"sigmoid", [](T x) { return torch::sigmoid(x); },
+       [](T z) {
+         const auto s = torch::sigmoid(z);
+         return s * (1 - s);
+       },
+       std::make_pair(0.0, 1.0), 0.0});
+  add({"tanh", [](T x) { return torch::tanh(x); }, [](T z) { return 1 - torch::tanh(z).square(); },
+       std::make_pair(-1.0, 1.0), -1.0});
+  add({"elu", [](T x) { return torch::elu(x); },
+       [](T z) { return above_zero(z) + (1 - above_zero(z)) * torch::exp(torch::clamp_max(z, 0)); }, std::nullopt,
+       -1.0});
+  add({"selu", [](T x) { return torch::selu(x); },
+       [](T z) {
+         return kSeluScale * (above_zero(z) + (1 - above_zero(z)) * kSeluAlpha * torch::exp(torch::clamp_max(z, 0)));
+       },
+       std::nullopt, -1.7581});
+  add({"softplus", [](T x) { return torch::softplus(x); }, [](T z) { return torch::sigmoid(z); }, std::nullopt, 0.0});
+  add({"softsign", [](T x) { return x / (x.abs() + 1); }, [](T z) { return 1 / (1 + z.abs()).square(); },
+       std::make_pair(-1.0, 1.0), -1.0});
+  add({"leaky_relu", [](T x) { return torch::leaky_relu(x, kLeakySlope); },
+       [](T z) { return above_zero(z) + (1 - above_zero(z)) * kLeakySlope; }, std::nullopt, -1.0});
+  add({"hard_sigmoid", [](T x) { return torch::clamp(x * 0.2 + 0.5, 0.0, 1.0); },
+       [](T z) { return (z.abs() < 2.5).to(z.scalar_type()) * 0.2; }, std::make_pair(0.0, 1.0), 0.0});
+  // Over the features, or the channels of shaped samples (Keras's last axis, channels last).
+  add({"softmax", [](T x) { return torch::softmax(x, 1); }, nullptr, std::make_pair(0.0, 1.0), 0.0});
+  // Keras's gelu is the exact one (approximate = FALSE): x * Phi(x).
+  add({"gelu", [](T x) { return torch::gelu(x); },
+       [](T z) {
+         const auto cdf = 0.5 * (1 + torch::erf(z / std::sqrt(2.0)));
+         const auto pdf = torch::exp(-0.5 * z.square()) / std::sqrt(2 * M_PI);
+         return cdf + z * pdf;
+       },
+       std::nullopt, -1.0});
+  add({"swish", [](T x) { return torch::silu(x); },
+       [](T z) {
+         const auto s = torch::sigmoid(z);
+         return s + z * s * (1 - s);
+       },
+       std::nullopt, -1.0},
+      {"silu"});  // PyTorch's name
+  add({"exponential", [](T x) { return torch::exp(x); }, [](T z) { return torch::exp(z); }, std::nullopt, 0.0});
+  add({"relu6", [](T x) { return torch::clamp(x, 0.0, 6.0); },
+       [](T z) { return ((z > 0) & (z < 6)).to(z.scalar_type()); }, std::make_pair(0.0, 6.0), 0.0});
+  return r;
 }
 
-torch::Tensor activate(Activation activation, const torch::Tensor& x) {
-  switch (activation) {
-    case Activation::linear: return x;
-    case Activation::relu: return torch::relu(x);
-    case Activation::sigmoid: return torch::sigmoid(x);
-    case Activation::tanh: return torch::tanh(x);
-    case Activation::elu: return torch::elu(x);
-    case Activation::selu: return torch::selu(x);
-    case Activation::softplus: return torch::softplus(x);
-    case Activation::softsign: return x / (x.abs() + 1);
-    case Activation::leaky_relu: return torch::leaky_relu(x, 0.2);
-    case Activation::hard_sigmoid: return torch::clamp(x * 0.2 + 0.5, 0.0, 1.0);
-  }
-  return x;
+}  // namespace
+
+const Registry<ActivationFunction>& activations() {
+  static const Registry<ActivationFunction> registry = builtin_activations();
+  return registry;
 }
 
-torch::Tensor activation_derivative(Activation activation, const torch::Tensor& z) {
-  // Keras's selu constants.
-  constexpr double kSeluAlpha = 1.6732632423543772, kSeluScale = 1.0507009873554805;
-  const auto positive = (z > 0).to(z.scalar_type());
-  switch (activation) {
-    case Activation::linear: return torch::ones_like(z);
-    case Activation::relu: return positive;
-    case Activation::sigmoid: {
-      const auto s = torch::sigmoid(z);
-      return s * (1 - s);
-    }
-    case Activation::tanh: return 1 - torch::tanh(z).square();
-    case Activation::elu: return positive + (1 - positive) * torch::exp(torch::clamp_max(z, 0));
-    case Activation::selu:
-      return kSeluScale * (positive + (1 - positive) * kSeluAlpha * torch::exp(torch::clamp_max(z, 0)));
-    case Activation::softplus: return torch::sigmoid(z);
-    case Activation::softsign: return 1 / (1 + z.abs()).square();
-    case Activation::leaky_relu: return positive + (1 - positive) * 0.2;
-    case Activation::hard_sigmoid: return (z.abs() < 2.5).to(z.scalar_type()) * 0.2;
-  }
-  return torch::ones_like(z);
-}
-
-std::optional<std::pair<double, double>> activation_range(Activation activation) {
-  switch (activation) {
-    case Activation::sigmoid:
-    case Activation::hard_sigmoid: return std::make_pair(0.0, 1.0);
-    case Activation::tanh:
-    case Activation::softsign: return std::make_pair(-1.0, 1.0);
-    default: return std::nullopt;
-  }
-}
+const ActivationFunction& activation_function(const std::string& name) { return activations().at(name); }
 
 void ActivationLayerImpl::pretty_print(std::ostream& stream) const {
-  stream << "hourglass::nn::ActivationLayer(" << activation_names()[static_cast<size_t>(activation_)]
-         << ")";
+  stream << "hourglass::nn::ActivationLayer(" << activation_->name << ")";
 }
 
 }  // namespace hourglass::nn
+
+namespace hourglass {
+
+std::vector<std::string> activation_names() { return nn::activations().all_names(); }
+
+void check_activation(const std::string& name) { nn::activations().at(name); }
+
+}  // namespace hourglass

@@ -1,41 +1,53 @@
-// Activations by name, resolved once when a module is built (not per forward call).
+// Activations by name: one registry entry each (the function, its derivative, its
+// range), resolved once when a module is built, not per forward call.
+//
+//   const ActivationFunction& tanh = activation_function("tanh");
+//   auto y = tanh.apply(x);
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
 
+#include "hourglass/registry.hpp"
+
 namespace hourglass::nn {
 
-enum class Activation {
-  linear, relu, sigmoid, tanh, elu, selu, softplus, softsign, leaky_relu, hard_sigmoid
+struct ActivationFunction {
+  using Function = std::function<torch::Tensor(const torch::Tensor&)>;
+  std::string name;
+  /// Keras's definition (ruta's backend); softmax normalises over the channels/features.
+  Function apply;
+  /// f'(z) elementwise, written as differentiable tensor operations so that penalties
+  /// built on it (the contractive closed form) train through it; empty for an
+  /// activation that is not elementwise (softmax).
+  Function derivative;
+  /// The interval the output lies in, when it is bounded.
+  std::optional<std::pair<double, double>> bounds;
+  /// The value the sparsity penalty reads as "inactive": a mean activation is mapped
+  /// from [sparsity_low, 1] to [0, 1] (ruta's table: 0 for sigmoid, relu, softplus,
+  /// -1.7581 for selu, -1 otherwise; hard_sigmoid is bounded in [0, 1] and uses 0).
+  double sparsity_low = -1.0;
+
+  bool is_linear() const { return name == "linear"; }
 };
 
+/// Every activation, in the order `activation_names()` lists them.
+const Registry<ActivationFunction>& activations();
 /// Throws InvalidArgument listing the valid names.
-Activation activation_from_name(const std::string& name);
+const ActivationFunction& activation_function(const std::string& name);
 
-/// Applies the activation as Keras 2 defines it (ruta's backend): leaky_relu has slope
-/// 0.2 below zero; hard_sigmoid is clip(0.2 x + 0.5, 0, 1).
-torch::Tensor activate(Activation activation, const torch::Tensor& x);
-
-/// f'(z) elementwise, written as differentiable tensor operations so that penalties
-/// built on it (the contractive closed form) can be trained through.
-torch::Tensor activation_derivative(Activation activation, const torch::Tensor& z);
-
-/// The interval an activation's output lies in, when it is bounded: [0, 1] for
-/// sigmoid and hard_sigmoid, [-1, 1] for tanh and softsign; nullopt otherwise.
-std::optional<std::pair<double, double>> activation_range(Activation activation);
-
-/// A module applying the activation, for use in torch::nn::Sequential.
+/// A module applying an activation, for use in torch::nn::Sequential.
 class ActivationLayerImpl : public torch::nn::Module {
  public:
-  explicit ActivationLayerImpl(Activation activation) : activation_(activation) {}
-  torch::Tensor forward(const torch::Tensor& x) { return activate(activation_, x); }
-  Activation activation() const { return activation_; }
+  explicit ActivationLayerImpl(const ActivationFunction& activation) : activation_(&activation) {}
+  torch::Tensor forward(const torch::Tensor& x) { return activation_->apply(x); }
+  const ActivationFunction& activation() const { return *activation_; }
   void pretty_print(std::ostream& stream) const override;
 
  private:
-  Activation activation_;
+  const ActivationFunction* activation_;
 };
 TORCH_MODULE(ActivationLayer);
 

@@ -1,72 +1,11 @@
 #include "nn/autoencoder_net.hpp"
 
 #include "hourglass/data/dataset.hpp"
+#include "hourglass/network/layer_kind.hpp"
+#include "hourglass/nn/module_builder.hpp"
 #include "nn/activation.hpp"
-#include "nn/conv.hpp"
 
 namespace hourglass::nn {
-namespace {
-
-torch::nn::Linear dense_layer(int64_t in, int64_t out, Activation activation) {
-  torch::nn::Linear linear(in, out);
-  keras_init(linear->weight, linear->bias, activation);
-  return linear;
-}
-
-}  // namespace
-
-AutoencoderNetImpl::Appended AutoencoderNetImpl::append_layer(torch::nn::Sequential& stage, const Layer& layer,
-                                                              const Shape& in, const Shape& out) {
-  switch (layer.type) {
-    case LayerType::input:
-      return {};
-    case LayerType::output:
-      if (in.size() > 1) {
-        return {append_conv(stage, conv(out[0], kOutputKernelSize, layer.activation), in)};
-      }
-      [[fallthrough]];
-    case LayerType::dense: {
-      const Activation activation = activation_from_name(layer.activation);
-      auto linear = dense_layer(in[0], shape_size(out), activation);
-      stage->push_back(linear);
-      if (activation != Activation::linear) stage->push_back(ActivationLayer(activation));
-      return {linear->weight, linear};
-    }
-    case LayerType::variational: {
-      // Kept out of the Sequential: it has two outputs. validate() made it the code.
-      variational_ = register_module("variational", Variational(in[0], layer.units, layer.epsilon_std));
-      auto& mean = variational_->mean_layer();
-      auto& log_var = variational_->log_var_layer();
-      keras_init(mean->weight, mean->bias, Activation::linear);
-      keras_init(log_var->weight, log_var->bias, Activation::linear);
-      return {mean->weight, mean};
-    }
-    case LayerType::conv:
-    case LayerType::conv_transpose:
-      return {append_conv(stage, layer, in)};
-    case LayerType::dropout:
-      stage->push_back(torch::nn::Dropout(layer.rate));
-      return {};
-    case LayerType::batch_norm:
-      // Keras defaults: momentum 0.99 (PyTorch counts 1 - momentum), epsilon 1e-3.
-      if (in.size() == 3) {
-        stage->push_back(torch::nn::BatchNorm2d(torch::nn::BatchNorm2dOptions(in[0]).momentum(0.01).eps(1e-3)));
-      } else {
-        stage->push_back(torch::nn::BatchNorm1d(torch::nn::BatchNorm1dOptions(in[0]).momentum(0.01).eps(1e-3)));
-      }
-      return {};
-    case LayerType::flatten:
-      stage->push_back(torch::nn::Flatten());
-      return {};
-    case LayerType::reshape: {
-      std::vector<int64_t> sizes{-1};
-      sizes.insert(sizes.end(), layer.dims.begin(), layer.dims.end());
-      stage->push_back(torch::nn::Functional([sizes](const torch::Tensor& x) { return x.reshape(sizes); }));
-      return {};
-    }
-  }
-  return {};
-}
 
 AutoencoderNetImpl::AutoencoderNetImpl(const Network& network, const Shape& data_shape)
     : data_shape_(data_shape), input_dim_(shape_size(data_shape)) {
@@ -77,20 +16,24 @@ AutoencoderNetImpl::AutoencoderNetImpl(const Network& network, const Shape& data
   torch::nn::Sequential encoder, decoder;
   Shape in = input_shape_;
   for (size_t i = 0; i < network.size(); ++i) {
-    const auto appended = append_layer(i <= code ? encoder : decoder, network[i], in, shapes[i]);
-    if (appended.kernel.defined()) kernels_.push_back(appended.kernel);
+    const Layer& layer = network[i];
+    ModuleBuilder builder(i <= code ? encoder : decoder, *this);
+    layer.kind().build(builder, layer, in, shapes[i]);
+    if (builder.kernel().defined()) kernels_.push_back(builder.kernel());
+    if (builder.variational())
+      variational_ = Variational(std::dynamic_pointer_cast<VariationalImpl>(builder.variational()));
     if (i == code) {
       code_shape_ = shapes[i];
       code_dim_ = shape_size(code_shape_);
-      encoding_kernel_ = appended.kernel;
-      encoding_layer_ = appended.linear;
-      encoding_activation_ = activation_from_name(network[i].activation);
+      encoding_kernel_ = builder.kernel();
+      encoding_layer_ = builder.dense_code();
+      encoding_activation_ = &activation_function(layer.activation());
     }
     in = shapes[i];
   }
-  const size_t activation_modules = encoding_activation_ == Activation::linear ? 0 : 1;
-  encoder_is_one_dense_layer_ = !is_variational() && network[code].type == LayerType::dense &&
-                                input_shape_.size() == 1 && encoder->size() == 1 + activation_modules;
+  const size_t activation_modules = encoding_activation_->is_linear() ? 0 : 1;
+  encoder_is_one_dense_layer_ = !is_variational() && network[code].is("dense") && input_shape_.size() == 1 &&
+                                encoding_activation_->derivative && encoder->size() == 1 + activation_modules;
   encoder_ = register_module("encoder", encoder);
   decoder_ = register_module("decoder", decoder);
 }

@@ -43,7 +43,7 @@ class AutoencoderNetImpl : public torch::nn::Module {
   /// code is dense, and the code's activation (what the sparsity and contraction
   /// penalties look at).
   torch::nn::Linear encoding_layer() const { return encoding_layer_; }
-  Activation encoding_activation() const { return encoding_activation_; }
+  const ActivationFunction& encoding_activation() const { return *encoding_activation_; }
   /// True when the encoder is that one dense layer and nothing else, so that its
   /// Jacobian has a closed form.
   bool encoder_is_one_dense_layer() const { return encoder_is_one_dense_layer_; }
@@ -53,20 +53,13 @@ class AutoencoderNetImpl : public torch::nn::Module {
   const std::vector<torch::Tensor>& kernels() const { return kernels_; }
 
  private:
-  struct Appended {
-    torch::Tensor kernel;               ///< undefined for layers without weights
-    torch::nn::Linear linear{nullptr};  ///< the dense layer, when it is one
-  };
-  /// Appends the modules of `layer`, which receives samples of shape `in`.
-  Appended append_layer(torch::nn::Sequential& stage, const Layer& layer, const Shape& in, const Shape& out);
-
   /// The encoder's layers before the code (all of it without a variational layer).
   torch::Tensor encoder_body(const torch::Tensor& x);
 
   torch::nn::Sequential encoder_{nullptr}, decoder_{nullptr};
   Variational variational_{nullptr};
   torch::nn::Linear encoding_layer_{nullptr};
-  Activation encoding_activation_ = Activation::linear;
+  const ActivationFunction* encoding_activation_ = nullptr;
   bool encoder_is_one_dense_layer_ = false;
   torch::Tensor encoding_kernel_;
   std::vector<torch::Tensor> kernels_;

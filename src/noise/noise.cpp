@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "hourglass/error.hpp"
+#include "hourglass/registry.hpp"
 
 namespace hourglass {
 namespace {
@@ -15,23 +16,31 @@ struct NoiseKind {
   double default_value;
 };
 
-constexpr NoiseKind kKinds[] = {
-    {NoiseType::zeros, "zeros", "p", 0.05},           {NoiseType::ones, "ones", "p", 0.05},
-    {NoiseType::saltpepper, "saltpepper", "p", 0.05}, {NoiseType::gaussian, "gaussian", "sd", 0.1},
-    {NoiseType::cauchy, "cauchy", "scale", 0.005},
-};
+const Registry<NoiseKind>& kinds() {
+  static const Registry<NoiseKind> registry = [] {
+    Registry<NoiseKind> r("noise");
+    for (const NoiseKind& kind :
+         {NoiseKind{NoiseType::zeros, "zeros", "p", 0.05}, NoiseKind{NoiseType::ones, "ones", "p", 0.05},
+          NoiseKind{NoiseType::saltpepper, "saltpepper", "p", 0.05},
+          NoiseKind{NoiseType::gaussian, "gaussian", "sd", 0.1},
+          NoiseKind{NoiseType::cauchy, "cauchy", "scale", 0.005}}) {
+      r.add(kind.name, kind);
+    }
+    return r;
+  }();
+  return registry;
+}
 
-const NoiseKind& kind_of(NoiseType type) { return kKinds[static_cast<size_t>(type)]; }
+// The registry holds the kinds in NoiseType's order.
+const NoiseKind& kind_of(NoiseType type) { return *kinds().entries()[static_cast<size_t>(type)].second; }
 
 NoiseFilter make(NoiseType type, double value) {
   const NoiseKind& kind = kind_of(type);
-  const bool is_probability = type == NoiseType::zeros || type == NoiseType::ones ||
-                              type == NoiseType::saltpepper;
+  const bool is_probability = type == NoiseType::zeros || type == NoiseType::ones || type == NoiseType::saltpepper;
   const bool valid = is_probability ? (value >= 0.0 && value <= 1.0) : (value > 0.0 && std::isfinite(value));
   if (!valid) {
     throw InvalidArgument(std::string("noise ") + kind.name + ": " + kind.parameter + " must be " +
-                          (is_probability ? "in [0, 1]" : "a positive number") + ", got " +
-                          format_number(value));
+                          (is_probability ? "in [0, 1]" : "a positive number") + ", got " + format_number(value));
   }
   return NoiseFilter{type, value};
 }
@@ -53,19 +62,13 @@ NoiseFilter noise_gaussian(double sd) { return make(NoiseType::gaussian, sd); }
 NoiseFilter noise_cauchy(double scale) { return make(NoiseType::cauchy, scale); }
 
 const std::vector<std::string>& noise_names() {
-  static const std::vector<std::string> names = [] {
-    std::vector<std::string> all;
-    for (const auto& kind : kKinds) all.emplace_back(kind.name);
-    return all;
-  }();
+  static const std::vector<std::string> names = kinds().names();
   return names;
 }
 
 NoiseFilter noise(const std::string& type, std::optional<double> parameter) {
-  for (const auto& kind : kKinds) {
-    if (type == kind.name) return make(kind.type, parameter.value_or(kind.default_value));
-  }
-  throw unknown_name("noise", type, noise_names());
+  const NoiseKind& kind = kinds().at(type);
+  return make(kind.type, parameter.value_or(kind.default_value));
 }
 
 NoiseFilter parse_noise(const std::string& spec) {
@@ -86,14 +89,18 @@ at::Tensor apply_noise(const NoiseFilter& filter, const at::Tensor& data) {
   }
   const double p = filter.parameter;
   switch (filter.type) {
-    case NoiseType::zeros: return data.masked_fill(torch::rand_like(data) < p, 0.0);
-    case NoiseType::ones: return data.masked_fill(torch::rand_like(data) < p, 1.0);
+    case NoiseType::zeros:
+      return data.masked_fill(torch::rand_like(data) < p, 0.0);
+    case NoiseType::ones:
+      return data.masked_fill(torch::rand_like(data) < p, 1.0);
     case NoiseType::saltpepper: {
       const auto u = torch::rand_like(data);
       return data.masked_fill(u < p / 2, 0.0).masked_fill(u >= 1 - p / 2, 1.0);
     }
-    case NoiseType::gaussian: return data + torch::randn_like(data) * p;
-    case NoiseType::cauchy: return data + torch::empty_like(data).cauchy_(0.0, p);
+    case NoiseType::gaussian:
+      return data + torch::randn_like(data) * p;
+    case NoiseType::cauchy:
+      return data + torch::empty_like(data).cauchy_(0.0, p);
   }
   return data;
 }

@@ -2,19 +2,18 @@
 
 namespace hourglass::regularizers {
 
-at::Tensor sparsity_penalty(const at::Tensor& code, std::optional<std::pair<double, double>> range,
-                            const Sparsity& sparsity) {
-  auto q = code.mean(0);
-  if (range) q = (q - range->first) / (range->second - range->first);
-  q = q.clamp(kSparsityEpsilon, 1.0 - kSparsityEpsilon);
+at::Tensor sparsity_penalty(const at::Tensor& code, double low, const Sparsity& sparsity) {
+  const auto observed = code.mean(0).clamp(low + kSparsityEpsilon, 1.0 - kSparsityEpsilon);
+  const auto q = (observed - low) / (1.0 - low);
   const double p = sparsity.high_probability;
   const auto kl = p * torch::log(p / q) + (1 - p) * torch::log((1 - p) / (1 - q));
   return sparsity.weight * kl.sum();
 }
 
-at::Tensor jacobian_norms_one_layer(const at::Tensor& weight, const at::Tensor& z, nn::Activation activation) {
+at::Tensor jacobian_norms_one_layer(const at::Tensor& weight, const at::Tensor& z,
+                                    const nn::ActivationFunction& activation) {
   const auto row_norms = weight.square().sum(1);  // units
-  return nn::activation_derivative(activation, z).square().matmul(row_norms);
+  return activation.derivative(z).square().matmul(row_norms);
 }
 
 at::Tensor jacobian_norms_autograd(const at::Tensor& input, const at::Tensor& code, bool create_graph) {

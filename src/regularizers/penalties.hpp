@@ -15,16 +15,17 @@ namespace hourglass::regularizers {
 /// Keras's epsilon: keeps the KL divergence finite when a mean activation reaches 0 or 1.
 constexpr double kSparsityEpsilon = 1e-7;
 
-/// weight * sum_j KL(p || q_j): q_j is the batch mean of code unit j mapped from the
-/// activation's `range` to (0, 1), clipped to [eps, 1 - eps]; without a range (an
-/// unbounded activation) the mean is clipped as it is, as ruta does.
+/// weight * sum_j KL(p || q_j), as ruta computes it: the batch mean of code unit j is
+/// clipped to [low + eps, 1 - eps] and mapped from [low, 1] to q_j in (0, 1), `low`
+/// being the activation's "inactive" value (ActivationFunction::sparsity_low).
 /// code: rows x units.
-at::Tensor sparsity_penalty(const at::Tensor& code, std::optional<std::pair<double, double>> range,
-                            const Sparsity& sparsity);
+at::Tensor sparsity_penalty(const at::Tensor& code, double low, const Sparsity& sparsity);
 
 /// ||J(x)||_F^2 for every row of a one-dense-layer encoder h = f(z), z = x W^T + b:
-/// sum_i f'(z_i)^2 sum_j W_ij^2. weight: units x inputs, z: rows x units.
-at::Tensor jacobian_norms_one_layer(const at::Tensor& weight, const at::Tensor& z, nn::Activation activation);
+/// sum_i f'(z_i)^2 sum_j W_ij^2. weight: units x inputs, z: rows x units. The activation
+/// must be elementwise (have a derivative).
+at::Tensor jacobian_norms_one_layer(const at::Tensor& weight, const at::Tensor& z,
+                                    const nn::ActivationFunction& activation);
 
 /// ||J(x)||_F^2 for every row by autograd, one backward pass per code unit. `input`
 /// must require grad and `code` must be computed from it row by row. With

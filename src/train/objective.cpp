@@ -2,20 +2,13 @@
 
 #include "hourglass/noise/noise.hpp"
 #include "hourglass/runtime.hpp"
+#include "losses/losses.hpp"
 #include "regularizers/penalties.hpp"
 
 namespace hourglass {
 
 Objective::Objective(const Autoencoder& learner, nn::AutoencoderNet net)
-    : learner_(learner), net_(std::move(net)), reconstruction_loss_(loss_function(learner.loss)) {
-  if (learner_.sparsity && !nn::activation_range(net_->encoding_activation())) {
-    warn(
-        "sparsity is defined for bounded activations (sigmoid, hard_sigmoid, tanh, softsign); the "
-        "encoding layer's " +
-        activation_names()[static_cast<size_t>(net_->encoding_activation())] +
-        " activations are clipped to (0, 1) for the KL divergence");
-  }
-}
+    : learner_(learner), net_(std::move(net)), reconstruction_loss_(&losses().at(learner.loss)) {}
 
 bool Objective::has_penalty() const {
   return learner_.sparsity || learner_.contraction || learner_.weight_decay || learner_.variational;
@@ -55,8 +48,11 @@ Objective::Terms Objective::variational_terms(const at::Tensor& input, const at:
   // The ELBO is estimated with a sample in evaluation too; Model::reconstruct uses the mean.
   const auto q = net_->posterior(input);
   const auto reconstruction = net_->decode(net_->variational()->sample(q));
-  // The loss functions average over cells; the ELBO sums over a row's features.
-  const auto reconstruction_term = reconstruction_loss_(reconstruction, batch) * batch[0].numel();
+  // The ELBO sums a cell loss over a row's features (the mean times their count, as ruta
+  // does); a loss of the whole sample is already one value per row.
+  const auto reconstruction_term = reconstruction_loss_->cells
+                                       ? reconstruction_loss_->mean(reconstruction, batch) * batch[0].numel()
+                                       : reconstruction_loss_->mean(reconstruction, batch);
   Terms terms{reconstruction_term, {{"reconstruction", reconstruction_term}}, reconstruction};
   const auto kl = nn::kl_to_standard_normal(q).mean();
   terms.total = terms.total + learner_.variational->beta * kl;
@@ -75,7 +71,7 @@ Objective::Terms Objective::reconstruction_terms(at::Tensor input, const at::Ten
     torch::AutoGradMode enable_grad(true);
     if (net_->encoder_is_one_dense_layer()) {
       const auto z = net_->encoding_layer()->forward(input);
-      code = nn::activate(net_->encoding_activation(), z);
+      code = net_->encoding_activation().apply(z);
       jacobian_norms =
           regularizers::jacobian_norms_one_layer(net_->encoding_layer()->weight, z, net_->encoding_activation());
     } else {
@@ -94,12 +90,12 @@ Objective::Terms Objective::reconstruction_terms(at::Tensor input, const at::Ten
   const auto reconstruction = net_->decode(code);
   const auto reconstruction_term = learner_.correntropy
                                        ? correntropy_loss(reconstruction, batch, learner_.correntropy->sigma)
-                                       : reconstruction_loss_(reconstruction, batch);
+                                       : reconstruction_loss_->mean(reconstruction, batch);
   Terms terms{reconstruction_term, {}, reconstruction};
   if (has_penalty()) terms.parts.emplace_back("reconstruction", reconstruction_term);
   if (learner_.sparsity) {
     add(terms, "sparsity",
-        regularizers::sparsity_penalty(code, nn::activation_range(net_->encoding_activation()), *learner_.sparsity));
+        regularizers::sparsity_penalty(code, net_->encoding_activation().sparsity_low, *learner_.sparsity));
   }
   if (learner_.contraction) add(terms, "contraction", learner_.contraction->weight * jacobian_norms.mean());
   return terms;

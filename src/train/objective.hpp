@@ -13,6 +13,7 @@
 
 #include "hourglass/losses/loss.hpp"
 #include "hourglass/variants/autoencoder.hpp"
+#include "losses/losses.hpp"
 #include "nn/autoencoder_net.hpp"
 
 namespace hourglass {
@@ -27,7 +28,6 @@ class Objective {
     at::Tensor reconstruction;
   };
 
-  /// Warns (once, here) when sparsity is asked of an unbounded encoding activation.
   Objective(const Autoencoder& learner, nn::AutoencoderNet net);
 
   /// The loss of a batch. In training mode a denoising learner corrupts the input
@@ -48,7 +48,7 @@ class Objective {
 
   Autoencoder learner_;
   nn::AutoencoderNet net_;
-  LossFunction reconstruction_loss_ = nullptr;
+  const LossDefinition* reconstruction_loss_ = nullptr;
 };
 
 }  // namespace hourglass

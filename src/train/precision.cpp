@@ -3,18 +3,35 @@
 #include <ATen/autocast_mode.h>
 
 #include "hourglass/error.hpp"
+#include "hourglass/registry.hpp"
 #include "hourglass/runtime.hpp"
 
 namespace hourglass {
 
+namespace {
+
+// Whether training computes in bfloat16.
+const Registry<bool>& precisions() {
+  static const Registry<bool> registry = [] {
+    Registry<bool> r("precision");
+    r.add("fp32", false);
+    r.add("bf16", true);
+    return r;
+  }();
+  return registry;
+}
+
+}  // namespace
+
 const std::vector<std::string>& precision_names() {
-  static const std::vector<std::string> names = {"fp32", "bf16"};
+  static const std::vector<std::string> names = precisions().names();
   return names;
 }
 
+void check_precision(const std::string& precision) { precisions().at(precision); }
+
 bool use_bf16(const std::string& precision) {
-  if (precision == "fp32") return false;
-  if (precision != "bf16") throw unknown_name("precision", precision, precision_names());
+  if (!precisions().at(precision)) return false;
   if (bf16_supported()) return true;
   warn("this CPU has no AVX-512 (BW, VL, DQ) for bfloat16 matrix products; training in fp32 instead of bf16");
   return false;

@@ -14,6 +14,8 @@ namespace hourglass {
 
 /// fp32, bf16.
 const std::vector<std::string>& precision_names();
+/// Throws InvalidArgument listing the valid names.
+void check_precision(const std::string& precision);
 
 /// True for "bf16" on a CPU that runs it (bf16_supported()); false for "fp32", and for
 /// "bf16" elsewhere, with a warning that training falls back to fp32. Throws

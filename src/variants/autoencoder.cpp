@@ -6,6 +6,7 @@
 #include "hourglass/losses/loss.hpp"
 #include "hourglass/model/model.hpp"
 #include "hourglass/network/parse.hpp"
+#include "hourglass/registry.hpp"
 #include "hourglass/runtime.hpp"
 
 namespace hourglass {
@@ -83,7 +84,7 @@ Autoencoder autoencoder(const Network& network, const std::string& loss) {
   loss_function(loss);  // throws for an unknown name
   Autoencoder learner{network, loss, {}, {}, {}, {}, {}, {}};
   // A network with a variational layer only makes sense with the ELBO.
-  if (network[network.encoding_index()].type == LayerType::variational) learner.variational = Variational{};
+  if (network[network.encoding_index()].is("variational")) learner.variational = Variational{};
   return learner;
 }
 
@@ -114,8 +115,8 @@ Autoencoder autoencoder_variational(const Network& network, const std::string& l
 
 Autoencoder make_sparse(Autoencoder learner, double high_probability, double weight) {
   if (!(high_probability > 0.0 && high_probability < 1.0)) {
-    throw InvalidArgument("sparsity: high_probability must be in (0, 1), got " +
-                          format_number(high_probability) + "; values near 0 ask for few active units");
+    throw InvalidArgument("sparsity: high_probability must be in (0, 1), got " + format_number(high_probability) +
+                          "; values near 0 ask for few active units");
   }
   check_weight("sparsity: weight", weight);
   learner.sparsity = Sparsity{high_probability, weight};
@@ -158,17 +159,18 @@ Autoencoder make_variational(Autoencoder learner, double beta) {
   Network& network = learner.network;
   network.validate();
   bool has_layer = false;
-  for (size_t i = 0; i < network.size(); ++i) has_layer = has_layer || network[i].type == LayerType::variational;
+  for (size_t i = 0; i < network.size(); ++i) has_layer = has_layer || network[i].is("variational");
   if (!has_layer) {
     const size_t code = network.encoding_index();
     const Layer replaced = network[code];
-    if (replaced.type != LayerType::dense) {
+    if (!replaced.is("dense")) {
       throw InvalidArgument("variational: the encoding layer " + replaced.to_string() +
                             " is not dense and cannot become a variational layer; end the encoder with "
                             "flatten() + variational(UNITS)");
     }
     std::vector<Layer> layers;
-    for (size_t i = 0; i < network.size(); ++i) layers.push_back(i == code ? hourglass::variational(replaced.units) : network[i]);
+    for (size_t i = 0; i < network.size(); ++i)
+      layers.push_back(i == code ? hourglass::variational(replaced.units()) : network[i]);
     network = Network(std::move(layers));
     warn("the encoding layer " + replaced.to_string() + " became " + network[code].to_string() +
          " for the variational autoencoder");
@@ -186,9 +188,29 @@ bool has_weight_decay(const Autoencoder& learner) { return learner.weight_decay.
 bool is_variational(const Autoencoder& learner) { return learner.variational.has_value(); }
 bool is_trained(const Model& model) { return model.is_trained(); }
 
+namespace {
+
+// Each variant with its default parameters.
+using MakeVariant = Autoencoder (*)(Autoencoder);
+
+const Registry<MakeVariant>& variants() {
+  static const Registry<MakeVariant> registry = [] {
+    Registry<MakeVariant> r("autoencoder type");
+    r.add("basic", [](Autoencoder learner) { return learner; });
+    r.add("sparse", [](Autoencoder learner) { return make_sparse(std::move(learner)); });
+    r.add("contractive", [](Autoencoder learner) { return make_contractive(std::move(learner)); });
+    r.add("denoising", [](Autoencoder learner) { return make_denoising(std::move(learner)); });
+    r.add("robust", [](Autoencoder learner) { return make_robust(std::move(learner)); });
+    r.add("variational", [](Autoencoder learner) { return make_variational(std::move(learner)); });
+    return r;
+  }();
+  return registry;
+}
+
+}  // namespace
+
 const std::vector<std::string>& variant_names() {
-  static const std::vector<std::string> names = {"basic",     "sparse", "contractive",
-                                                 "denoising", "robust", "variational"};
+  static const std::vector<std::string> names = variants().names();
   return names;
 }
 
@@ -200,19 +222,7 @@ Autoencoder make_variant(Autoencoder learner, const std::string& types) {
       type += c;
       continue;
     }
-    if (type == "sparse") {
-      learner = make_sparse(std::move(learner));
-    } else if (type == "contractive") {
-      learner = make_contractive(std::move(learner));
-    } else if (type == "denoising") {
-      learner = make_denoising(std::move(learner));
-    } else if (type == "robust") {
-      learner = make_robust(std::move(learner));
-    } else if (type == "variational") {
-      learner = make_variational(std::move(learner));
-    } else if (type != "basic") {
-      throw unknown_name("autoencoder type", type, variant_names());
-    }
+    learner = variants().at(type)(std::move(learner));
     type.clear();
   }
   return learner;

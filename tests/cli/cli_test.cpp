@@ -44,7 +44,8 @@ std::string trained_model() {
   const std::string path = temp_path("iris.hgm");
   const Result r = hourglass_cli("train " + kIris +
                                  " --label Species --network '8,2:tanh' --scale zscore --epochs 3 "
-                                 "--seed 1 --quiet --output " + path);
+                                 "--seed 1 --quiet --output " +
+                                 path);
   EXPECT_EQ(r.status, 0) << r.err;
   return path;
 }
@@ -101,14 +102,14 @@ TEST(Cli, SummaryOfASpecAndOfAModel) {
   const Result spec = hourglass_cli("summary --network '64,16' --input-dim 4");
   ASSERT_EQ(spec.status, 0) << spec.err;
   // 4*64+64 + 64*16+16 + 16*64+64 + 64*4+4
-  EXPECT_NE(spec.out.find("Total params: " + std::to_string(320 + 1040 + 1088 + 260)), std::string::npos)
-      << spec.out;
+  EXPECT_NE(spec.out.find("Total params: " + std::to_string(320 + 1040 + 1088 + 260)), std::string::npos) << spec.out;
   const Result model = hourglass_cli("summary " + trained_model());
   ASSERT_EQ(model.status, 0) << model.err;
   EXPECT_NE(model.out.find("dense(2, tanh)"), std::string::npos) << model.out;
   // conv: 1*16*9+16, 16*8*9+8, 8*1*9+1 (the output conv back to one channel)
-  const Result conv = hourglass_cli("summary --network 'input() + conv(16, 3, relu, max_pooling=2) + "
-                                    "conv(8, 3, relu, upsampling=2) + output(sigmoid)' --input-shape 1x28x28");
+  const Result conv = hourglass_cli(
+      "summary --network 'input() + conv(16, 3, relu, max_pooling=2) + "
+      "conv(8, 3, relu, upsampling=2) + output(sigmoid)' --input-shape 1x28x28");
   ASSERT_EQ(conv.status, 0) << conv.err;
   EXPECT_NE(conv.out.find("(None, 16, 14, 14)"), std::string::npos) << conv.out;
   EXPECT_NE(conv.out.find("Total params: " + std::to_string(160 + 1160 + 73)), std::string::npos) << conv.out;
@@ -156,26 +157,34 @@ TEST(Cli, BadInputGivesOneLineAndStatusTwo) {
       {"truncated model", "encode " + truncated + " " + kIris + " --label Species", "not a valid Hourglass model"},
       {"missing model", "encode /no/model.hgm " + kIris, "cannot read '/no/model.hgm'"},
       {"invalid spec", "train " + kIris + " --label Species --network 'input() + dens(2) + output()'", "unknown layer"},
-      {"unknown loss", "train " + kIris + " --label Species --network 2 --loss hinge", "valid: mse, mae, bce"},
-      {"unknown optimizer", "autoencode " + kIris + " --label Species --dim 2 --optimizer lbfgs", "unknown optimizer 'lbfgs'"},
-      {"unknown metric", "train " + kIris + " --label Species --network 2 --metrics mae,foo",
-       "unknown metric 'foo'"},
+      {"unknown loss", "train " + kIris + " --label Species --network 2 --loss hinge",
+       "valid: mse, mean_squared_error, mae"},
+      {"unknown optimizer", "autoencode " + kIris + " --label Species --dim 2 --optimizer lbfgs",
+       "unknown optimizer 'lbfgs'"},
+      {"unknown metric", "train " + kIris + " --label Species --network 2 --metrics mae,foo", "unknown metric 'foo'"},
       {"unknown precision", "autoencode " + kIris + " --label Species --dim 2 --precision fp16", "valid: fp32, bf16"},
       {"memory map of a CSV", "autoencode " + kIris + " --label Species --dim 2 --memory-map", "memory mapping"},
-      {"unknown activation", "autoencode " + kIris + " --label Species --dim 2 --activation relux", "unknown activation 'relux'"},
+      {"unknown activation", "autoencode " + kIris + " --label Species --dim 2 --activation relux",
+       "unknown activation 'relux'"},
       {"k too large", "pca " + kIris + " --label Species --dim 5", "between 1 and the 4 columns"},
-      {"unknown metric", "evaluate " + model + " " + kIris + " --label Species --metric r2", "unknown metric 'r2'", false},
+      {"unknown metric", "evaluate " + model + " " + kIris + " --label Species --metric r2", "unknown metric 'r2'",
+       false},
       {"unknown label", "pca " + kIris + " --label Kind --dim 2", "no column 'Kind'"},
       {"bad option value", "autoencode " + kIris + " --label Species --dim 2 --epochs 0", "epochs must be at least 1"},
       {"missing flag", "autoencode " + kIris, "--dim is required"},
       {"unknown flag", "pca " + kIris + " --label Species --dim 2 --dims 2", "--dims"},
       {"no subcommand", "", "subcommand"},
-      {"unknown variant", "autoencode " + kIris + " --label Species --dim 2 --type sparse,fancy", "unknown autoencoder type 'fancy'"},
-      {"p above 1", "autoencode " + kIris + " --label Species --dim 2 --type denoising --noise zeros:1.5", "p must be in [0, 1], got 1.5"},
-      {"sigma not positive", "autoencode " + kIris + " --label Species --dim 2 --type robust --sigma 0", "sigma must be a positive number"},
+      {"unknown variant", "autoencode " + kIris + " --label Species --dim 2 --type sparse,fancy",
+       "unknown autoencoder type 'fancy'"},
+      {"p above 1", "autoencode " + kIris + " --label Species --dim 2 --type denoising --noise zeros:1.5",
+       "p must be in [0, 1], got 1.5"},
+      {"sigma not positive", "autoencode " + kIris + " --label Species --dim 2 --type robust --sigma 0",
+       "sigma must be a positive number"},
       {"unknown noise", "noise " + kIris + " --label Species --noise pink:0.1", "unknown noise 'pink'"},
-      {"sparsity out of range", "autoencode " + kIris + " --label Species --dim 2 --type sparse --sparsity 2", "high_probability must be in (0, 1)"},
-      {"parameter without its variant", "autoencode " + kIris + " --label Species --dim 2 --sigma 0.3", "--sigma applies to the robust variant"},
+      {"sparsity out of range", "autoencode " + kIris + " --label Species --dim 2 --type sparse --sparsity 2",
+       "high_probability must be in (0, 1)"},
+      {"parameter without its variant", "autoencode " + kIris + " --label Species --dim 2 --sigma 0.3",
+       "--sigma applies to the robust variant"},
   };
   for (const auto& c : cases) {
     const Result r = hourglass_cli(c.arguments + (c.writes_csv ? " --output " + out : ""));
@@ -189,8 +198,10 @@ TEST(Cli, BadInputGivesOneLineAndStatusTwo) {
 
 TEST(Cli, MetricsAreReportedPerEpochAndStoredInTheHistory) {
   const std::string path = temp_path("metrics.hgm");
-  const Result r = hourglass_cli("train " + kIris + " --label Species --network 2 --loss mean_squared_error "
-                                 "--metrics mse,mae --validation-split 0.2 --epochs 2 --seed 1 -o " + path);
+  const Result r = hourglass_cli("train " + kIris +
+                                 " --label Species --network 2 --loss mean_squared_error "
+                                 "--metrics mse,mae --validation-split 0.2 --epochs 2 --seed 1 -o " +
+                                 path);
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.err.find(" - mae: "), std::string::npos) << r.err;
   const Model model = Model::load(path);
@@ -202,10 +213,12 @@ TEST(Cli, MetricsAreReportedPerEpochAndStoredInTheHistory) {
 
 TEST(Cli, VariantsTrainWithTheirParametersAndReportEachPenalty) {
   const std::string path = temp_path("variants.hgm");
-  const Result r = hourglass_cli("train " + kIris + " --label Species --network '8,2:sigmoid' --scale minmax "
+  const Result r = hourglass_cli("train " + kIris +
+                                 " --label Species --network '8,2:sigmoid' --scale minmax "
                                  "--type sparse,denoising,contractive --sparsity 0.05 --sparsity-weight 0.5 "
                                  "--noise gaussian:0.05 --contractive-weight 0.001 --weight-decay 0.01 "
-                                 "--epochs 2 --seed 1 -o " + path);
+                                 "--epochs 2 --seed 1 -o " +
+                                 path);
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.err.find("Autoencoder learner (sparse, contractive, denoising)"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("- reconstruction: "), std::string::npos) << r.err;
@@ -219,18 +232,20 @@ TEST(Cli, VariantsTrainWithTheirParametersAndReportEachPenalty) {
   EXPECT_EQ(model.learner().contraction->weight, 0.001);
   EXPECT_EQ(model.learner().weight_decay->decay, 0.01);
 
-  const Result robust = hourglass_cli("autoencode " + kIris + " --label Species --dim 2 --type robust --sigma 0.5 "
+  const Result robust = hourglass_cli("autoencode " + kIris +
+                                      " --label Species --dim 2 --type robust --sigma 0.5 "
                                       "--scale zscore --epochs 2 --seed 1");
   ASSERT_EQ(robust.status, 0) << robust.err;
   EXPECT_NE(robust.err.find("loss: correntropy (sigma 0.5)"), std::string::npos) << robust.err;
 }
 
 TEST(Cli, NoiseWritesACorruptedCopyWithTheSameColumns) {
-  const std::string data = write_text("ones.csv", "a,b,c,d\n" + [] {
-    std::string rows;
-    for (int i = 0; i < 500; ++i) rows += "0.5,0.5,0.5,0.5\n";
-    return rows;
-  }());
+  const std::string data = write_text(
+      "ones.csv", "a,b,c,d\n" + [] {
+        std::string rows;
+        for (int i = 0; i < 500; ++i) rows += "0.5,0.5,0.5,0.5\n";
+        return rows;
+      }());
   const Result first = hourglass_cli("noise " + data + " --noise zeros:0.3 --seed 4");
   const Result again = hourglass_cli("noise " + data + " --noise zeros:0.3 --seed 4");
   ASSERT_EQ(first.status, 0) << first.err;
@@ -255,8 +270,10 @@ TEST(Cli, AnUnwritableOutputFailsBeforeTraining) {
 }
 
 TEST(Cli, ADivergingTrainingExitsWithStatusThree) {
-  const Result r = hourglass_cli("train " + kIris + " --label Species --network 2 --optimizer sgd --seed 1 "
-                                 "--lr 1000 --epochs 5 --quiet -o " + temp_path("diverged.hgm"));
+  const Result r = hourglass_cli("train " + kIris +
+                                 " --label Species --network 2 --optimizer sgd --seed 1 "
+                                 "--lr 1000 --epochs 5 --quiet -o " +
+                                 temp_path("diverged.hgm"));
   EXPECT_EQ(r.status, 3) << r.err;
   EXPECT_NE(r.err.find("lower the learning rate"), std::string::npos) << r.err;
 }
@@ -296,8 +313,10 @@ bool is_png(const std::string& path) { return slurp(path).rfind("\x89PNG", 0) ==
 TEST(Cli, AVariationalModelGeneratesGridsAndSamples) {
   const auto idx = write_idx(40);
   const std::string model = temp_path("vae.hgm");
-  Result r = hourglass_cli("train " + idx.images + " --network 'input() + dense(8, elu) + dense(2) + dense(8, elu) + "
-                           "output(sigmoid)' --loss bce --type variational --beta 0.5 --epochs 2 --seed 1 -o " + model);
+  Result r = hourglass_cli("train " + idx.images +
+                           " --network 'input() + dense(8, elu) + dense(2) + dense(8, elu) + "
+                           "output(sigmoid)' --loss bce --type variational --beta 0.5 --epochs 2 --seed 1 -o " +
+                           model);
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.err.find("became variational(2)"), std::string::npos) << r.err;  // ruta's auto_transform_network
   EXPECT_NE(r.err.find(" - kl: "), std::string::npos) << r.err;
@@ -328,7 +347,8 @@ TEST(Cli, ConvNetworksTrainOnImagesAndDrawPictures) {
   Result r = hourglass_cli("train " + idx.images +
                            " --network 'input() + conv(4, 3, relu, max_pooling=2) + flatten() + dense(2) + "
                            "dense(36, relu) + reshape(4, 3, 3) + conv(4, 3, relu, upsampling=2) + conv(1, 3, sigmoid)'"
-                           " --loss bce --epochs 1 --seed 1 -o " + model);
+                           " --loss bce --epochs 1 --seed 1 -o " +
+                           model);
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.err.find("(None, 4, 3, 3)"), std::string::npos) << r.err;  // the summary shows shapes
   const std::string scatter = temp_path("codes.png"), pairs = temp_path("pairs.png");
@@ -346,8 +366,11 @@ TEST(Cli, ConvNetworksTrainOnImagesAndDrawPictures) {
 TEST(Cli, ImageMisfitsGiveOneLineAndStatusTwo) {
   const auto idx = write_idx(10);
   const std::string vae = temp_path("misfit.hgm");
-  ASSERT_EQ(hourglass_cli("train " + idx.images + " --network 'input() + variational(2) + output(sigmoid)' --loss bce "
-                          "--epochs 1 --seed 1 --quiet -o " + vae).status,
+  ASSERT_EQ(hourglass_cli("train " + idx.images +
+                          " --network 'input() + variational(2) + output(sigmoid)' --loss bce "
+                          "--epochs 1 --seed 1 --quiet -o " +
+                          vae)
+                .status,
             0);
   const std::string truncated = temp_path("truncated-idx3-ubyte");
   std::ofstream(truncated, std::ios::binary) << slurp(idx.images).substr(0, 100);
@@ -355,19 +378,24 @@ TEST(Cli, ImageMisfitsGiveOneLineAndStatusTwo) {
   const struct {
     std::string arguments, message;
   } cases[] = {
-      {"train " + idx.images + " --network 'input() + conv(4, 3, relu, max_pooling=2) + conv(1, 3)' -o " + temp_path("x.hgm"),
+      {"train " + idx.images + " --network 'input() + conv(4, 3, relu, max_pooling=2) + conv(1, 3)' -o " +
+           temp_path("x.hgm"),
        "gives shape 1x3x3 but the data has shape 1x6x6"},
       {"train " + kIris + " --label Species --network 'input() + conv(4, 3) + output()' -o " + temp_path("x.hgm"),
        "conv(4, 3, linear) at position 1 receives shape 4"},
-      {"train " + idx.images + " --network 'input() + conv(2, 3, padding=valid, max_pooling=8) + flatten() + dense(2) + "
-       "output()' -o " + temp_path("x.hgm"),
+      {"train " + idx.images +
+           " --network 'input() + conv(2, 3, padding=valid, max_pooling=8) + flatten() + dense(2) + "
+           "output()' -o " +
+           temp_path("x.hgm"),
        "which would shrink it below 1"},
       {"generate " + plain, "not variational"},
       {"generate " + vae + " --dimensions 1,3", "latent unit 3 is outside 1..2"},
-      {"encode " + vae + " " + kIris + " --label Species", "trained on samples of shape 1x6x6 but the data has samples of shape 4"},
+      {"encode " + vae + " " + kIris + " --label Species",
+       "trained on samples of shape 1x6x6 but the data has samples of shape 4"},
       {"encode " + vae + " " + truncated, "truncated"},
       {"encode " + plain + " " + kIris + " --label Species --sample", "needs a variational model"},
-      {"train " + kIris + " --label Species --network 2 --beta 2 -o " + temp_path("x.hgm"), "--beta applies to the variational"},
+      {"train " + kIris + " --label Species --network 2 --beta 2 -o " + temp_path("x.hgm"),
+       "--beta applies to the variational"},
   };
   for (const auto& c : cases) {
     const Result r = hourglass_cli(c.arguments);
@@ -385,8 +413,10 @@ namespace {
 
 TEST(Cli, HistoryIsKeptInTheModelAndWrittenWhileTraining) {
   const std::string model = temp_path("history.hgm"), csv = temp_path("history.csv");
-  Result r = hourglass_cli("train " + kIris + " --label Species --network 2 --validation-split 0.2 --epochs 40 "
-                           "--early-stopping 2 --min-delta 1e9 --seed 1 --history-csv " + csv + " -o " + model);
+  Result r = hourglass_cli("train " + kIris +
+                           " --label Species --network 2 --validation-split 0.2 --epochs 40 "
+                           "--early-stopping 2 --min-delta 1e9 --seed 1 --history-csv " +
+                           csv + " -o " + model);
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.err.find("Stopped: early stopping: val_loss did not improve for 2 epochs"), std::string::npos) << r.err;
   EXPECT_EQ(slurp(csv).substr(0, slurp(csv).find('\n')), "epoch,loss,val_loss,seconds");
@@ -404,8 +434,8 @@ TEST(Cli, CtrlCSavesTheModelSoFarAndExitsWith130) {
   // Long enough to be training when the signal comes, after LibTorch has loaded.
   const std::string command = "( " + std::string(HOURGLASS_BINARY) + " train " + kIris +
                               " --label Species --network 2 --epochs 1000000 --batch-size 1 --quiet -o " + model +
-                              " 2> " + temp_path("interrupted.err") + " & pid=$!; sleep 3; kill -INT $pid; wait $pid; echo $? > " +
-                              status + " )";
+                              " 2> " + temp_path("interrupted.err") +
+                              " & pid=$!; sleep 3; kill -INT $pid; wait $pid; echo $? > " + status + " )";
   ASSERT_EQ(std::system(command.c_str()), 0);
   EXPECT_EQ(slurp(status), "130\n") << slurp(temp_path("interrupted.err"));
   EXPECT_NE(slurp(temp_path("interrupted.err")).find("interrupted: saved the model"), std::string::npos);
@@ -421,8 +451,9 @@ namespace hourglass {
 namespace {
 
 TEST(Cli, ARunKilledAndResumedFromItsCheckpointEqualsAnUninterruptedOne) {
-  const std::string flags = " --label Species --network '6,2:tanh' --optimizer adam --batch-size 1 --epochs 300 "
-                            "--seed 5 --threads 1 --quiet ";
+  const std::string flags =
+      " --label Species --network '6,2:tanh' --optimizer adam --batch-size 1 --epochs 300 "
+      "--seed 5 --threads 1 --quiet ";
   const std::string checkpoint = temp_path("killed.ckpt"), resumed = temp_path("resumed.hgm"),
                     whole = temp_path("whole.hgm");
   // SIGKILL: no handler runs; only the atomically written checkpoints survive.
@@ -453,8 +484,10 @@ TEST(Cli, Bf16TrainingOnAMemoryMappedNpy) {
     out.write(static_cast<const char*>(values.data_ptr()), static_cast<std::streamsize>(values.nbytes()));
   }
   const std::string model = temp_path("bf16.hgm");
-  const Result r = hourglass_cli("train " + npy + " --memory-map --precision bf16 --network 2 --scale zscore "
-                                 "--optimizer adam --epochs 40 --seed 1 --output " + model);
+  const Result r = hourglass_cli("train " + npy +
+                                 " --memory-map --precision bf16 --network 2 --scale zscore "
+                                 "--optimizer adam --epochs 40 --seed 1 --output " +
+                                 model);
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.err.find("Epoch 40/40"), std::string::npos) << r.err;
   const double mse = Model::load(model).evaluate(values).at("mse");

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "hourglass/error.hpp"
+#include "losses/losses.hpp"
 #include "support/fixtures.hpp"
 
 namespace hourglass {
@@ -13,48 +14,123 @@ namespace {
 
 const std::vector<double> kPrediction = {0.1, 0.9, 0.6, 0.0, 1.0, 0.3};
 const std::vector<double> kTarget = {0.0, 1.0, 1.0, 0.0, 0.0, 0.5};
+constexpr double kEps = 1e-7;
 
-double reference(std::string name) {
-  if (name == "mean_squared_error") name = "mse";
-  if (name == "mean_absolute_error") name = "mae";
-  if (name == "binary_crossentropy") name = "bce";
-  if (name == "kullback_leibler_divergence") name = "kl";
-  double sum = 0;
-  for (size_t i = 0; i < kTarget.size(); ++i) {
-    const double p = kPrediction[i], t = kTarget[i];
-    if (name == "mse") sum += (p - t) * (p - t);
-    if (name == "mae") sum += std::abs(p - t);
-    if (name == "bce") {
-      const double c = std::clamp(p, 1e-7, 1 - 1e-7);
-      sum += -(t * std::log(c) + (1 - t) * std::log(1 - c));
+// Each loss written out cell by cell (2 rows of 3), in double, from Keras's definitions.
+double reference(const std::string& name) {
+  const auto cells = [](auto cell) {
+    double sum = 0;
+    for (size_t i = 0; i < kTarget.size(); ++i) sum += cell(kPrediction[i], kTarget[i]);
+    return sum / kTarget.size();
+  };
+  const auto rows = [](auto row) {
+    double sum = 0;
+    for (size_t r = 0; r < 2; ++r) {
+      sum += row(std::vector<double>(kPrediction.begin() + 3 * r, kPrediction.begin() + 3 * r + 3),
+                 std::vector<double>(kTarget.begin() + 3 * r, kTarget.begin() + 3 * r + 3));
     }
-    if (name == "binary_accuracy") sum += ((p > 0.5) == (t > 0.5)) ? 1.0 : 0.0;
-    if (name == "kl") {
-      const double tc = std::clamp(t, 1e-7, 1.0), pc = std::clamp(p, 1e-7, 1.0);
-      sum += tc * std::log(tc / pc);
-    }
+    return sum / 2;
+  };
+  if (name == "mse") return cells([](double p, double t) { return (p - t) * (p - t); });
+  if (name == "mae") return cells([](double p, double t) { return std::abs(p - t); });
+  if (name == "bce") {
+    return cells([](double p, double t) {
+      const double c = std::clamp(p, kEps, 1 - kEps);
+      return -(t * std::log(c) + (1 - t) * std::log(1 - c));
+    });
   }
-  // KL sums over a sample's 3 values and averages over the 2 rows; the rest average cells.
-  return name == "kl" ? sum / 2 : sum / kTarget.size();
+  if (name == "huber") {
+    return cells([](double p, double t) {
+      const double e = std::abs(p - t);
+      return e <= 1 ? 0.5 * e * e : e - 0.5;
+    });
+  }
+  if (name == "log_cosh") return cells([](double p, double t) { return std::log(std::cosh(p - t)); });
+  if (name == "mape") {
+    return cells([](double p, double t) { return 100 * std::abs((t - p) / std::max(std::abs(t), kEps)); });
+  }
+  if (name == "msle") {
+    return cells([](double p, double t) {
+      const double d = std::log(std::max(p, kEps) + 1) - std::log(std::max(t, kEps) + 1);
+      return d * d;
+    });
+  }
+  if (name == "poisson") return cells([](double p, double t) { return p - t * std::log(p + kEps); });
+  if (name == "binary_accuracy")
+    return cells([](double p, double t) { return (p > 0.5 ? 1.0 : 0.0) == t ? 1.0 : 0.0; });
+  if (name == "kl_divergence") {
+    return rows([](const std::vector<double>& p, const std::vector<double>& t) {
+      double sum = 0;
+      for (size_t i = 0; i < 3; ++i) {
+        const double tc = std::clamp(t[i], kEps, 1.0), pc = std::clamp(p[i], kEps, 1.0);
+        sum += tc * std::log(tc / pc);
+      }
+      return sum;
+    });
+  }
+  if (name == "cosine_similarity") {
+    return rows([](const std::vector<double>& p, const std::vector<double>& t) {
+      double dot = 0, pp = 0, tt = 0;
+      for (size_t i = 0; i < 3; ++i) dot += p[i] * t[i], pp += p[i] * p[i], tt += t[i] * t[i];
+      return -dot / (std::sqrt(pp) * std::sqrt(tt));
+    });
+  }
+  if (name == "categorical_crossentropy") {
+    return rows([](const std::vector<double>& p, const std::vector<double>& t) {
+      const double total = p[0] + p[1] + p[2];
+      double sum = 0;
+      for (size_t i = 0; i < 3; ++i) sum -= t[i] * std::log(std::clamp(p[i] / total, kEps, 1 - kEps));
+      return sum;
+    });
+  }
+  ADD_FAILURE() << "no reference for " << name;
+  return 0;
 }
 
-TEST(Loss, EachMetricMatchesItsFormula) {
+TEST(Loss, EachLossAndMetricMatchesItsFormula) {
   // double precision, so that the clipping at 1 - 1e-7 is exact as in the reference
   const auto prediction = torch::tensor(kPrediction, torch::kDouble).view({2, 3});
   const auto target = torch::tensor(kTarget, torch::kDouble).view({2, 3});
-  for (const auto& name : metric_names()) {
-    EXPECT_NEAR(metric_function(name)(prediction, target).item<double>(), reference(name), 1e-12) << name;
+  for (const auto& [name, definition] : metrics().entries()) {
+    EXPECT_NEAR(definition->mean(prediction, target).item<double>(), reference(name), 1e-12) << name;
+    // One value per row, whose mean is the loss.
+    const auto rows = definition->rows(prediction, target);
+    ASSERT_EQ(rows.sizes(), (std::vector<int64_t>{2})) << name;
+    EXPECT_NEAR(rows.mean().item<double>(), reference(name), 1e-12) << name;
   }
   for (const auto& name : loss_names()) {
     EXPECT_EQ(loss_function(name), metric_function(name)) << name;
   }
+  EXPECT_EQ(losses().names().size(), 11u);
 }
 
 TEST(Loss, KerasLongNamesAreTheSameFunctions) {
-  EXPECT_EQ(loss_function("mean_squared_error"), loss_function("mse"));
-  EXPECT_EQ(loss_function("mean_absolute_error"), loss_function("mae"));
-  EXPECT_EQ(loss_function("binary_crossentropy"), loss_function("bce"));
-  EXPECT_EQ(metric_function("kullback_leibler_divergence"), metric_function("kl"));
+  for (const auto& [short_name, long_name] :
+       std::vector<std::pair<std::string, std::string>>{{"mse", "mean_squared_error"},
+                                                        {"mae", "mean_absolute_error"},
+                                                        {"bce", "binary_crossentropy"},
+                                                        {"huber", "huber_loss"},
+                                                        {"log_cosh", "logcosh"},
+                                                        {"mape", "mean_absolute_percentage_error"},
+                                                        {"msle", "mean_squared_logarithmic_error"},
+                                                        {"kl_divergence", "kullback_leibler_divergence"},
+                                                        {"kl_divergence", "kl"}}) {
+    EXPECT_EQ(loss_function(long_name), loss_function(short_name)) << long_name;
+  }
+}
+
+TEST(Loss, BinaryAccuracyComparesTheTargetAsItIs) {
+  // Keras rounds the prediction only: a target of 0.7 never equals a rounded prediction.
+  const auto prediction = torch::tensor({{0.8, 0.2, 0.9}});
+  const auto target = torch::tensor({{1.0, 0.0, 0.7}});
+  EXPECT_NEAR(metric_function("binary_accuracy")(prediction, target).item<double>(), 2.0 / 3.0, 1e-7);
+}
+
+TEST(Loss, LogCoshStaysFiniteForLargeErrors) {
+  const auto value =
+      loss_function("log_cosh")(torch::tensor({{1000.0}}, torch::kDouble), torch::tensor({{0.0}}, torch::kDouble))
+          .item<double>();
+  EXPECT_NEAR(value, 1000.0 - std::log(2.0), 1e-9);
 }
 
 TEST(Loss, GradientsMatchAutogradOfTheFormula) {
@@ -68,15 +144,10 @@ TEST(Loss, GradientsMatchAutogradOfTheFormula) {
 }
 
 TEST(Loss, UnknownNamesListTheValidOnes) {
-  try {
-    loss_function("rmse");
-    FAIL();
-  } catch (const InvalidArgument& e) {
-    EXPECT_STREQ(e.what(),
-                 "unknown loss 'rmse' (valid: mse, mae, bce, mean_squared_error, mean_absolute_error, "
-                 "binary_crossentropy)");
-  }
-  EXPECT_THROW(metric_function("accuracy"), InvalidArgument);
+  const std::string message = testing::error_of<InvalidArgument>([] { loss_function("rmse"); });
+  EXPECT_EQ(message.rfind("unknown loss 'rmse' (valid: mse, mean_squared_error, mae, ", 0), 0u) << message;
+  EXPECT_NE(message.find("categorical_crossentropy"), std::string::npos) << message;
+  EXPECT_THROW(metric_function("precision"), InvalidArgument);
 }
 
 TEST(Correntropy, MatchesTheGaussianKernelFormula) {

@@ -50,7 +50,7 @@ TEST(Model, FileIsSafetensorsWithHourglassMetadata) {
   for (int i = 7; i >= 0; --i) header_len = header_len << 8 | static_cast<unsigned char>(bytes[i]);
   const auto header = nlohmann::json::parse(bytes.substr(8, header_len));
   EXPECT_EQ(header["__metadata__"]["format"], "hourglass");
-  EXPECT_EQ(header["__metadata__"]["format_version"], "1");
+  EXPECT_EQ(header["__metadata__"]["format_version"], "2");
   const auto config = nlohmann::json::parse(header["__metadata__"]["config"].get<std::string>());
   EXPECT_EQ(config["learner"]["network"],
             "input() + dense(3, tanh) + batch_norm() + dense(2, linear) + dense(3, elu) + output(linear)");
@@ -107,9 +107,9 @@ TEST(Model, FlippedBytesAreReadOrRefusedNeverCrash) {
 
 TEST(Model, AHeaderClaimingHugeTensorsIsRefused) {
   auto contents = safetensors::decode(serialize_model(small_model("none").impl()), "x");
-  nlohmann::json header = {{"__metadata__", contents.metadata},
-                           {"net.encoder.0.weight",
-                            {{"dtype", "F32"}, {"shape", {1u << 30, 1u << 30}}, {"data_offsets", {0, 16}}}}};
+  nlohmann::json header = {
+      {"__metadata__", contents.metadata},
+      {"net.encoder.0.weight", {{"dtype", "F32"}, {"shape", {1u << 30, 1u << 30}}, {"data_offsets", {0, 16}}}}};
   std::string text = header.dump();
   std::string file(8, '\0');
   for (int i = 0; i < 8; ++i) file[i] = static_cast<char>(text.size() >> (8 * i) & 0xFF);
@@ -140,17 +140,17 @@ TEST(Model, ANewerFormatVersionIsRefusedNamingBothVersions) {
   } catch (const ModelFileError& e) {
     const std::string message = e.what();
     EXPECT_NE(message.find("version 7"), std::string::npos) << message;
-    EXPECT_NE(message.find("reads version 1"), std::string::npos) << message;
+    EXPECT_NE(message.find("reads version 2"), std::string::npos) << message;
   }
 }
 
 TEST(Model, VariantPropertiesSurviveSaveAndLoad) {
   const auto learner = add_weight_decay(
-      make_robust(make_denoising(make_contractive(autoencoder_sparse(input() + dense(2, "sigmoid") + output(),
-                                                                     "bce", 0.07, 0.3),
-                                                  1e-3),
-                                 noise_cauchy(0.01)),
-                  0.4),
+      make_robust(
+          make_denoising(
+              make_contractive(autoencoder_sparse(input() + dense(2, "sigmoid") + output(), "bce", 0.07, 0.3), 1e-3),
+              noise_cauchy(0.01)),
+          0.4),
       0.05, true);
   const Model model = train(learner, iris().features, TrainOptions().epochs(2).scale("minmax").seed(1));
   const std::string path = temp_path("variants.hgm");

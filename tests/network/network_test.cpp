@@ -16,18 +16,16 @@ TEST(Network, FromSizesExpandsSymmetricallyLikeRuta) {
 
 TEST(Network, FromSizesAppliesActivations) {
   const Network net = Network::from_sizes({8, 2}, "tanh", "sigmoid");
-  EXPECT_EQ(net[1].activation, "tanh");
-  EXPECT_EQ(net[3].activation, "tanh");
-  EXPECT_EQ(net[4].activation, "sigmoid");
+  EXPECT_EQ(net[1].activation(), "tanh");
+  EXPECT_EQ(net[3].activation(), "tanh");
+  EXPECT_EQ(net[4].activation(), "sigmoid");
 }
 
 TEST(Network, EncodingIndexIsTheMiddleSizedLayer) {
   EXPECT_EQ(Network::from_sizes({64, 16}).encoding_index(), 2u);
   EXPECT_EQ((input() + dense(2) + output()).encoding_index(), 1u);
   // dropout and batch_norm have no units of their own and do not count
-  EXPECT_EQ((input() + dense(8) + dropout(0.1) + dense(2) + batch_norm() + dense(8) + output())
-                .encoding_index(),
-            3u);
+  EXPECT_EQ((input() + dense(8) + dropout(0.1) + dense(2) + batch_norm() + dense(8) + output()).encoding_index(), 3u);
   // an even count takes the last layer of the first half
   EXPECT_EQ((input() + dense(8) + dense(4) + dense(3) + dense(8) + output()).encoding_index(), 2u);
   EXPECT_THROW((input() + output()).encoding_index(), InvalidArgument);

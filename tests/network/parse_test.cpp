@@ -9,18 +9,15 @@ namespace hourglass {
 namespace {
 
 TEST(ParseNetwork, ReadsRutaExpressions) {
-  const Network net = parse_network(
-      "input() + dense(256, elu) + dense(36, tanh) + dense(256, elu) + output(sigmoid)");
-  EXPECT_EQ(net, input() + dense(256, "elu") + dense(36, "tanh") + dense(256, "elu") +
-                     output("sigmoid"));
+  const Network net = parse_network("input() + dense(256, elu) + dense(36, tanh) + dense(256, elu) + output(sigmoid)");
+  EXPECT_EQ(net, input() + dense(256, "elu") + dense(36, "tanh") + dense(256, "elu") + output("sigmoid"));
 }
 
 TEST(ParseNetwork, AcceptsNamedQuotedAndDefaultArguments) {
   EXPECT_EQ(parse_network("input()+dense(units=8, activation=\"relu\")+dropout(rate=0.25)+"
                           "batch_norm()+dense(8,'selu')+output()"),
             input() + dense(8, "relu") + dropout(0.25) + batch_norm() + dense(8, "selu") + output());
-  EXPECT_EQ(parse_network("input() + dense(3) + dropout() + output()"),
-            input() + dense(3) + dropout(0.5) + output());
+  EXPECT_EQ(parse_network("input() + dense(3) + dropout() + output()"), input() + dense(3) + dropout(0.5) + output());
 }
 
 TEST(ParseNetwork, ShortFormIsFromSizes) {
@@ -30,8 +27,8 @@ TEST(ParseNetwork, ShortFormIsFromSizes) {
 }
 
 TEST(ParseNetwork, ToStringRoundTrips) {
-  const Network net = input() + dense(7, "leaky_relu") + dropout(0.3) + batch_norm() +
-                      dense(2, "hard_sigmoid") + output("softplus");
+  const Network net =
+      input() + dense(7, "leaky_relu") + dropout(0.3) + batch_norm() + dense(2, "hard_sigmoid") + output("softplus");
   EXPECT_EQ(parse_network(net.to_string()), net);
 }
 
@@ -40,12 +37,12 @@ std::string error_of(const std::string& spec) {
 }
 
 TEST(ParseNetwork, ErrorsPointAtTheOffendingToken) {
-  EXPECT_NE(error_of("input() + dens(4) + output()").find("column 11 ('dens'): unknown layer"),
-            std::string::npos)
+  EXPECT_NE(error_of("input() + dens(4) + output()").find("column 11 ('dens'): unknown layer"), std::string::npos)
       << error_of("input() + dens(4) + output()");
   EXPECT_NE(error_of("input() + dense(4, relux) + output()").find("relux"), std::string::npos);
   EXPECT_NE(error_of("input() + dense(4, relux) + output()").find("valid:"), std::string::npos);
-  EXPECT_NE(error_of("input() + dense(4.5) + output()").find("positive integer"), std::string::npos);
+  EXPECT_NE(error_of("input() + dense(4.5) + output()").find("expected an integer for 'units' (an integer >= 1)"),
+            std::string::npos);
   EXPECT_NE(error_of("input() + dense() + output()").find("needs units"), std::string::npos);
   EXPECT_NE(error_of("input() + dense(4, size=3)").find("unknown argument 'size'"), std::string::npos);
   EXPECT_NE(error_of("input() + dense(4").find("end of spec"), std::string::npos);
@@ -55,7 +52,7 @@ TEST(ParseNetwork, ErrorsPointAtTheOffendingToken) {
   EXPECT_NE(error_of("64,0").find("positive layer size"), std::string::npos);
   EXPECT_NE(error_of("64:foo").find("foo"), std::string::npos);
   EXPECT_NE(error_of("").find("expected a layer"), std::string::npos);
-  EXPECT_NE(error_of("input() + dropout(1.5)").find("rate must be in [0, 1)"), std::string::npos);
+  EXPECT_NE(error_of("input() + dropout(1.5)").find("rate must be a number >= 0 and < 1, got 1.5"), std::string::npos);
 }
 
 }  // namespace

@@ -15,7 +15,7 @@ TEST(AutoencoderNet, SplitsAtTheEncodingLayerWithNamedParameters) {
   EXPECT_EQ(net->code_dim(), 2);
   std::vector<std::string> names;
   for (const auto& p : net->named_parameters()) names.push_back(p.key());
-  const std::vector<std::string> expected = {"encoder.0.weight", "encoder.0.bias", "encoder.2.weight",
+  const std::vector<std::string> expected = {"encoder.0.weight", "encoder.0.bias",   "encoder.2.weight",
                                              "encoder.2.bias",   "decoder.0.weight", "decoder.0.bias",
                                              "decoder.2.weight", "decoder.2.bias"};
   EXPECT_EQ(names, expected);
@@ -45,7 +45,7 @@ TEST(AutoencoderNet, InitialisesLikeKeras) {
 TEST(Activation, MatchesKerasDefinitions) {
   const auto x = torch::tensor({-2.0f, -1.0f, 0.0f, 1.0f, 4.0f});
   auto at = [&](const std::string& name, int i) {
-    return activate(activation_from_name(name), x)[i].item<double>();
+    return activation_function(name).apply(x.view({1, 5}))[0][i].item<double>();
   };
   EXPECT_DOUBLE_EQ(at("linear", 0), -2.0);
   EXPECT_DOUBLE_EQ(at("relu", 1), 0.0);
@@ -59,6 +59,33 @@ TEST(Activation, MatchesKerasDefinitions) {
   EXPECT_NEAR(at("hard_sigmoid", 3), 0.7, 1e-7);
   EXPECT_NEAR(at("hard_sigmoid", 4), 1.0, 1e-7);
   EXPECT_NEAR(at("hard_sigmoid", 0), 0.1, 1e-7);
+  // softmax over the features: exp(x_i) / sum exp(x)
+  double total = 0;
+  for (double v : {-2.0, -1.0, 0.0, 1.0, 4.0}) total += std::exp(v);
+  EXPECT_NEAR(at("softmax", 4), std::exp(4.0) / total, 1e-6);
+  // gelu: x Phi(x), Phi the standard normal CDF (Keras's exact form)
+  EXPECT_NEAR(at("gelu", 3), 1.0 * 0.5 * (1 + std::erf(1.0 / std::sqrt(2.0))), 1e-6);
+  EXPECT_NEAR(at("gelu", 1), -1.0 * 0.5 * (1 + std::erf(-1.0 / std::sqrt(2.0))), 1e-6);
+  EXPECT_NEAR(at("swish", 3), 1.0 / (1.0 + std::exp(-1.0)), 1e-6);
+  EXPECT_DOUBLE_EQ(at("silu", 0), at("swish", 0));
+  EXPECT_NEAR(at("exponential", 3), std::exp(1.0), 1e-6);
+  EXPECT_DOUBLE_EQ(at("relu6", 4), 4.0);
+  EXPECT_DOUBLE_EQ(at("relu6", 0), 0.0);
+  EXPECT_DOUBLE_EQ(activation_function("relu6").apply(torch::tensor({7.5}))[0].item<double>(), 6.0);
+}
+
+TEST(Activation, DerivativesMatchAutograd) {
+  const auto z = torch::linspace(-3, 7, 41, torch::kDouble).requires_grad_(true);
+  for (const auto& [name, activation] : activations().entries()) {
+    if (!activation->derivative) continue;  // softmax is not elementwise
+    const auto y = activation->apply(z.view({1, -1})).sum();
+    const auto grad = torch::autograd::grad({y}, {z})[0];
+    // relu6, relu, leaky_relu and hard_sigmoid have kinks: compare away from them.
+    const auto smooth = (z - 0).abs() > 1e-9 & (z - 6).abs() > 1e-9 & (z.abs() - 2.5).abs() > 1e-9;
+    EXPECT_TRUE(torch::allclose(activation->derivative(z.detach()).masked_select(smooth), grad.masked_select(smooth),
+                                1e-8, 1e-10))
+        << name;
+  }
 }
 
 }  // namespace

@@ -23,8 +23,7 @@ at::Tensor unit_data(int64_t rows, int64_t cols, uint64_t seed) {
 }
 
 // Training and test rows from one draw, so that both lie on the same rank-2 subspace.
-std::pair<at::Tensor, at::Tensor> train_and_test(int64_t train_rows, int64_t test_rows, int64_t cols,
-                                                 uint64_t seed) {
+std::pair<at::Tensor, at::Tensor> train_and_test(int64_t train_rows, int64_t test_rows, int64_t cols, uint64_t seed) {
   const auto all = low_rank_data(train_rows + test_rows, cols, 2, seed) * 0.2;
   return {all.narrow(0, 0, train_rows).clone(), all.narrow(0, train_rows, test_rows).clone()};
 }
@@ -36,8 +35,7 @@ TrainOptions quick(int64_t epochs) {
 TEST(Objective, TotalIsTheReconstructionPlusEachPenalty) {
   torch::manual_seed(1);
   const auto learner = add_weight_decay(
-      make_contractive(autoencoder_sparse(parse_network("input() + dense(3, tanh) + output()"), "mse", 0.2, 0.5),
-                       0.01),
+      make_contractive(autoencoder_sparse(parse_network("input() + dense(3, tanh) + output()"), "mse", 0.2, 0.5), 0.01),
       0.03, /*all_layers=*/true);
   nn::AutoencoderNet net(learner.network, 5);
   Objective objective(learner, net);
@@ -50,12 +48,11 @@ TEST(Objective, TotalIsTheReconstructionPlusEachPenalty) {
   torch::NoGradGuard no_grad;
   const auto code = net->encode(x);
   const double reconstruction = (net->decode(code) - x).square().mean().item<double>();
-  const double sparsity =
-      regularizers::sparsity_penalty(code, std::make_pair(-1.0, 1.0), Sparsity{0.2, 0.5}).item<double>();
+  const double sparsity = regularizers::sparsity_penalty(code, -1.0, Sparsity{0.2, 0.5}).item<double>();
   const auto w = net->encoding_layer()->weight;
   const double contraction =
       0.01 * regularizers::jacobian_norms_one_layer(w, x.matmul(w.t()) + net->encoding_layer()->bias,
-                                                    nn::Activation::tanh)
+                                                    nn::activation_function("tanh"))
                  .mean()
                  .item<double>();
   double decay = 0;
@@ -81,19 +78,15 @@ TEST(Objective, WeightDecayDefaultsToTheEncodingKernel) {
   EXPECT_EQ(net->encoding_layer()->weight.size(0), 2);
 }
 
-TEST(Objective, SparsityOnAnUnboundedActivationWarnsOnce) {
-  std::vector<std::string> warnings;
-  const auto previous = set_warning_handler([&](const std::string& message) { warnings.push_back(message); });
+TEST(Objective, SparsityMapsAReluCodeFromZeroToOneAsRutaDoes) {
   const auto relu = autoencoder_sparse(parse_network("input() + dense(3, relu) + output()"));
   nn::AutoencoderNet net(relu.network, 4);
   Objective objective(relu, net);
-  objective(torch::rand({8, 4}));
-  objective(torch::rand({8, 4}));
-  const auto sigmoid = autoencoder_sparse(parse_network("input() + dense(3, sigmoid) + output()"));
-  Objective bounded(sigmoid, nn::AutoencoderNet(sigmoid.network, Shape{4}));
-  set_warning_handler(previous);
-  ASSERT_EQ(warnings.size(), 1u);
-  EXPECT_NE(warnings[0].find("relu activations are clipped to (0, 1)"), std::string::npos) << warnings[0];
+  const auto x = torch::rand({8, 4});
+  const auto terms = objective(x);
+  torch::NoGradGuard no_grad;
+  EXPECT_NEAR(terms.parts[1].second.item<double>(),
+              regularizers::sparsity_penalty(net->encode(x), 0.0, Sparsity{}).item<double>(), 1e-6);
 }
 
 TEST(Objective, DenoisingCorruptsOnlyInTraining) {
@@ -120,8 +113,8 @@ TEST(Objective, PenaltiesAreHistoryColumnsAndValidationStaysClean) {
   const auto& last = model.history().epochs.back();
   std::vector<std::string> names;
   for (const auto& [name, value] : last.values) names.push_back(name);
-  EXPECT_EQ(names, (std::vector<std::string>{"loss", "reconstruction", "sparsity", "val_loss",
-                                             "val_reconstruction", "val_sparsity"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"loss", "reconstruction", "sparsity", "val_loss", "val_reconstruction",
+                                             "val_sparsity"}));
   EXPECT_NEAR(last.value("loss"), last.value("reconstruction") + last.value("sparsity"), 1e-6);
   // Validation uses the clean data, so it is exactly what evaluate() reports.
   EXPECT_NEAR(last.value("val_reconstruction"), model.evaluate(validation).at("mse"), 1e-6);
@@ -181,8 +174,8 @@ TEST(VariantBehaviour, ContractiveEncodersHaveSmallerJacobians) {
 
 TEST(VariantBehaviour, DeepContractiveEncodersTrainThroughAutograd) {
   const auto data = unit_data(128, 6, 10);
-  const auto learner = autoencoder_contractive(parse_network("input() + dense(5, tanh) + dense(2, tanh) + output()"),
-                                               "mse", 0.01);
+  const auto learner =
+      autoencoder_contractive(parse_network("input() + dense(5, tanh) + dense(2, tanh) + output()"), "mse", 0.01);
   const Model model = train(learner, data, quick(5));
   const auto& history = model.history().epochs;
   EXPECT_GT(history.back().value("contraction"), 0.0);

@@ -7,6 +7,7 @@
 #include "hourglass/noise/noise.hpp"
 #include "hourglass/runtime.hpp"
 #include "hourglass/train/autoencode.hpp"
+#include "hourglass/train/callbacks.hpp"
 #include "hourglass/train/optimizers.hpp"
 #include "model/model_impl.hpp"
 #include "support/fixtures.hpp"
@@ -62,9 +63,9 @@ TEST(Train, ValidationSplitHoldsOutTheLastRows) {
 TEST(Train, ValidationDataIsUsedAsGiven) {
   const auto x = low_rank_data(60, 4, 2), v = low_rank_data(30, 4, 2, 9);
   int calls = 0;
-  const Model model = train(autoencoder("2"), x,
-                            TrainOptions().epochs(4).validation_data(v).scale("minmax").on_epoch(
-                                [&](const EpochRecord& r) { EXPECT_EQ(r.epoch, ++calls); }));
+  LambdaCallback count;
+  count.epoch_end = [&](Trainer&, EpochRecord& r) { EXPECT_EQ(r.epoch, ++calls); };
+  const Model model = train(autoencoder("2"), x, TrainOptions().epochs(4).validation_data(v).scale("minmax"), {count});
   EXPECT_EQ(calls, 4);
   EXPECT_NEAR(model.history().epochs.back().value("val_loss"),
               mse(model.scaler().transform(model.reconstruct(v)), model.scaler().transform(v)), 1e-6);
@@ -116,31 +117,13 @@ TEST(Train, ADivergingLossStopsWithATrainingError) {
   EXPECT_TRUE(std::isfinite(clipped.history().epochs.back().value("loss")));
 }
 
-TEST(Train, EarlyStoppingRestoresTheBestEpochsWeights) {
-  const auto x = low_rank_data(96, 5, 2);
-  const auto validation = low_rank_data(32, 5, 2, 7);
-  // A min_delta no epoch can beat: the first epoch stays the best, patience 2 stops after epoch 3.
-  const Model model =
-      train(autoencoder("3"), x,
-            TrainOptions().epochs(50).validation_data(validation).early_stopping(2).min_delta(1e9).seed(2));
-  ASSERT_EQ(model.history().epochs.size(), 3u);
-  const double best = model.history().epochs.front().value("val_loss");
-  EXPECT_NEAR(model.evaluate(validation).at("mse"), best, 1e-6 * best);
-  EXPECT_NE(model.history().stop_reason.find("weights of epoch 1"), std::string::npos) << model.history().stop_reason;
-  // Without validation data it watches the training loss, and a real improvement keeps it going.
-  const Model improving =
-      train(autoencoder("3"), x, TrainOptions().epochs(6).early_stopping(2).optimizer("adam").seed(2));
-  EXPECT_EQ(improving.history().epochs.size(), 6u);
-  EXPECT_TRUE(improving.history().stop_reason.empty());
-  EXPECT_THROW(train(autoencoder("3"), x, TrainOptions().early_stopping(-1)), InvalidArgument);
-  EXPECT_THROW(train(autoencoder("3"), x, TrainOptions().clip_grad_norm(-1)), InvalidArgument);
-}
-
 TEST(Train, ARequestedStopEndsAfterTheBatchAndKeepsWhatWasLearned) {
   const auto x = low_rank_data(64, 4, 2);
-  const Model model = train(autoencoder("2"), x, TrainOptions().epochs(100).seed(3).on_epoch([](const EpochRecord& r) {
+  LambdaCallback stop_at_two;
+  stop_at_two.epoch_end = [](Trainer&, EpochRecord& r) {
     if (r.epoch == 2) request_stop();
-  }));
+  };
+  const Model model = train(autoencoder("2"), x, TrainOptions().epochs(100).seed(3), {stop_at_two});
   EXPECT_EQ(model.history().epochs.size(), 2u);
   EXPECT_EQ(model.history().stop_reason, "interrupted during epoch 2");
   // The next training is not stopped by the old request.
@@ -175,14 +158,22 @@ TEST(Train, MetricsMayNotShadowAColumn) {
                InvalidArgument);
 }
 
-TEST(Train, OnBatchRunsAfterEveryStepAndMayStopTraining) {
+TEST(Train, BatchEndRunsAfterEveryStepAndMayStopTraining) {
   const auto x = low_rank_data(50, 4, 2);
   int batches = 0;
-  train(autoencoder("2"), x, TrainOptions().epochs(2).batch_size(16).seed(1).on_batch([&] { ++batches; }));
+  LambdaCallback count;
+  count.batch_end = [&](Trainer& trainer, const BatchLogs& logs) {
+    EXPECT_EQ(trainer.batches_per_epoch(), 4);
+    EXPECT_EQ(logs.rows, logs.batch == 4 ? 2 : 16);
+    ++batches;
+  };
+  train(autoencoder("2"), x, TrainOptions().epochs(2).batch_size(16).seed(1), {count});
   EXPECT_EQ(batches, 2 * 4);  // 16 + 16 + 16 + 2 rows per epoch
-  const Model stopped = train(autoencoder("2"), x, TrainOptions().epochs(5).batch_size(16).seed(1).on_batch([&] {
+  LambdaCallback stop;
+  stop.batch_end = [&](Trainer&, const BatchLogs&) {
     if (++batches == 8 + 6) request_stop();
-  }));
+  };
+  const Model stopped = train(autoencoder("2"), x, TrainOptions().epochs(5).batch_size(16).seed(1), {stop});
   EXPECT_EQ(stopped.history().epochs.size(), 2u);
   EXPECT_EQ(stopped.history().stop_reason, "interrupted during epoch 2");
 }
@@ -199,86 +190,9 @@ TEST(Autoencode, NamesVariantsAsRutaDoes) {
   EXPECT_TRUE(is_robust(autoencode_learner(2, "robust")));
   const auto learner = autoencode_learner(2, "sparse,denoising", "sigmoid");
   EXPECT_EQ(learner.types(), (std::vector<std::string>{"sparse", "denoising"}));
-  EXPECT_EQ(learner.network[1].activation, "sigmoid");
+  EXPECT_EQ(learner.network[1].activation(), "sigmoid");
   const auto codes = autoencode(iris().features, 2, "contractive", "tanh", 2);
   EXPECT_EQ(codes.sizes(), (std::vector<int64_t>{150, 2}));
-}
-
-}  // namespace
-}  // namespace hourglass
-
-namespace hourglass {
-namespace {
-
-// Weights compared exactly: an interrupted and resumed run must be the same run.
-bool same_weights(const Model& a, const Model& b) {
-  const auto pa = a.impl().net->parameters(), pb = b.impl().net->parameters();
-  if (pa.size() != pb.size()) return false;
-  for (size_t i = 0; i < pa.size(); ++i) {
-    if (!torch::equal(pa[i], pb[i])) return false;
-  }
-  return true;
-}
-
-struct OneThread {
-  int before = threads();
-  OneThread() { set_threads(1); }
-  ~OneThread() { set_threads(before); }
-};
-
-TEST(Checkpoint, AResumedRunEndsWithTheWeightsOfAnUninterruptedOne) {
-  const OneThread one_thread;
-  const auto x = low_rank_data(120, 6, 3);
-  // Dropout, shuffling and a denoising filter draw random numbers; adam and batch
-  // norm carry state: all of it must come back.
-  const auto learner = make_denoising(
-      autoencoder(input() + dense(5, "tanh") + dropout(0.2) + batch_norm() + dense(2) + dense(5, "tanh") + output()),
-      noise_gaussian(0.1));
-  const auto options = TrainOptions().epochs(6).optimizer("adam").batch_size(16).validation_split(0.2).seed(9);
-  const Model whole = train(learner, x, options);
-
-  const std::string path = testing::temp_path("resume.ckpt");
-  const Model first_half = train(learner, x, TrainOptions(options).epochs(3).checkpoint(path));
-  const Model resumed = train(learner, x, TrainOptions(options).resume(path));
-  EXPECT_TRUE(same_weights(whole, resumed));
-  EXPECT_FALSE(same_weights(whole, first_half));
-  ASSERT_EQ(resumed.history().epochs.size(), 6u);
-  EXPECT_EQ(resumed.history().epochs[5].value("loss"), whole.history().epochs[5].value("loss"));
-
-  // A VAE draws its samples from the same generator.
-  const auto vae =
-      autoencoder_variational(input() + dense(4, "elu") + variational(2) + dense(4, "elu") + output("sigmoid"));
-  const auto images = torch::rand({64, 6});
-  const Model vae_whole = train(vae, images, TrainOptions().epochs(4).optimizer("adamax").seed(4));
-  train(vae, images, TrainOptions().epochs(2).optimizer("adamax").seed(4).checkpoint(path));
-  EXPECT_TRUE(same_weights(vae_whole, train(vae, images, TrainOptions().epochs(4).optimizer("adamax").resume(path))));
-}
-
-TEST(Checkpoint, IsAModelFileAndRefusesAnotherTraining) {
-  const auto x = low_rank_data(40, 4, 2);
-  const std::string path = testing::temp_path("refuse.ckpt");
-  const Model model = train(autoencoder("3,2"), x, TrainOptions().epochs(2).checkpoint(path).seed(1));
-  EXPECT_TRUE(same_weights(Model::load(path), model));
-  EXPECT_NE(testing::error_of<InvalidArgument>([&] {
-              train(autoencoder("3"), x, TrainOptions().epochs(3).resume(path));
-            }).find("cannot resume from"),
-            std::string::npos);
-  EXPECT_THROW(train(autoencoder("3,2"), low_rank_data(40, 5, 2), TrainOptions().epochs(3).resume(path)),
-               InvalidArgument);
-  const std::string plain = testing::temp_path("plain.hgm");
-  model.save(plain);
-  EXPECT_NE(testing::error_of<ModelFileError>([&] {
-              train(autoencoder("3,2"), x, TrainOptions().resume(plain));
-            }).find("a model file without training state"),
-            std::string::npos);
-  // A non-finite loss leaves the last good weights in the checkpoint.
-  const auto big = x * 1000;
-  const std::string diverged = testing::temp_path("diverged.ckpt");
-  EXPECT_THROW(train(autoencoder("2"), big,
-                     TrainOptions().epochs(20).optimizer("sgd").learning_rate(10).checkpoint(diverged).seed(1)),
-               TrainingError);
-  const Model last_good = Model::load(diverged);
-  for (const auto& p : last_good.impl().net->parameters()) EXPECT_TRUE(torch::isfinite(p).all().item<bool>());
 }
 
 }  // namespace

@@ -28,7 +28,7 @@ struct History {
   /// ..."); empty when it ran them all.
   std::string stop_reason;
 
-  /// Value names of the first epoch, in order.
+  /// Every value name, in the order they first appear.
   std::vector<std::string> columns() const;
   /// "epoch,loss,val_loss,seconds" and one row per epoch.
   std::string to_csv() const;

@@ -43,6 +43,7 @@ class Model {
   /// Rows x code_dim(). A variational model gives the posterior mean, or with
   /// `sample` a draw z = mean + exp(log_var / 2) * epsilon.
   at::Tensor encode(const at::Tensor& data, bool sample = false) const;
+  /// Codes as rows x code_dim(), or shaped rows x code_shape().
   at::Tensor decode(const at::Tensor& codes) const;
   at::Tensor reconstruct(const at::Tensor& data) const;
 
@@ -54,11 +55,13 @@ class Model {
   at::Tensor generate(const std::vector<int64_t>& dimensions = {1, 2}, double from = 0.05, double to = 0.95,
                       int64_t side = 10, double fixed_value = 0.5) const;
   /// The latent points generate() decodes, rows x code_dim().
-  at::Tensor generation_grid(const std::vector<int64_t>& dimensions = {1, 2}, double from = 0.05,
-                             double to = 0.95, int64_t side = 10, double fixed_value = 0.5) const;
+  at::Tensor generation_grid(const std::vector<int64_t>& dimensions = {1, 2}, double from = 0.05, double to = 0.95,
+                             int64_t side = 10, double fixed_value = 0.5) const;
   /// `n` decodings of codes drawn from the prior N(0, I) (variational models only).
   at::Tensor sample(int64_t n) const;
   /// Metric name -> value between data and its reconstruction (see metric_names()).
+  /// "loss" is what training minimises (the loss and the variants' penalties, on the
+  /// scaled data), as Keras's evaluate() and the history's val_loss report it.
   std::map<std::string, double> evaluate(const at::Tensor& data,
                                          const std::vector<std::string>& metrics = {"mse"}) const;
 
@@ -75,6 +78,8 @@ class Model {
   /// The shape of one training sample: {features} or {channels, height, width}.
   const Shape& sample_shape() const;
   int64_t code_dim() const;
+  /// The shape of one code: {units}, or {channels, height, width} for a conv code.
+  const Shape& code_shape() const;
   /// The seed training used.
   uint64_t seed() const;
   /// The Keras-like summary of the network for this model's input width.
@@ -84,6 +89,8 @@ class Model {
   Impl& impl() const;
 
  private:
+  /// The training objective on rows x values, averaged over the rows.
+  double objective_value(const at::Tensor& rows) const;
   std::shared_ptr<Impl> impl_;
 };
 

@@ -24,8 +24,7 @@ class Network {
 
   /// ruta's as_network(c(64, 16)): input, 64, 16, 64, output. `activation` applies
   /// to the hidden layers, `output_activation` to the reconstruction.
-  static Network from_sizes(const std::vector<int64_t>& sizes,
-                            const std::string& activation = "linear",
+  static Network from_sizes(const std::vector<int64_t>& sizes, const std::string& activation = "linear",
                             const std::string& output_activation = "linear");
 
   const std::vector<Layer>& layers() const { return layers_; }
@@ -44,7 +43,7 @@ class Network {
   /// the middle conv when none does. Throws when there is no such layer.
   size_t encoding_index() const;
   /// Width of the code for a network whose encoding layer is dense.
-  int64_t code_units() const { return (*this)[encoding_index()].units; }
+  int64_t code_units() const { return (*this)[encoding_index()].units(); }
 
   /// Throws InvalidArgument unless the network can be built into an autoencoder:
   /// input first, output (or a conv layer) last, neither elsewhere, an encoding layer.

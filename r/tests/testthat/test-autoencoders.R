@@ -57,7 +57,7 @@ test_that("the paper's autoencoder(c(6, 2), \"sigmoid\") makes a sigmoid encodin
 })
 
 test_that("invalid learners fail when made, with the library's message", {
-  expect_error(autoencoder(2, "hinge"), "unknown loss 'hinge' \\(valid: mse, mae, bce")
+  expect_error(autoencoder(2, "hinge"), "unknown loss 'hinge' \\(valid: mse, mean_squared_error, mae")
   expect_error(make_sparse(autoencoder(2), high_probability = 2), "high_probability")
   expect_error(make_robust(suppressMessages(autoencoder_variational(2))), "variational")
   expect_error(noise("pink"), "unknown noise 'pink'")

@@ -28,7 +28,9 @@ test_that("evaluate_* match their formulas computed in R", {
   p <- pmin(pmax(r, 1e-7), 1 - 1e-7)
   expect_equal(evaluate_binary_crossentropy(model, x)$binary_crossentropy,
                -mean(x * log(p) + (1 - x) * log(1 - p)), tolerance = 1e-5)
-  expect_equal(evaluate_binary_accuracy(model, x)$binary_accuracy, mean((r > 0.5) == (x > 0.5)), tolerance = 1e-6)
+  # Keras's binary accuracy rounds the prediction and compares the target as it is.
+  expect_equal(evaluate_binary_accuracy(model, round(x))$binary_accuracy, mean((reconstruct(model, round(x)) > 0.5) ==
+                                                                                  round(x)), tolerance = 1e-6)
   q <- pmin(pmax(r, 1e-7), 1)
   expect_equal(evaluate_kullback_leibler_divergence(model, x)$kullback_leibler_divergence,
                mean(rowSums(x * log(x / q))), tolerance = 1e-4)
@@ -67,8 +69,8 @@ test_that("data frames, pipes and errors", {
 })
 
 test_that("library warnings become R warnings", {
-  expect_warning(train(autoencoder_sparse(input() + dense(2, "relu") + output()), iris_x, epochs = 1),
-                 "sparsity is defined for bounded activations")
+  expect_warning(train(autoencoder(2), iris_x, epochs = 2, callbacks = list(callback_csv_logger("/nonexistent/h.csv"))),
+                 "could not write the history .*training goes on")
 })
 
 test_that("Ctrl-C stops training after a batch and keeps the model", {

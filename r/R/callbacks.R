@@ -1,0 +1,122 @@
+# Callbacks, as the keras R package names them: each is a plain list the C++ side turns
+# into the library's callback (r/src/bindings.cpp).
+
+new_callback <- function(type, ...) structure(list(type = type, ...), class = "hourglass_callback")
+
+as_callbacks <- function(callbacks) {
+  if (is.null(callbacks)) return(list())
+  if (inherits(callbacks, "hourglass_callback")) callbacks <- list(callbacks)
+  ok <- is.list(callbacks) && all(vapply(callbacks, inherits, logical(1), "hourglass_callback"))
+  if (!ok) {
+    stop("callbacks must be a list of callbacks, e.g. list(callback_early_stopping(patience = 3)), or ",
+         "callback_lambda(on_epoch_end = function(epoch, logs) ...)", call. = FALSE)
+  }
+  unname(callbacks)
+}
+
+check_function <- function(f, what) {
+  if (!is.null(f) && !is.function(f)) stop(what, " must be a function, got a ", class(f)[1], call. = FALSE)
+  f
+}
+
+#' Callbacks
+#'
+#' Objects `train()` calls during training (`callbacks = list(...)`), as in Keras.
+#' `callback_early_stopping` stops when the monitored value has not improved for
+#' `patience` epochs; `callback_model_checkpoint` writes the model with its training
+#' state (a file [load_from()] reads and `train()` continues from);
+#' `callback_csv_logger` writes the history after every epoch;
+#' `callback_reduce_lr_on_plateau` lowers the learning rate when the monitored value
+#' stalls; `callback_learning_rate_scheduler` sets it from `schedule(epoch, lr)`;
+#' `callback_terminate_on_nan` ends training on a non-finite loss (always on);
+#' `callback_lambda` calls R functions: `on_epoch_end(epoch, logs)` gets the epoch's
+#' logs as a named list (`loss`, `val_loss`, metrics), `on_batch_end(batch, logs)` the
+#' batch's (`size`, `loss`); calling [stop_training()] in one ends training after the
+#' current batch or epoch.
+#' @param monitor The logged value watched; `"val_loss"` falls back to `"loss"` when
+#'   there is no validation data
+#' @param min_delta The smallest change that counts as an improvement
+#' @param patience Epochs without improvement before acting
+#' @param mode `"auto"`, `"min"` or `"max"`
+#' @param baseline A value to beat, or `NULL`
+#' @param restore_best_weights Put the best epoch's weights back when stopping
+#' @return A callback
+#' @examples
+#' \donttest{
+#' x <- as.matrix(iris[, 1:4])
+#' seen <- c()
+#' model <- train(autoencoder(2), x, epochs = 30, validation_split = 0.2, verbose = FALSE,
+#'                callbacks = list(callback_early_stopping(patience = 3),
+#'                                 callback_lambda(on_epoch_end = function(epoch, logs) {
+#'                                   seen <<- c(seen, logs$val_loss)
+#'                                 })))
+#' }
+#' @export
+callback_early_stopping <- function(monitor = "val_loss", min_delta = 0, patience = 0, mode = "auto",
+                                    baseline = NULL, restore_best_weights = FALSE) {
+  # Keras's default monitor, val_loss, reads the training loss without validation data.
+  new_callback("early_stopping", monitor = if (identical(monitor, "val_loss")) "" else monitor, min_delta = min_delta,
+               patience = patience, mode = mode, baseline = baseline, restore_best_weights = restore_best_weights)
+}
+
+#' @rdname callback_early_stopping
+#' @param filepath,filename The file to write
+#' @param save_best_only Write only when the monitored value improves
+#' @param every Epochs between checkpoints
+#' @export
+callback_model_checkpoint <- function(filepath, monitor = "val_loss", save_best_only = FALSE, mode = "auto",
+                                      every = 1) {
+  new_callback("model_checkpoint", filepath = path.expand(filepath),
+               monitor = if (identical(monitor, "val_loss")) "" else monitor, save_best_only = save_best_only,
+               mode = mode, every = every)
+}
+
+#' @rdname callback_early_stopping
+#' @export
+callback_csv_logger <- function(filename) new_callback("csv_logger", filename = path.expand(filename))
+
+#' @rdname callback_early_stopping
+#' @param factor The learning rate is multiplied by it
+#' @param cooldown Epochs to wait after a reduction
+#' @param min_lr The lowest learning rate
+#' @export
+callback_reduce_lr_on_plateau <- function(monitor = "val_loss", factor = 0.1, patience = 10, mode = "auto",
+                                          min_delta = 1e-4, cooldown = 0, min_lr = 0) {
+  new_callback("reduce_lr_on_plateau", monitor = if (identical(monitor, "val_loss")) "" else monitor,
+               factor = factor, patience = patience, mode = mode, min_delta = min_delta, cooldown = cooldown,
+               min_lr = min_lr)
+}
+
+#' @rdname callback_early_stopping
+#' @param schedule A function of the epoch (1-based) and the current learning rate
+#'   that returns the rate for that epoch
+#' @export
+callback_learning_rate_scheduler <- function(schedule) {
+  new_callback("learning_rate_scheduler", schedule = check_function(schedule, "schedule"))
+}
+
+#' @rdname callback_early_stopping
+#' @export
+callback_terminate_on_nan <- function() new_callback("terminate_on_nan")
+
+#' @rdname callback_early_stopping
+#' @param on_epoch_begin,on_epoch_end,on_batch_end,on_train_begin,on_train_end R
+#'   functions called at those points
+#' @export
+callback_lambda <- function(on_epoch_begin = NULL, on_epoch_end = NULL, on_batch_end = NULL, on_train_begin = NULL,
+                            on_train_end = NULL) {
+  new_callback("lambda", on_epoch_begin = check_function(on_epoch_begin, "on_epoch_begin"),
+               on_epoch_end = check_function(on_epoch_end, "on_epoch_end"),
+               on_batch_end = check_function(on_batch_end, "on_batch_end"),
+               on_train_begin = check_function(on_train_begin, "on_train_begin"),
+               on_train_end = check_function(on_train_end, "on_train_end"))
+}
+
+#' Stop training from a callback
+#'
+#' Called inside a [callback_lambda()] function, ends training after the current batch
+#' (or epoch); the reason goes to the history.
+#' @param reason Why, as the history records it
+#' @return Nothing
+#' @export
+stop_training <- function(reason = "stopped by a callback") invisible(call_core(hg_stop_training, reason))

@@ -1,0 +1,22 @@
+// flatten(): CxHxW -> C*H*W, so that a conv encoder can end in a dense code.
+#include "hourglass/nn/module_builder.hpp"
+#include "layers/builtin.hpp"
+
+namespace hourglass {
+namespace {
+
+class FlattenKind : public LayerKind {
+ public:
+  FlattenKind() : LayerKind("flatten", "CxHxW -> C*H*W, so that a conv encoder can end in a dense code", {}) {}
+  bool reads_shaped_samples() const override { return true; }
+  Shape output_shape(const Layer&, const Shape& in, const ShapeCheck&) const override { return {shape_size(in)}; }
+  void build(ModuleBuilder& builder, const Layer&, const Shape&, const Shape&) const override {
+    builder.add(torch::nn::Flatten());
+  }
+};
+
+}  // namespace
+
+LayerKindPtr flatten_kind() { return std::make_shared<FlattenKind>(); }
+
+}  // namespace hourglass

@@ -1,0 +1,37 @@
+// variational(units, epsilon_std): a Gaussian code, the middle of a variational autoencoder.
+#include "hourglass/nn/module_builder.hpp"
+#include "layers/builtin.hpp"
+#include "layers/dense.hpp"
+
+namespace hourglass {
+namespace {
+
+class VariationalKind : public LayerKind {
+ public:
+  VariationalKind()
+      : LayerKind("variational",
+                  "a Gaussian code: dense z_mean and z_log_var, z = z_mean + exp(z_log_var / 2) * epsilon",
+                  {Parameter::integer("units", "size of the latent space").at_least(1),
+                   Parameter::number("epsilon_std", "standard deviation of epsilon").above(0).otherwise(1.0)}) {}
+  LayerRole role() const override { return LayerRole::code; }
+  bool must_be_code() const override { return true; }
+  std::string summary_type(const Layer&) const override { return "Variational"; }
+
+  Shape output_shape(const Layer& layer, const Shape& in, const ShapeCheck& check) const override {
+    if (in.size() != 1) check.fail("takes one dimension; add flatten() before it");
+    return {layer.integer("units")};
+  }
+  // z_mean and z_log_var.
+  ParameterCount parameter_count(const Layer&, const Shape& in, const Shape& out) const override {
+    return {2 * dense_parameters(in[0], out[0])};
+  }
+  void build(ModuleBuilder& builder, const Layer& layer, const Shape& in, const Shape&) const override {
+    builder.variational_code(in[0], layer.integer("units"), layer.number("epsilon_std"));
+  }
+};
+
+}  // namespace
+
+LayerKindPtr variational_kind() { return std::make_shared<VariationalKind>(); }
+
+}  // namespace hourglass

@@ -1,0 +1,467 @@
+#include "train/session.hpp"
+
+#include <ATen/CPUGeneratorImpl.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <random>
+
+#include "data/mapped_file.hpp"
+#include "hourglass/data/dataset.hpp"
+#include "hourglass/error.hpp"
+#include "hourglass/io/atomic_file.hpp"
+#include "hourglass/runtime.hpp"
+#include "model/serialization.hpp"
+#include "train/batches.hpp"
+#include "train/optimizers.hpp"
+#include "train/precision.hpp"
+#include "train/stop.hpp"
+
+namespace hourglass {
+namespace {
+
+constexpr double kMaxLearningRate = 1e38;
+
+void check_options(const TrainOptions& o) {
+  if (o.epochs() < 1) throw InvalidArgument("epochs must be at least 1, got " + std::to_string(o.epochs()));
+  if (o.batch_size() < 1) {
+    throw InvalidArgument("batch size must be at least 1, got " + std::to_string(o.batch_size()));
+  }
+  if (!(o.validation_split() >= 0.0 && o.validation_split() < 1.0)) {
+    throw InvalidArgument("validation split must be in [0, 1), got " + format_number(o.validation_split()));
+  }
+  // The weights are float: a larger rate cannot even be applied.
+  if (!(o.learning_rate() >= 0.0) || !(o.learning_rate() <= kMaxLearningRate)) {
+    throw InvalidArgument("learning rate must be positive and at most 1e38 (or 0 for the optimizer's default), got " +
+                          format_number(o.learning_rate()));
+  }
+  if (!(o.momentum() >= 0.0 && o.momentum() < 1.0)) {
+    throw InvalidArgument("momentum must be in [0, 1), got " + format_number(o.momentum()));
+  }
+  for (const auto& name : o.metrics()) metric_function(name);  // throws for an unknown name
+  if (!o.optimizer().empty()) optimizer_kinds().at(o.optimizer());
+  check_precision(o.precision());
+  check_scaler(o.scale());
+  if (!(o.clip_grad_norm() >= 0.0) || !std::isfinite(o.clip_grad_norm())) {
+    throw InvalidArgument("clip_grad_norm must be a finite number >= 0 (0: off), got " +
+                          format_number(o.clip_grad_norm()));
+  }
+}
+
+// Rows x values, float, contiguous: the shape of a sample is kept apart.
+at::Tensor checked_data(const at::Tensor& data, const char* what) {
+  if (!data.defined() || data.dim() < 2 || data.dim() > 4 || data.numel() < 1) {
+    throw DataError(
+        std::string(what) +
+        ": expected rows x features, rows x channels x length or rows x channels x height x width "
+        "with at least one value, got " +
+        (data.defined() ? std::to_string(data.dim()) + "-D " + shape_to_string(data.sizes().vec()) : "no data"));
+  }
+  auto values = data.to(torch::kFloat).reshape({data.size(0), -1}).contiguous();
+  check_finite(values, what);
+  return values;
+}
+
+// The training metrics' functions; their names may not repeat or shadow a loss part.
+std::vector<LossFunction> metric_functions(const std::vector<std::string>& metrics,
+                                           const std::vector<std::string>& parts) {
+  std::vector<LossFunction> functions;
+  for (size_t i = 0; i < metrics.size(); ++i) {
+    functions.push_back(metric_function(metrics[i]));
+    const bool repeated = std::find(metrics.begin(), metrics.begin() + i, metrics[i]) != metrics.begin() + i;
+    if (repeated || metrics[i] == "loss" || std::find(parts.begin(), parts.end(), metrics[i]) != parts.end()) {
+      throw InvalidArgument(
+          "metric '" + metrics[i] + "' would repeat a column of the history (" +
+          join(parts.empty() ? std::vector<std::string>{"loss"} : parts) +
+          "); give each metric once, by a name no loss part has (e.g. kullback_leibler_divergence for kl)");
+    }
+  }
+  return functions;
+}
+
+double now_seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+bool all_finite(const std::vector<at::Tensor>& tensors) {
+  auto sum = torch::zeros({}, torch::kDouble);
+  for (const auto& t : tensors) sum += t.detach().sum(at::kDouble);
+  return std::isfinite(sum.item<double>());
+}
+
+}  // namespace
+
+// Row-weighted sums of the loss, its parts and the metrics as tensors: read once, at the
+// end of the epoch, not once per batch.
+class LossSums {
+ public:
+  explicit LossSums(const std::vector<LossFunction>& metrics) : metrics_(metrics) {}
+
+  void add(const Objective::Terms& terms, const at::Tensor& batch) {
+    const int64_t rows = batch.size(0);
+    const double weight = static_cast<double>(rows);
+    const size_t count = 1 + terms.parts.size() + metrics_.size();
+    // Distinct tensors: assign() would make every entry share one accumulator.
+    while (sums_.size() < count) sums_.push_back(torch::zeros({}, torch::kDouble));
+    sums_[0] += terms.total.detach() * weight;
+    for (size_t i = 0; i < terms.parts.size(); ++i) sums_[i + 1] += terms.parts[i].second.detach() * weight;
+    if (!metrics_.empty()) {
+      torch::NoGradGuard no_grad;
+      const auto output = terms.reconstruction.detach().reshape(batch.sizes()).to(batch.scalar_type());
+      for (size_t m = 0; m < metrics_.size(); ++m)
+        sums_[1 + terms.parts.size() + m] += metrics_[m](output, batch) * weight;
+    }
+    rows_ += rows;
+  }
+  int64_t rows() const { return rows_; }
+  // "loss", the parts and the metrics, prefixed ("val_") for validation, as averages per row.
+  void write_to(EpochRecord& record, const std::vector<std::string>& parts, const std::vector<std::string>& metrics,
+                const std::string& prefix = "") const {
+    const auto average = [this](size_t i) { return sums_[i].item<double>() / static_cast<double>(rows_); };
+    record.values.emplace_back(prefix + "loss", average(0));
+    for (size_t i = 0; i < parts.size(); ++i) record.values.emplace_back(prefix + parts[i], average(i + 1));
+    for (size_t m = 0; m < metrics.size(); ++m)
+      record.values.emplace_back(prefix + metrics[m], average(1 + parts.size() + m));
+  }
+
+ private:
+  const std::vector<LossFunction>& metrics_;
+  std::vector<at::Tensor> sums_;
+  int64_t rows_ = 0;
+};
+
+struct TrainingSession::Epoch {
+  double start = now_seconds();
+  at::Tensor order;
+  LossSums sums;
+  int64_t chunk_first = 0, in_chunk = 0;
+  at::Tensor chunk;
+  explicit Epoch(const std::vector<LossFunction>& metrics) : sums(metrics) {}
+};
+
+TrainingSession::TrainingSession(const Autoencoder& learner, const at::Tensor& data, const TrainOptions& options,
+                                 const Callbacks& callbacks)
+    : options_(options), start_(Start::fresh) {
+  init_runtime();
+  check_options(options_);
+  learner.validate();
+  impl_ = std::make_shared<Model::Impl>();
+  impl_->learner = learner;
+  impl_->seed = options_.seed() ? *options_.seed() : std::random_device{}();
+  prepare(data, callbacks);
+}
+
+TrainingSession::TrainingSession(const Model& model, Start start, const at::Tensor& data, const TrainOptions& options,
+                                 const Callbacks& callbacks)
+    : options_(options), start_(start) {
+  init_runtime();
+  check_options(options_);
+  if (!model.is_trained()) {
+    throw InvalidArgument("this model has no weights to continue from: train() a learner or Model::load() a file");
+  }
+  impl_ = model.impl().clone();
+  const auto& saved = impl_->training;
+  if (start_ == Start::resumed) {
+    if (saved.empty()) {
+      throw InvalidArgument(
+          "this model holds no training state to resume (a file from before Hourglass 0.2); "
+          "continue it with train(model, ...) instead");
+    }
+    if (!options_.optimizer().empty() && options_.optimizer() != saved.optimizer) {
+      throw InvalidArgument("cannot resume with optimizer " + options_.optimizer() + ": the run used " +
+                            saved.optimizer + "; give the same optimizer (or none)");
+    }
+  }
+  if (options_.scale() != "none" && options_.scale() != impl_->scaler.kind()) {
+    throw InvalidArgument("training that continues keeps the model's scaler (" + impl_->scaler.kind() +
+                          "); leave the scale option out");
+  }
+  prepare(data, callbacks);
+}
+
+TrainingSession::~TrainingSession() = default;
+
+void TrainingSession::prepare(const at::Tensor& data, const Callbacks& callbacks) {
+  x_ = checked_data(data, "training data");
+  const Shape sample_shape = data.sizes().slice(1).vec();
+  if (options_.validation_data().defined()) {
+    validation_ = checked_data(options_.validation_data(), "validation data");
+    const Shape validation_shape = options_.validation_data().sizes().slice(1).vec();
+    if (validation_.size(1) != x_.size(1) || (validation_shape.size() > 1 && validation_shape != sample_shape)) {
+      throw DataError("validation samples have shape " + shape_to_string(validation_shape) +
+                      " but the training samples have shape " + shape_to_string(sample_shape));
+    }
+  } else if (options_.validation_split() > 0) {
+    // Keras takes the validation rows from the end, before any shuffling.
+    const auto split_at = static_cast<int64_t>(static_cast<double>(x_.size(0)) * (1.0 - options_.validation_split()));
+    if (split_at < 1 || split_at >= x_.size(0)) {
+      throw InvalidArgument("validation split " + format_number(options_.validation_split()) + " of " +
+                            std::to_string(x_.size(0)) + " rows leaves no rows for training or validation");
+    }
+    validation_ = x_.narrow(0, split_at, x_.size(0) - split_at);
+    x_ = x_.narrow(0, 0, split_at);
+  }
+  // The data stays as given (scaled chunk by chunk): no copy of a large or memory-mapped data set.
+
+  const TrainingState saved = impl_->training;
+  resumed_states_ = saved.callbacks;
+  std::string optimizer = options_.optimizer().empty() ? saved.optimizer : options_.optimizer();
+  if (optimizer.empty()) optimizer = "rmsprop";
+  const bool same_optimizer = optimizer == saved.optimizer;
+  if (start_ == Start::fresh) {
+    torch::manual_seed(impl_->seed);
+    impl_->scaler = Scaler::fit(options_.scale(), x_);
+    impl_->net = nn::AutoencoderNet(impl_->learner.network, sample_shape);
+  } else {
+    const Shape& trained_on = impl_->net->data_shape();
+    const bool fits = sample_shape == trained_on || (sample_shape.size() == 1 && x_.size(1) == shape_size(trained_on));
+    if (!fits) {
+      throw InvalidArgument("the model was trained on samples of shape " + shape_to_string(trained_on) +
+                            " but this data has samples of shape " + shape_to_string(sample_shape) +
+                            "; continue training on data with the same columns");
+    }
+    if (options_.seed() && start_ == Start::continued) {
+      torch::manual_seed(*options_.seed());
+    } else if (saved.generator.defined()) {
+      auto generator = at::detail::getDefaultCPUGenerator();
+      std::lock_guard<std::mutex> lock(generator.mutex());
+      generator.set_state(saved.generator);
+    }
+  }
+
+  auto& net = impl_->net;
+  parameters_ = net->parameters();
+  // A resumed run goes on with the rate it had (a schedule may have changed it); more
+  // epochs on a model take a new rate when one is given.
+  double learning_rate = same_optimizer ? saved.learning_rate : 0.0;
+  double momentum = same_optimizer ? saved.momentum : options_.momentum();
+  if (start_ != Start::resumed) {
+    if (options_.learning_rate() > 0) learning_rate = options_.learning_rate();
+    if (options_.momentum() > 0) momentum = options_.momentum();
+  }
+  optimizer_ = make_optimizer(optimizer, parameters_, learning_rate, momentum);
+  impl_->training.optimizer = optimizer;
+  impl_->training.momentum = momentum;
+  if (same_optimizer && !saved.optimizer_state.empty()) {
+    load_optimizer_state(optimizer, *optimizer_, parameters_, saved.optimizer_state, "the model's training state");
+  }
+
+  objective_ = std::make_unique<Objective>(impl_->learner, net);
+  metrics_ = metric_functions(options_.metrics(), objective_->part_names());
+  bf16_ = use_bf16(options_.precision());
+  chunk_ = chunk_rows(x_, options_.batch_size());
+
+  const int64_t done = static_cast<int64_t>(impl_->history.epochs.size());
+  if (start_ == Start::resumed) {
+    final_epoch_ = options_.epochs();
+    // A run that ended early (not interrupted) is over: resuming it trains nothing.
+    const auto& reason = impl_->history.stop_reason;
+    if (!reason.empty() && reason.rfind("interrupted", 0) != 0) final_epoch_ = done;
+  } else {
+    final_epoch_ = done + options_.epochs();
+    impl_->history.stop_reason.clear();
+  }
+  first_epoch_ = done + 1;
+  epoch_ = done;
+
+  callbacks_ = callbacks;
+  const auto has = [&](const std::string& name) {
+    return std::any_of(callbacks_.begin(), callbacks_.end(), [&](const CallbackRef& c) { return c->name() == name; });
+  };
+  // First, so that no other callback acts on a non-finite epoch.
+  if (!has("TerminateOnNaN")) callbacks_.insert(callbacks_.begin(), CallbackRef(TerminateOnNaN()));
+  if (options_.verbose() && !has("ProgressBar")) callbacks_.emplace_back(ProgressBar());
+}
+
+void TrainingSession::begin() {
+  reset_stop_request();
+  for (auto& callback : callbacks_) callback->on_train_begin(*this);
+  // After on_train_begin, which starts each callback afresh, as Keras's do.
+  if (start_ == Start::resumed) {
+    for (const auto& [key, callback] : keyed_callbacks()) {
+      const auto found = resumed_states_.find(key);
+      if (found != resumed_states_.end()) callback->restore(found->second);
+    }
+  }
+}
+
+std::vector<std::pair<std::string, Callback*>> TrainingSession::keyed_callbacks() const {
+  std::vector<std::pair<std::string, Callback*>> out;
+  std::map<std::string, int> seen;
+  for (const auto& callback : callbacks_) {
+    std::string key = callback->name();
+    if (++seen[key] > 1) key += "#" + std::to_string(seen[key]);
+    out.emplace_back(key, callback.get().get());
+  }
+  return out;
+}
+
+void TrainingSession::begin_epoch(int64_t epoch) {
+  epoch_ = epoch;
+  batch_in_epoch_ = 0;
+  impl_->net->train();
+  current_ = std::make_unique<Epoch>(metrics_);
+  if (options_.shuffle()) current_->order = epoch_order(x_.size(0), chunk_, is_memory_mapped(x_));
+  for (auto& callback : callbacks_) callback->on_epoch_begin(*this, epoch);
+}
+
+at::Tensor TrainingSession::next_batch() {
+  auto& e = *current_;
+  const int64_t rows = x_.size(0), batch = options_.batch_size();
+  if (stopping() || e.chunk_first >= rows) return {};
+  if (!e.chunk.defined()) {
+    e.chunk = rows_in_order(x_, e.order, e.chunk_first, std::min(chunk_, rows - e.chunk_first), impl_->scaler);
+    e.in_chunk = 0;
+  }
+  const auto inputs = e.chunk.narrow(0, e.in_chunk, std::min(batch, e.chunk.size(0) - e.in_chunk));
+  e.in_chunk += inputs.size(0);
+  if (e.in_chunk >= e.chunk.size(0)) {
+    e.chunk_first += e.chunk.size(0);
+    e.chunk = at::Tensor();
+    release_mapped_pages(x_);
+  }
+  return inputs;
+}
+
+void TrainingSession::step(const at::Tensor& batch) {
+  // None rather than zeros (PyTorch 2.0 default): backward then writes each gradient
+  // instead of adding it to a zeroed one.
+  for (auto& p : parameters_) p.mutable_grad().reset();
+  Objective::Terms terms;
+  {
+    MixedPrecision scope(bf16_);
+    terms = (*objective_)(batch);
+  }
+  terms.total.backward();
+  if (options_.clip_grad_norm() > 0) torch::nn::utils::clip_grad_norm_(parameters_, options_.clip_grad_norm());
+  const BatchLogs logs{epoch_, ++batch_in_epoch_, batch.size(0), terms.total.detach()};
+  for (auto& callback : callbacks_) callback->on_backward_end(*this, logs);
+  optimizer_->step();
+  current_->sums.add(terms, batch);
+  for (auto& callback : callbacks_) callback->on_batch_end(*this, logs);
+  if (stop_was_requested()) stop("interrupted during epoch " + std::to_string(epoch_));
+}
+
+void TrainingSession::end_epoch() {
+  auto& e = *current_;
+  if (e.sums.rows() == 0) return;  // stopped before the epoch's first batch
+  EpochRecord record;
+  record.epoch = epoch_;
+  e.sums.write_to(record, objective_->part_names(), options_.metrics());
+  if (validation_.defined()) {
+    torch::NoGradGuard no_grad;
+    impl_->net->eval();
+    LossSums sums(metrics_);
+    const int64_t rows = validation_.size(0);
+    for (int64_t first = 0; first < rows; first += chunk_) {
+      const auto inputs = rows_in_order(validation_, {}, first, std::min(chunk_, rows - first), impl_->scaler);
+      sums.add((*objective_)(inputs), inputs);
+      release_mapped_pages(validation_);
+    }
+    sums.write_to(record, objective_->part_names(), options_.metrics(), "val_");
+  }
+  record.seconds = now_seconds() - e.start;
+  for (auto& callback : callbacks_) callback->on_epoch_end(*this, record);
+  impl_->history.epochs.push_back(std::move(record));
+  if (stop_was_requested() && !stopping()) stop("interrupted during epoch " + std::to_string(epoch_));
+  impl_->history.stop_reason = stop_reason_;
+  write_checkpoints();
+}
+
+Model TrainingSession::end(bool failed) {
+  impl_->net->eval();
+  impl_->history.stop_reason = stop_reason_;
+  TrainEnd end{stop_reason_, failed, !failed || all_finite(parameters_)};
+  for (auto& callback : callbacks_) callback->on_train_end(*this, end);
+  if (end.weights_finite) {
+    write_checkpoints();
+  } else {
+    pending_checkpoints_.clear();
+  }
+  impl_->training = training_state();
+  return Model(impl_);
+}
+
+int64_t TrainingSession::batches_per_epoch() const {
+  return (x_.size(0) + options_.batch_size() - 1) / options_.batch_size();
+}
+
+double TrainingSession::learning_rate() const { return learning_rate_of(*optimizer_); }
+
+void TrainingSession::set_learning_rate(double learning_rate) {
+  if (!(learning_rate > 0) || !(learning_rate <= kMaxLearningRate)) {
+    throw InvalidArgument("learning rate must be positive and at most 1e38, got " + format_number(learning_rate));
+  }
+  hourglass::set_learning_rate(*optimizer_, learning_rate);
+}
+
+void TrainingSession::stop(const std::string& reason) {
+  if (stop_reason_.empty()) stop_reason_ = reason.empty() ? "stopped by a callback" : reason;
+}
+
+NamedWeights TrainingSession::weights() const {
+  NamedWeights out;
+  for (const auto& item : impl_->net->named_parameters()) out.emplace_back(item.key(), item.value().detach().clone());
+  for (const auto& item : impl_->net->named_buffers()) out.emplace_back(item.key(), item.value().clone());
+  return out;
+}
+
+void TrainingSession::set_weights(const NamedWeights& weights) {
+  torch::NoGradGuard no_grad;
+  auto parameters = impl_->net->named_parameters();
+  auto buffers = impl_->net->named_buffers();
+  for (const auto& [name, value] : weights) {
+    if (auto* p = parameters.find(name)) {
+      p->copy_(value);
+    } else if (auto* b = buffers.find(name)) {
+      b->copy_(value);
+    } else {
+      throw InvalidArgument("set_weights: the network has no weight named '" + name + "'");
+    }
+  }
+}
+
+void TrainingSession::checkpoint(const std::string& path) {
+  if (std::find(pending_checkpoints_.begin(), pending_checkpoints_.end(), path) == pending_checkpoints_.end()) {
+    pending_checkpoints_.push_back(path);
+  }
+}
+
+TrainingState TrainingSession::training_state() const {
+  TrainingState state;
+  state.optimizer = impl_->training.optimizer;
+  state.learning_rate = learning_rate();
+  state.momentum = impl_->training.momentum;
+  state.optimizer_state = optimizer_state(state.optimizer, *optimizer_, parameters_);
+  auto generator = at::detail::getDefaultCPUGenerator();
+  {
+    std::lock_guard<std::mutex> lock(generator.mutex());
+    state.generator = generator.get_state();
+  }
+  for (const auto& [key, callback] : keyed_callbacks()) {
+    auto callback_state = callback->state();
+    if (!callback_state.empty()) state.callbacks[key] = std::move(callback_state);
+  }
+  state.final_epoch = final_epoch_;
+  return state;
+}
+
+void TrainingSession::write_checkpoints() {
+  if (pending_checkpoints_.empty()) return;
+  Model::Impl snapshot = *impl_;
+  snapshot.training = training_state();
+  const std::string bytes = serialize_model(snapshot);
+  for (const auto& path : pending_checkpoints_) {
+    try {
+      write_file_atomically(path, bytes);
+    } catch (const Error& e) {
+      // A full or failing disk for the checkpoint must not throw the training away.
+      warn(std::string("could not write the checkpoint (") + e.what() + "); training goes on");
+    }
+  }
+  pending_checkpoints_.clear();
+}
+
+}  // namespace hourglass
