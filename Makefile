@@ -4,7 +4,7 @@ BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
 HOURGLASS := $(BUILD_DIR)/hourglass
 
-.PHONY: all deps configure build run test test-sanitize fuzz bench examples install-r r-docs clean
+.PHONY: all deps configure build run test test-sanitize fuzz bench examples install-r r-docs check-headers clean
 
 all: build
 
@@ -30,6 +30,10 @@ run: build
 test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS) -LE r
 	@cd $(BUILD_DIR) && ctest --output-on-failure -L r
+
+# Every header compiled on its own, without the precompiled header (CI runs it).
+check-headers: deps
+	@scripts/check-headers.sh
 
 # The R package, into R's site library (r/README.md).
 install-r: deps

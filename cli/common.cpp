@@ -74,12 +74,15 @@ void TrainFlags::add(CLI::App& command) {
       join(scaler_names()) + " (default none); stored in the model");
   command.add_option("--seed", seed, "fixed seed: identical results on one thread");
   command.add_flag("--no-shuffle", no_shuffle, "keep the row order in every epoch");
-  command.add_option("--early-stopping", early_stopping,
-                     "stop after PATIENCE epochs without improvement of val_loss (loss without validation) and "
-                     "keep the best epoch's weights");
-  command.add_option("--min-delta", min_delta, "with --early-stopping: the smallest change that counts as improvement");
-  command.add_flag("--keep-last-weights", keep_last_weights,
-                   "with --early-stopping: keep the last epoch's weights instead of the best one's");
+  auto* stopping = command.add_option("--early-stopping", early_stopping,
+                                      "stop after PATIENCE epochs without improvement of val_loss (loss without "
+                                      "validation) and keep the best epoch's weights");
+  command.add_option("--min-delta", min_delta, "with --early-stopping: the smallest change that counts as improvement")
+      ->needs(stopping);
+  command
+      .add_flag("--keep-last-weights", keep_last_weights,
+                "with --early-stopping: keep the last epoch's weights instead of the best one's")
+      ->needs(stopping);
   command.add_option("--reduce-lr-on-plateau", reduce_lr,
                      "PATIENCE[:FACTOR]: multiply the learning rate by FACTOR (default 0.1) after PATIENCE epochs "
                      "without improvement of val_loss (loss without validation)");
@@ -141,8 +144,6 @@ Callbacks TrainFlags::callbacks() const {
   if (early_stopping > 0) {
     list.emplace_back(EarlyStopping(
         EarlyStoppingOptions().patience(early_stopping).min_delta(min_delta).restore_best_weights(!keep_last_weights)));
-  } else if (min_delta != 0 || keep_last_weights) {
-    throw InvalidArgument("--min-delta and --keep-last-weights apply to --early-stopping PATIENCE; add it");
   }
   if (!checkpoint.empty())
     list.emplace_back(ModelCheckpoint(checkpoint, ModelCheckpointOptions().every(checkpoint_every)));

@@ -4,6 +4,8 @@
 // writes with safetensors.torch.load_file.
 #pragma once
 
+#include <ATen/core/Tensor.h>
+
 #include <map>
 #include <string>
 #include <string_view>
@@ -12,7 +14,7 @@
 
 namespace hourglass::safetensors {
 
-using NamedTensors = std::vector<std::pair<std::string, torch::Tensor>>;
+using NamedTensors = std::vector<std::pair<std::string, at::Tensor>>;
 
 struct Contents {
   std::map<std::string, std::string> metadata;

@@ -5,6 +5,9 @@
 //   auto y = tanh.apply(x);
 #pragma once
 
+#include <torch/nn/module.h>
+#include <torch/nn/pimpl.h>
+
 #include <functional>
 #include <optional>
 #include <string>

@@ -6,6 +6,9 @@
 // need (channels first) and flattens codes and reconstructions again.
 #pragma once
 
+#include <torch/nn/modules/container/sequential.h>
+#include <torch/nn/modules/linear.h>
+
 #include <vector>
 
 #include "hourglass/network/network.hpp"

@@ -2,6 +2,10 @@
 // from two dense heads, and its reparameterised sample.
 #pragma once
 
+#include <torch/nn/module.h>
+#include <torch/nn/modules/linear.h>
+#include <torch/nn/pimpl.h>
+
 namespace hourglass::nn {
 
 /// log_var is clamped to this range so that exp() neither overflows to Inf nor

@@ -3,6 +3,8 @@
 // holds it without LibTorch's opaque archives.
 #pragma once
 
+#include <torch/optim/optimizer.h>
+
 #include <functional>
 #include <map>
 #include <memory>

@@ -4,6 +4,8 @@
 // Trainer that callbacks see.
 #pragma once
 
+#include <torch/optim/optimizer.h>
+
 #include <map>
 #include <memory>
 #include <optional>

@@ -496,3 +496,77 @@ TEST(Cli, Bf16TrainingOnAMemoryMappedNpy) {
 
 }  // namespace
 }  // namespace hourglass
+
+namespace hourglass {
+namespace {
+
+TEST(Cli, TrainFromContinuesAModelAndTheHistoryCsvKeepsEveryEpoch) {
+  const std::string first = temp_path("first.hgm"), more = temp_path("more.hgm"), csv = temp_path("more.csv");
+  Result r = hourglass_cli("train " + kIris +
+                           " --label Species --network 2 --scale zscore --optimizer adam --epochs 3 --seed 1 "
+                           "--quiet --history-csv " +
+                           csv + " -o " + first);
+  ASSERT_EQ(r.status, 0) << r.err;
+  r = hourglass_cli("train " + kIris + " --label Species --from " + first + " --epochs 2 --history-csv " + csv +
+                    " -o " + more);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("Continuing after epoch 3"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("Epoch 5/5"), std::string::npos) << r.err;
+  const Model model = Model::load(more);
+  ASSERT_EQ(model.history().epochs.size(), 5u);
+  EXPECT_EQ(model.history().epochs.back().epoch, 5);
+  EXPECT_EQ(model.scaler().kind(), "zscore");
+  EXPECT_EQ(read_data(csv).rows(), 5);  // the epochs of the first run too
+  // What --from takes from the model cannot be given again, and the data must fit it.
+  r = hourglass_cli("train " + kIris + " --label Species --from " + first + " --network 3 -o " + more);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("excludes"), std::string::npos) << r.err;
+  r = hourglass_cli("train " + kIris + " --label Species --from " + first + " --type sparse -o " + more);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("--from takes the variants from the model"), std::string::npos) << r.err;
+  const std::string narrow = write_text("narrow.csv", "a,b\n1,2\n3,4\n5,6\n");
+  r = hourglass_cli("train " + narrow + " --from " + first + " -o " + more);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("trained on samples of shape 4 but this data has samples of shape 2"), std::string::npos)
+      << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+}
+
+TEST(Cli, ReduceLrOnPlateauLogsTheRate) {
+  const std::string model = temp_path("plateau.hgm");
+  Result r = hourglass_cli("train " + kIris +
+                           " --label Species --network 2 --optimizer sgd --lr 0.001 --epochs 4 --seed 1 --quiet "
+                           "--validation-split 0.2 --reduce-lr-on-plateau 1:0.5 --min-delta 0 -o " +
+                           model);
+  EXPECT_EQ(r.status, 2);  // --min-delta belongs to --early-stopping
+  r = hourglass_cli("train " + kIris +
+                    " --label Species --network 2 --optimizer sgd --lr 0.001 --epochs 3 --seed 1 --quiet "
+                    "--reduce-lr-on-plateau 0:0.5 -o " +
+                    model);
+  ASSERT_EQ(r.status, 0) << r.err;
+  std::vector<double> rates;
+  for (const auto& epoch : Model::load(model).history().epochs) rates.push_back(epoch.value("lr"));
+  // Patience 0: every epoch after the first that does not improve halves it; the loss falls here.
+  EXPECT_EQ(rates.front(), 0.001);
+  for (const char* bad : {"x", "2:", "2:1.5", "-1"}) {
+    r = hourglass_cli("train " + kIris + " --label Species --network 2 --reduce-lr-on-plateau " + bad + " -o " + model);
+    EXPECT_EQ(r.status, 2) << bad;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << bad << ": " << r.err;
+  }
+}
+
+TEST(Cli, LayersListsEveryKindFromItsDefinition) {
+  Result r = hourglass_cli("layers");
+  ASSERT_EQ(r.status, 0) << r.err;
+  for (const LayerKind* kind : layer_kinds())
+    EXPECT_NE(r.out.find(kind->name() + "("), std::string::npos) << kind->name();
+  r = hourglass_cli("layers conv");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("use_bias: TRUE or FALSE (default TRUE)"), std::string::npos) << r.out;
+  r = hourglass_cli("layers convolution");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("unknown layer 'convolution' (valid: input, dense"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace hourglass

@@ -64,7 +64,10 @@ test_that("convolutional autoencoders take and give (n, height, width, channels)
   expect_true(all(back > 0 & back < 1))
   expect_equal(evaluate_mean_squared_error(model, images)$mean_squared_error, mean((back - images)^2),
                tolerance = 1e-5)
-  expect_equal(nrow(encode(model, images)), 16)
+  # The code keeps its shape, channels last as Keras gives it, and decodes back.
+  codes <- encode(model, images)
+  expect_equal(dim(codes), c(16L, 4L, 4L, 4L))
+  expect_equal(decode(model, codes), back, tolerance = 1e-6)
   expect_equal(model$input_shape, c(1L, 8L, 8L))
 })
 
