@@ -8,6 +8,9 @@
 //       {"gflops": g}: an N x N x N product through LibTorch (OpenBLAS or oneDNN).
 //   hourglass_bench npy    FILE.npy EPOCHS
 //       trains the dense model on a memory-mapped .npy: {"epoch_seconds": [...], "peak_rss_mb": r}
+//   hourglass_bench pca    ROWS COLUMNS K [SOLVER]
+//       PCA of random low-rank data (SOLVER auto, covariance, gram or randomized):
+//       {"seconds": s, "peak_rss_mb": r, "solver": "gram", "variance": v}
 #include <sys/resource.h>
 #include <torch/torch.h>
 
@@ -158,6 +161,23 @@ int npy_command(const std::vector<std::string>& args) {
   return 0;
 }
 
+int pca_command(const std::vector<std::string>& args) {
+  if (args.size() < 3) throw InvalidArgument("pca ROWS COLUMNS K [SOLVER]");
+  const std::string solver = args.size() > 3 ? args[3] : "auto";
+  init_runtime();
+  const int64_t rows = std::stoll(args[0]), columns = std::stoll(args[1]), k = std::stoll(args[2]);
+  auto generator = at::detail::createCPUGenerator(1);
+  const auto data = torch::randn({rows, 20}, generator).mm(torch::randn({20, columns}, generator)) +
+                    0.1 * torch::randn({rows, columns}, generator);
+  const auto start = std::chrono::steady_clock::now();
+  const Pca p = Pca::fit(data, k, solver);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::cout << "{\"seconds\": " << seconds << ", \"peak_rss_mb\": " << peak_rss_mb() << ", \"solver\": \""
+            << (solver == "auto" ? Pca::solver_for(rows, columns) : solver)
+            << "\", \"variance\": " << p.explained_variance().sum().item<double>() << "}\n";
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) try {
@@ -166,7 +186,8 @@ int main(int argc, char** argv) try {
   if (command == "train") return train_command(args);
   if (command == "gemm") return gemm_command(args);
   if (command == "npy") return npy_command(args);
-  std::cerr << "usage: hourglass_bench train|gemm|npy ... (see bench/bench.cpp)\n";
+  if (command == "pca") return pca_command(args);
+  std::cerr << "usage: hourglass_bench train|gemm|npy|pca ... (see bench/bench.cpp)\n";
   return 2;
 } catch (const std::exception& e) {
   std::cerr << "hourglass_bench: " << e.what() << '\n';

@@ -107,6 +107,9 @@ class Suite:
                      [128, 392, 1024] if quick else [128, 392, 1024, 2048])
         # Memory: training from a memory-mapped .npy larger than the memory we allow.
         self.memory(250_000 if quick else 680_000)
+        # 7. The PCA baseline on wide data (seed 004's 80x80x3 images): the Gram matrix of
+        # the rows against the covariance of the columns, which Hourglass 0.1 always used.
+        self.pca(4800)
 
     def iris(self, runs):
         csv = os.path.join(ROOT, "data", "iris.csv")
@@ -147,6 +150,18 @@ class Suite:
             r = self.ours("npy", path, 1)
         self.add(f"memory: {gigabytes:.1f} GB memory-mapped .npy", f"peak RSS, 1 epoch of {rows:,} rows",
                  f"{r['peak_rss_mb']:.0f} MB", "", "", "< 500 MB")
+
+    def pca(self, width):
+        gram = self.ours("pca", 200, width, 10)
+        covariance = self.ours("pca", 200, width, 10, "covariance")
+        self.add(f"7 PCA baseline, 200 x {width}", "seconds (Gram vs covariance)", f"{gram['seconds']:.2f}",
+                 f"{covariance['seconds']:.2f}", f"{covariance['seconds'] / gram['seconds']:.0f}x",
+                 "same variance")
+        self.add(f"7 PCA baseline, 200 x {width}", "peak RSS (Gram vs covariance)", f"{gram['peak_rss_mb']:.0f} MB",
+                 f"{covariance['peak_rss_mb']:.0f} MB", "", "")
+        wide = self.ours("pca", 200, 19200, 10)
+        self.add("7 PCA baseline, 200 x 19200", "seconds, peak RSS (seed 004's images)", f"{wide['seconds']:.2f} s",
+                 "", f"{wide['peak_rss_mb']:.0f} MB", "522 s, 11.8 GB before")
 
     def table(self):
         lines = ["| benchmark | measure | Hourglass | PyTorch | ratio | target |", "|---|---|---:|---:|---:|---|"]

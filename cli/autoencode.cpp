@@ -33,7 +33,7 @@ void add_autoencode_command(CLI::App& app) {
       std::cerr << "hourglass: interrupted: no encoding was written\n";
       throw Interrupted{};
     }
-    if (!flags->training.quiet) report_against_pca(model, data.features);
+    report_against_pca(model, data.features, flags->training);
     flags->output.write(model.encode(data.features), numbered_columns("code", model.code_dim()), data);
   });
 }

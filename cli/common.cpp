@@ -15,10 +15,36 @@ void DataFlags::add(CLI::App& command, const std::string& what) {
                    ".npy images stored rows x height x width x channels (default: channels first)");
   command.add_flag("--memory-map", memory_map,
                    ".npy (float32) only: map the file instead of reading it, for data larger than memory");
+  command.add_option("--rows", rows, "only the first N rows, or rows FIRST:LAST (1-based, inclusive), of the data");
 }
 
 Dataset DataFlags::read() const {
-  return read_data(path, ReadOptions().label(label).channels_last(channels_last).memory_map(memory_map));
+  auto options = ReadOptions().label(label).channels_last(channels_last).memory_map(memory_map);
+  if (!rows.empty()) {
+    // N, or FIRST:LAST counted from 1 as sed and R count.
+    const auto colon = rows.find(':');
+    const auto number = [&](const std::string& text) {
+      size_t used = 0;
+      long long value = -1;
+      try {
+        value = std::stoll(text, &used);
+      } catch (const std::logic_error&) {
+      }
+      if (used != text.size() || value < 1) {
+        throw InvalidArgument(
+            "--rows: expected N or FIRST:LAST with positive whole numbers, e.g. 1000 or 101:200, got '" + rows + "'");
+      }
+      return static_cast<int64_t>(value);
+    };
+    if (colon == std::string::npos) {
+      options.row_count(number(rows));
+    } else {
+      const int64_t first = number(rows.substr(0, colon)), last = number(rows.substr(colon + 1));
+      if (last < first) throw InvalidArgument("--rows " + rows + ": LAST comes before FIRST");
+      options.first_row(first - 1).row_count(last - first + 1);
+    }
+  }
+  return read_data(path, options);
 }
 
 void OutputFlag::check() const {
@@ -106,6 +132,7 @@ void TrainFlags::add(CLI::App& command) {
   command.add_option("--history-csv", history_csv,
                      "write the history (a row per epoch, earlier ones included) to this CSV after every epoch");
   command.add_flag("-q,--quiet", quiet, "no summary or progress on stderr");
+  command.add_flag("--no-baseline", no_baseline, "skip the comparison with PCA after training");
 }
 
 TrainOptions TrainFlags::resolve() const {
@@ -344,7 +371,8 @@ int run(int argc, char** argv) {
 
 namespace hourglass::cli {
 
-void report_against_pca(const Model& model, const at::Tensor& data) {
+void report_against_pca(const Model& model, const at::Tensor& data, const TrainFlags& flags) {
+  if (flags.quiet || flags.no_baseline) return;
   const double ours = model.evaluate(data, {"mse"}).at("mse");
   // PCA gets the same preprocessing as the model, and both errors are in data units.
   const Scaler& scaler = model.scaler();

@@ -17,6 +17,7 @@ namespace hourglass::cli {
 struct DataFlags {
   std::string path;
   std::string label;
+  std::string rows;  ///< --rows N or FIRST:LAST
   bool channels_last = false;
   bool memory_map = false;
   void add(CLI::App& command,
@@ -59,7 +60,7 @@ struct TrainFlags {
   std::string history_csv, checkpoint, resume, reduce_lr;
   int64_t early_stopping = 0, checkpoint_every = 1;
   double min_delta = 0;
-  bool keep_last_weights = false;
+  bool keep_last_weights = false, no_baseline = false;
   void add(CLI::App& command);
   TrainOptions resolve() const;
   /// --reduce-lr-on-plateau, --early-stopping, --checkpoint, --history-csv, in that order
@@ -134,7 +135,8 @@ int run(int argc, char** argv);
 namespace hourglass::cli {
 
 /// Prints the model's reconstruction MSE next to PCA's with as many components as the
-/// code has (capped at the data's width) and the model's scaler, on stderr.
-void report_against_pca(const Model& model, const at::Tensor& data);
+/// code has (capped at the data's width) and the model's scaler, on stderr; nothing
+/// when `flags` say --quiet or --no-baseline.
+void report_against_pca(const Model& model, const at::Tensor& data, const TrainFlags& flags);
 
 }  // namespace hourglass::cli

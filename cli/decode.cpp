@@ -3,11 +3,37 @@
 namespace hourglass::cli {
 
 void add_decode_command(CLI::App& app) {
-  add_model_command(app, "decode", "Map codes (one row per code) back to data space",
-                    "codes: CSV/TSV or .npy with one column per code unit",
-                    "where to write the decoded rows", [](const Model& model, const Dataset& codes) {
-                      return Table{model.decode(codes.features), numbered_columns("V", model.input_dim())};
-                    });
+  auto* command = app.add_subcommand("decode", "Map codes (one row per code) back to data space");
+  struct Flags {
+    ModelDataFlags io;
+    PngFlag png;
+    int64_t columns = 10;
+  };
+  auto flags = std::make_shared<Flags>();
+  flags->io.add(*command, "codes: CSV/TSV or .npy with one column per code unit", "where to write the decoded rows");
+  flags->png.add(*command,
+                 "picture of the decoded images, e.g. of chosen points of a 2-D code (without --output, no CSV is "
+                 "written); for a model trained on images");
+  command->add_option("--columns", flags->columns, "with --png: images per row (default 10)")
+      ->check(CLI::PositiveNumber);
+  command->callback([flags] {
+    const Model model = Model::load(flags->io.model);
+    const Dataset codes = flags->io.data.read();
+    flags->io.output.check();
+    flags->png.check();
+    const auto decoded = model.decode(codes.features);
+    if (flags->png.given()) {
+      if (model.sample_shape().size() < 2) {
+        throw InvalidArgument("--png draws images, but the model was trained on rows of " +
+                              std::to_string(model.input_dim()) +
+                              " values; use it with a model of images (IDX or an .npy of N x C x H x W)");
+      }
+      flags->png.write(image_grid(decoded, std::min(flags->columns, codes.rows())));
+    }
+    if (!flags->png.given() || !flags->io.output.path.empty()) {
+      flags->io.output.write(decoded, numbered_columns("V", model.input_dim()), codes);
+    }
+  });
 }
 
 }  // namespace hourglass::cli

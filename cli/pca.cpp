@@ -5,20 +5,28 @@
 namespace hourglass::cli {
 
 void add_pca_command(CLI::App& app) {
-  auto* command = app.add_subcommand(
-      "pca", "Principal component analysis: write the k-dimensional encoding and report the "
-             "reconstruction error");
+  auto* command = app.add_subcommand("pca",
+                                     "Principal component analysis: write the k-dimensional encoding and report the "
+                                     "reconstruction error");
   struct Flags {
     DataFlags data;
     OutputFlag output;
+    PngFlag png;
     int64_t dim = 0;
   };
   auto flags = std::make_shared<Flags>();
   flags->data.add(*command);
   command->add_option("-k,--dim", flags->dim, "number of components")->required();
   flags->output.add(*command, "where to write the encoding");
+  flags->png.add(*command,
+                 "scatter plot of the first two components coloured by --label (without --output, no CSV is written)");
   command->callback([flags] {
     const Dataset data = flags->data.read();
+    flags->output.check();
+    flags->png.check();
+    if (flags->png.given() && flags->dim < 2) {
+      throw InvalidArgument("--png plots two components; give --dim 2 or more");
+    }
     const Pca model = pca(data.features, flags->dim);
     const auto codes = model.encode(data.features);
     const double mse = (model.decode(codes) - data.features).square().mean().item<double>();
@@ -27,7 +35,10 @@ void add_pca_command(CLI::App& app) {
     std::cerr << "PCA (k=" << flags->dim << "): reconstruction MSE " << mse;
     if (total > 0) std::cerr << ", explained variance " << 100.0 * explained / total << "%";
     std::cerr << '\n';
-    flags->output.write(codes, numbered_columns("pc", flags->dim), data);
+    if (flags->png.given()) flags->png.write(scatter_plot(codes, data.labels));
+    if (!flags->png.given() || !flags->output.path.empty()) {
+      flags->output.write(codes, numbered_columns("pc", flags->dim), data);
+    }
   });
 }
 

@@ -31,7 +31,8 @@ void add_reconstruct_command(CLI::App& app) {
   flags->png.add(*command,
                  "picture of the first images above their reconstructions (without --output, no CSV is written)");
   command
-      ->add_option("--rows", flags->rows, "with --png: rows of originals, each above its reconstructions (default 2)")
+      ->add_option("--grid-rows", flags->rows,
+                   "with --png: rows of originals, each above its reconstructions (default 2)")
       ->check(CLI::PositiveNumber);
   command->add_option("--columns", flags->columns, "with --png: images per row (default 10)")
       ->check(CLI::PositiveNumber);

@@ -50,10 +50,8 @@ void add_train_command(CLI::App& app) {
                 << " epochs) to " << flags->model_path << '\n';
       throw Interrupted{};
     }
-    if (!flags->training.quiet) {
-      report_against_pca(model, data.features);
-      std::cerr << "Saved " << flags->model_path << '\n';
-    }
+    report_against_pca(model, data.features, flags->training);
+    if (!flags->training.quiet) std::cerr << "Saved " << flags->model_path << '\n';
   });
 }
 

@@ -17,6 +17,10 @@ hg_encoding_index <- function(layers) {
     .Call(`_hourglass_hg_encoding_index`, layers)
 }
 
+hg_check_layer <- function(layer) {
+    invisible(.Call(`_hourglass_hg_check_layer`, layer))
+}
+
 hg_check_noise <- function(noise) {
     invisible(.Call(`_hourglass_hg_check_noise`, noise))
 }
@@ -73,6 +77,10 @@ hg_evaluate <- function(model, data, metrics) {
     .Call(`_hourglass_hg_evaluate`, model, data, metrics)
 }
 
+hg_parameter_count <- function(model) {
+    .Call(`_hourglass_hg_parameter_count`, model)
+}
+
 hg_sample_shape <- function(model) {
     .Call(`_hourglass_hg_sample_shape`, model)
 }
@@ -89,7 +97,11 @@ hg_apply_noise <- function(noise, data, seed) {
     .Call(`_hourglass_hg_apply_noise`, noise, data, seed)
 }
 
-hg_read_data <- function(path, label) {
-    .Call(`_hourglass_hg_read_data`, path, label)
+hg_pca <- function(data, k) {
+    .Call(`_hourglass_hg_pca`, data, k)
+}
+
+hg_read_data <- function(path, label, first, count) {
+    .Call(`_hourglass_hg_read_data`, path, label, first, count)
 }
 

@@ -36,14 +36,15 @@ core_layer <- function(layer) {
   if (inherits(layer, ruta_layer_input)) return(list(type = "input"))
   if (inherits(layer, ruta_layer_dense)) {
     if (is.null(layer$units)) return(list(type = "output", activation = layer$activation))
-    return(list(type = "dense", units = layer$units, activation = layer$activation))
+    return(list(type = "dense", units = layer$units, activation = layer$activation, use_bias = layer$use_bias))
   }
   if (inherits(layer, ruta_layer_custom)) {
     if (name != "dropout") stop("layer '", name, "' is not available in Hourglass", call. = FALSE)
     return(list(type = "dropout", rate = layer$params$rate))
   }
   if (inherits(layer, ruta_layer_variational)) {
-    return(list(type = "variational", units = layer$units, epsilon_std = layer$epsilon_std))
+    return(list(type = "variational", units = layer$units, epsilon_std = layer$epsilon_std,
+                covariance = layer$covariance))
   }
   if (inherits(layer, ruta_layer_conv)) {
     # ruta warns about a second resampling and applies the first.
@@ -54,7 +55,7 @@ core_layer <- function(layer) {
     return(c(list(type = "conv", filters = layer$filters, kernel_size = layer$kernel_size, padding = layer$padding,
                   strides = layer$strides, use_bias = layer$use_bias, activation = layer$activation), chosen))
   }
-  # Layers only a model file can hold (flatten, reshape, batch_norm, conv_transpose).
+  # Every other kind: its fields are the arguments of the library's definition.
   c(list(type = name), unclass(layer)[setdiff(names(layer), c("activity_regularizer", "kernel_regularizer"))])
 }
 
@@ -63,11 +64,19 @@ core_layers <- function(network) lapply(network, core_layer)
 from_core_layer <- function(spec) {
   switch(spec$type,
          input = input()[[1]],
-         dense = new_layer(ruta_layer_dense, units = as.integer(spec$units), activation = spec$activation),
+         dense = {
+           layer <- new_layer(ruta_layer_dense, units = as.integer(spec$units), activation = spec$activation)
+           if (!isTRUE(spec$use_bias)) layer$use_bias <- FALSE
+           layer
+         },
          output = new_layer(ruta_layer_dense, activation = spec$activation),
          dropout = dropout(spec$rate)[[1]],
-         variational = new_layer(ruta_layer_variational, units = as.integer(spec$units),
-                                 epsilon_std = spec$epsilon_std, seed = NULL),
+         variational = {
+           layer <- new_layer(ruta_layer_variational, units = as.integer(spec$units), epsilon_std = spec$epsilon_std,
+                              seed = NULL)
+           if (!identical(spec$covariance, "diagonal")) layer$covariance <- spec$covariance
+           layer
+         },
          conv = {
            layer <- new_layer(ruta_layer_conv, filters = as.integer(spec$filters),
                               kernel_size = as.integer(spec$kernel_size), padding = spec$padding,

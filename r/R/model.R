@@ -175,6 +175,30 @@ load_from <- function(file) {
   attach_model(from_core_learner(result$learner), result)
 }
 
+#' Principal component analysis
+#'
+#' The baseline every autoencoder is compared with, as the command line's `hourglass
+#' pca`: the `k` leading components of the data (centred, not scaled), computed by the
+#' cheaper exact side for wide data (the Gram matrix when there are fewer rows than
+#' columns).
+#' @param data A numeric matrix (rows are instances) or an array of images
+#' @param k Number of components
+#' @return A list: `x`, the codes (rows x k); `reconstruction`, shaped like `data`;
+#'   `explained_variance` (one per component) and `explained_share` (of the total);
+#'   `mse` of the reconstruction; `rotation` (columns x k) and `center`, as `prcomp`
+#'   names them
+#' @examples
+#' p <- pca(as.matrix(iris[, 1:4]), 2)
+#' p$mse
+#' @export
+pca <- function(data, k) {
+  k <- check_count(k, "pca(): k")
+  result <- call_core(hg_pca, as_data(data), k)
+  result$explained_variance <- as.vector(result$explained_variance)
+  result$center <- as.vector(result$center)
+  result
+}
+
 #' Read a data file
 #'
 #' The readers of the `hourglass` command line: CSV or TSV (header detected), NumPy
@@ -182,6 +206,7 @@ load_from <- function(file) {
 #' @param file Path of the file
 #' @param label A column to keep out of the features as labels (its name), or for IDX
 #'   images the IDX label file
+#' @param rows Only these rows: `1:1000`, or any run of consecutive row numbers
 #' @return `list(x, y)`: `x` a matrix (rows are instances) for tables, an array
 #'   `(n, height, width, channels)` for images; `y` the labels or `NULL`
 #' @examples
@@ -190,4 +215,15 @@ load_from <- function(file) {
 #' dim(mnist$x)  # 60000 28 28 1
 #' }
 #' @export
-read_data <- function(file, label = NULL) call_core(hg_read_data, path.expand(file), label %||% "")
+read_data <- function(file, label = NULL, rows = NULL) {
+  first <- 0
+  count <- -1
+  if (!is.null(rows)) {
+    if (!is.numeric(rows) || length(rows) == 0 || any(is.na(rows)) || any(diff(rows) != 1) || rows[1] < 1) {
+      stop("read_data(): rows must be consecutive row numbers from 1, e.g. 1:1000", call. = FALSE)
+    }
+    first <- rows[1] - 1
+    count <- length(rows)
+  }
+  call_core(hg_read_data, path.expand(file), label %||% "", first, count)
+}

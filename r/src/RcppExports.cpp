@@ -50,6 +50,16 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// hg_check_layer
+void hg_check_layer(Rcpp::List layer);
+RcppExport SEXP _hourglass_hg_check_layer(SEXP layerSEXP) {
+BEGIN_RCPP
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::List >::type layer(layerSEXP);
+    hg_check_layer(layer);
+    return R_NilValue;
+END_RCPP
+}
 // hg_check_noise
 void hg_check_noise(Rcpp::List noise);
 RcppExport SEXP _hourglass_hg_check_noise(SEXP noiseSEXP) {
@@ -224,6 +234,17 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// hg_parameter_count
+double hg_parameter_count(SEXP model);
+RcppExport SEXP _hourglass_hg_parameter_count(SEXP modelSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< SEXP >::type model(modelSEXP);
+    rcpp_result_gen = Rcpp::wrap(hg_parameter_count(model));
+    return rcpp_result_gen;
+END_RCPP
+}
 // hg_sample_shape
 Rcpp::IntegerVector hg_sample_shape(SEXP model);
 RcppExport SEXP _hourglass_hg_sample_shape(SEXP modelSEXP) {
@@ -270,15 +291,29 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// hg_pca
+Rcpp::List hg_pca(SEXP data, int64_t k);
+RcppExport SEXP _hourglass_hg_pca(SEXP dataSEXP, SEXP kSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< SEXP >::type data(dataSEXP);
+    Rcpp::traits::input_parameter< int64_t >::type k(kSEXP);
+    rcpp_result_gen = Rcpp::wrap(hg_pca(data, k));
+    return rcpp_result_gen;
+END_RCPP
+}
 // hg_read_data
-Rcpp::List hg_read_data(std::string path, std::string label);
-RcppExport SEXP _hourglass_hg_read_data(SEXP pathSEXP, SEXP labelSEXP) {
+Rcpp::List hg_read_data(std::string path, std::string label, double first, double count);
+RcppExport SEXP _hourglass_hg_read_data(SEXP pathSEXP, SEXP labelSEXP, SEXP firstSEXP, SEXP countSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::RNGScope rcpp_rngScope_gen;
     Rcpp::traits::input_parameter< std::string >::type path(pathSEXP);
     Rcpp::traits::input_parameter< std::string >::type label(labelSEXP);
-    rcpp_result_gen = Rcpp::wrap(hg_read_data(path, label));
+    Rcpp::traits::input_parameter< double >::type first(firstSEXP);
+    Rcpp::traits::input_parameter< double >::type count(countSEXP);
+    rcpp_result_gen = Rcpp::wrap(hg_read_data(path, label, first, count));
     return rcpp_result_gen;
 END_RCPP
 }
@@ -288,6 +323,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_hourglass_hg_take_warnings", (DL_FUNC) &_hourglass_hg_take_warnings, 0},
     {"_hourglass_hg_check_activation", (DL_FUNC) &_hourglass_hg_check_activation, 1},
     {"_hourglass_hg_encoding_index", (DL_FUNC) &_hourglass_hg_encoding_index, 1},
+    {"_hourglass_hg_check_layer", (DL_FUNC) &_hourglass_hg_check_layer, 1},
     {"_hourglass_hg_check_noise", (DL_FUNC) &_hourglass_hg_check_noise, 1},
     {"_hourglass_hg_network_from_sizes", (DL_FUNC) &_hourglass_hg_network_from_sizes, 1},
     {"_hourglass_hg_check_learner", (DL_FUNC) &_hourglass_hg_check_learner, 1},
@@ -302,11 +338,13 @@ static const R_CallMethodDef CallEntries[] = {
     {"_hourglass_hg_generate", (DL_FUNC) &_hourglass_hg_generate, 6},
     {"_hourglass_hg_encode_shaped", (DL_FUNC) &_hourglass_hg_encode_shaped, 3},
     {"_hourglass_hg_evaluate", (DL_FUNC) &_hourglass_hg_evaluate, 3},
+    {"_hourglass_hg_parameter_count", (DL_FUNC) &_hourglass_hg_parameter_count, 1},
     {"_hourglass_hg_sample_shape", (DL_FUNC) &_hourglass_hg_sample_shape, 1},
     {"_hourglass_hg_save", (DL_FUNC) &_hourglass_hg_save, 2},
     {"_hourglass_hg_load", (DL_FUNC) &_hourglass_hg_load, 1},
     {"_hourglass_hg_apply_noise", (DL_FUNC) &_hourglass_hg_apply_noise, 3},
-    {"_hourglass_hg_read_data", (DL_FUNC) &_hourglass_hg_read_data, 2},
+    {"_hourglass_hg_pca", (DL_FUNC) &_hourglass_hg_pca, 2},
+    {"_hourglass_hg_read_data", (DL_FUNC) &_hourglass_hg_read_data, 4},
     {NULL, NULL, 0}
 };
 

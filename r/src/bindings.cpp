@@ -14,6 +14,7 @@
 #include "hourglass/data/dataset.hpp"
 #include "hourglass/error.hpp"
 #include "hourglass/model/model.hpp"
+#include "hourglass/model/pca.hpp"
 #include "hourglass/network/layer_kind.hpp"
 #include "hourglass/runtime.hpp"
 #include "hourglass/train/callbacks.hpp"
@@ -230,6 +231,11 @@ int hg_encoding_index(Rcpp::List layers) {
 }
 
 // [[Rcpp::export]]
+void hg_check_layer(Rcpp::List layer) {
+  guarded([&] { hourglass::r::network_from_r(Rcpp::List::create(layer)); });
+}
+
+// [[Rcpp::export]]
 void hg_check_noise(Rcpp::List noise) {
   guarded([&] { hourglass::r::noise_from_r(noise); });
 }
@@ -366,6 +372,11 @@ Rcpp::NumericVector hg_evaluate(SEXP model, SEXP data, std::vector<std::string> 
 }
 
 // [[Rcpp::export]]
+double hg_parameter_count(SEXP model) {
+  return guarded([&] { return static_cast<double>(model_of(model).parameter_count()); });
+}
+
+// [[Rcpp::export]]
 Rcpp::IntegerVector hg_sample_shape(SEXP model) {
   return guarded([&] {
     const auto& shape = model_of(model).sample_shape();
@@ -393,9 +404,32 @@ SEXP hg_apply_noise(Rcpp::List noise, SEXP data, double seed) {
 }
 
 // [[Rcpp::export]]
-Rcpp::List hg_read_data(std::string path, std::string label) {
+Rcpp::List hg_pca(SEXP data, int64_t k) {
   return guarded([&] {
-    const auto data = hourglass::read_data(path, hourglass::ReadOptions().label(label));
+    const auto x = hourglass::r::tensor_from_r(data, "data");
+    const auto rows = x.reshape({x.size(0), -1});
+    const auto p = hourglass::pca(rows, k);
+    const auto codes = p.encode(rows);
+    const auto back = p.decode(codes);
+    const double total = rows.var(0).sum().item<double>();
+    return Rcpp::List::create(
+        Rcpp::Named("x") = hourglass::r::tensor_to_r(codes),
+        Rcpp::Named("reconstruction") = hourglass::r::tensor_to_r(back.reshape(x.sizes())),
+        Rcpp::Named("explained_variance") = hourglass::r::tensor_to_r(p.explained_variance().unsqueeze(0)),
+        Rcpp::Named("explained_share") = total > 0 ? p.explained_variance().sum().item<double>() / total : 1.0,
+        Rcpp::Named("mse") = (back - rows).square().mean().item<double>(),
+        Rcpp::Named("rotation") = hourglass::r::tensor_to_r(p.components().t().contiguous()),
+        Rcpp::Named("center") = hourglass::r::tensor_to_r(p.mean().unsqueeze(0)));
+  });
+}
+
+// [[Rcpp::export]]
+Rcpp::List hg_read_data(std::string path, std::string label, double first, double count) {
+  return guarded([&] {
+    const auto data = hourglass::read_data(path, hourglass::ReadOptions()
+                                                     .label(label)
+                                                     .first_row(static_cast<int64_t>(first))
+                                                     .row_count(static_cast<int64_t>(count)));
     SEXP x = PROTECT(hourglass::r::tensor_to_r(data.samples()));
     if (data.sample_shape.empty()) {
       Rf_setAttrib(x, R_DimNamesSymbol,

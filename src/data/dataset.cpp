@@ -30,20 +30,8 @@ bool is_idx_name(std::string path) {
   return ends_with(path, "ubyte") || ends_with(path, ".idx");
 }
 
-}  // namespace
-
-at::Tensor as_samples(const at::Tensor& rows, const std::vector<int64_t>& sample_shape) {
-  std::vector<int64_t> sizes{rows.size(0)};
-  sizes.insert(sizes.end(), sample_shape.begin(), sample_shape.end());
-  return rows.view(sizes);
-}
-
-at::Tensor Dataset::samples() const {
-  if (sample_shape.empty() || !features.defined()) return features;
-  return as_samples(features, sample_shape);
-}
-
-Dataset read_data(const std::string& path, const ReadOptions& options) {
+// The whole file, by its extension.
+Dataset read_whole(const std::string& path, const ReadOptions& options) {
   const bool npy = ends_with(path, ".npy");
   if (options.memory_map() && (!npy || options.channels_last())) {
     throw DataError("'" + path +
@@ -62,6 +50,37 @@ Dataset read_data(const std::string& path, const ReadOptions& options) {
     chosen.delimiter('\t');
   }
   return parse_delimited(bytes, path, chosen);
+}
+
+}  // namespace
+
+at::Tensor as_samples(const at::Tensor& rows, const std::vector<int64_t>& sample_shape) {
+  std::vector<int64_t> sizes{rows.size(0)};
+  sizes.insert(sizes.end(), sample_shape.begin(), sample_shape.end());
+  return rows.view(sizes);
+}
+
+at::Tensor Dataset::samples() const {
+  if (sample_shape.empty() || !features.defined()) return features;
+  return as_samples(features, sample_shape);
+}
+
+Dataset Dataset::take_rows(int64_t first, int64_t count, const std::string& source) const {
+  if (first < 0 || count < 1 || first >= rows()) {
+    throw DataError("'" + source + "' has " + std::to_string(rows()) + " rows; rows " + std::to_string(first + 1) +
+                    " to " + std::to_string(first + count) + " are not there");
+  }
+  Dataset subset = *this;
+  const int64_t taken = std::min(count, rows() - first);
+  subset.features = features.narrow(0, first, taken);
+  if (!labels.empty()) subset.labels.assign(labels.begin() + first, labels.begin() + first + taken);
+  return subset;
+}
+
+Dataset read_data(const std::string& path, const ReadOptions& options) {
+  Dataset data = read_whole(path, options);
+  if (options.first_row() == 0 && options.row_count() < 0) return data;
+  return data.take_rows(options.first_row(), options.row_count() < 0 ? data.rows() : options.row_count(), path);
 }
 
 void check_finite(const at::Tensor& values, const std::string& source) {

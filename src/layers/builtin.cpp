@@ -2,8 +2,7 @@
 
 namespace hourglass {
 
-void register_builtin_layer_kinds(
-    const std::function<void(LayerKindPtr, const std::vector<std::string>&)>& add) {
+void register_builtin_layer_kinds(const std::function<void(LayerKindPtr, const std::vector<std::string>&)>& add) {
   add(input_kind(), {});
   add(dense_kind(), {});
   add(output_kind(), {});
@@ -14,6 +13,8 @@ void register_builtin_layer_kinds(
   add(conv_transpose_kind(), {});
   add(flatten_kind(), {});
   add(reshape_kind(), {});
+  add(activation_kind(), {});
+  add(leaky_relu_kind(), {});
 }
 
 }  // namespace hourglass

@@ -23,10 +23,11 @@ LayerKindPtr conv_kind();
 LayerKindPtr conv_transpose_kind();
 LayerKindPtr flatten_kind();
 LayerKindPtr reshape_kind();
+LayerKindPtr activation_kind();
+LayerKindPtr leaky_relu_kind();
 
 /// Calls `add` with each built-in kind and its aliases, in the order `hourglass layers`
 /// lists them.
-void register_builtin_layer_kinds(
-    const std::function<void(LayerKindPtr, const std::vector<std::string>&)>& add);
+void register_builtin_layer_kinds(const std::function<void(LayerKindPtr, const std::vector<std::string>&)>& add);
 
 }  // namespace hourglass

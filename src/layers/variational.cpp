@@ -1,4 +1,7 @@
-// variational(units, epsilon_std): a Gaussian code, the middle of a variational autoencoder.
+// variational(units, epsilon_std, covariance): a Gaussian code, the middle of a
+// variational autoencoder.
+#include "nn/variational.hpp"
+
 #include "hourglass/nn/module_builder.hpp"
 #include "layers/builtin.hpp"
 #include "layers/dense.hpp"
@@ -12,7 +15,12 @@ class VariationalKind : public LayerKind {
       : LayerKind("variational",
                   "a Gaussian code: dense z_mean and z_log_var, z = z_mean + exp(z_log_var / 2) * epsilon",
                   {Parameter::integer("units", "size of the latent space").at_least(1),
-                   Parameter::number("epsilon_std", "standard deviation of epsilon").above(0).otherwise(1.0)}) {}
+                   Parameter::number("epsilon_std", "standard deviation of epsilon").above(0).otherwise(1.0),
+                   Parameter::name("covariance",
+                                   "diagonal (z_log_var per unit), or full (a lower-triangular scale, as "
+                                   "TensorFlow Probability's MultivariateNormalTriL)")
+                       .one_of({"diagonal", "full"})
+                       .otherwise(std::string("diagonal"))}) {}
   LayerRole role() const override { return LayerRole::code; }
   bool must_be_code() const override { return true; }
   std::string summary_type(const Layer&) const override { return "Variational"; }
@@ -21,13 +29,17 @@ class VariationalKind : public LayerKind {
     if (in.size() != 1) check.fail("takes one dimension; add flatten() before it");
     return {layer.integer("units")};
   }
-  // z_mean and z_log_var.
-  ParameterCount parameter_count(const Layer&, const Shape& in, const Shape& out) const override {
+  // z_mean and z_log_var, or one head for the mean and the scale's lower triangle.
+  ParameterCount parameter_count(const Layer& layer, const Shape& in, const Shape& out) const override {
+    if (full(layer)) return {dense_parameters(in[0], nn::VariationalImpl::full_parameters(out[0]))};
     return {2 * dense_parameters(in[0], out[0])};
   }
   void build(ModuleBuilder& builder, const Layer& layer, const Shape& in, const Shape&) const override {
-    builder.variational_code(in[0], layer.integer("units"), layer.number("epsilon_std"));
+    builder.variational_code(in[0], layer.integer("units"), layer.number("epsilon_std"), full(layer));
   }
+
+ private:
+  static bool full(const Layer& layer) { return layer.text("covariance") == "full"; }
 };
 
 }  // namespace

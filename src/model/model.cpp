@@ -94,6 +94,12 @@ const Shape& Model::sample_shape() const { return impl().net->data_shape(); }
 uint64_t Model::seed() const { return impl().seed; }
 std::string Model::summary() const { return network().summary(sample_shape()); }
 
+int64_t Model::parameter_count() const {
+  int64_t count = 0;
+  for (const auto& p : impl().net->parameters()) count += p.numel();
+  return count;
+}
+
 at::Tensor Model::encode(const at::Tensor& data, bool sample) const {
   init_runtime();
   auto& net = impl().net;

@@ -1,11 +1,21 @@
 #include "hourglass/model/pca.hpp"
 
+#include <algorithm>
+
+#include "data/mapped_file.hpp"
 #include "hourglass/data/dataset.hpp"
 #include "hourglass/error.hpp"
 #include "hourglass/runtime.hpp"
 
 namespace hourglass {
 namespace {
+
+// Up to this many columns, PCA diagonalises the covariance matrix (at most 32 MB of
+// doubles); wider data with few rows diagonalises the Gram matrix of the rows instead.
+constexpr int64_t kCovarianceColumns = 2048;
+constexpr int64_t kGramRows = 4096;
+// Rows per pass of a streamed computation: about 16 MB of doubles.
+constexpr int64_t kChunkValues = int64_t{1} << 21;
 
 void check_columns(const at::Tensor& data, int64_t expected) {
   if (!data.defined() || data.dim() != 2 || data.size(1) != expected) {
@@ -14,32 +24,134 @@ void check_columns(const at::Tensor& data, int64_t expected) {
   }
 }
 
+int64_t chunk_rows(const at::Tensor& x) { return std::max<int64_t>(1, kChunkValues / std::max<int64_t>(1, x.size(1))); }
+
+// Calls visit(first_row, rows in double) for every chunk of rows, giving a memory map's
+// pages back after each, so that a file larger than memory streams.
+template <typename Visit>
+void for_each_chunk(const at::Tensor& x, Visit&& visit) {
+  const int64_t chunk = chunk_rows(x);
+  for (int64_t first = 0; first < x.size(0); first += chunk) {
+    visit(first, x.narrow(0, first, std::min(chunk, x.size(0) - first)).to(torch::kDouble));
+    release_mapped_pages(x);
+  }
+}
+
+at::Tensor column_mean(const at::Tensor& x) {
+  auto sum = torch::zeros({x.size(1)}, torch::kDouble);
+  for_each_chunk(x, [&](int64_t, const at::Tensor& rows) { sum += rows.sum(0); });
+  return sum / static_cast<double>(x.size(0));
+}
+
+// C v for the covariance C of x, in one pass over the rows: sum over chunks of
+// Xc^T (Xc v), with Xc the centred rows.
+at::Tensor covariance_times(const at::Tensor& x, const at::Tensor& mean, const at::Tensor& v) {
+  auto product = torch::zeros({x.size(1), v.size(1)}, torch::kDouble);
+  for_each_chunk(x, [&](int64_t, const at::Tensor& rows) {
+    const auto centred = rows - mean;
+    product += centred.t().mm(centred.mm(v));
+  });
+  return product / static_cast<double>(std::max<int64_t>(x.size(0) - 1, 1));
+}
+
+struct Eigen {
+  at::Tensor values;   // k, decreasing
+  at::Tensor vectors;  // k x columns
+};
+
+// The exact decomposition of the covariance matrix, columns x columns.
+Eigen by_covariance(const at::Tensor& x, const at::Tensor& mean, int64_t k) {
+  auto covariance = torch::zeros({x.size(1), x.size(1)}, torch::kDouble);
+  for_each_chunk(x, [&](int64_t, const at::Tensor& rows) {
+    const auto centred = rows - mean;
+    covariance += centred.t().mm(centred);
+  });
+  covariance /= static_cast<double>(std::max<int64_t>(x.size(0) - 1, 1));
+  auto [values, vectors] = torch::linalg_eigh(covariance);  // ascending
+  const auto leading = torch::arange(x.size(1) - 1, x.size(1) - 1 - k, -1);
+  return {values.index_select(0, leading), vectors.index_select(1, leading).t()};
+}
+
+// Fewer rows than columns: the Gram matrix G = Xc Xc^T (rows x rows) has the same
+// nonzero eigenvalues as Xc^T Xc, and its eigenvector u gives the component Xc^T u / |.|.
+Eigen by_gram(const at::Tensor& x, const at::Tensor& mean, int64_t k) {
+  const auto centred = x.to(torch::kDouble) - mean;
+  const auto gram = centred.mm(centred.t());
+  auto [values, vectors] = torch::linalg_eigh(gram);
+  const int64_t n = x.size(0);
+  // Centring leaves at most n - 1 directions with variance; the others give no component.
+  const double floor = 1e-10 * std::max(values[n - 1].item<double>(), 1e-300);
+  int64_t usable = 0;
+  while (usable < std::min(k, n) && values[n - 1 - usable].item<double>() > floor) ++usable;
+  const auto leading = torch::arange(n - 1, n - 1 - usable, -1);
+  auto components = centred.t().mm(vectors.index_select(1, leading)).t();  // usable x columns
+  components = components / components.norm(2, 1, true);
+  return {values.index_select(0, leading) / static_cast<double>(std::max<int64_t>(n - 1, 1)), components};
+}
+
+// Many rows and many columns: a randomized block power method on the covariance
+// operator (Halko, Martinsson and Tropp 2011), never forming it: each iteration is one
+// streamed pass over the rows. Oversampling and iterations make the leading k
+// components exact to well below float precision when the spectrum has any gap.
+Eigen by_randomized(const at::Tensor& x, const at::Tensor& mean, int64_t k) {
+  const int64_t block = std::min<int64_t>(x.size(1), k + 10);
+  auto generator = at::detail::createCPUGenerator(0x5eed);  // the same components every run
+  auto basis = std::get<0>(torch::linalg_qr(torch::randn({x.size(1), block}, generator, torch::kDouble)));
+  constexpr int kIterations = 6;
+  for (int i = 0; i < kIterations; ++i) {
+    basis = std::get<0>(torch::linalg_qr(covariance_times(x, mean, basis)));
+  }
+  const auto projected = basis.t().mm(covariance_times(x, mean, basis));  // block x block
+  auto [values, vectors] = torch::linalg_eigh((projected + projected.t()) / 2);
+  const auto leading = torch::arange(block - 1, block - 1 - k, -1);
+  return {values.index_select(0, leading), basis.mm(vectors.index_select(1, leading)).t()};
+}
+
 }  // namespace
 
-Pca Pca::fit(const at::Tensor& data, int64_t k) {
+const char* Pca::solver_for(int64_t rows, int64_t columns) {
+  if (columns <= kCovarianceColumns) return "covariance";
+  if (rows < columns && rows <= kGramRows) return "gram";
+  return "randomized";
+}
+
+Pca Pca::fit(const at::Tensor& data, int64_t k, const std::string& requested) {
   init_runtime();
   if (!data.defined() || data.dim() != 2 || data.size(0) < 1) {
     throw InvalidArgument("PCA: expected a 2-D tensor with at least one row");
   }
-  const int64_t columns = data.size(1);
+  const int64_t rows = data.size(0), columns = data.size(1);
   if (k < 1 || k > columns) {
-    throw InvalidArgument("PCA: k must be between 1 and the " + std::to_string(columns) +
-                          " columns of the data, got " + std::to_string(k));
+    throw InvalidArgument("PCA: k must be between 1 and the " + std::to_string(columns) + " columns of the data, got " +
+                          std::to_string(k));
   }
-  const auto x = data.to(torch::kDouble);
-  check_finite(x, "PCA data");
-  Pca p;
-  const auto mean = x.mean(0);
-  const auto centered = x - mean;
-  const auto covariance = centered.t().mm(centered) / std::max<int64_t>(x.size(0) - 1, 1);
-  auto [values, vectors] = torch::linalg_eigh(covariance);  // ascending
-  const auto leading = torch::arange(columns - 1, columns - 1 - k, -1);
-  auto components = vectors.index_select(1, leading).t();   // k x columns
+  check_finite(data, "PCA data");
+  const auto mean = column_mean(data);
+  const std::string solver = requested == "auto" ? solver_for(rows, columns) : requested;
+  if (solver != "covariance" && solver != "gram" && solver != "randomized") {
+    throw InvalidArgument("PCA: unknown solver '" + requested + "' (valid: auto, covariance, gram, randomized)");
+  }
+  Eigen eigen = solver == "covariance" ? by_covariance(data, mean, k)
+                : solver == "gram"     ? by_gram(data, mean, k)
+                                       : by_randomized(data, mean, k);
+  const int64_t found = eigen.values.size(0);
+  if (found < k) {
+    // Beyond the data's rank any directions orthogonal to it do; their variance is 0.
+    auto generator = at::detail::createCPUGenerator(0x5eed);
+    auto extra = torch::randn({k - found, columns}, generator, torch::kDouble);
+    for (int i = 0; i < 2; ++i) extra = extra - extra.mm(eigen.vectors.t()).mm(eigen.vectors);
+    extra = std::get<0>(torch::linalg_qr(extra.t())).t();
+    eigen.values = torch::cat({eigen.values, torch::zeros({k - found}, torch::kDouble)});
+    eigen.vectors = torch::cat({eigen.vectors, extra});
+  }
+  // Each component's largest entry is positive: results do not depend on the solver's signs.
+  auto components = eigen.vectors;
   const auto largest = components.abs().argmax(1, true);
   components = components * components.gather(1, largest).sign();
+  Pca p;
   p.mean_ = mean.to(torch::kFloat);
   p.components_ = components.to(torch::kFloat).contiguous();
-  p.explained_variance_ = values.index_select(0, leading).clamp_min(0).to(torch::kFloat);
+  p.explained_variance_ = eigen.values.clamp_min(0).to(torch::kFloat);
   return p;
 }
 

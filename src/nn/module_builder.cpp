@@ -12,13 +12,15 @@ void ModuleBuilder::add_activation(const std::string& name) {
   if (!activation.is_linear()) add(nn::ActivationLayer(activation));
 }
 
-void ModuleBuilder::variational_code(int64_t in, int64_t units, double epsilon_std) {
+void ModuleBuilder::variational_code(int64_t in, int64_t units, double epsilon_std, bool full_covariance) {
   // Kept out of the Sequential: it has two outputs. Network::validate made it the code.
-  auto module = network_.register_module("variational", nn::Variational(in, units, epsilon_std));
-  initialize_like_keras(module->mean_layer()->weight, module->mean_layer()->bias, "linear");
-  initialize_like_keras(module->log_var_layer()->weight, module->log_var_layer()->bias, "linear");
-  kernel_ = module->mean_layer()->weight;
-  dense_code_ = module->mean_layer();
+  auto module = network_.register_module("variational", nn::Variational(in, units, epsilon_std, full_covariance));
+  for (auto head : {module->mean_layer(), module->log_var_layer(), module->params_layer()}) {
+    if (!head.is_empty()) initialize_like_keras(head->weight, head->bias, "linear");
+  }
+  const auto first = full_covariance ? module->params_layer() : module->mean_layer();
+  kernel_ = first->weight;
+  dense_code_ = first;
   variational_ = module;
 }
 

@@ -356,11 +356,69 @@ TEST(Cli, ConvNetworksTrainOnImagesAndDrawPictures) {
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_TRUE(r.out.empty());  // the picture instead of the CSV
   EXPECT_TRUE(is_png(scatter));
-  r = hourglass_cli("reconstruct " + model + " " + idx.images + " --png " + pairs + " --rows 1 --columns 5");
+  r = hourglass_cli("reconstruct " + model + " " + idx.images + " --png " + pairs + " --grid-rows 1 --columns 5");
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_TRUE(is_png(pairs));
   r = hourglass_cli("reconstruct " + model + " " + idx.images);
   EXPECT_EQ(r.out.substr(0, r.out.find(',')), "pixel_1");
+  // Decoding chosen points of the 2-D code, as seed 004 does, and PCA's codes as a picture.
+  const std::string points = write_text("points.csv", "c1,c2\n10,10\n5,5\n0,0\n"), decoded = temp_path("decoded.png");
+  r = hourglass_cli("decode " + model + " " + points + " --png " + decoded);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(r.out.empty());
+  EXPECT_TRUE(is_png(decoded));
+  const std::string pca_scatter = temp_path("pca.png");
+  r = hourglass_cli("pca " + idx.images + " --label " + idx.labels + " --dim 2 --png " + pca_scatter);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(is_png(pca_scatter));
+  r = hourglass_cli("pca " + idx.images + " --dim 1 --png " + pca_scatter);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("--png plots two components"), std::string::npos) << r.err;
+}
+
+TEST(Cli, RowsTakesTheFirstRowsOrARange) {
+  Result r = hourglass_cli("pca " + kIris + " --label Species --dim 1 --rows 10");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 11);  // header + 10 rows
+  r = hourglass_cli("pca " + kIris + " --label Species --dim 1 --rows 101:150");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 51);
+  EXPECT_EQ(r.out.find("setosa"), std::string::npos);  // rows 101-150 are virginica
+  for (const char* bad : {"0", "x", "10:5", "3:"}) {
+    r = hourglass_cli("pca " + kIris + " --label Species --dim 1 --rows " + bad);
+    EXPECT_EQ(r.status, 2) << bad;
+    EXPECT_NE(r.err.find("--rows"), std::string::npos) << bad << ": " << r.err;
+  }
+  r = hourglass_cli("pca " + kIris + " --label Species --dim 1 --rows 151:160");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("has 150 rows"), std::string::npos) << r.err;
+}
+
+TEST(Cli, NoBaselineSkipsThePcaComparison) {
+  const std::string model = temp_path("nobaseline.hgm");
+  Result r = hourglass_cli("train " + kIris + " --label Species --network 2 --epochs 1 --no-baseline -o " + model);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.err.find("PCA"), std::string::npos) << r.err;
+  r = hourglass_cli("train " + kIris + " --label Species --network 2 --epochs 1 -o " + model);
+  EXPECT_NE(r.err.find("PCA (k=2"), std::string::npos) << r.err;
+}
+
+TEST(Cli, SeedFoursFlowerNetworkHasKerasParameterCount) {
+  const Result r = hourglass_cli(
+      "summary --input-shape 3x80x80 --network 'input() + conv(32, 5, leaky_relu, padding=valid) + "
+      "conv(32, 5, leaky_relu, padding=valid, strides=2) + conv(64, 5, leaky_relu, padding=valid) + "
+      "conv(64, 5, leaky_relu, padding=valid, strides=2) + conv(128, 7, leaky_relu, padding=valid) + flatten() + "
+      "variational(10, covariance=full) + dense(8192, relu) + reshape(128, 8, 8) + "
+      "conv_transpose(128, 7, leaky_relu, padding=valid, use_bias=FALSE) + "
+      "conv_transpose(64, 5, leaky_relu, padding=valid, strides=2, use_bias=FALSE) + "
+      "conv_transpose(64, 5, leaky_relu, padding=valid, use_bias=FALSE) + "
+      "conv_transpose(32, 5, leaky_relu, padding=valid, strides=2, use_bias=FALSE) + "
+      "conv_transpose(32, 5, leaky_relu, padding=valid, use_bias=FALSE) + "
+      "conv_transpose(3, 4, sigmoid, padding=valid, use_bias=FALSE)'");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("Total params: 2394337"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("variational_1 (Variational) <- encoding       (None, 10)          532545"), std::string::npos)
+      << r.out;
 }
 
 TEST(Cli, ImageMisfitsGiveOneLineAndStatusTwo) {

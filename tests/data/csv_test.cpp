@@ -59,8 +59,7 @@ TEST(Csv, ReadsAMillionColumnRow) {
 }
 
 TEST(Csv, ErrorsNameTheLineAndColumn) {
-  EXPECT_NE(error_of("a,b\n1,2\n3,x\n").find("line 3, column 2 ('b'): 'x' is not a number"),
-            std::string::npos)
+  EXPECT_NE(error_of("a,b\n1,2\n3,x\n").find("line 3, column 2 ('b'): 'x' is not a number"), std::string::npos)
       << error_of("a,b\n1,2\n3,x\n");
   EXPECT_NE(error_of("a,b\n1,2\n3,x\n").find("--label"), std::string::npos);
   EXPECT_NE(error_of("a,b\n1,2\n3\n").find("line 3 has 1 fields, expected 2"), std::string::npos);
@@ -95,6 +94,23 @@ TEST(Csv, WritesAHeaderLabelsAndRoundTripFloats) {
   EXPECT_TRUE(torch::equal(back.features, values));
   EXPECT_EQ(back.labels, (std::vector<std::string>{"setosa", "a,b"}));
   EXPECT_THROW(write_csv(out, values, {"only_one"}), InvalidArgument);
+}
+
+}  // namespace
+}  // namespace hourglass
+
+namespace hourglass {
+namespace {
+
+TEST(ReadData, TakesARunOfRows) {
+  const std::string path = std::string(HOURGLASS_SOURCE_DIR) + "/data/iris.csv";
+  const Dataset all = read_data(path, ReadOptions().label("Species"));
+  const Dataset some = read_data(path, ReadOptions().label("Species").first_row(100).row_count(20));
+  ASSERT_EQ(some.rows(), 20);
+  EXPECT_TRUE(torch::equal(some.features, all.features.narrow(0, 100, 20)));
+  EXPECT_EQ(some.labels.front(), all.labels[100]);
+  EXPECT_EQ(read_data(path, ReadOptions().label("Species").first_row(140).row_count(50)).rows(), 10);
+  EXPECT_THROW(read_data(path, ReadOptions().first_row(150).row_count(1).label("Species")), DataError);
 }
 
 }  // namespace

@@ -38,6 +38,9 @@ struct Dataset {
   /// The features in their own shape: rows x sample_shape (a view), or rows x columns
   /// for tabular data. This is what train() and the model take.
   at::Tensor samples() const;
+  /// `count` rows from row `first` (0-based; fewer at the end of the data), labels too;
+  /// a view of the features. Throws DataError, naming `source`, when `first` is past the end.
+  Dataset take_rows(int64_t first, int64_t count, const std::string& source = "the data") const;
 };
 
 struct ReadOptions {
@@ -55,6 +58,10 @@ struct ReadOptions {
   /// view of the file (clone() before changing them in place), and train() streams
   /// through it with bounded resident memory.
   TORCH_ARG(bool, memory_map) = false;
+  /// Only the rows from `first_row` (0-based), `row_count` of them (-1: to the end):
+  /// an MNIST subset without a copy of the file.
+  TORCH_ARG(int64_t, first_row) = 0;
+  TORCH_ARG(int64_t, row_count) = -1;
 };
 
 /// Reads .npy and IDX (names ending in "ubyte" or ".idx", optionally ".gz") by
@@ -62,8 +69,7 @@ struct ReadOptions {
 Dataset read_data(const std::string& path, const ReadOptions& options = {});
 
 /// Parses delimited text; `source` names it in errors.
-Dataset parse_delimited(std::string_view text, const std::string& source,
-                        const ReadOptions& options = {});
+Dataset parse_delimited(std::string_view text, const std::string& source, const ReadOptions& options = {});
 
 /// Parses the bytes of a .npy file; `source` names it in errors. Arrays of rank 3 and
 /// 4 are samples of shape C x L and C x H x W (or L x C, H x W x C with `channels_last`).
@@ -91,8 +97,7 @@ std::vector<std::string> numbered_columns(const std::string& prefix, int64_t n);
 void write_csv(std::ostream& out, const at::Tensor& values, const std::vector<std::string>& header,
                const std::string& label_name = "", const std::vector<std::string>& labels = {});
 /// The same to a file, written atomically.
-void write_csv(const std::string& path, const at::Tensor& values,
-               const std::vector<std::string>& header, const std::string& label_name = "",
-               const std::vector<std::string>& labels = {});
+void write_csv(const std::string& path, const at::Tensor& values, const std::vector<std::string>& header,
+               const std::string& label_name = "", const std::vector<std::string>& labels = {});
 
 }  // namespace hourglass

@@ -84,6 +84,8 @@ class Model {
   uint64_t seed() const;
   /// The Keras-like summary of the network for this model's input width.
   std::string summary() const;
+  /// Its trainable values (the summary's "Trainable params").
+  int64_t parameter_count() const;
 
   /// The LibTorch internals (for code inside the library).
   Impl& impl() const;

@@ -24,7 +24,8 @@ class ModuleBuilder {
  public:
   /// Modules go to `stage`; modules that are not a step of it (a variational code) are
   /// registered on `network`.
-  ModuleBuilder(torch::nn::Sequential stage, torch::nn::Module& network) : stage_(std::move(stage)), network_(network) {}
+  ModuleBuilder(torch::nn::Sequential stage, torch::nn::Module& network)
+      : stage_(std::move(stage)), network_(network) {}
 
   /// Appends a module mapping a batch of the layer's input to a batch of its output.
   template <typename ModuleType>
@@ -42,9 +43,10 @@ class ModuleBuilder {
   /// A dense code layer's Linear, before its activation: the contractive penalty's
   /// closed form and the sparsity penalty use it.
   void dense_code(torch::nn::Linear linear) { dense_code_ = std::move(linear); }
-  /// A Gaussian code N(mean, exp(log_var)) from dense heads of `units` on `in` inputs,
-  /// sampled as mean + exp(log_var / 2) * epsilon with epsilon ~ N(0, epsilon_std^2).
-  void variational_code(int64_t in, int64_t units, double epsilon_std);
+  /// A Gaussian code of `units` from dense heads on `in` inputs: N(mean, exp(log_var))
+  /// sampled as mean + exp(log_var / 2) * epsilon with epsilon ~ N(0, epsilon_std^2), or
+  /// with `full_covariance` N(mean, L L^T) sampled as mean + L epsilon.
+  void variational_code(int64_t in, int64_t units, double epsilon_std, bool full_covariance = false);
 
   const torch::Tensor& kernel() const { return kernel_; }
   const torch::nn::Linear& dense_code() const { return dense_code_; }
