@@ -4,7 +4,7 @@ BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
 HOURGLASS := $(BUILD_DIR)/hourglass
 
-.PHONY: all deps configure build run test test-sanitize fuzz bench examples install-r r-docs check-headers clean
+.PHONY: all deps configure build run test test-sanitize fuzz hostile bench examples install-r r-docs check-headers clean
 
 all: build
 
@@ -30,6 +30,12 @@ run: build
 test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS) -LE r
 	@cd $(BUILD_DIR) && ctest --output-on-failure -L r
+
+# The hostile-input replay (tests/hostile) at length: about 2,000 malformed files and
+# signalled runs, counted by outcome. `make test` runs a quick form.
+HOSTILE_RUNS ?= 400
+hostile: build
+	@/usr/bin/python3 tests/hostile/replay.py $(HOURGLASS) . $(BUILD_DIR)/hostile-long --runs $(HOSTILE_RUNS)
 
 # Every header compiled on its own, without the precompiled header (CI runs it).
 check-headers: deps
@@ -64,6 +70,7 @@ test-sanitize: deps
 FUZZ_DIR ?= build-fuzz
 FUZZ_SECONDS ?= 60
 # CI passes a fixed number of runs and seed instead, so that its result is repeatable.
+# Inputs up to 64 KB, and 256 KB for model files (a deeply nested header needs ~130 KB).
 FUZZ_FLAGS ?= -max_total_time=$(FUZZ_SECONDS)
 FUZZ_TARGETS := csv npy idx model spec
 fuzz: deps
@@ -74,7 +81,7 @@ fuzz: deps
 	@for t in $(FUZZ_TARGETS); do \
 	  mkdir -p $(FUZZ_DIR)/corpus/$$t; \
 	  echo "fuzz_$$t: $(FUZZ_FLAGS)"; \
-	  ASAN_OPTIONS=detect_leaks=0 $(FUZZ_DIR)/fuzz/fuzz_$$t $(FUZZ_FLAGS) -max_len=65536 \
+	  ASAN_OPTIONS=detect_leaks=0 $(FUZZ_DIR)/fuzz/fuzz_$$t $(FUZZ_FLAGS) -max_len=$$(if [ $$t = model ]; then echo 262144; else echo 65536; fi) \
 	    -artifact_prefix=$(FUZZ_DIR)/crashes/$$t- -print_final_stats=1 $(FUZZ_DIR)/corpus/$$t fuzz/corpus/$$t \
 	    2>&1 | grep -E "^(#[0-9]+ *DONE|==[0-9]+==ERROR|SUMMARY|stat::number_of_executed_units)" || true; \
 	  if ls $(FUZZ_DIR)/crashes/$$t-* > /dev/null 2>&1; then echo "fuzz_$$t found a crash: $$(ls $(FUZZ_DIR)/crashes/$$t-*)"; exit 1; fi; \

@@ -1,6 +1,7 @@
 #include <iostream>
 
 #include "common.hpp"
+#include "signals.hpp"
 
 namespace hourglass::cli {
 
@@ -27,14 +28,15 @@ void add_autoencode_command(CLI::App& app) {
     const Dataset data = flags->data.read();
     flags->output.check();
     const Autoencoder learner = flags->variants.apply(autoencode_learner(flags->dim, "basic", flags->activation));
-    bool interrupted = false;
-    const Model model = flags->training.train(learner, data.samples(), interrupted);
-    if (interrupted) {
-      std::cerr << "hourglass: interrupted: no encoding was written\n";
-      throw Interrupted{};
+    const StopSignals signals;  // until the encoding is written
+    const Model model = flags->training.train(learner, data.samples());
+    if (signals.received()) {
+      std::cerr << "hourglass: interrupted by " << signals.name() << ": no encoding was written\n";
+      throw Interrupted{signals.exit_status()};
     }
     report_against_pca(model, data.features, flags->training);
     flags->output.write(model.encode(data.features), numbered_columns("code", model.code_dim()), data);
+    if (signals.received()) throw Interrupted{signals.exit_status()};  // the encoding is whole
   });
 }
 

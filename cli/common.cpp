@@ -1,10 +1,44 @@
 #include "common.hpp"
 
+#include <sys/stat.h>
+
 #include <algorithm>
-#include <csignal>
+#include <cstdlib>
 #include <iostream>
+#include <new>
+#include <optional>
+
+#include "signals.hpp"
 
 namespace hourglass::cli {
+namespace {
+
+// The files this command reads that a result must never replace.
+std::vector<std::string>& inputs() {
+  static std::vector<std::string> paths;
+  return paths;
+}
+
+}  // namespace
+
+Model load_model(const std::string& path) {
+  inputs().push_back(path);
+  return Model::load(path);
+}
+
+void check_output(const std::string& path) {
+  struct stat output {};
+  if (stat(path.c_str(), &output) == 0 && S_ISREG(output.st_mode)) {
+    for (const auto& input : inputs()) {
+      struct stat read {};
+      if (stat(input.c_str(), &read) == 0 && read.st_dev == output.st_dev && read.st_ino == output.st_ino) {
+        throw InvalidArgument("the output '" + abbreviate(path) + "' is this command's input '" + abbreviate(input) +
+                              "'; write the result to another file");
+      }
+    }
+  }
+  check_writable(path);
+}
 
 void DataFlags::add(CLI::App& command, const std::string& what) {
   command.add_option("data", path, what)->required();
@@ -44,11 +78,12 @@ Dataset DataFlags::read() const {
       options.first_row(first - 1).row_count(last - first + 1);
     }
   }
+  inputs().push_back(path);
   return read_data(path, options);
 }
 
 void OutputFlag::check() const {
-  if (!path.empty()) check_writable(path);
+  if (!path.empty()) check_output(path);
 }
 
 void OutputFlag::add(CLI::App& command, const std::string& what) {
@@ -61,6 +96,7 @@ void OutputFlag::write(const at::Tensor& values, const std::vector<std::string>&
     write_csv(std::cout, rows, header, source.label_name, source.labels);
     std::cout.flush();
   } else {
+    check_output(path);
     write_csv(path, rows, header, source.label_name, source.labels);
   }
 }
@@ -68,10 +104,13 @@ void OutputFlag::write(const at::Tensor& values, const std::vector<std::string>&
 void PngFlag::add(CLI::App& command, const std::string& what) { command.add_option("--png", path, what); }
 
 void PngFlag::check() const {
-  if (given()) check_writable(path);
+  if (given()) check_output(path);
 }
 
-void PngFlag::write(const Image& image) const { write_png(path, image); }
+void PngFlag::write(const Image& image) const {
+  check_output(path);
+  write_png(path, image);
+}
 
 void ModelDataFlags::add(CLI::App& command, const std::string& data_help, const std::string& output_help) {
   command.add_option("model", model, "model file")->required();
@@ -98,7 +137,12 @@ void TrainFlags::add(CLI::App& command) {
   command.add_option_function<std::string>(
       "--scale", [&o](const std::string& v) { o.scale(v); },
       join(scaler_names()) + " (default none); stored in the model");
-  command.add_option("--seed", seed, "fixed seed: identical results on one thread");
+  command.add_option("--seed", seed, "fixed seed, a whole number >= 0: identical results on one thread")
+      ->check(CLI::Validator(
+          [](const std::string& text) {
+            return text.rfind('-', 0) == 0 ? std::string("expected a whole number >= 0, got " + text) : std::string();
+          },
+          "SEED"));
   command.add_flag("--no-shuffle", no_shuffle, "keep the row order in every epoch");
   auto* stopping = command.add_option("--early-stopping", early_stopping,
                                       "stop after PATIENCE epochs without improvement of val_loss (loss without "
@@ -172,58 +216,38 @@ Callbacks TrainFlags::callbacks() const {
     list.emplace_back(EarlyStopping(
         EarlyStoppingOptions().patience(early_stopping).min_delta(min_delta).restore_best_weights(!keep_last_weights)));
   }
-  if (!checkpoint.empty())
+  if (!checkpoint.empty()) {
+    check_output(checkpoint);
     list.emplace_back(ModelCheckpoint(checkpoint, ModelCheckpointOptions().every(checkpoint_every)));
+  }
   if (!history_csv.empty()) {
-    check_writable(history_csv);
+    check_output(history_csv);
     list.emplace_back(CSVLogger(history_csv));
   }
   return list;
 }
 
-namespace {
-
-void on_sigint(int) { request_stop(); }
-
-// Runs `training` with Ctrl-C (SIGINT) asking it to stop after its batch.
-Model interruptibly(const std::function<Model()>& training, bool& interrupted) {
-  struct sigaction action {
-  }, previous{};
-  action.sa_handler = on_sigint;
-  sigemptyset(&action.sa_mask);
-  sigaction(SIGINT, &action, &previous);
-  try {
-    Model model = training();
-    sigaction(SIGINT, &previous, nullptr);
-    interrupted = model.history().stop_reason.rfind("interrupted", 0) == 0;
-    return model;
-  } catch (...) {
-    sigaction(SIGINT, &previous, nullptr);
-    throw;
-  }
-}
-
-}  // namespace
-
-Model TrainFlags::train(const Autoencoder& learner, const at::Tensor& data, bool& interrupted) const {
+Model TrainFlags::train(const Autoencoder& learner, const at::Tensor& data) const {
   const TrainOptions resolved = resolve();
   const Callbacks list = callbacks();
-  if (resume.empty())
-    return interruptibly([&] { return hourglass::train(learner, data, resolved, list); }, interrupted);
+  if (resume.empty()) return hourglass::train(learner, data, resolved, list);
   const Model checkpoint = Model::load(resume);
   if (checkpoint.learner().to_string() != learner.to_string()) {
-    throw InvalidArgument("cannot resume from '" + resume + "': it trains\n" + checkpoint.learner().to_string() +
-                          "but this run asks for\n" + learner.to_string() + "give the same network, loss and variants");
+    const auto describe = [](const Autoencoder& l) {
+      return join(l.types()) + " " + l.network.describe() + " with loss " + l.loss_description();
+    };
+    throw InvalidArgument("cannot resume from '" + resume + "': it trains a " + describe(checkpoint.learner()) +
+                          ", this run asks for a " + describe(learner) + "; give the same network, loss and variants");
   }
-  return interruptibly([&] { return hourglass::resume(checkpoint, data, resolved, list); }, interrupted);
+  return hourglass::resume(checkpoint, data, resolved, list);
 }
 
-Model TrainFlags::train_more(const Model& model, const at::Tensor& data, bool& interrupted) const {
+Model TrainFlags::train_more(const Model& model, const at::Tensor& data) const {
   if (!resume.empty())
     throw InvalidArgument("--resume and --from exclude each other: --from continues a model for --epochs more");
   const TrainOptions resolved = resolve();
   const Callbacks list = callbacks();
-  return interruptibly([&] { return hourglass::train(model, data, resolved, list); }, interrupted);
+  return hourglass::train(model, data, resolved, list);
 }
 
 namespace {
@@ -296,7 +320,7 @@ void add_model_command(CLI::App& app, const std::string& name, const std::string
   auto flags = std::make_shared<ModelDataFlags>();
   flags->add(*command, data_help, output_help);
   command->callback([flags, transform] {
-    const Model model = Model::load(flags->model);
+    const Model model = load_model(flags->model);
     const Dataset data = flags->data.read();
     const Table table = transform(model, data);
     flags->output.write(table.values, table.columns, data);
@@ -317,7 +341,29 @@ std::vector<std::string> split_list(const std::string& text) {
   return items;
 }
 
+namespace {
+
+constexpr const char* kOutOfMemory = "not enough memory for this request; use smaller layers, batches or data";
+
+// A message's first line, cut to a length a terminal shows (LibTorch's carry a stack).
+std::string one_line(const std::string& message) { return abbreviate(message.substr(0, message.find('\n')), 1000); }
+
+// LibTorch's allocator reports a failed allocation as c10::Error: the user's request
+// was too large, not a bug, so it gets the usual message and status 2.
+std::optional<std::string> allocation_failure(const std::string& what) {
+  if (what.find("can't allocate memory") == std::string::npos) return std::nullopt;
+  const std::string tried = "you tried to allocate ";
+  const auto at = what.find(tried);
+  if (at == std::string::npos) return std::string(kOutOfMemory);
+  const uint64_t bytes = std::strtoull(what.c_str() + at + tried.size(), nullptr, 10);
+  return "not enough memory: this request needs " + format_bytes(bytes) + " at once and " +
+         format_bytes(available_memory_bytes()) + " is free; use smaller layers, batches or data";
+}
+
+}  // namespace
+
 int run(int argc, char** argv) {
+  report_bus_errors();
   CLI::App app(
       "hourglass: neural autoencoders (basic, sparse, contractive, denoising, robust, variational, "
       "convolutional; PCA baseline)",
@@ -350,19 +396,27 @@ int run(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
-  } catch (const Interrupted&) {
-    return kInterruptedStatus;
+  } catch (const Interrupted& interrupted) {
+    return interrupted.status;
   } catch (const CLI::ParseError& e) {
     std::cerr << "hourglass: error: " << e.what() << " (see 'hourglass --help')\n";
     return 2;
   } catch (const TrainingError& e) {
-    std::cerr << "hourglass: training failed: " << e.what() << '\n';
+    std::cerr << "hourglass: training failed: " << one_line(e.what()) << '\n';
     return 3;
   } catch (const Error& e) {
-    std::cerr << "hourglass: error: " << e.what() << '\n';
+    std::cerr << "hourglass: error: " << one_line(e.what()) << '\n';
+    return 2;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "hourglass: error: " << kOutOfMemory << '\n';
     return 2;
   } catch (const std::exception& e) {
-    std::cerr << "hourglass: internal error: " << e.what() << " (please report it with the command that caused it)\n";
+    if (const auto message = allocation_failure(e.what())) {
+      std::cerr << "hourglass: error: " << *message << '\n';
+      return 2;
+    }
+    std::cerr << "hourglass: internal error: " << one_line(e.what())
+              << " (please report it with the command that caused it)\n";
     return 1;
   }
 }

@@ -25,6 +25,14 @@ struct DataFlags {
   Dataset read() const;
 };
 
+/// Loads the model at `path` as an input of this command (see check_output).
+Model load_model(const std::string& path);
+
+/// Fails when `path` cannot be written, or when it is one of this command's inputs: the
+/// data, or a model read with load_model. A model given to train --from or --resume is
+/// not such an input: training a model in place is allowed.
+void check_output(const std::string& path);
+
 /// --output FILE for a CSV result; standard output when not given.
 struct OutputFlag {
   std::string path;
@@ -67,18 +75,18 @@ struct TrainFlags {
   /// (the learning rate is logged before the logs are written).
   Callbacks callbacks() const;
   /// Trains `learner` (or resumes the --resume checkpoint, which must train the same
-  /// learner) with Ctrl-C asking training to stop after its batch; returns the model
-  /// learned so far. `interrupted` tells whether Ctrl-C stopped it.
-  Model train(const Autoencoder& learner, const at::Tensor& data, bool& interrupted) const;
+  /// learner); returns the model learned so far. Callers hold a StopSignals over this
+  /// and the save, so that a signal stops training and the work is kept.
+  Model train(const Autoencoder& learner, const at::Tensor& data) const;
   /// Continues training `model` (train --from).
-  Model train_more(const Model& model, const at::Tensor& data, bool& interrupted) const;
+  Model train_more(const Model& model, const at::Tensor& data) const;
 };
 
-/// The exit status after an interrupted run that saved its work (128 + SIGINT).
-constexpr int kInterruptedStatus = 130;
-
-/// Thrown after the model of an interrupted training was saved: run() exits with 130.
-struct Interrupted {};
+/// Thrown after the work of a run stopped by a signal was saved: run() exits with
+/// `status` (128 + the signal).
+struct Interrupted {
+  int status;
+};
 
 /// --type and the variants' parameters, for train and autoencode.
 struct VariantFlags {

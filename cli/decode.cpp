@@ -17,7 +17,7 @@ void add_decode_command(CLI::App& app) {
   command->add_option("--columns", flags->columns, "with --png: images per row (default 10)")
       ->check(CLI::PositiveNumber);
   command->callback([flags] {
-    const Model model = Model::load(flags->io.model);
+    const Model model = load_model(flags->io.model);
     const Dataset codes = flags->io.data.read();
     flags->io.output.check();
     flags->png.check();

@@ -21,7 +21,7 @@ void add_encode_command(CLI::App& app) {
   flags->png.add(*command,
                  "scatter plot of the first two code units coloured by --label (without --output, no CSV is written)");
   command->callback([flags] {
-    const Model model = Model::load(flags->io.model);
+    const Model model = load_model(flags->io.model);
     const Dataset data = flags->io.data.read();
     flags->io.output.check();
     flags->png.check();

@@ -1,5 +1,4 @@
 #include <iostream>
-
 #include <nlohmann/json.hpp>
 
 #include "common.hpp"
@@ -20,7 +19,7 @@ void add_evaluate_command(CLI::App& app) {
                       "comma-separated: mse (default), mae, bce, binary_accuracy");
   command->add_flag("--json", flags->json, "print one JSON object");
   command->callback([flags] {
-    const Model model = Model::load(flags->model);
+    const Model model = load_model(flags->model);
     const Dataset data = flags->data.read();
     const auto values = model.evaluate(data.features, split_list(flags->metrics));
     if (flags->json) {

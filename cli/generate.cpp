@@ -28,7 +28,7 @@ void add_generate_command(CLI::App& app) {
                  "picture of the generated images, a row per value of the second unit "
                  "(without --output, no CSV is written)");
   command->callback([flags] {
-    const Model model = Model::load(flags->model);
+    const Model model = load_model(flags->model);
     flags->output.check();
     flags->png.check();
     at::Tensor generated;

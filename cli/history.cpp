@@ -14,7 +14,7 @@ void add_history_command(CLI::App& app) {
   command->add_option("model", flags->model, "model file")->required();
   command->add_flag("--csv", flags->csv, "as CSV: epoch, every value, seconds");
   command->callback([flags] {
-    const Model model = Model::load(flags->model);
+    const Model model = load_model(flags->model);
     const History& history = model.history();
     if (flags->csv) {
       std::cout << history.to_csv();

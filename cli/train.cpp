@@ -1,6 +1,8 @@
 #include <iostream>
+#include <optional>
 
 #include "common.hpp"
+#include "signals.hpp"
 
 namespace hourglass::cli {
 
@@ -34,21 +36,24 @@ void add_train_command(CLI::App& app) {
       throw InvalidArgument("--from takes the variants from the model; leave --type and its parameters out");
     }
     const Dataset data = flags->data.read();
-    check_writable(flags->model_path);
-    bool interrupted = false;
-    Model model;
+    check_output(flags->model_path);
+    // Built before the signals are taken over: Ctrl-C until training starts just quits.
+    std::optional<Autoencoder> learner;
+    std::optional<Model> start;
     if (flags->from.empty()) {
-      const Autoencoder learner =
+      learner =
           flags->variants.apply(autoencoder(parse_network(flags->network), flags->loss.empty() ? "mse" : flags->loss));
-      model = flags->training.train(learner, data.samples(), interrupted);
     } else {
-      model = flags->training.train_more(Model::load(flags->from), data.samples(), interrupted);
+      start = Model::load(flags->from);
     }
+    const StopSignals signals;  // until the model is saved
+    const Model model =
+        learner ? flags->training.train(*learner, data.samples()) : flags->training.train_more(*start, data.samples());
     model.save(flags->model_path);
-    if (interrupted) {
-      std::cerr << "hourglass: interrupted: saved the model as learned so far (" << model.history().epochs.size()
-                << " epochs) to " << flags->model_path << '\n';
-      throw Interrupted{};
+    if (signals.received()) {
+      std::cerr << "hourglass: interrupted by " << signals.name() << ": saved the model as learned so far ("
+                << model.history().epochs.size() << " epochs) to " << flags->model_path << '\n';
+      throw Interrupted{signals.exit_status()};
     }
     report_against_pca(model, data.features, flags->training);
     if (!flags->training.quiet) std::cerr << "Saved " << flags->model_path << '\n';

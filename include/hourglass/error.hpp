@@ -8,6 +8,7 @@
 //   catch (const hourglass::DataError& e) { std::cerr << e.what() << '\n'; }
 #pragma once
 
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -51,11 +52,17 @@ class TrainingError : public Error {
 };
 
 /// "unknown loss 'foo' (valid: mse, mae, bce)": the message every registry gives.
-InvalidArgument unknown_name(std::string_view kind, std::string_view name,
-                             const std::vector<std::string>& valid);
+InvalidArgument unknown_name(std::string_view kind, std::string_view name, const std::vector<std::string>& valid);
 
 /// The shortest text that reads back as the same double ("0.1", "2e-04" -> "0.0002").
 std::string format_number(double value);
+
+/// User content quoted in a message, cut to `max` characters ("abc... (523 characters)"):
+/// a message stays one short line whatever the input holds.
+std::string abbreviate(std::string_view text, size_t max = 80);
+
+/// "1.5 GB", "320 MB", "12 KB": a size for messages.
+std::string format_bytes(uint64_t bytes);
 
 /// Joins names with ", " for messages.
 std::string join(const std::vector<std::string>& names, std::string_view separator = ", ");

@@ -7,6 +7,7 @@
 //   hourglass::blas_name();   // "OpenBLAS ..." or "reference BLAS"
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
 
@@ -40,5 +41,8 @@ bool bf16_supported();
 
 /// Which BLAS libblas.so.3 resolves to, for diagnostics.
 std::string blas_name();
+
+/// The memory the system can still give (MemAvailable in /proc/meminfo), in bytes.
+uint64_t available_memory_bytes();
 
 }  // namespace hourglass

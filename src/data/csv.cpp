@@ -121,8 +121,7 @@ char detect_delimiter(std::string_view text) {
 
 }  // namespace
 
-Dataset parse_delimited(std::string_view text, const std::string& source,
-                        const ReadOptions& options) {
+Dataset parse_delimited(std::string_view text, const std::string& source, const ReadOptions& options) {
   if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   const char delimiter = options.delimiter() ? options.delimiter() : detect_delimiter(text);
   std::vector<Row> rows = split_rows(text, delimiter, source);
@@ -150,10 +149,10 @@ Dataset parse_delimited(std::string_view text, const std::string& source,
       }
     }
     if (label_column == width) {
-      throw DataError("'" + source + "': no column '" + options.label() + "' to use as the label" +
-                      (header ? " (columns: " + join(data.columns) + ")"
-                              : " (the file has no header: give the column's number, 1 to " +
-                                    std::to_string(width) + ")"));
+      throw DataError(
+          "'" + source + "': no column '" + abbreviate(options.label()) + "' to use as the label" +
+          (header ? " (columns: " + abbreviate(join(data.columns), 200) + ")"
+                  : " (the file has no header: give the column's number, 1 to " + std::to_string(width) + ")"));
     }
     data.label_name = data.columns[label_column];
     data.columns.erase(data.columns.begin() + label_column);
@@ -176,7 +175,7 @@ Dataset parse_delimited(std::string_view text, const std::string& source,
     auto where = [&] { return "'" + source + "': line " + std::to_string(row.line); };
     auto column = [&](size_t c) {
       return where() + ", column " + std::to_string(c + 1) + " ('" +
-             (header ? std::string(trim(rows[0].fields[c])) : "V" + std::to_string(c + 1)) + "')";
+             (header ? abbreviate(trim(rows[0].fields[c])) : "V" + std::to_string(c + 1)) + "')";
     };
     if (row.fields.size() != width) {
       throw DataError(where() + " has " + std::to_string(row.fields.size()) + " fields, expected " +
@@ -190,25 +189,25 @@ Dataset parse_delimited(std::string_view text, const std::string& source,
       float value;
       const std::string& cell = row.fields[c];
       if (trim(cell).empty()) {
-        throw DataError(column(c) + ": empty cell; expected a number (impute or drop "
+        throw DataError(column(c) +
+                        ": empty cell; expected a number (impute or drop "
                         "missing values first)");
       }
       if (!parse_number(cell, value)) {
-        throw DataError(column(c) + ": '" + cell +
+        throw DataError(column(c) + ": '" + abbreviate(cell) +
                         "' is not a number; name a non-numeric column as the label "
                         "(--label) to keep it out of the features");
       }
       if (!std::isfinite(value)) {
-        throw DataError(column(c) + ": '" + cell +
+        throw DataError(column(c) + ": '" + abbreviate(cell) +
                         "' is not finite; NaN and Inf are not accepted (impute them first)");
       }
       values.push_back(value);
     }
   }
-  data.features = torch::from_blob(values.data(),
-                                   {static_cast<int64_t>(n_rows), static_cast<int64_t>(n_features)},
-                                   torch::kFloat)
-                      .clone();
+  data.features =
+      torch::from_blob(values.data(), {static_cast<int64_t>(n_rows), static_cast<int64_t>(n_features)}, torch::kFloat)
+          .clone();
   return data;
 }
 

@@ -90,6 +90,7 @@ void check_finite(const at::Tensor& values, const std::string& source) {
   const int64_t row_values = rows > 0 ? std::max<int64_t>(1, values.numel() / rows) : 1;
   const int64_t chunk = std::max<int64_t>(1, (int64_t{1} << 24) / row_values);
   for (int64_t first = 0; first < rows; first += chunk) {
+    check_mapped_file(values);
     const auto part = values.dim() > 0 ? values.narrow(0, first, std::min(chunk, rows - first)) : values;
     const auto bad = part.isfinite().logical_not();
     release_mapped_pages(values);

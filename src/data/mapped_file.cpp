@@ -9,6 +9,8 @@
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <string>
+#include <utility>
 
 #include "hourglass/error.hpp"
 
@@ -17,8 +19,13 @@ namespace {
 
 class Mapping {
  public:
-  Mapping(void* address, size_t length) : address_(address), length_(length) {}
-  ~Mapping() { munmap(address_, length_); }
+  // Keeps `fd` open, so that a file that shrinks under the map can be told apart.
+  Mapping(std::string path, int fd, void* address, size_t length)
+      : path_(std::move(path)), fd_(fd), address_(address), length_(length) {}
+  ~Mapping() {
+    munmap(address_, length_);
+    close(fd_);
+  }
   Mapping(const Mapping&) = delete;
   Mapping& operator=(const Mapping&) = delete;
 
@@ -31,7 +38,21 @@ class Mapping {
   void release() const { madvise(address_, length_, MADV_DONTNEED); }
   const char* bytes() const { return static_cast<const char*>(address_); }
 
+  // Reading a page past the end of a truncated file raises SIGBUS; the check before
+  // each pass turns the common case into an error.
+  void check_intact() const {
+    struct stat info {};
+    if (fstat(fd_, &info) != 0) return;
+    if (static_cast<size_t>(info.st_size) < length_) {
+      throw DataError("'" + abbreviate(path_) + "' shrank from " + std::to_string(length_) + " to " +
+                      std::to_string(info.st_size) +
+                      " bytes while it was memory-mapped; do not change an input file during a run");
+    }
+  }
+
  private:
+  std::string path_;
+  int fd_;
   void* address_;
   size_t length_;
 };
@@ -77,11 +98,15 @@ at::Tensor map_file_as_tensor(const std::string& path, size_t offset, const std:
   }
   const auto length = static_cast<size_t>(info.st_size);
   void* address = length > 0 ? mmap(nullptr, length, PROT_READ, MAP_SHARED, fd, 0) : MAP_FAILED;
-  close(fd);  // the map keeps the file open
-  if (address == MAP_FAILED) throw map_error(path, "mmap");
+  if (address == MAP_FAILED) {
+    const int saved = errno;
+    close(fd);
+    errno = saved;
+    throw map_error(path, "mmap");
+  }
   // Batches gather rows in random order: no readahead around each one.
   madvise(address, length, MADV_RANDOM);
-  auto mapping = std::make_shared<Mapping>(address, length);
+  auto mapping = std::make_shared<Mapping>(path, fd, address, length);
   {
     std::lock_guard<std::mutex> lock(registry_mutex);
     registry().push_back(mapping);
@@ -93,6 +118,10 @@ at::Tensor map_file_as_tensor(const std::string& path, size_t offset, const std:
 
 void release_mapped_pages(const at::Tensor& values) {
   if (auto mapping = mapping_of(values)) mapping->release();
+}
+
+void check_mapped_file(const at::Tensor& values) {
+  if (auto mapping = mapping_of(values)) mapping->check_intact();
 }
 
 bool is_memory_mapped(const at::Tensor& values) { return mapping_of(values) != nullptr; }

@@ -27,6 +27,10 @@ at::Tensor map_file_as_tensor(const std::string& path, size_t offset, const std:
 /// ordinary tensors.
 void release_mapped_pages(const at::Tensor& values);
 
+/// Throws DataError when the file behind `values`' map has shrunk since it was mapped
+/// (reading past its new end would raise SIGBUS); a no-op for ordinary tensors.
+void check_mapped_file(const at::Tensor& values);
+
 /// True when a memory map backs `values`.
 bool is_memory_mapped(const at::Tensor& values);
 

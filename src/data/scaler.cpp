@@ -70,6 +70,7 @@ Scaler Scaler::fit(const std::string& kind, const at::Tensor& data) {
   ColumnStatistics statistics;
   const int64_t chunk = std::max<int64_t>(1, kChunkValues / std::max<int64_t>(1, data[0].numel()));
   for (int64_t first = 0; first < data.size(0); first += chunk) {
+    check_mapped_file(data);
     statistics.add(data.narrow(0, first, std::min(chunk, data.size(0) - first)));
     release_mapped_pages(data);
   }

@@ -32,6 +32,7 @@ template <typename Visit>
 void for_each_chunk(const at::Tensor& x, Visit&& visit) {
   const int64_t chunk = chunk_rows(x);
   for (int64_t first = 0; first < x.size(0); first += chunk) {
+    check_mapped_file(x);
     visit(first, x.narrow(0, first, std::min(chunk, x.size(0) - first)).to(torch::kDouble));
     release_mapped_pages(x);
   }

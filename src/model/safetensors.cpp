@@ -1,8 +1,11 @@
 #include "model/safetensors.hpp"
 
+#include <zlib.h>
+
+#include <cstdio>
 #include <cstring>
-#include <optional>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "hourglass/error.hpp"
 
@@ -13,6 +16,57 @@ using nlohmann::json;
 
 // The largest header accepted; the safetensors reference implementation uses 100 MB.
 constexpr uint64_t kMaxHeaderBytes = 100'000'000;
+// Deeper JSON than this is no model file (a tensor shape is one level inside two); a
+// bound also keeps every recursive walk of the parsed value shallow.
+constexpr int kMaxJsonDepth = 32;
+
+// The checksum's place in the metadata: its 8 hex digits are zeros while the file's
+// CRC-32 is computed, then the CRC-32 itself.
+constexpr std::string_view kChecksumMarker = "\"hourglass_crc32\":\"";
+constexpr size_t kChecksumDigits = 8;
+
+// zlib's CRC-32 of `bytes`, continuing from `crc` (0 to start).
+uint32_t crc32_of(std::string_view bytes, uint32_t crc = 0) {
+  uLong running = crc;
+  // zlib takes lengths as uInt: feed it in pieces of at most 1 GB.
+  for (size_t done = 0; done < bytes.size();) {
+    const size_t piece = std::min<size_t>(bytes.size() - done, size_t{1} << 30);
+    running = crc32(running, reinterpret_cast<const Bytef*>(bytes.data() + done), static_cast<uInt>(piece));
+    done += piece;
+  }
+  return static_cast<uint32_t>(running);
+}
+
+std::string hex8(uint32_t value) {
+  char digits[kChecksumDigits + 1];
+  std::snprintf(digits, sizeof digits, "%08x", value);
+  return digits;
+}
+
+// The deepest nesting of arrays and objects in JSON text, outside strings, without
+// parsing it.
+int json_depth(std::string_view text) {
+  int depth = 0, deepest = 0;
+  bool in_string = false, escaped = false;
+  for (char c : text) {
+    if (in_string) {
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+      if (deepest > kMaxJsonDepth) return deepest;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return deepest;
+}
 
 const std::vector<std::pair<std::string, torch::Dtype>>& dtypes() {
   static const std::vector<std::pair<std::string, torch::Dtype>> table = {
@@ -36,18 +90,18 @@ bool is_little_endian() {
 
 }  // namespace
 
-std::string encode(const NamedTensors& tensors, const std::map<std::string, std::string>& metadata) {
+std::string encode(const NamedTensors& tensors, const std::map<std::string, std::string>& metadata, bool checksum) {
   if (!is_little_endian()) throw Error("safetensors: big-endian hosts are not supported");
   json header = json::object();
   header["__metadata__"] = metadata;
+  if (checksum) header["__metadata__"]["hourglass_crc32"] = std::string(kChecksumDigits, '0');
   uint64_t offset = 0;
   std::vector<torch::Tensor> contiguous;
   for (const auto& [name, tensor] : tensors) {
     auto t = tensor.detach().to(torch::kCPU).contiguous();
     const uint64_t size = t.numel() * t.element_size();
-    header[name] = {{"dtype", dtype_name(t.scalar_type())},
-                    {"shape", t.sizes().vec()},
-                    {"data_offsets", {offset, offset + size}}};
+    header[name] = {
+        {"dtype", dtype_name(t.scalar_type())}, {"shape", t.sizes().vec()}, {"data_offsets", {offset, offset + size}}};
     offset += size;
     contiguous.push_back(t);
   }
@@ -61,7 +115,26 @@ std::string encode(const NamedTensors& tensors, const std::map<std::string, std:
   for (const auto& t : contiguous) {
     out.append(static_cast<const char*>(t.data_ptr()), t.numel() * t.element_size());
   }
+  if (checksum) {
+    const size_t at = out.find(kChecksumMarker, 8) + kChecksumMarker.size();
+    out.replace(at, kChecksumDigits, hex8(crc32_of(out)));
+  }
   return out;
+}
+
+bool verify_checksum(std::string_view bytes, size_t header_end) {
+  const std::string_view header = bytes.substr(0, header_end);
+  const size_t marker = header.find(kChecksumMarker);
+  if (marker == std::string_view::npos || header.find(kChecksumMarker, marker + 1) != std::string_view::npos) {
+    return false;
+  }
+  const size_t at = marker + kChecksumMarker.size();
+  if (at + kChecksumDigits > header_end) return false;
+  // The file as it was when the checksum was computed, in three pieces: no copy.
+  uint32_t crc = crc32_of(bytes.substr(0, at));
+  crc = crc32_of(std::string(kChecksumDigits, '0'), crc);
+  crc = crc32_of(bytes.substr(at + kChecksumDigits), crc);
+  return bytes.substr(at, kChecksumDigits) == hex8(crc);
 }
 
 Contents decode(std::string_view bytes, const std::string& source) {
@@ -76,11 +149,24 @@ Contents decode(std::string_view bytes, const std::string& source) {
     throw fail("the header claims " + std::to_string(header_len) + " bytes but the file has " +
                std::to_string(bytes.size() - 8) + " after the length (truncated?)");
   }
-  json header = json::parse(bytes.substr(8, header_len), nullptr, /*allow_exceptions=*/false);
+  const std::string_view header_text = bytes.substr(8, header_len);
+  // A checksummed file is verified before anything in it is parsed.
+  const bool checksummed = header_text.find(kChecksumMarker) != std::string_view::npos;
+  if (checksummed && !verify_checksum(bytes, 8 + header_len)) {
+    throw ModelFileError(
+        "'" + source +
+        "' is corrupted: its CRC-32 checksum does not match its contents (the file was truncated, damaged or "
+        "changed after Hourglass wrote it)");
+  }
+  if (json_depth(header_text) > kMaxJsonDepth) {
+    throw fail("its header nests more than " + std::to_string(kMaxJsonDepth) + " levels deep (corrupted?)");
+  }
+  json header = json::parse(header_text, nullptr, /*allow_exceptions=*/false);
   if (!header.is_object()) throw fail("the header is not a JSON object (corrupted?)");
   const std::string_view data = bytes.substr(8 + header_len);
 
   Contents contents;
+  contents.checksummed = checksummed;
   struct Range {
     uint64_t begin, end;
     std::string name;
@@ -90,14 +176,15 @@ Contents decode(std::string_view bytes, const std::string& source) {
     if (name == "__metadata__") {
       if (!entry.is_object()) throw fail("__metadata__ is not an object");
       for (const auto& [key, value] : entry.items()) {
-        if (!value.is_string()) throw fail("metadata '" + key + "' is not a string");
+        if (!value.is_string()) throw fail("metadata '" + abbreviate(key, 40) + "' is not a string");
+        // The checksum belongs to the file (Contents::checksummed), not to its metadata.
+        if (checksummed && key == "hourglass_crc32") continue;
         contents.metadata[key] = value.get<std::string>();
       }
       continue;
     }
-    if (!entry.is_object() || !entry.contains("dtype") || !entry.contains("shape") ||
-        !entry.contains("data_offsets") || !entry["dtype"].is_string() ||
-        !entry["shape"].is_array() || !entry["data_offsets"].is_array() ||
+    if (!entry.is_object() || !entry.contains("dtype") || !entry.contains("shape") || !entry.contains("data_offsets") ||
+        !entry["dtype"].is_string() || !entry["shape"].is_array() || !entry["data_offsets"].is_array() ||
         entry["data_offsets"].size() != 2) {
       throw fail("tensor '" + name + "' lacks a valid dtype, shape or data_offsets");
     }
@@ -105,12 +192,12 @@ Contents decode(std::string_view bytes, const std::string& source) {
     for (const auto& [key, type] : dtypes()) {
       if (key == entry["dtype"].get<std::string>()) dtype = type;
     }
-    if (!dtype) throw fail("tensor '" + name + "' has unsupported dtype " + entry["dtype"].dump());
+    if (!dtype) throw fail("tensor '" + abbreviate(name) + "' has an unsupported dtype");
     std::vector<int64_t> shape;
     uint64_t count = 1;
     for (const auto& d : entry["shape"]) {
       if (!d.is_number_unsigned() || d.get<uint64_t>() > data.size()) {
-        throw fail("tensor '" + name + "' has an invalid shape " + entry["shape"].dump());
+        throw fail("tensor '" + abbreviate(name) + "' has an invalid shape (not a list of sizes within the file)");
       }
       const uint64_t dim = d.get<uint64_t>();
       if (dim != 0 && count > data.size() / dim) {
@@ -126,9 +213,8 @@ Contents decode(std::string_view bytes, const std::string& source) {
     const uint64_t begin = offsets[0].get<uint64_t>(), end = offsets[1].get<uint64_t>();
     const uint64_t size = count * c10::elementSize(*dtype);
     if (begin > end || end > data.size() || end - begin != size) {
-      throw fail("tensor '" + name + "' has data_offsets [" + std::to_string(begin) + ", " +
-                 std::to_string(end) + "] that do not match its shape or the file size (" +
-                 std::to_string(data.size()) + " data bytes)");
+      throw fail("tensor '" + name + "' has data_offsets [" + std::to_string(begin) + ", " + std::to_string(end) +
+                 "] that do not match its shape or the file size (" + std::to_string(data.size()) + " data bytes)");
     }
     ranges.push_back({begin, end, name});
     auto tensor = torch::empty(shape, *dtype);

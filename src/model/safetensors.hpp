@@ -19,12 +19,18 @@ using NamedTensors = std::vector<std::pair<std::string, at::Tensor>>;
 struct Contents {
   std::map<std::string, std::string> metadata;
   NamedTensors tensors;  // sorted by name
+  /// True when the file carried a CRC-32 of its bytes, which matched.
+  bool checksummed = false;
 };
 
-/// Serialises float32/float64/int64/uint8 CPU tensors with string metadata.
-std::string encode(const NamedTensors& tensors, const std::map<std::string, std::string>& metadata);
+/// Serialises float32/float64/int64/uint8 CPU tensors with string metadata; with
+/// `checksum`, the metadata "hourglass_crc32" holds the CRC-32 (zlib's) of the whole
+/// file, computed with those 8 hex digits as zeros.
+std::string encode(const NamedTensors& tensors, const std::map<std::string, std::string>& metadata,
+                   bool checksum = true);
 
-/// Parses and validates a whole file: every offset, size, dtype and shape is checked
+/// Parses and validates a whole file: a checksum, when the file has one, before
+/// anything is parsed; then the header's depth, and every offset, size, dtype and shape
 /// against the byte count before a tensor is copied. Throws ModelFileError naming
 /// `source` and the problem.
 Contents decode(std::string_view bytes, const std::string& source);

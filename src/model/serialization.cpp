@@ -197,8 +197,11 @@ std::shared_ptr<Model::Impl> deserialize_model(std::string_view bytes, const std
     throw fail("a safetensors file without Hourglass metadata");
   }
   const std::string version = meta.at("format_version");
+  if (version == std::to_string(kModelFormatVersion) && !contents.checksummed) {
+    throw fail("it has no checksum, which every file of format version " + version + " has (damaged?)");
+  }
   if (version != std::to_string(kModelFormatVersion) && version != "1") {
-    throw ModelFileError("'" + source + "' has model format version " + meta.at("format_version") +
+    throw ModelFileError("'" + source + "' has model format version " + abbreviate(version, 20) +
                          " but this build of Hourglass reads version " + std::to_string(kModelFormatVersion) +
                          "; use a matching Hourglass version");
   }

@@ -60,34 +60,40 @@ size_t Network::encoding_index() const {
     if (layer.kind().upsamples(layer)) return spatial[c - 1];
   }
   if (!spatial.empty()) return spatial[(spatial.size() + 1) / 2 - 1];
-  throw InvalidArgument("network '" + to_string() +
+  throw InvalidArgument("network '" + describe() +
                         "' has no layer to use as the encoding; add one, e.g. input() + dense(2) + output()");
 }
 
 void Network::validate() const {
   const std::string hint = " (e.g. input() + dense(16) + output())";
+  if (layers_.size() > kMaxLayers) {
+    throw InvalidArgument("a network has at most " + std::to_string(kMaxLayers) + " layers, this one has " +
+                          std::to_string(layers_.size()));
+  }
   if (layers_.empty() || layers_.front().kind().role() != LayerRole::input) {
-    throw InvalidArgument("network '" + to_string() + "' must start with input()" + hint);
+    throw InvalidArgument("network '" + describe() + "' must start with input()" + hint);
   }
   if (layers_.size() < 2 || !layers_.back().kind().may_end_network()) {
-    throw InvalidArgument("network '" + to_string() + "' must end with output() or a conv layer" + hint);
+    throw InvalidArgument("network '" + describe() + "' must end with output() or a conv layer" + hint);
   }
   for (size_t i = 1; i + 1 < layers_.size(); ++i) {
     const LayerRole role = layers_[i].kind().role();
     if (role == LayerRole::input || role == LayerRole::output) {
-      throw InvalidArgument("network '" + to_string() + "': " + layers_[i].to_string() + " at position " +
+      throw InvalidArgument("network '" + describe() + "': " + layers_[i].to_string() + " at position " +
                             std::to_string(i) + " may only be the first (input) or last (output) layer");
     }
   }
   const size_t code = encoding_index();  // throws when there is no sized layer
   for (size_t i = 0; i < layers_.size(); ++i) {
     if (layers_[i].kind().must_be_code() && i != code) {
-      throw InvalidArgument("network '" + to_string() + "': " + layers_[i].to_string() + " at position " +
+      throw InvalidArgument("network '" + describe() + "': " + layers_[i].to_string() + " at position " +
                             std::to_string(i) + " is not the encoding layer (position " + std::to_string(code) +
                             "); a " + layers_[i].kind_name() + " layer must be the middle layer with units");
     }
   }
 }
+
+std::string Network::describe() const { return abbreviate(to_string(), 200); }
 
 std::string Network::to_string() const {
   std::string out;

@@ -24,12 +24,15 @@ class Parser {
   explicit Parser(const std::string& spec) : spec_(spec) { tokenize(); }
 
   Network parse() {
-    Network network;
+    std::vector<Layer> layers;
     do {
-      network = network + parse_layer();
+      if (layers.size() == kMaxLayers) {
+        fail(peek(), "a network has at most " + std::to_string(kMaxLayers) + " layers");
+      }
+      layers.push_back(parse_layer());
     } while (accept("+"));
     if (peek().kind != Token::end) fail(peek(), "expected '+' or the end of the spec");
-    return network;
+    return Network(std::move(layers));
   }
 
  private:
@@ -39,9 +42,9 @@ class Parser {
   };
 
   [[noreturn]] void fail(const Token& at, const std::string& what) const {
-    std::string shown = at.kind == Token::end ? "end of spec" : "'" + at.text + "'";
-    throw ParseError("invalid network spec \"" + spec_ + "\": at column " + std::to_string(at.column) + " (" + shown +
-                     "): " + what);
+    std::string shown = at.kind == Token::end ? "end of spec" : "'" + abbreviate(at.text, 40) + "'";
+    throw ParseError("invalid network spec \"" + abbreviate(spec_, 120) + "\": at column " + std::to_string(at.column) +
+                     " (" + shown + "): " + what);
   }
 
   void tokenize() {

@@ -20,14 +20,14 @@ std::vector<Shape> Network::output_shapes(const Shape& data_shape) const {
   for (size_t i = 0; i < layers_.size(); ++i) {
     const Layer& layer = layers_[i];
     const ShapeCheck check(input_shape, [&, in = shape] {
-      return "network '" + to_string() + "': " + layer.to_string() + " at position " + std::to_string(i) +
+      return "network '" + describe() + "': " + layer.to_string() + " at position " + std::to_string(i) +
              " receives shape " + shape_to_string(in) + " but ";
     });
     shape = layer.kind().output_shape(layer, shape, check);
     shapes.push_back(shape);
   }
   if (!layers_.empty() && shapes.back() != input_shape) {
-    throw InvalidArgument("network '" + to_string() + "': its last layer " + layers_.back().to_string() +
+    throw InvalidArgument("network '" + describe() + "': its last layer " + layers_.back().to_string() +
                           " gives shape " + shape_to_string(shapes.back()) + " but the data has shape " +
                           shape_to_string(input_shape) + "; the reconstruction must have the data's shape");
   }

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <vector>
 
+#include "data/mapped_file.hpp"
+
 namespace hourglass {
 
 int64_t chunk_rows(const at::Tensor& x, int64_t batch) {
@@ -39,6 +41,7 @@ at::Tensor epoch_order(int64_t rows, int64_t chunk, bool memory_mapped) {
 
 at::Tensor rows_in_order(const at::Tensor& x, const at::Tensor& order, int64_t first, int64_t count,
                          const Scaler& scaler) {
+  check_mapped_file(x);  // a file truncated under its map: an error, not SIGBUS
   const auto rows = order.defined() ? x.index_select(0, order.narrow(0, first, count)) : x.narrow(0, first, count);
   return scaler.transform(rows);
 }

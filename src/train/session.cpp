@@ -14,6 +14,7 @@
 #include "hourglass/io/atomic_file.hpp"
 #include "hourglass/runtime.hpp"
 #include "model/serialization.hpp"
+#include "network/shapes.hpp"
 #include "train/batches.hpp"
 #include "train/optimizers.hpp"
 #include "train/precision.hpp"
@@ -79,6 +80,30 @@ std::vector<LossFunction> metric_functions(const std::vector<std::string>& metri
     }
   }
   return functions;
+}
+
+// Training a network whose weights, gradients, optimizer state and a batch's
+// activations cannot fit is refused before anything is allocated, naming both sizes.
+void check_memory(const Network& network, const Shape& sample_shape, int64_t batch) {
+  const auto shapes = network.output_shapes(sample_shape);
+  Shape in = network.input_shape_for(sample_shape);
+  double weights = 0, activations = 0;
+  for (size_t i = 0; i < network.size(); ++i) {
+    const auto count = layer_parameters(network[i], in, shapes[i]);
+    weights += static_cast<double>(count.trainable + count.frozen);
+    activations += static_cast<double>(shape_size(shapes[i]));
+    in = shapes[i];
+  }
+  // 4 bytes a value: weights, gradients and two optimizer states; a batch's activations
+  // kept for the backward pass, with a margin for what autograd keeps besides.
+  const double needed = 4.0 * (4.0 * weights + 3.0 * activations * static_cast<double>(batch));
+  const auto available = static_cast<double>(available_memory_bytes());
+  if (needed > available) {
+    throw InvalidArgument("training this network needs about " + format_bytes(static_cast<uint64_t>(needed)) +
+                          " of memory (" + format_number(weights) + " weights, batches of " + std::to_string(batch) +
+                          ") but " + format_bytes(static_cast<uint64_t>(available)) +
+                          " is available; use smaller layers or batches");
+  }
 }
 
 double now_seconds() {
@@ -210,7 +235,9 @@ void TrainingSession::prepare(const at::Tensor& data, const Callbacks& callbacks
   std::string optimizer = options_.optimizer().empty() ? saved.optimizer : options_.optimizer();
   if (optimizer.empty()) optimizer = "rmsprop";
   const bool same_optimizer = optimizer == saved.optimizer;
+  batch_ = std::min(options_.batch_size(), x_.size(0));  // a larger batch is the whole data
   if (start_ == Start::fresh) {
+    check_memory(impl_->learner.network, sample_shape, batch_);
     torch::manual_seed(impl_->seed);
     impl_->scaler = Scaler::fit(options_.scale(), x_);
     impl_->net = nn::AutoencoderNet(impl_->learner.network, sample_shape);
@@ -251,7 +278,7 @@ void TrainingSession::prepare(const at::Tensor& data, const Callbacks& callbacks
   objective_ = std::make_unique<Objective>(impl_->learner, net);
   metrics_ = metric_functions(options_.metrics(), objective_->part_names());
   bf16_ = use_bf16(options_.precision());
-  chunk_ = chunk_rows(x_, options_.batch_size());
+  chunk_ = chunk_rows(x_, batch_);
 
   const int64_t done = static_cast<int64_t>(impl_->history.epochs.size());
   if (start_ == Start::resumed) {
@@ -276,7 +303,6 @@ void TrainingSession::prepare(const at::Tensor& data, const Callbacks& callbacks
 }
 
 void TrainingSession::begin() {
-  reset_stop_request();
   for (auto& callback : callbacks_) callback->on_train_begin(*this);
   // After on_train_begin, which starts each callback afresh, as Keras's do.
   if (start_ == Start::resumed) {
@@ -303,13 +329,15 @@ void TrainingSession::begin_epoch(int64_t epoch) {
   batch_in_epoch_ = 0;
   impl_->net->train();
   current_ = std::make_unique<Epoch>(metrics_);
+  // A stop asked for while the data was read or the network built counts too.
+  if (stop_was_requested() && !stopping()) stop("interrupted before epoch " + std::to_string(epoch_));
   if (options_.shuffle()) current_->order = epoch_order(x_.size(0), chunk_, is_memory_mapped(x_));
   for (auto& callback : callbacks_) callback->on_epoch_begin(*this, epoch);
 }
 
 at::Tensor TrainingSession::next_batch() {
   auto& e = *current_;
-  const int64_t rows = x_.size(0), batch = options_.batch_size();
+  const int64_t rows = x_.size(0), batch = batch_;
   if (stopping() || e.chunk_first >= rows) return {};
   if (!e.chunk.defined()) {
     e.chunk = rows_in_order(x_, e.order, e.chunk_first, std::min(chunk_, rows - e.chunk_first), impl_->scaler);
@@ -371,6 +399,7 @@ void TrainingSession::end_epoch() {
 }
 
 Model TrainingSession::end(bool failed) {
+  reset_stop_request();  // here, not at the start: a stop asked for before the first batch counts
   impl_->net->eval();
   impl_->history.stop_reason = stop_reason_;
   TrainEnd end{stop_reason_, failed, !failed || all_finite(parameters_)};
@@ -384,9 +413,7 @@ Model TrainingSession::end(bool failed) {
   return Model(impl_);
 }
 
-int64_t TrainingSession::batches_per_epoch() const {
-  return (x_.size(0) + options_.batch_size() - 1) / options_.batch_size();
-}
+int64_t TrainingSession::batches_per_epoch() const { return (x_.size(0) + batch_ - 1) / batch_; }
 
 double TrainingSession::learning_rate() const { return learning_rate_of(*optimizer_); }
 

@@ -85,7 +85,7 @@ class TrainingSession : public Trainer {
   std::unique_ptr<torch::optim::Optimizer> optimizer_;
   std::vector<at::Tensor> parameters_;
   bool bf16_ = false;
-  int64_t first_epoch_ = 1, final_epoch_ = 0, epoch_ = 0, chunk_ = 0, batch_in_epoch_ = 0;
+  int64_t first_epoch_ = 1, final_epoch_ = 0, epoch_ = 0, chunk_ = 0, batch_ = 1, batch_in_epoch_ = 0;
   std::string stop_reason_;
   std::vector<std::string> pending_checkpoints_;
   std::map<std::string, CallbackState> resumed_states_;

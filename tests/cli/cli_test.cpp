@@ -1,4 +1,6 @@
 // End-to-end tests of the `hourglass` command: real processes, real files.
+#include "support/cli.hpp"
+
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
@@ -11,34 +13,7 @@
 namespace hourglass {
 namespace {
 
-using hourglass::testing::temp_path;
-
-struct Result {
-  int status;
-  std::string out, err;
-};
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-bool exists(const std::string& path) { return std::ifstream(path).good(); }
-
-Result hourglass_cli(const std::string& arguments) {
-  const std::string out = temp_path("stdout"), err = temp_path("stderr");
-  const std::string command = std::string(HOURGLASS_BINARY) + " " + arguments + " > " + out + " 2> " + err;
-  const int raw = std::system(command.c_str());
-  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(out), slurp(err)};
-}
-
-const std::string kIris = std::string(HOURGLASS_SOURCE_DIR) + "/data/iris.csv";
-
-std::string write_text(const std::string& name, const std::string& text) {
-  const std::string path = temp_path(name);
-  std::ofstream(path) << text;
-  return path;
-}
+using namespace hourglass::testing;  // NOLINT: the helpers every test here uses
 
 std::string trained_model() {
   const std::string path = temp_path("iris.hgm");
@@ -154,7 +129,7 @@ TEST(Cli, BadInputGivesOneLineAndStatusTwo) {
       {"non-numeric cell", "autoencode " + kIris + " --dim 2", "'setosa' is not a number"},
       {"NaN", "pca " + write_text("nan.csv", "a,b\n1,2\nNaN,3\n") + " --dim 1", "not finite"},
       {"width mismatch", "encode " + model + " " + write_text("wide.csv", "a,b,c\n1,2,3\n"), "expects 4 columns"},
-      {"truncated model", "encode " + truncated + " " + kIris + " --label Species", "not a valid Hourglass model"},
+      {"truncated model", "encode " + truncated + " " + kIris + " --label Species", "is corrupted"},
       {"missing model", "encode /no/model.hgm " + kIris, "cannot read '/no/model.hgm'"},
       {"invalid spec", "train " + kIris + " --label Species --network 'input() + dens(2) + output()'", "unknown layer"},
       {"unknown loss", "train " + kIris + " --label Species --network 2 --loss hinge",
@@ -496,7 +471,7 @@ TEST(Cli, CtrlCSavesTheModelSoFarAndExitsWith130) {
                               " & pid=$!; sleep 3; kill -INT $pid; wait $pid; echo $? > " + status + " )";
   ASSERT_EQ(std::system(command.c_str()), 0);
   EXPECT_EQ(slurp(status), "130\n") << slurp(temp_path("interrupted.err"));
-  EXPECT_NE(slurp(temp_path("interrupted.err")).find("interrupted: saved the model"), std::string::npos);
+  EXPECT_NE(slurp(temp_path("interrupted.err")).find("interrupted by SIGINT: saved the model"), std::string::npos);
   const Model saved = Model::load(model);
   EXPECT_GE(saved.history().epochs.size(), 1u);
   EXPECT_EQ(saved.history().stop_reason.rfind("interrupted during epoch", 0), 0u);
@@ -603,7 +578,8 @@ TEST(Cli, ReduceLrOnPlateauLogsTheRate) {
                     model);
   ASSERT_EQ(r.status, 0) << r.err;
   std::vector<double> rates;
-  for (const auto& epoch : Model::load(model).history().epochs) rates.push_back(epoch.value("lr"));
+  const Model trained = Model::load(model);  // a named model: the history must outlive the loop
+  for (const auto& epoch : trained.history().epochs) rates.push_back(epoch.value("lr"));
   // Patience 0: every epoch after the first that does not improve halves it; the loss falls here.
   EXPECT_EQ(rates.front(), 0.001);
   for (const char* bad : {"x", "2:", "2:1.5", "-1"}) {

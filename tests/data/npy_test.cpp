@@ -1,9 +1,10 @@
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include "data/mapped_file.hpp"
 #include "hourglass/data/dataset.hpp"
 #include "hourglass/error.hpp"
 #include "hourglass/io/atomic_file.hpp"
-#include "data/mapped_file.hpp"
 #include "hourglass/runtime.hpp"
 #include "hourglass/train/train.hpp"
 #include "support/fixtures.hpp"
@@ -12,10 +13,10 @@ namespace hourglass {
 namespace {
 
 // A .npy file as numpy.save writes it (format 1.0, header padded to 64 bytes).
-std::string npy(const std::string& descr, const std::string& shape, const std::string& data,
-                bool fortran = false, char major = 1) {
-  std::string dict = "{'descr': '" + descr + "', 'fortran_order': " + (fortran ? "True" : "False") +
-                     ", 'shape': " + shape + ", }";
+std::string npy(const std::string& descr, const std::string& shape, const std::string& data, bool fortran = false,
+                char major = 1) {
+  std::string dict =
+      "{'descr': '" + descr + "', 'fortran_order': " + (fortran ? "True" : "False") + ", 'shape': " + shape + ", }";
   const size_t prefix = major == 1 ? 10 : 12;
   dict.append(63 - (prefix + dict.size()) % 64, ' ');
   dict += '\n';
@@ -61,8 +62,7 @@ TEST(Npy, RefusesWhatItCannotRead) {
   EXPECT_NE(error_of(npy("|O", "(1,)", raw<int64_t>({0}))).find("not supported"), std::string::npos);
   EXPECT_NE(error_of(npy("<c8", "(1,)", raw<float>({1, 2}))).find("not supported"), std::string::npos);
   EXPECT_NE(error_of(npy("<f4", "(2, 2)", raw<float>({1, 2, 3}))).find("truncated"), std::string::npos);
-  EXPECT_NE(error_of(npy("<f4", "(99999999999, 99999999999)", "")).find("impossibly large"),
-            std::string::npos);
+  EXPECT_NE(error_of(npy("<f4", "(99999999999, 99999999999)", "")).find("impossibly large"), std::string::npos);
   EXPECT_NE(error_of(npy("<f4", "()", raw<float>({1}))).find("scalar"), std::string::npos);
   EXPECT_NE(error_of(npy("<f4", "(0, 3)", "")).find("empty"), std::string::npos);
   EXPECT_NE(error_of(npy("<f4", "(2,)", raw<float>({1, NAN}))).find("NaN or Inf"), std::string::npos);
@@ -157,17 +157,32 @@ TEST(Npy, MemoryMappingRefusesWhatItCannotMap) {
   EXPECT_THROW(read_data(csv, ReadOptions().memory_map(true)), DataError);
   const std::string floats = write_temp("mapped-cl.npy", npy("<f4", "(2, 1)", raw<float>({1, 2})));
   EXPECT_THROW(read_data(floats, ReadOptions().memory_map(true).channels_last(true)), DataError);
-  EXPECT_THROW(read_data(write_temp("mapped-short.npy", npy("<f4", "(3,)", raw<float>({1, 2}))),
-                         ReadOptions().memory_map(true)),
-               DataError);
+  EXPECT_THROW(
+      read_data(write_temp("mapped-short.npy", npy("<f4", "(3,)", raw<float>({1, 2}))), ReadOptions().memory_map(true)),
+      DataError);
+}
+
+TEST(Npy, AMappedFileThatShrinksIsADataErrorNotASigbus) {
+  const auto values = torch::randn({4096, 4});
+  const std::string path =
+      write_temp("shrinks.npy",
+                 npy("<f4", "(4096, 4)", std::string(static_cast<const char*>(values.data_ptr()), values.nbytes())));
+  const Dataset mapped = read_data(path, ReadOptions().memory_map(true));
+  EXPECT_NO_THROW(check_mapped_file(mapped.features));
+  ASSERT_EQ(truncate(path.c_str(), 100), 0);
+  const auto message = testing::error_of<DataError>([&] { check_mapped_file(mapped.features); });
+  EXPECT_NE(message.find("shrank from"), std::string::npos) << message;
+  // Training checks before it gathers each chunk of rows.
+  EXPECT_THROW(train(autoencoder(input() + dense(2) + output()), mapped.features, TrainOptions().epochs(1)), DataError);
+  EXPECT_NO_THROW(check_mapped_file(values));  // not mapped: nothing to check
 }
 
 TEST(Npy, TrainingOnAMappedFileEqualsTrainingInMemory) {
   set_threads(1);
   const auto values = testing::low_rank_data(2000, 6, 2);
-  const std::string path = write_temp(
-      "mapped-train.npy",
-      npy("<f4", "(2000, 6)", std::string(static_cast<const char*>(values.data_ptr()), values.nbytes())));
+  const std::string path =
+      write_temp("mapped-train.npy",
+                 npy("<f4", "(2000, 6)", std::string(static_cast<const char*>(values.data_ptr()), values.nbytes())));
   const Dataset mapped = read_data(path, ReadOptions().memory_map(true));
   // Without shuffling the batches are the same rows, so the weights must be the same.
   const auto options = TrainOptions().epochs(3).seed(4).shuffle(false).scale("zscore").validation_split(0.1);
@@ -183,8 +198,9 @@ TEST(Npy, TrainingOnAMappedFileEqualsTrainingInMemory) {
 TEST(Npy, AMappedFileWithNaNIsRefusedByTraining) {
   auto values = torch::ones({10, 3});
   values[7][2] = std::numeric_limits<float>::quiet_NaN();
-  const std::string path = write_temp(
-      "mapped-nan.npy", npy("<f4", "(10, 3)", std::string(static_cast<const char*>(values.data_ptr()), values.nbytes())));
+  const std::string path =
+      write_temp("mapped-nan.npy",
+                 npy("<f4", "(10, 3)", std::string(static_cast<const char*>(values.data_ptr()), values.nbytes())));
   const auto features = read_data(path, ReadOptions().memory_map(true)).features;
   const auto message = testing::error_of<DataError>([&] { train(autoencoder("2"), features); });
   EXPECT_NE(message.find("row 8, column 3"), std::string::npos) << message;

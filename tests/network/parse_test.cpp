@@ -68,5 +68,16 @@ TEST(Parse, NumbersBeyondAnyIntegerAreRefused) {  // found by fuzz_spec
   EXPECT_THROW(parse_network("input() + dense(2.5) + output()"), ParseError);
 }
 
+// A 1.1 MB model of 100,000 layers once took minutes to be refused: parsing is linear
+// and the count is capped.
+TEST(Parse, LongNetworksParseInOnePassUpToTheCap) {
+  std::string spec = "input()";
+  for (size_t i = 0; i + 2 < kMaxLayers; ++i) spec += " + dense(2)";
+  EXPECT_EQ(parse_network(spec + " + output()").size(), kMaxLayers);
+  const auto message = testing::error_of<ParseError>([&] { parse_network(spec + " + dense(2) + output()"); });
+  EXPECT_NE(message.find("a network has at most 10000 layers"), std::string::npos) << message.substr(0, 200);
+  EXPECT_LT(message.size(), 300u);
+}
+
 }  // namespace
 }  // namespace hourglass

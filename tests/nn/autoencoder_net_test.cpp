@@ -81,7 +81,7 @@ TEST(Activation, DerivativesMatchAutograd) {
     const auto y = activation->apply(z.view({1, -1})).sum();
     const auto grad = torch::autograd::grad({y}, {z})[0];
     // relu6, relu, leaky_relu and hard_sigmoid have kinks: compare away from them.
-    const auto smooth = (z - 0).abs() > 1e-9 & (z - 6).abs() > 1e-9 & (z.abs() - 2.5).abs() > 1e-9;
+    const auto smooth = ((z - 0).abs() > 1e-9) & ((z - 6).abs() > 1e-9) & ((z.abs() - 2.5).abs() > 1e-9);
     EXPECT_TRUE(torch::allclose(activation->derivative(z.detach()).masked_select(smooth), grad.masked_select(smooth),
                                 1e-8, 1e-10))
         << name;

@@ -1,6 +1,7 @@
 // Small data sets the tests generate or the project ships.
 #pragma once
 
+#include <dirent.h>
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
@@ -48,10 +49,20 @@ torch::Tensor finite_difference_gradient(F&& f, const torch::Tensor& x, double h
   return gradient;
 }
 
+/// How many entries of `folder` have names starting with `prefix` ("." counts "." and "..").
+inline int files_starting_with(const std::string& folder, const std::string& prefix) {
+  int count = 0;
+  if (DIR* dir = opendir(folder.c_str())) {
+    while (dirent* entry = readdir(dir)) count += std::string(entry->d_name).rfind(prefix, 0) == 0;
+    closedir(dir);
+  }
+  return count;
+}
+
 /// A fresh path in the test's temporary folder.
 inline std::string temp_path(const std::string& name) {
-  return ::testing::TempDir() + "hourglass-" +
-         ::testing::UnitTest::GetInstance()->current_test_info()->name() + "-" + name;
+  return ::testing::TempDir() + "hourglass-" + ::testing::UnitTest::GetInstance()->current_test_info()->name() + "-" +
+         name;
 }
 
 }  // namespace hourglass::testing

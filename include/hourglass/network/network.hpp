@@ -16,6 +16,10 @@
 
 namespace hourglass {
 
+/// The most layers a network may have: far more than any autoencoder, few enough that
+/// a hostile model file is refused at once.
+constexpr size_t kMaxLayers = 10000;
+
 class Network {
  public:
   Network() = default;
@@ -60,6 +64,8 @@ class Network {
 
   /// The network as a spec string; parse_network(to_string()) gives it back.
   std::string to_string() const;
+  /// The spec string cut for messages (a network of thousands of layers stays one line).
+  std::string describe() const;
   /// A Keras-like table (layer, output shape, parameters, totals) for samples of
   /// `data_shape` (channels first), or for `features` columns.
   std::string summary(const Shape& data_shape) const;

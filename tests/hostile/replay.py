@@ -1,0 +1,187 @@
+#!/usr/bin/env python3
+"""Replays families of hostile inputs and faults against the `hourglass` command and
+counts the outcomes. Every run must end in one of the outcomes its family allows: a
+result (status 0), the user's error (status 2, one line on stderr), or for signals the
+work saved and 128 + the signal. A crash, an internal error (status 1), a message of
+more than one line or a lost model is a failure.
+
+Usage: replay.py HOURGLASS SOURCE_DIR WORK_DIR [--runs N] [--seed S]
+(CTest runs the quick form; `make hostile` a longer one.)
+"""
+import argparse
+import gzip
+import os
+import random
+import signal
+import struct
+import subprocess
+import sys
+import time
+from collections import Counter
+
+
+def run(hourglass, args, timeout=120):
+    result = subprocess.run([hourglass] + args, capture_output=True, timeout=timeout)
+    return result.returncode, result.stderr.decode(errors="replace")
+
+
+def outcome(status, err):
+    """The outcome's name: 'ok', 'error' (status 2, one line) or what went wrong."""
+    if status == 0:
+        return "ok"
+    if status == 2:
+        return "error" if err.count("\n") == 1 and err.startswith("hourglass: error: ") else "error, not one line"
+    if status < 0:
+        return "killed by " + signal.Signals(-status).name
+    return "status %d" % status
+
+
+def flipped(data, rng, flips):
+    data = bytearray(data)
+    for _ in range(flips):
+        i = rng.randrange(len(data))
+        data[i] ^= 1 << rng.randrange(8)
+    return bytes(data)
+
+
+class Replay:
+    def __init__(self, hourglass, source, work, runs, rng):
+        self.hourglass, self.source, self.work, self.runs, self.rng = hourglass, source, work, runs, rng
+        self.counts = {}
+        self.failures = []
+
+    def path(self, name):
+        return os.path.join(self.work, name)
+
+    def record(self, family, name, allowed, args, detail=""):
+        status, err = run(self.hourglass, args)
+        got = outcome(status, err)
+        self.counts.setdefault(family, Counter())[got] += 1
+        if got not in allowed:
+            self.failures.append("%s: %s -> %s %s%s" % (family, name, got, err.strip()[:300], detail))
+
+    def model_files(self, iris, model):
+        original = open(model, "rb").read()
+        target = self.path("damaged.hgm")
+        for i in range(self.runs):
+            open(target, "wb").write(flipped(original, self.rng, self.rng.choice([1, 1, 2, 8])))
+            self.record("model, flipped bits", "run %d" % i, {"error"},
+                        ["encode", target, iris, "--label", "Species", "-o", self.path("codes.csv")])
+        for i in range(self.runs // 2):
+            open(target, "wb").write(original[: self.rng.randrange(len(original))])
+            self.record("model, truncated", "run %d" % i, {"error"},
+                        ["encode", target, iris, "--label", "Species"])
+
+    def checkpoints(self, iris, checkpoint):
+        original = open(checkpoint, "rb").read()
+        target = self.path("damaged.ckpt")
+        for i in range(self.runs // 2):
+            open(target, "wb").write(flipped(original, self.rng, 1))
+            self.record("checkpoint, flipped bit, --resume", "run %d" % i, {"error"},
+                        ["train", iris, "--label", "Species", "--network", "2", "--epochs", "4", "--quiet",
+                         "--resume", target, "-o", self.path("resumed.hgm")])
+
+    def csv_files(self, iris):
+        text = open(iris, "rb").read()
+        target = self.path("damaged.csv")
+        for i in range(self.runs):
+            kind = i % 4
+            if kind == 0:
+                data = flipped(text, self.rng, self.rng.choice([1, 4, 32]))
+            elif kind == 1:
+                data = text[: self.rng.randrange(len(text))]
+            elif kind == 2:
+                data = bytes(self.rng.randrange(256) for _ in range(self.rng.randrange(1, 2000)))
+            else:
+                lines = text.split(b"\n")
+                self.rng.shuffle(lines)
+                data = b"\n".join(lines[: self.rng.randrange(1, len(lines))])
+            open(target, "wb").write(data)
+            self.record("CSV, damaged", "run %d" % i, {"ok", "error"}, ["pca", target, "--dim", "1"])
+
+    def npy_and_idx(self):
+        rows, cols = 50, 4
+        header = "{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d), }" % (rows, cols)
+        header += " " * (63 - (10 + len(header)) % 64) + "\n"
+        npy = b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode()
+        npy += struct.pack("<%df" % (rows * cols), *[self.rng.random() for _ in range(rows * cols)])
+        idx = b"\x00\x00\x08\x02" + struct.pack(">II", rows, cols) + bytes(self.rng.randrange(256) for _ in range(rows * cols))
+        for i in range(self.runs // 2):
+            target = self.path("damaged.npy")
+            open(target, "wb").write(flipped(npy[:128], self.rng, 2) + npy[128:])
+            self.record("npy, damaged header", "run %d" % i, {"ok", "error"}, ["pca", target, "--dim", "1"])
+            target = self.path("damaged.idx" + (".gz" if i % 2 else ""))
+            data = flipped(idx[:12], self.rng, 1) + idx[12:]
+            open(target, "wb").write(gzip.compress(data) if i % 2 else data)
+            self.record("IDX, damaged header", "run %d" % i, {"ok", "error"}, ["pca", target, "--dim", "1"])
+
+    def signals(self, iris):
+        choices = [signal.SIGINT, signal.SIGTERM, signal.SIGHUP]
+        for i in range(max(3, self.runs // 10)):
+            sig = choices[i % 3]
+            model, history = self.path("signalled.hgm"), self.path("signalled.csv")
+            for path in (model, history):
+                if os.path.exists(path):
+                    os.remove(path)
+            process = subprocess.Popen(
+                [self.hourglass, "train", iris, "--label", "Species", "--network", "2", "--epochs", "1000000",
+                 "--batch-size", "1", "--quiet", "--history-csv", history, "--checkpoint", self.path("signalled.ckpt"),
+                 "-o", model], stderr=subprocess.PIPE)
+            deadline = time.time() + 60
+            while not (os.path.exists(history) and os.path.getsize(history) > 0) and time.time() < deadline:
+                time.sleep(0.05)
+            time.sleep(self.rng.random() * 0.5)
+            process.send_signal(sig)
+            if i % 2:  # a second signal soon after: it must wait for the save
+                time.sleep(self.rng.random() * 0.1)
+                process.send_signal(sig)
+            err = process.communicate(timeout=120)[1].decode(errors="replace")
+            status = process.returncode
+            got = "saved, 128 + signal" if status == 128 + sig else outcome(status, err)
+            if got == "saved, 128 + signal":
+                check, check_err = run(self.hourglass, ["history", model])
+                if check != 0:
+                    got = "model lost: " + check_err.strip()
+            leftovers = [name for name in os.listdir(self.work) if ".hourglass-" in name]
+            if leftovers:
+                got = "temporary files left"
+            self.counts.setdefault("signals during training", Counter())[got] += 1
+            if got != "saved, 128 + signal":
+                self.failures.append("signals: %s -> %s %s" % (sig.name, got, err.strip()[:300]))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("hourglass")
+    parser.add_argument("source")
+    parser.add_argument("work")
+    parser.add_argument("--runs", type=int, default=40)
+    parser.add_argument("--seed", type=int, default=1)
+    a = parser.parse_args()
+    os.makedirs(a.work, exist_ok=True)
+    replay = Replay(os.path.abspath(a.hourglass), a.source, a.work, a.runs, random.Random(a.seed))
+    iris = os.path.join(a.source, "data", "iris.csv")
+    model, checkpoint = replay.path("good.hgm"), replay.path("good.ckpt")
+    status, err = run(replay.hourglass, ["train", iris, "--label", "Species", "--network", "3,2", "--optimizer",
+                                         "adam", "--epochs", "2", "--early-stopping", "5", "--quiet", "--checkpoint",
+                                         checkpoint, "-o", model])
+    if status != 0:
+        sys.exit("could not train the model to damage: " + err)
+    replay.model_files(iris, model)
+    replay.checkpoints(iris, checkpoint)
+    replay.csv_files(iris)
+    replay.npy_and_idx()
+    replay.signals(iris)
+    total = 0
+    for family, counts in replay.counts.items():
+        runs = sum(counts.values())
+        total += runs
+        print("%-36s %4d runs: %s" % (family, runs, ", ".join("%s %d" % kv for kv in sorted(counts.items()))))
+    print("%d runs, %d failures" % (total, len(replay.failures)))
+    for failure in replay.failures[:20]:
+        print("FAIL " + failure)
+    sys.exit(1 if replay.failures else 0)
+
+
+if __name__ == "__main__":
+    main()
