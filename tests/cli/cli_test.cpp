@@ -658,7 +658,7 @@ TEST(Cli, ExportWritesOnnxFilesThatOnnxRuntimeRunsAsTheModel) {
 
   // Nonsense is one line and status 2, and leaves no file behind.
   const std::string refused = temp_path("refused.onnx");
-  for (const std::string& bad : {"--part generator", "--part decoder --threshold 1", "--columns a,b"}) {
+  for (const std::string bad : {"--part generator", "--part decoder --threshold 1", "--columns a,b"}) {
     r = hourglass_cli("export " + model_path + " " + bad + " -o " + refused);
     EXPECT_EQ(r.status, 2) << bad;
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << bad << ": " << r.err;
