@@ -395,9 +395,9 @@ void hg_save(SEXP model, std::string path) {
 void hg_export_onnx(SEXP model, std::string path, std::string part, double threshold,
                     std::vector<std::string> columns) {
   guarded([&] {
-    auto options = OnnxExportOptions().part(part).columns(columns);
+    auto options = hourglass::OnnxExportOptions().part(part).columns(columns);
     if (!ISNAN(threshold)) options.threshold(threshold);
-    export_onnx(model_of(model), path, options);
+    hourglass::export_onnx(model_of(model), path, options);
   });
 }
 
