@@ -370,7 +370,7 @@ int run(int argc, char** argv) {
       "hourglass");
   app.require_subcommand(1);
   app.fallthrough();
-  app.set_version_flag("--version", "hourglass 0.1.0");
+  app.set_version_flag("--version", std::string("hourglass ") + version());
   app.add_option_function<int>(
          "--threads", [](int n) { set_threads(n); },
          "threads for tensor operations (default: all cores, or OMP_NUM_THREADS)")
@@ -387,6 +387,7 @@ int run(int argc, char** argv) {
   add_generate_command(app);
   add_history_command(app);
   add_layers_command(app);
+  add_export_command(app);
   try {
     app.parse(argc, argv);
     return 0;

@@ -133,6 +133,7 @@ void add_noise_command(CLI::App& app);
 void add_generate_command(CLI::App& app);
 void add_history_command(CLI::App& app);
 void add_layers_command(CLI::App& app);
+void add_export_command(CLI::App& app);
 
 /// Parses and runs; returns the exit status: 0 success, 2 bad input (one line on
 /// stderr), 3 training failed (loss not finite), 1 internal error.

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs, with apt, everything Hourglass needs to build, test and run.
+# Installs, with apt, everything Hourglass needs to build, test and run, and with npm
+# (offline once installed) ONNX Runtime for the export tests (tools/onnx).
 # Idempotent: does nothing when every package is already there.
 # Usage (as root, or with sudo available): scripts/install-deps.sh [bench | docs]
 # With "bench", also what `make bench` needs: the PyTorch peer and the profiler; with
@@ -19,7 +20,12 @@ packages=(
   clang libclang-rt-14-dev   # make fuzz: libFuzzer targets with ASan and UBSan
   r-base-dev r-cran-rcpp  # the R package in r/ (Rcpp bindings to the library)
   r-cran-testthat r-cran-magrittr r-cran-mass   # its tests, the %>% pipe, MASS::Boston
+  libonnx-dev libprotobuf-dev   # ONNX export: the protobuf classes, checker and shape inference (opset 17)
+  python3-onnx            # the export tests check the files with ONNX's Python checker too
 )
+# Node.js and npm run ONNX Runtime (onnxruntime-node) on the exported files in the tests;
+# Debian's are used only where the machine has none.
+command -v npm >/dev/null || packages+=(nodejs npm)
 
 if [ "${1:-}" = "bench" ]; then
   packages+=(python3-torch python3-numpy linux-perf)
@@ -28,11 +34,24 @@ if [ "${1:-}" = "docs" ]; then
   packages+=(r-cran-roxygen2)
 fi
 
+# onnxruntime-node as package-lock.json pins it. --ignore-scripts: its install script
+# only fetches GPU providers; the CPU runtime for linux-x64 is in the package itself.
+install_onnx_runtime() {
+  local tools
+  tools="$(cd "$(dirname "$0")/../tools/onnx" && pwd)"
+  if [ ! -f "$tools/node_modules/onnxruntime-node/package.json" ] ||
+     [ "$tools/package-lock.json" -nt "$tools/node_modules/.package-lock.json" ]; then
+    echo "install-deps: installing onnxruntime-node into tools/onnx" >&2
+    (cd "$tools" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2)
+  fi
+}
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -eq 0 ]; then
+  install_onnx_runtime
   exit 0
 fi
 
@@ -45,3 +64,4 @@ echo "install-deps: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 "${sudo_cmd[@]}" apt-get update -qq
 "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+install_onnx_runtime

@@ -37,6 +37,8 @@ int default_threads() {
 
 }  // namespace
 
+const char* version() { return HOURGLASS_VERSION; }
+
 void set_threads(int n) {
   if (n < 1) {
     throw InvalidArgument("threads must be at least 1, got " + std::to_string(n));

@@ -11,6 +11,8 @@
 #include "hourglass/data/dataset.hpp"
 #include "hourglass/data/scaler.hpp"
 #include "hourglass/error.hpp"
+#include "hourglass/export/onnx.hpp"
+#include "hourglass/export/onnx_builder.hpp"
 #include "hourglass/io/atomic_file.hpp"
 #include "hourglass/io/png.hpp"
 #include "hourglass/losses/loss.hpp"

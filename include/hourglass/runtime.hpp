@@ -13,6 +13,9 @@
 
 namespace hourglass {
 
+/// The library's version, "0.1.0" (the project's version in CMakeLists.txt).
+const char* version();
+
 /// Uses `threads` threads for tensor operations (>= 1).
 void set_threads(int threads);
 

@@ -89,6 +89,10 @@ hg_save <- function(model, path) {
     invisible(.Call(`_hourglass_hg_save`, model, path))
 }
 
+hg_export_onnx <- function(model, path, part, threshold, columns) {
+    invisible(.Call(`_hourglass_hg_export_onnx`, model, path, part, threshold, columns))
+}
+
 hg_load <- function(path) {
     .Call(`_hourglass_hg_load`, path)
 }

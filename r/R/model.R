@@ -175,6 +175,44 @@ load_from <- function(file) {
   attach_model(from_core_learner(result$learner), result)
 }
 
+#' Export a model to ONNX
+#'
+#' ruta's `to_keras()`, made for deployment: one part of a trained learner as an ONNX
+#' file (opset 17) that ONNX Runtime, in Python, JavaScript, C++ or elsewhere, serves
+#' without R or Hourglass. The scaler is part of the graph: it takes rows in the data's
+#' own units, flat (float32, rows x values; images flattened channels first) and gives
+#' data in those units.
+#' @param learner A trained learner
+#' @param file The `.onnx` file to write
+#' @param part `"encoder"` (data to code; a variational learner's posterior mean),
+#'   `"decoder"` (code to data), `"autoencoder"` (data to reconstruction) or `"scorer"`
+#'   (data to the loss of each row, as training computes it on the scaled data)
+#' @param threshold For the scorer: rows scoring above it are outliers, a second output
+#'   `outlier` (1 or 0); the threshold is kept in the file's metadata
+#' @param columns The data's column names, kept in the file's metadata
+#'   (`hourglass.columns`); by default none
+#' @return The path written, invisibly
+#' @examples
+#' \donttest{
+#' x <- as.matrix(iris[, 1:4])
+#' model <- autoencoder(2) |> train(x, epochs = 5, verbose = FALSE)
+#' to_onnx(model, file.path(tempdir(), "iris-encoder.onnx"), part = "encoder")
+#' to_onnx(model, file.path(tempdir(), "iris-scorer.onnx"), part = "scorer", threshold = 0.5,
+#'         columns = colnames(x))
+#' }
+#' @export
+to_onnx <- function(learner, file, part = "autoencoder", threshold = NULL, columns = NULL) {
+  if (!is.character(part) || length(part) != 1) {
+    stop("to_onnx(): part must be one of \"encoder\", \"decoder\", \"autoencoder\", \"scorer\"", call. = FALSE)
+  }
+  if (!is.null(threshold) && !(is.numeric(threshold) && length(threshold) == 1 && is.finite(threshold))) {
+    stop("to_onnx(): threshold must be one finite number, or NULL for none", call. = FALSE)
+  }
+  call_core(hg_export_onnx, model_of(learner), path.expand(file), part,
+            if (is.null(threshold)) NA_real_ else as.numeric(threshold), as.character(columns))
+  invisible(file)
+}
+
 #' Principal component analysis
 #'
 #' The baseline every autoencoder is compared with, as the command line's `hourglass

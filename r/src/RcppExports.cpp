@@ -267,6 +267,20 @@ BEGIN_RCPP
     return R_NilValue;
 END_RCPP
 }
+// hg_export_onnx
+void hg_export_onnx(SEXP model, std::string path, std::string part, double threshold, std::vector<std::string> columns);
+RcppExport SEXP _hourglass_hg_export_onnx(SEXP modelSEXP, SEXP pathSEXP, SEXP partSEXP, SEXP thresholdSEXP, SEXP columnsSEXP) {
+BEGIN_RCPP
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< SEXP >::type model(modelSEXP);
+    Rcpp::traits::input_parameter< std::string >::type path(pathSEXP);
+    Rcpp::traits::input_parameter< std::string >::type part(partSEXP);
+    Rcpp::traits::input_parameter< double >::type threshold(thresholdSEXP);
+    Rcpp::traits::input_parameter< std::vector<std::string> >::type columns(columnsSEXP);
+    hg_export_onnx(model, path, part, threshold, columns);
+    return R_NilValue;
+END_RCPP
+}
 // hg_load
 Rcpp::List hg_load(std::string path);
 RcppExport SEXP _hourglass_hg_load(SEXP pathSEXP) {
@@ -341,6 +355,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_hourglass_hg_parameter_count", (DL_FUNC) &_hourglass_hg_parameter_count, 1},
     {"_hourglass_hg_sample_shape", (DL_FUNC) &_hourglass_hg_sample_shape, 1},
     {"_hourglass_hg_save", (DL_FUNC) &_hourglass_hg_save, 2},
+    {"_hourglass_hg_export_onnx", (DL_FUNC) &_hourglass_hg_export_onnx, 5},
     {"_hourglass_hg_load", (DL_FUNC) &_hourglass_hg_load, 1},
     {"_hourglass_hg_apply_noise", (DL_FUNC) &_hourglass_hg_apply_noise, 3},
     {"_hourglass_hg_pca", (DL_FUNC) &_hourglass_hg_pca, 2},

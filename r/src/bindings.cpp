@@ -13,6 +13,7 @@
 #include "convert.h"
 #include "hourglass/data/dataset.hpp"
 #include "hourglass/error.hpp"
+#include "hourglass/export/onnx.hpp"
 #include "hourglass/model/model.hpp"
 #include "hourglass/model/pca.hpp"
 #include "hourglass/network/layer_kind.hpp"
@@ -387,6 +388,17 @@ Rcpp::IntegerVector hg_sample_shape(SEXP model) {
 // [[Rcpp::export]]
 void hg_save(SEXP model, std::string path) {
   guarded([&] { model_of(model).save(path); });
+}
+
+// threshold: NA for none; columns: empty for none.
+// [[Rcpp::export]]
+void hg_export_onnx(SEXP model, std::string path, std::string part, double threshold,
+                    std::vector<std::string> columns) {
+  guarded([&] {
+    auto options = hourglass::OnnxExportOptions().part(part).columns(columns);
+    if (!ISNAN(threshold)) options.threshold(threshold);
+    hourglass::export_onnx(model_of(model), path, options);
+  });
 }
 
 // [[Rcpp::export]]

@@ -1,5 +1,6 @@
 // activation(name) and leaky_relu(alpha): activations as layers of their own, as
 // Keras's layer_activation() and LeakyReLU layer.
+#include "hourglass/export/onnx_builder.hpp"
 #include "hourglass/nn/module_builder.hpp"
 #include "layers/builtin.hpp"
 
@@ -16,6 +17,10 @@ class ActivationKind : public LayerKind {
   void build(ModuleBuilder& builder, const Layer& layer, const Shape&, const Shape&) const override {
     builder.add_activation(layer.activation());
   }
+  std::string export_onnx(OnnxBuilder& onnx, const std::string& x, const Layer& layer, const Shape&, const Shape&,
+                          const LayerModules&) const override {
+    return onnx.activation(layer.activation(), x);
+  }
 };
 
 // The activation named leaky_relu has the slope 0.2 of tf.nn.leaky_relu and Keras 2's
@@ -30,6 +35,10 @@ class LeakyReluKind : public LayerKind {
   Shape output_shape(const Layer&, const Shape& in, const ShapeCheck&) const override { return in; }
   void build(ModuleBuilder& builder, const Layer& layer, const Shape&, const Shape&) const override {
     builder.add(torch::nn::LeakyReLU(torch::nn::LeakyReLUOptions().negative_slope(layer.number("alpha"))));
+  }
+  std::string export_onnx(OnnxBuilder& onnx, const std::string& x, const Layer& layer, const Shape&, const Shape&,
+                          const LayerModules&) const override {
+    return onnx.node("LeakyRelu", {x}, {{"alpha", layer.number("alpha")}});
   }
 };
 

@@ -1,4 +1,5 @@
 // batch_norm(): normalises each feature or channel over the batch, Keras's defaults.
+#include "hourglass/export/onnx_builder.hpp"
 #include "hourglass/nn/module_builder.hpp"
 #include "layers/builtin.hpp"
 
@@ -7,8 +8,7 @@ namespace {
 
 class BatchNormKind : public LayerKind {
  public:
-  BatchNormKind()
-      : LayerKind("batch_norm", "batch normalisation (Keras's momentum 0.99 and epsilon 1e-3)", {}) {}
+  BatchNormKind() : LayerKind("batch_norm", "batch normalisation (Keras's momentum 0.99 and epsilon 1e-3)", {}) {}
   std::string summary_type(const Layer&) const override { return "BatchNormalization"; }
   Shape output_shape(const Layer&, const Shape& in, const ShapeCheck&) const override { return in; }
   // Per feature or channel: a scale and a shift, and the running mean and variance.
@@ -22,6 +22,19 @@ class BatchNormKind : public LayerKind {
     } else {
       builder.add(torch::nn::BatchNorm1d(torch::nn::BatchNorm1dOptions(in[0]).momentum(0.01).eps(1e-3)));
     }
+  }
+  // Inference form: the running statistics.
+  std::string export_onnx(OnnxBuilder& onnx, const std::string& x, const Layer& layer, const Shape& in, const Shape&,
+                          const LayerModules& modules) const override {
+    const auto export_with = [&](const auto& norm) {
+      return onnx.node(
+          "BatchNormalization",
+          {x, onnx.initializer("scale", norm.weight), onnx.initializer("bias", norm.bias),
+           onnx.initializer("running_mean", norm.running_mean), onnx.initializer("running_var", norm.running_var)},
+          {{"epsilon", norm.options.eps()}});
+    };
+    if (in.size() == 3) return export_with(modules.get<torch::nn::BatchNorm2dImpl>(layer));
+    return export_with(modules.get<torch::nn::BatchNorm1dImpl>(layer));
   }
 };
 

@@ -1,6 +1,6 @@
 // The convolution arithmetic conv(), conv_transpose() and a shaped output() share:
 // Keras's "same"/"valid" padding, strides, pooling and upsampling, written once for
-// both the shape rule and the modules.
+// the shape rule, the modules and the ONNX export.
 #pragma once
 
 #include "hourglass/network/layer_kind.hpp"
@@ -13,5 +13,8 @@ Shape convolution_output_shape(const Layer& layer, const Shape& in, const ShapeC
 int64_t convolution_parameters(const Layer& layer, const Shape& in, const Shape& out);
 /// Appends its padding, convolution, activation and resampling.
 void build_convolution(ModuleBuilder& builder, const Layer& layer, const Shape& in);
+/// The same as ONNX nodes on `x`, with the weights of the modules build_convolution made.
+std::string export_convolution(OnnxBuilder& onnx, const std::string& x, const Layer& layer, const Shape& in,
+                               const LayerModules& modules);
 
 }  // namespace hourglass

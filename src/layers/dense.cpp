@@ -1,6 +1,7 @@
 // dense(units, activation): a fully connected layer.
 #include "layers/dense.hpp"
 
+#include "hourglass/export/onnx_builder.hpp"
 #include "hourglass/nn/module_builder.hpp"
 #include "layers/builtin.hpp"
 
@@ -14,6 +15,14 @@ torch::nn::Linear build_dense(ModuleBuilder& builder, int64_t in, int64_t out, c
   builder.kernel(linear->weight);
   builder.add_activation(activation);
   return linear;
+}
+
+std::string export_dense(OnnxBuilder& onnx, const std::string& x, const torch::nn::LinearImpl& linear,
+                         const std::string& activation) {
+  // Gemm computes x W^T + b with LibTorch's out x in weight as it is.
+  std::vector<std::string> inputs{x, onnx.initializer("weight", linear.weight)};
+  if (linear.bias.defined()) inputs.push_back(onnx.initializer("bias", linear.bias));
+  return onnx.activation(activation, onnx.node("Gemm", inputs, {{"transB", int64_t{1}}}));
 }
 
 int64_t dense_parameters(int64_t in, int64_t out, bool use_bias) {
@@ -42,6 +51,10 @@ class DenseKind : public LayerKind {
   }
   void build(ModuleBuilder& builder, const Layer& layer, const Shape& in, const Shape& out) const override {
     builder.dense_code(build_dense(builder, in[0], out[0], layer.activation(), layer.flag("use_bias")));
+  }
+  std::string export_onnx(OnnxBuilder& onnx, const std::string& x, const Layer& layer, const Shape&, const Shape&,
+                          const LayerModules& modules) const override {
+    return export_dense(onnx, x, modules.get<torch::nn::LinearImpl>(layer), layer.activation());
   }
 };
 

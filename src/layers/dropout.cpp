@@ -15,6 +15,11 @@ class DropoutKind : public LayerKind {
   void build(ModuleBuilder& builder, const Layer& layer, const Shape&, const Shape&) const override {
     builder.add(torch::nn::Dropout(layer.number("rate")));
   }
+  // Outside training, dropout passes its input on.
+  std::string export_onnx(OnnxBuilder&, const std::string& x, const Layer&, const Shape&, const Shape&,
+                          const LayerModules&) const override {
+    return x;
+  }
 };
 
 }  // namespace

@@ -1,4 +1,5 @@
 // flatten(): CxHxW -> C*H*W, so that a conv encoder can end in a dense code.
+#include "hourglass/export/onnx_builder.hpp"
 #include "hourglass/nn/module_builder.hpp"
 #include "layers/builtin.hpp"
 
@@ -12,6 +13,10 @@ class FlattenKind : public LayerKind {
   Shape output_shape(const Layer&, const Shape& in, const ShapeCheck&) const override { return {shape_size(in)}; }
   void build(ModuleBuilder& builder, const Layer&, const Shape&, const Shape&) const override {
     builder.add(torch::nn::Flatten());
+  }
+  std::string export_onnx(OnnxBuilder& onnx, const std::string& x, const Layer&, const Shape&, const Shape&,
+                          const LayerModules&) const override {
+    return onnx.node("Flatten", {x}, {{"axis", int64_t{1}}});
   }
 };
 

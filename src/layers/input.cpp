@@ -14,6 +14,10 @@ class InputKind : public LayerKind {
     return check.network_input();
   }
   void build(ModuleBuilder&, const Layer&, const Shape&, const Shape&) const override {}
+  std::string export_onnx(OnnxBuilder&, const std::string& x, const Layer&, const Shape&, const Shape&,
+                          const LayerModules&) const override {
+    return x;
+  }
 };
 
 }  // namespace

@@ -15,13 +15,12 @@ Layer output_conv(const Layer& layer, int64_t channels) {
 class OutputKind : public LayerKind {
  public:
   OutputKind()
-      : LayerKind("output", "the reconstruction layer, as wide as the data",
-                  {Parameter::name("activation", "activation function").activation().otherwise(std::string("linear"))}) {}
+      : LayerKind(
+            "output", "the reconstruction layer, as wide as the data",
+            {Parameter::name("activation", "activation function").activation().otherwise(std::string("linear"))}) {}
   LayerRole role() const override { return LayerRole::output; }
   std::vector<std::string> printed_positionally() const override { return {"activation"}; }
-  std::string summary_type(const Layer& layer) const override {
-    return "Dense, " + layer.activation();
-  }
+  std::string summary_type(const Layer& layer) const override { return "Dense, " + layer.activation(); }
 
   Shape output_shape(const Layer&, const Shape& in, const ShapeCheck& check) const override {
     const Shape& data = check.network_input();
@@ -41,6 +40,11 @@ class OutputKind : public LayerKind {
     } else {
       build_convolution(builder, output_conv(layer, out[0]), in);
     }
+  }
+  std::string export_onnx(OnnxBuilder& onnx, const std::string& x, const Layer& layer, const Shape& in,
+                          const Shape& out, const LayerModules& modules) const override {
+    if (in.size() == 1) return export_dense(onnx, x, modules.get<torch::nn::LinearImpl>(layer), layer.activation());
+    return export_convolution(onnx, x, output_conv(layer, out[0]), in, modules);
   }
 };
 

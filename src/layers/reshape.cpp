@@ -1,5 +1,6 @@
 // reshape(dims...): n -> dims (channels first), so that a dense decoder can feed conv layers.
 #include "hourglass/error.hpp"
+#include "hourglass/export/onnx_builder.hpp"
 #include "hourglass/nn/module_builder.hpp"
 #include "layers/builtin.hpp"
 
@@ -31,6 +32,10 @@ class ReshapeKind : public LayerKind {
     const Shape& dims = layer.sizes("dims");
     sizes.insert(sizes.end(), dims.begin(), dims.end());
     builder.add_function([sizes](const torch::Tensor& x) { return x.reshape(sizes); });
+  }
+  std::string export_onnx(OnnxBuilder& onnx, const std::string& x, const Layer& layer, const Shape&, const Shape&,
+                          const LayerModules&) const override {
+    return onnx.reshape(x, layer.sizes("dims"));
   }
 };
 

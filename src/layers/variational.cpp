@@ -2,6 +2,7 @@
 // variational autoencoder.
 #include "nn/variational.hpp"
 
+#include "hourglass/export/onnx_builder.hpp"
 #include "hourglass/nn/module_builder.hpp"
 #include "layers/builtin.hpp"
 #include "layers/dense.hpp"
@@ -36,6 +37,20 @@ class VariationalKind : public LayerKind {
   }
   void build(ModuleBuilder& builder, const Layer& layer, const Shape& in, const Shape&) const override {
     builder.variational_code(in[0], layer.integer("units"), layer.number("epsilon_std"), full(layer));
+  }
+  // Outside training the code is the posterior mean (Model::encode): the mean head, or
+  // the first `units` outputs of a full covariance's one head.
+  std::string export_onnx(OnnxBuilder& onnx, const std::string& x, const Layer& layer, const Shape&, const Shape&,
+                          const LayerModules& modules) const override {
+    const auto& variational = modules.get<nn::VariationalImpl>(layer);
+    if (!full(layer)) return export_dense(onnx, x, *variational.mean_layer(), "linear");
+    const int64_t units = layer.integer("units");
+    const auto& params = *variational.params_layer();
+    torch::nn::Linear mean(torch::nn::LinearOptions(params.weight.size(1), units));
+    torch::NoGradGuard no_grad;
+    mean->weight.copy_(params.weight.narrow(0, 0, units));
+    mean->bias.copy_(params.bias.narrow(0, 0, units));
+    return export_dense(onnx, x, *mean, "linear");
   }
 
  private:

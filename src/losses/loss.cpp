@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "hourglass/error.hpp"
+#include "hourglass/export/onnx_builder.hpp"
 #include "hourglass/registry.hpp"
 #include "losses/losses.hpp"
 
@@ -59,6 +60,74 @@ at::Tensor categorical_crossentropy(const at::Tensor& prediction, const at::Tens
   return -(as_rows(target) * q.log()).sum(1);
 }
 
+// The same losses as ONNX nodes, in the order above (p: prediction, t: target).
+using Names = const std::string&;
+std::string onnx_difference(OnnxBuilder& onnx, Names p, Names t) { return onnx.node("Sub", {p, t}); }
+std::string onnx_squared_error(OnnxBuilder& onnx, Names p, Names t) {
+  const auto d = onnx_difference(onnx, p, t);
+  return onnx.node("Mul", {d, d});
+}
+std::string onnx_absolute_error(OnnxBuilder& onnx, Names p, Names t) {
+  return onnx.node("Abs", {onnx_difference(onnx, p, t)});
+}
+std::string onnx_binary_crossentropy(OnnxBuilder& onnx, Names prediction, Names t) {
+  const auto p = onnx.node("Clip", {prediction, onnx.scalar(kEpsilon), onnx.scalar(1.0 - kEpsilon)});
+  const auto one = onnx.scalar(1.0);
+  const auto positive = onnx.node("Mul", {t, onnx.node("Log", {p})});
+  const auto negative = onnx.node("Mul", {onnx.node("Sub", {one, t}), onnx.node("Log", {onnx.node("Sub", {one, p})})});
+  return onnx.node("Neg", {onnx.node("Add", {positive, negative})});
+}
+std::string onnx_huber(OnnxBuilder& onnx, Names p, Names t) {
+  const auto error = onnx_absolute_error(onnx, p, t);
+  const auto quadratic = onnx.node("Mul", {onnx.node("Mul", {error, error}), onnx.scalar(0.5)});
+  const auto linear = onnx.node("Sub", {error, onnx.scalar(0.5)});
+  return onnx.node("Where", {onnx.node("LessOrEqual", {error, onnx.scalar(1.0)}), quadratic, linear});
+}
+// softplus(y) = max(y, 0) + log(1 + exp(-|y|)), which does not overflow either.
+std::string onnx_log_cosh(OnnxBuilder& onnx, Names p, Names t) {
+  const auto x = onnx_difference(onnx, p, t);
+  const auto y = onnx.node("Mul", {x, onnx.scalar(-2.0)});
+  const auto tail = onnx.node(
+      "Log", {onnx.node("Add", {onnx.scalar(1.0), onnx.node("Exp", {onnx.node("Neg", {onnx.node("Abs", {y})})})})});
+  const auto softplus = onnx.node("Add", {onnx.node("Relu", {y}), tail});
+  return onnx.node("Sub", {onnx.node("Add", {x, softplus}), onnx.scalar(std::log(2.0))});
+}
+std::string onnx_absolute_percentage_error(OnnxBuilder& onnx, Names p, Names t) {
+  const auto denominator = onnx.node("Max", {onnx.node("Abs", {t}), onnx.scalar(kEpsilon)});
+  const auto ratio = onnx.node("Div", {onnx.node("Sub", {t, p}), denominator});
+  return onnx.node("Mul", {onnx.node("Abs", {ratio}), onnx.scalar(100.0)});
+}
+std::string onnx_squared_logarithmic_error(OnnxBuilder& onnx, Names p, Names t) {
+  const auto log1p = [&](Names x) {
+    return onnx.node("Log", {onnx.node("Add", {onnx.node("Max", {x, onnx.scalar(kEpsilon)}), onnx.scalar(1.0)})});
+  };
+  const auto d = onnx.node("Sub", {log1p(p), log1p(t)});
+  return onnx.node("Mul", {d, d});
+}
+std::string onnx_poisson(OnnxBuilder& onnx, Names p, Names t) {
+  return onnx.node("Sub", {p, onnx.node("Mul", {t, onnx.node("Log", {onnx.node("Add", {p, onnx.scalar(kEpsilon)})})})});
+}
+std::string onnx_row_sum(OnnxBuilder& onnx, Names x, int64_t keepdims = 0) {
+  return onnx.node("ReduceSum", {x, onnx.int64s({1})}, {{"keepdims", keepdims}});
+}
+std::string onnx_kl_divergence(OnnxBuilder& onnx, Names prediction, Names target) {
+  const auto clip = [&](Names x) { return onnx.node("Clip", {x, onnx.scalar(kEpsilon), onnx.scalar(1.0)}); };
+  const auto t = clip(target), p = clip(prediction);
+  return onnx_row_sum(onnx, onnx.node("Mul", {t, onnx.node("Log", {onnx.node("Div", {t, p})})}));
+}
+std::string onnx_cosine_similarity(OnnxBuilder& onnx, Names p, Names t) {
+  const auto unit = [&](Names x) {
+    const auto norm2 = onnx_row_sum(onnx, onnx.node("Mul", {x, x}), 1);
+    return onnx.node("Div", {x, onnx.node("Sqrt", {onnx.node("Max", {norm2, onnx.scalar(1e-12)})})});
+  };
+  return onnx.node("Neg", {onnx_row_sum(onnx, onnx.node("Mul", {unit(t), unit(p)}))});
+}
+std::string onnx_categorical_crossentropy(OnnxBuilder& onnx, Names p, Names t) {
+  const auto normalised = onnx.node("Div", {p, onnx_row_sum(onnx, p, 1)});
+  const auto q = onnx.node("Clip", {normalised, onnx.scalar(kEpsilon), onnx.scalar(1.0 - kEpsilon)});
+  return onnx.node("Neg", {onnx_row_sum(onnx, onnx.node("Mul", {t, onnx.node("Log", {q})}))});
+}
+
 template <CellLoss cells>
 at::Tensor mean_of_cells(const at::Tensor& p, const at::Tensor& t) {
   return cells(p, t).mean();
@@ -72,13 +141,15 @@ at::Tensor mean_of_rows(const at::Tensor& p, const at::Tensor& t) {
   return rows(p, t).mean();
 }
 
+using OnnxLoss = std::string (*)(OnnxBuilder&, Names, Names);
+
 template <CellLoss cells>
-LossDefinition by_cell() {
-  return {mean_of_cells<cells>, cells_per_row<cells>, cells};
+LossDefinition by_cell(OnnxLoss onnx = nullptr) {
+  return {mean_of_cells<cells>, cells_per_row<cells>, cells, onnx};
 }
 template <RowLoss rows>
-LossDefinition by_row() {
-  return {mean_of_rows<rows>, rows, nullptr};
+LossDefinition by_row(OnnxLoss onnx = nullptr) {
+  return {mean_of_rows<rows>, rows, nullptr, onnx};
 }
 
 // Keras's binary_accuracy: the prediction rounded at 0.5, the target compared as it is.
@@ -89,17 +160,17 @@ at::Tensor binary_accuracy_cells(const at::Tensor& p, const at::Tensor& t) {
 // The losses, in the order messages list them, with Keras's other names.
 Registry<LossDefinition> builtin_losses() {
   Registry<LossDefinition> r("loss");
-  r.add("mse", by_cell<squared_error>(), {"mean_squared_error"});
-  r.add("mae", by_cell<absolute_error>(), {"mean_absolute_error"});
-  r.add("bce", by_cell<binary_crossentropy>(), {"binary_crossentropy"});
-  r.add("huber", by_cell<huber>(), {"huber_loss"});
-  r.add("log_cosh", by_cell<log_cosh>(), {"logcosh"});
-  r.add("mape", by_cell<absolute_percentage_error>(), {"mean_absolute_percentage_error"});
-  r.add("msle", by_cell<squared_logarithmic_error>(), {"mean_squared_logarithmic_error"});
-  r.add("poisson", by_cell<poisson>());
-  r.add("kl_divergence", by_row<kl_divergence>(), {"kullback_leibler_divergence", "kld", "kl"});
-  r.add("cosine_similarity", by_row<cosine_similarity>());
-  r.add("categorical_crossentropy", by_row<categorical_crossentropy>());
+  r.add("mse", by_cell<squared_error>(onnx_squared_error), {"mean_squared_error"});
+  r.add("mae", by_cell<absolute_error>(onnx_absolute_error), {"mean_absolute_error"});
+  r.add("bce", by_cell<binary_crossentropy>(onnx_binary_crossentropy), {"binary_crossentropy"});
+  r.add("huber", by_cell<huber>(onnx_huber), {"huber_loss"});
+  r.add("log_cosh", by_cell<log_cosh>(onnx_log_cosh), {"logcosh"});
+  r.add("mape", by_cell<absolute_percentage_error>(onnx_absolute_percentage_error), {"mean_absolute_percentage_error"});
+  r.add("msle", by_cell<squared_logarithmic_error>(onnx_squared_logarithmic_error), {"mean_squared_logarithmic_error"});
+  r.add("poisson", by_cell<poisson>(onnx_poisson));
+  r.add("kl_divergence", by_row<kl_divergence>(onnx_kl_divergence), {"kullback_leibler_divergence", "kld", "kl"});
+  r.add("cosine_similarity", by_row<cosine_similarity>(onnx_cosine_similarity));
+  r.add("categorical_crossentropy", by_row<categorical_crossentropy>(onnx_categorical_crossentropy));
   return r;
 }
 
@@ -136,6 +207,22 @@ const std::vector<std::string>& loss_names() {
 }
 
 RowLossFunction row_loss_function(const std::string& name) { return losses().at(name).rows; }
+
+std::string onnx_row_loss(OnnxBuilder& onnx, const std::string& name, const std::string& p, const std::string& t) {
+  const LossDefinition& loss = losses().at(name);
+  if (!loss.onnx) {
+    std::vector<std::string> exportable;
+    for (const auto& [other, definition] : losses().entries()) {
+      if (definition->onnx) exportable.push_back(other);
+    }
+    throw InvalidArgument("the loss '" + name +
+                          "' has no ONNX form, so a scorer cannot be exported (losses with one: " + join(exportable) +
+                          ")");
+  }
+  const auto values = loss.onnx(onnx, p, t);
+  if (!loss.cells) return values;
+  return onnx.node("ReduceMean", {values}, {{"axes", std::vector<int64_t>{1}}, {"keepdims", int64_t{0}}});
+}
 
 at::Tensor correntropy_loss(const at::Tensor& prediction, const at::Tensor& target, double sigma) {
   const double normaliser = 1.0 / (std::sqrt(2.0 * M_PI) * sigma);

@@ -1,11 +1,14 @@
 // The loss and metric registries (internal): each loss as a mean, a value per row and,
-// for losses of single cells, a value per cell (what masks and per-feature scores need).
+// for losses of single cells, a value per cell (what masks and per-feature scores need),
+// and as ONNX nodes (what an exported scorer computes).
 #pragma once
 
 #include "hourglass/losses/loss.hpp"
 #include "hourglass/registry.hpp"
 
 namespace hourglass {
+
+class OnnxBuilder;
 
 using CellLoss = at::Tensor (*)(const at::Tensor& prediction, const at::Tensor& target);
 using RowLoss = RowLossFunction;
@@ -15,7 +18,14 @@ struct LossDefinition {
   RowLoss rows;
   /// nullptr for a loss of the whole sample (cosine similarity, categorical cross-entropy).
   CellLoss cells;
+  /// The same loss as ONNX nodes on batches of rows `p` and `t`: per cell when `cells`
+  /// is set, per row otherwise; returns the output's name. nullptr: no ONNX form.
+  std::string (*onnx)(OnnxBuilder& onnx, const std::string& p, const std::string& t) = nullptr;
 };
+
+/// The loss of each row of batches `p` and `t` (rows x values) as ONNX nodes, as
+/// `rows` computes it; throws InvalidArgument when the loss has no ONNX form.
+std::string onnx_row_loss(OnnxBuilder& onnx, const std::string& name, const std::string& p, const std::string& t);
 
 const Registry<LossDefinition>& losses();
 /// The losses and binary_accuracy.

@@ -5,6 +5,7 @@
 
 #include "hourglass/data/dataset.hpp"
 #include "hourglass/error.hpp"
+#include "hourglass/export/onnx.hpp"
 #include "hourglass/io/atomic_file.hpp"
 #include "hourglass/losses/loss.hpp"
 #include "hourglass/runtime.hpp"
@@ -213,6 +214,10 @@ double Model::objective_value(const at::Tensor& rows) const {
     sum += objective(chunk).total.item<double>() * static_cast<double>(chunk.size(0));
   }
   return sum / static_cast<double>(rows.size(0));
+}
+
+void Model::export_onnx(const std::string& path, const std::string& part) const {
+  hourglass::export_onnx(*this, path, OnnxExportOptions().part(part));
 }
 
 void Model::save(const std::string& path) const { write_file_atomically(path, serialize_model(impl())); }

@@ -196,6 +196,12 @@ std::string LayerKind::summary_type(const Layer&) const {
   return out;
 }
 
+std::string LayerKind::export_onnx(OnnxBuilder&, const std::string&, const Layer& layer, const Shape&, const Shape&,
+                                   const LayerModules&) const {
+  throw InvalidArgument("layer " + layer.to_string() + " cannot be exported to ONNX: the layer kind '" + name_ +
+                        "' has no ONNX form (its LayerKind does not override export_onnx); export a model without it");
+}
+
 void ShapeCheck::fail(const std::string& what) const { throw InvalidArgument(where_() + what); }
 
 namespace {

@@ -113,19 +113,29 @@ struct SummaryRow {
 
 }  // namespace
 
+std::vector<std::string> Network::layer_names() const {
+  std::vector<std::string> names;
+  std::map<std::string, int> counts;
+  for (const Layer& layer : layers_) {
+    std::string name = layer.kind_name();
+    const LayerRole role = layer.kind().role();
+    if (role != LayerRole::input && role != LayerRole::output) name += "_" + std::to_string(++counts[name]);
+    names.push_back(name);
+  }
+  return names;
+}
+
 std::string Network::summary(const Shape& data_shape) const {
   std::vector<SummaryRow> rows;
   const size_t code = layers_.empty() ? 0 : encoding_index();
   const auto shapes = output_shapes(data_shape);
-  std::map<std::string, int> counts;
+  const auto names = layer_names();
   Shape in = input_shape_for(data_shape);
   for (size_t i = 0; i < layers_.size(); ++i) {
     const Layer& layer = layers_[i];
     SummaryRow row;
     row.count = layer_parameters(layer, in, shapes[i]);
-    std::string name = layer.kind_name();
-    const LayerRole role = layer.kind().role();
-    if (role != LayerRole::input && role != LayerRole::output) name += "_" + std::to_string(++counts[name]);
+    const std::string& name = names[i];
     row.name = name + " (" + layer.kind().summary_type(layer) + ")" + (i == code ? " <- encoding" : "");
     row.shape = "(None";
     for (int64_t side : shapes[i]) row.shape += ", " + std::to_string(side);

@@ -1,5 +1,5 @@
 // Activations by name: one registry entry each (the function, its derivative, its
-// range), resolved once when a module is built, not per forward call.
+// range, its ONNX form), resolved once when a module is built, not per forward call.
 //
 //   const ActivationFunction& tanh = activation_function("tanh");
 //   auto y = tanh.apply(x);
@@ -14,6 +14,10 @@
 #include <utility>
 
 #include "hourglass/registry.hpp"
+
+namespace hourglass {
+class OnnxBuilder;
+}
 
 namespace hourglass::nn {
 
@@ -32,6 +36,8 @@ struct ActivationFunction {
   /// from [sparsity_low, 1] to [0, 1] (ruta's table: 0 for sigmoid, relu, softplus,
   /// -1.7581 for selu, -1 otherwise; hard_sigmoid is bounded in [0, 1] and uses 0).
   double sparsity_low = -1.0;
+  /// The same function as ONNX nodes (opset 17) on tensor `x`; returns the output's name.
+  std::function<std::string(OnnxBuilder& onnx, const std::string& x)> onnx;
 
   bool is_linear() const { return name == "linear"; }
 };

@@ -1,6 +1,7 @@
 #include "nn/autoencoder_net.hpp"
 
 #include "hourglass/data/dataset.hpp"
+#include "hourglass/export/onnx_builder.hpp"
 #include "hourglass/network/layer_kind.hpp"
 #include "hourglass/nn/module_builder.hpp"
 #include "nn/activation.hpp"
@@ -8,17 +9,21 @@
 namespace hourglass::nn {
 
 AutoencoderNetImpl::AutoencoderNetImpl(const Network& network, const Shape& data_shape)
-    : data_shape_(data_shape), input_dim_(shape_size(data_shape)) {
+    : network_(network), data_shape_(data_shape), input_dim_(shape_size(data_shape)) {
   network.validate();
   const auto shapes = network.output_shapes(data_shape);
   input_shape_ = network.input_shape_for(data_shape);
   const size_t code = network.encoding_index();
+  code_index_ = code;
   torch::nn::Sequential encoder, decoder;
   Shape in = input_shape_;
   for (size_t i = 0; i < network.size(); ++i) {
     const Layer& layer = network[i];
     ModuleBuilder builder(i <= code ? encoder : decoder, *this);
     layer.kind().build(builder, layer, in, shapes[i]);
+    layer_inputs_.push_back(in);
+    layer_outputs_.push_back(shapes[i]);
+    layer_modules_.push_back(builder.modules());
     if (builder.kernel().defined()) kernels_.push_back(builder.kernel());
     if (builder.variational())
       variational_ = Variational(std::dynamic_pointer_cast<VariationalImpl>(builder.variational()));
@@ -58,6 +63,34 @@ torch::Tensor AutoencoderNetImpl::decode(const torch::Tensor& code) {
 Posterior AutoencoderNetImpl::posterior(const torch::Tensor& x) {
   TORCH_CHECK(is_variational(), "posterior() of a network without a variational layer");
   return variational_->posterior(encoder_body(x));
+}
+
+}  // namespace hourglass::nn
+
+namespace hourglass::nn {
+
+std::string AutoencoderNetImpl::export_layers(OnnxBuilder& onnx, std::string x, size_t first, size_t last) const {
+  const auto names = network_.layer_names();
+  for (size_t i = first; i < last; ++i) {
+    onnx.set_scope(names[i]);
+    const Layer& layer = network_[i];
+    x = layer.kind().export_onnx(onnx, x, layer, layer_inputs_[i], layer_outputs_[i], layer_modules_[i]);
+  }
+  onnx.set_scope("");
+  return x;
+}
+
+// Flat rows in and out, viewed in the layers' shapes in between: as encode() and decode().
+std::string AutoencoderNetImpl::export_encoder(OnnxBuilder& onnx, const std::string& x) const {
+  const auto shaped = input_shape_.size() > 1 ? onnx.reshape(x, input_shape_) : x;
+  const auto code = export_layers(onnx, shaped, 0, code_index_ + 1);
+  return code_shape_.size() > 1 ? onnx.node("Flatten", {code}, {{"axis", int64_t{1}}}) : code;
+}
+
+std::string AutoencoderNetImpl::export_decoder(OnnxBuilder& onnx, const std::string& code) const {
+  const auto shaped = code_shape_.size() > 1 ? onnx.reshape(code, code_shape_) : code;
+  const auto y = export_layers(onnx, shaped, code_index_ + 1, network_.size());
+  return layer_outputs_.back().size() > 1 ? onnx.node("Flatten", {y}, {{"axis", int64_t{1}}}) : y;
 }
 
 }  // namespace hourglass::nn

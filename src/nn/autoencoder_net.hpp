@@ -12,8 +12,13 @@
 #include <vector>
 
 #include "hourglass/network/network.hpp"
+#include "hourglass/nn/module_builder.hpp"
 #include "nn/activation.hpp"
 #include "nn/variational.hpp"
+
+namespace hourglass {
+class OnnxBuilder;
+}
 
 namespace hourglass::nn {
 
@@ -55,9 +60,18 @@ class AutoencoderNetImpl : public torch::nn::Module {
   const torch::Tensor& encoding_kernel() const { return encoding_kernel_; }
   const std::vector<torch::Tensor>& kernels() const { return kernels_; }
 
+  /// The encoder as ONNX nodes: batch x input_dim() values in `x` (scaled), batch x
+  /// code_dim() out, as encode() computes it; returns the output's name. Throws
+  /// InvalidArgument naming a layer whose kind cannot be exported.
+  std::string export_encoder(OnnxBuilder& onnx, const std::string& x) const;
+  /// The decoder: batch x code_dim() in, batch x input_dim() out, as decode().
+  std::string export_decoder(OnnxBuilder& onnx, const std::string& code) const;
+
  private:
   /// The encoder's layers before the code (all of it without a variational layer).
   torch::Tensor encoder_body(const torch::Tensor& x);
+  /// Layers [first, last) as ONNX nodes on x, a batch of what layer `first` receives.
+  std::string export_layers(OnnxBuilder& onnx, std::string x, size_t first, size_t last) const;
 
   torch::nn::Sequential encoder_{nullptr}, decoder_{nullptr};
   Variational variational_{nullptr};
@@ -66,6 +80,11 @@ class AutoencoderNetImpl : public torch::nn::Module {
   bool encoder_is_one_dense_layer_ = false;
   torch::Tensor encoding_kernel_;
   std::vector<torch::Tensor> kernels_;
+  Network network_;
+  /// What each layer receives and gives, and the modules it made.
+  std::vector<Shape> layer_inputs_, layer_outputs_;
+  std::vector<LayerModules> layer_modules_;
+  size_t code_index_ = 0;
   Shape data_shape_, input_shape_, code_shape_;
   int64_t input_dim_ = 0, code_dim_ = 0;
 };

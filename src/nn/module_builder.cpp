@@ -22,6 +22,7 @@ void ModuleBuilder::variational_code(int64_t in, int64_t units, double epsilon_s
   kernel_ = first->weight;
   dense_code_ = first;
   variational_ = module;
+  modules_.add(module);
 }
 
 void initialize_like_keras(torch::Tensor& weight, torch::Tensor& bias, const std::string& activation) {

@@ -9,6 +9,7 @@
 
 #include "hourglass/hourglass.hpp"
 #include "support/fixtures.hpp"
+#include "support/onnx_runtime.hpp"
 
 namespace hourglass {
 namespace {
@@ -600,6 +601,48 @@ TEST(Cli, LayersListsEveryKindFromItsDefinition) {
   r = hourglass_cli("layers convolution");
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("unknown layer 'convolution' (valid: input, dense"), std::string::npos) << r.err;
+}
+
+TEST(Cli, ExportWritesOnnxFilesThatOnnxRuntimeRunsAsTheModel) {
+  const std::string model_path = trained_model();
+  const Model model = Model::load(model_path);
+  const auto iris = testing::iris().features;
+  const std::string encoder = temp_path("encoder.onnx"), scorer = temp_path("scorer.onnx");
+  Result r = hourglass_cli("export " + model_path + " --part encoder -o " + encoder);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.err, "Wrote the encoder of " + model_path + " to " + encoder + "\n");
+  auto outputs = testing::run_in_onnx_runtime(encoder, {{"data", iris}});
+  ASSERT_TRUE(outputs.count("code"));
+  EXPECT_LE((outputs.at("code") - model.encode(iris)).abs().max().item<double>(), 1e-5);
+
+  // The scorer: the mse of each row on the z-scored data, and rows above 0.5 flagged.
+  r = hourglass_cli("export " + model_path +
+                    " --part scorer --threshold 0.5 --columns "
+                    "Sepal.Length,Sepal.Width,Petal.Length,Petal.Width -o " +
+                    scorer);
+  ASSERT_EQ(r.status, 0) << r.err;
+  outputs = testing::run_in_onnx_runtime(scorer, {{"data", iris}});
+  ASSERT_TRUE(outputs.count("score") && outputs.count("outlier"));
+  const auto scaled = model.scaler().transform(iris);
+  const auto expected = (model.scaler().transform(model.reconstruct(iris)) - scaled).square().mean(1);
+  EXPECT_LE((outputs.at("score") - expected).abs().max().item<double>(), 1e-5);
+  EXPECT_TRUE(outputs.at("outlier").equal((expected > 0.5).to(torch::kLong)));
+  const auto metadata = testing::check_with_python_onnx(scorer);
+  EXPECT_NE(metadata.find("hourglass.columns=Sepal.Length,Sepal.Width,Petal.Length,Petal.Width"), std::string::npos)
+      << metadata;
+  EXPECT_NE(metadata.find("hourglass.threshold=0.5"), std::string::npos) << metadata;
+
+  // Nonsense is one line and status 2, and leaves no file behind.
+  const std::string refused = temp_path("refused.onnx");
+  for (const std::string bad : {"--part generator", "--part decoder --threshold 1", "--columns a,b"}) {
+    r = hourglass_cli("export " + model_path + " " + bad + " -o " + refused);
+    EXPECT_EQ(r.status, 2) << bad;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << bad << ": " << r.err;
+    EXPECT_FALSE(exists(refused)) << bad;
+  }
+  EXPECT_NE(hourglass_cli("export " + model_path + " --part generator -o " + refused)
+                .err.find("unknown ONNX part 'generator' (valid: encoder, decoder, autoencoder, scorer)"),
+            std::string::npos);
 }
 
 }  // namespace

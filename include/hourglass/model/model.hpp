@@ -69,6 +69,9 @@ class Model {
   void save(const std::string& path) const;
   /// Throws ModelFileError for a missing, truncated, corrupted or foreign file.
   static Model load(const std::string& path);
+  /// Writes one part (encoder, decoder, autoencoder or scorer) as an ONNX file that any
+  /// ONNX runtime serves, the scaler included (see hourglass/export/onnx.hpp).
+  void export_onnx(const std::string& path, const std::string& part = "autoencoder") const;
 
   const Autoencoder& learner() const;
   const Network& network() const { return learner().network; }

@@ -14,6 +14,11 @@
 //       const double factor = layer.number("factor");
 //       b.add_function([factor](const torch::Tensor& x) { return x * factor; });
 //     }
+//     // Optional: its ONNX form, for Model::export_onnx (hourglass/export/onnx_builder.hpp).
+//     std::string export_onnx(OnnxBuilder& onnx, const std::string& x, const Layer& layer, const Shape&,
+//                             const Shape&, const LayerModules&) const override {
+//       return onnx.node("Mul", {x, onnx.scalar(layer.number("factor"))});
+//     }
 //   };
 //   register_layer_kind(std::make_shared<ScaleKind>());
 //   parse_network("input() + dense(2) + scale(factor=3) + output()");   // works everywhere
@@ -30,6 +35,8 @@
 namespace hourglass {
 
 class ModuleBuilder;  // hourglass/nn/module_builder.hpp
+class LayerModules;   // hourglass/nn/module_builder.hpp
+class OnnxBuilder;    // hourglass/export/onnx_builder.hpp
 
 enum class ArgumentType { integer, number, flag, name, sizes };
 
@@ -159,6 +166,12 @@ class LayerKind {
   virtual std::string summary_type(const Layer& layer) const;
   /// Appends the LibTorch modules that compute the layer (batch first, channels first).
   virtual void build(ModuleBuilder& builder, const Layer& layer, const Shape& in, const Shape& out) const = 0;
+  /// Writes the layer's inference form (what the model computes outside training) as
+  /// ONNX nodes on `x`, a batch of `in`, reading the weights from the modules build()
+  /// made; returns the name of the output, a batch of `out`. By default it throws
+  /// InvalidArgument naming the kind: a kind that cannot be exported.
+  virtual std::string export_onnx(OnnxBuilder& onnx, const std::string& x, const Layer& layer, const Shape& in,
+                                  const Shape& out, const LayerModules& modules) const;
 
  private:
   std::string name_, help_;

@@ -62,6 +62,10 @@ class Network {
   /// when the reconstruction would not have the data's shape.
   std::vector<Shape> output_shapes(const Shape& data_shape) const;
 
+  /// Each layer's name as Keras numbers them and the summary shows them: input,
+  /// dense_1, dense_2, ..., output.
+  std::vector<std::string> layer_names() const;
+
   /// The network as a spec string; parse_network(to_string()) gives it back.
   std::string to_string() const;
   /// The spec string cut for messages (a network of thousands of layers stays one line).

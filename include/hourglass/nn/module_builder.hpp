@@ -16,9 +16,42 @@
 #include <torch/nn/modules/linear.h>
 
 #include <functional>
+#include <memory>
+#include <stdexcept>
 #include <string>
+#include <vector>
+
+#include "hourglass/network/layer.hpp"
 
 namespace hourglass {
+
+/// The modules one layer's build() made, in order (a variational code's too): where its
+/// export_onnx() reads the weights.
+///
+///   const auto& linear = modules.get<torch::nn::LinearImpl>(layer);   // linear.weight
+class LayerModules {
+ public:
+  void add(std::shared_ptr<torch::nn::Module> module) { modules_.push_back(std::move(module)); }
+  const std::vector<std::shared_ptr<torch::nn::Module>>& all() const { return modules_; }
+
+  /// The first module of type `M` (torch::nn::LinearImpl, ...), or nullptr.
+  template <typename M>
+  const M* find() const {
+    for (const auto& module : modules_) {
+      if (const auto* found = dynamic_cast<const M*>(module.get())) return found;
+    }
+    return nullptr;
+  }
+  /// The same, for a module that build() always makes (its absence is a bug).
+  template <typename M>
+  const M& get(const Layer& layer) const {
+    if (const M* found = find<M>()) return *found;
+    throw std::logic_error(layer.to_string() + " built no module of the type its ONNX export reads");
+  }
+
+ private:
+  std::vector<std::shared_ptr<torch::nn::Module>> modules_;
+};
 
 class ModuleBuilder {
  public:
@@ -31,9 +64,10 @@ class ModuleBuilder {
   template <typename ModuleType>
   void add(ModuleType module) {
     stage_->push_back(std::move(module));
+    modules_.add(stage_->ptr(stage_->size() - 1));
   }
   void add_function(std::function<torch::Tensor(const torch::Tensor&)> function) {
-    stage_->push_back(torch::nn::Functional(std::move(function)));
+    add(torch::nn::Functional(std::move(function)));
   }
   /// Appends the named activation (nothing for linear).
   void add_activation(const std::string& name);
@@ -52,6 +86,8 @@ class ModuleBuilder {
   const torch::nn::Linear& dense_code() const { return dense_code_; }
   /// The variational module registered by variational_code(), or nullptr.
   const std::shared_ptr<torch::nn::Module>& variational() const { return variational_; }
+  /// Every module the layer made, in order.
+  const LayerModules& modules() const { return modules_; }
 
  private:
   torch::nn::Sequential stage_;
@@ -59,6 +95,7 @@ class ModuleBuilder {
   torch::Tensor kernel_;
   torch::nn::Linear dense_code_{nullptr};
   std::shared_ptr<torch::nn::Module> variational_;
+  LayerModules modules_;
 };
 
 /// Keras's initialisation of a dense or conv kernel: glorot_uniform, or lecun_normal

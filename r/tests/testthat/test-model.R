@@ -105,3 +105,44 @@ test_that("read_data reads the CLI's formats", {
   expect_equal(dim(images), c(2L, 2L, 3L, 1L))
   expect_equal(images[1, , , 1], matrix(c(0, 51, 102, 153, 204, 255) / 255, 2, byrow = TRUE), tolerance = 1e-6)
 })
+
+test_that("to_onnx() writes parts that ONNX Runtime runs as the learner does", {
+  runner <- normalizePath(file.path("..", "..", "..", "tools", "onnx", "run_onnx.js"), mustWork = FALSE)
+  skip_if(!file.exists(runner) || Sys.which("node") == "", "ONNX Runtime (tools/onnx) is not installed")
+  set.seed(5)
+  model <- train(autoencoder(input() + dense(3, "tanh") + output()), iris_x, epochs = 3, scale = "zscore")
+  run <- function(part, input_name, input, output_name = "reconstruction", ...) {
+    file <- to_onnx(model, file.path(tempdir(), paste0("iris-", part, ".onnx")), part = part, ...)
+    data_file <- file.path(tempdir(), paste0(part, ".f32"))
+    writeBin(as.vector(t(input)), data_file, size = 4, endian = "little")
+    out <- file.path(tempdir(), paste0("ort-", part))
+    status <- system2("node", c(runner, file, out, sprintf("%s=%s:%dx%d", input_name, data_file, nrow(input), ncol(input))))
+    expect_equal(status, 0)
+    values <- if (output_name == "outlier") {
+      readBin(file.path(out, "outlier.bin"), "integer", n = 1e6, size = 8, endian = "little")
+    } else {
+      readBin(file.path(out, paste0(output_name, ".bin")), "double", n = 1e6, size = 4, endian = "little")
+    }
+    matrix(values, nrow = nrow(input), byrow = TRUE)
+  }
+  codes <- encode(model, iris_x)
+  expect_equal(run("encoder", "data", iris_x, "code"), codes, tolerance = 1e-5, ignore_attr = TRUE)
+  expect_equal(run("autoencoder", "data", iris_x), reconstruct(model, iris_x), tolerance = 1e-5, ignore_attr = TRUE)
+  expect_equal(run("decoder", "code", codes), decode(model, codes), tolerance = 1e-5, ignore_attr = TRUE)
+  # The scorer: the mse of each row on the z-scored data (sd() is the scaler's scale).
+  scores <- rowMeans(sweep(reconstruct(model, iris_x) - iris_x, 2, apply(iris_x, 2, sd), "/")^2)
+  threshold <- median(scores)
+  expect_equal(run("scorer", "data", iris_x, "score", threshold = threshold, columns = colnames(iris_x))[, 1],
+               unname(scores), tolerance = 1e-5)
+  flags <- run("scorer", "data", iris_x, "outlier", threshold = threshold)[, 1]
+  clear <- abs(scores - threshold) > 1e-5  # rows whose float32 score is on the same side
+  expect_equal(flags[clear], as.integer(scores > threshold)[clear])
+  expect_gt(sum(flags), 50)
+  expect_lt(sum(flags), 100)
+  expect_error(to_onnx(model, file.path(tempdir(), "x.onnx"), part = "encoder", threshold = 1),
+               "a threshold applies to the scorer, not the encoder")
+  expect_error(to_onnx(model, file.path(tempdir(), "x.onnx"), part = "scorer", threshold = "high"),
+               "threshold must be one finite number")
+  expect_error(to_onnx(model, file.path(tempdir(), "x.onnx"), part = "generator"),
+               "unknown ONNX part 'generator' \\(valid: encoder, decoder, autoencoder, scorer\\)")
+})
