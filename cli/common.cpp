@@ -6,8 +6,8 @@
 
 namespace hourglass::cli {
 
-void DataFlags::add(CLI::App& command, const std::string& what) {
-  command.add_option("data", path, what)->required();
+void DataFlags::add(CLI::App& command, const std::string& what, bool required) {
+  command.add_option("data", path, what)->required(required);
   command.add_option("--label", label,
                      "column kept out of the features and copied to the output (name, or "
                      "1-based number without a header; for IDX images, the IDX label file)");
@@ -341,6 +341,8 @@ int run(int argc, char** argv) {
   add_generate_command(app);
   add_history_command(app);
   add_layers_command(app);
+  add_report_command(app);
+  add_serve_command(app);
   try {
     app.parse(argc, argv);
     return 0;

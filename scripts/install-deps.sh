@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Installs, with apt, everything Hourglass needs to build, test and run.
+# Installs, with apt, everything Hourglass needs to build, test and run, then the
+# front-end packages of web/package-lock.json with npm (the charting library compiled
+# into reports, and the browser driver of the tests).
 # Idempotent: does nothing when every package is already there.
 # Usage (as root, or with sudo available): scripts/install-deps.sh [bench | docs]
 # With "bench", also what `make bench` needs: the PyTorch peer and the profiler; with
@@ -19,7 +21,12 @@ packages=(
   clang libclang-rt-14-dev   # make fuzz: libFuzzer targets with ASan and UBSan
   r-base-dev r-cran-rcpp  # the R package in r/ (Rcpp bindings to the library)
   r-cran-testthat r-cran-magrittr r-cran-mass   # its tests, the %>% pipe, MASS::Boston
+  libcpp-httplib-dev      # the web interface's HTTP server (hourglass serve)
+  nodejs                  # npm installs web/'s packages; node runs the browser tests
+  chromium                # the browser the tests drive (through playwright-core)
 )
+# Debian's nodejs comes without npm; a Node.js from elsewhere may bring its own.
+command -v npm >/dev/null || packages+=(npm)
 
 if [ "${1:-}" = "bench" ]; then
   packages+=(python3-torch python3-numpy linux-perf)
@@ -32,7 +39,20 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
 done
+install_web_packages() {
+  # npm ci is skipped while node_modules holds exactly what the lock file says.
+  local web
+  web="$(cd "$(dirname "$0")/.." && pwd)/web"
+  if cmp -s "$web/package-lock.json" "$web/node_modules/.installed-package-lock.json"; then
+    return 0
+  fi
+  echo "install-deps: npm ci in $web" >&2
+  (cd "$web" && npm ci --no-audit --no-fund --loglevel=error)
+  cp "$web/package-lock.json" "$web/node_modules/.installed-package-lock.json"
+}
+
 if [ ${#missing[@]} -eq 0 ]; then
+  install_web_packages
   exit 0
 fi
 
@@ -45,3 +65,4 @@ echo "install-deps: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 "${sudo_cmd[@]}" apt-get update -qq
 "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+install_web_packages
