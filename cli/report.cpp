@@ -1,7 +1,8 @@
+#include "hourglass/report/report.hpp"
+
 #include <iostream>
 
 #include "common.hpp"
-#include "hourglass/report/report.hpp"
 
 namespace hourglass::cli {
 
@@ -20,11 +21,14 @@ void add_report_command(CLI::App& app) {
   command->add_option("--title", flags->title, "the page's heading (default: Hourglass report)");
   auto& o = flags->options;
   command->add_option_function<double>(
-      "--threshold", [&o](double v) { o.threshold(v); }, "an anomaly threshold on the per-row error, drawn on its distribution");
+      "--threshold", [&o](double v) { o.threshold(v); },
+      "an anomaly threshold on the per-row error, drawn on its distribution");
   command->add_option_function<int64_t>(
-      "--max-points", [&o](int64_t v) { o.max_points(v); }, "rows drawn in the codes' scatter plot at most (default 5000)");
+      "--max-points", [&o](int64_t v) { o.max_points(v); },
+      "rows drawn in the codes' scatter plot at most (default 5000)");
   command->add_option_function<int64_t>(
-      "--examples", [&o](int64_t v) { o.examples(v); }, "images or sequences shown with their reconstructions (default 10)");
+      "--examples", [&o](int64_t v) { o.examples(v); },
+      "images or sequences shown with their reconstructions (default 10)");
   command->add_flag_function(
       "--no-baseline", [&o](int64_t) { o.pca_baseline(false); }, "skip the comparison with PCA");
   command->callback([flags] {

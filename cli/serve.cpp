@@ -31,8 +31,9 @@ void add_serve_command(CLI::App& app) {
       "folder for uploads (DIR/data) and models (DIR/models); nothing outside it is read or written (default .)");
   command->add_option("--max-upload-mb", flags->max_upload_mb, "largest upload accepted, in MiB (default 100)")
       ->check(CLI::PositiveNumber);
-  command->add_option("--stop-after", flags->stop_after,
-                      "stop by itself after this many seconds, as Ctrl-C would (default 0: run until stopped)")
+  command
+      ->add_option("--stop-after", flags->stop_after,
+                   "stop by itself after this many seconds, as Ctrl-C would (default 0: run until stopped)")
       ->check(CLI::Range(0.0, 1e8));
   command->add_flag_function(
       "--log", [&o](int64_t) { o.log(true); }, "print a line per request on stderr");
@@ -49,8 +50,9 @@ void add_serve_command(CLI::App& app) {
     serve::Server server(options);
     const int port = server.bind();
     std::thread serving([&server] { server.run(); });
-    std::cout << "Hourglass web interface on http://" << (options.host().find(':') != std::string::npos ? "[" + options.host() + "]" : options.host())
-              << ':' << port << "/ (folder " << options.directory() << "); Ctrl-C stops it" << std::endl;
+    std::cout << "Hourglass web interface on http://"
+              << (options.host().find(':') != std::string::npos ? "[" + options.host() + "]" : options.host()) << ':'
+              << port << "/ (folder " << options.directory() << "); Ctrl-C stops it" << std::endl;
     if (flags->stop_after > 0) {
       const double whole = std::floor(flags->stop_after);
       const timespec limit{static_cast<time_t>(whole), static_cast<long>((flags->stop_after - whole) * 1e9)};

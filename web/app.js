@@ -155,6 +155,8 @@ function liveChartSpec() {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     width: 560,
     height: 240,
+    // The chart starts empty: the axes and the legend are laid out again as epochs arrive.
+    autosize: { type: 'pad', resize: true },
     data: { name: 'history' },
     mark: { type: 'line', point: true, tooltip: true },
     encoding: {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <iomanip>
 #include <iterator>
 #include <nlohmann/json.hpp>
 #include <numeric>
@@ -33,6 +34,13 @@ std::string shape_text(const Shape& shape) {
   std::string text;
   for (size_t i = 0; i < shape.size(); ++i) text += (i ? "x" : "") + std::to_string(shape[i]);
   return text;
+}
+
+// Numbers in the page's text, to 4 significant digits (the JSON keeps every digit).
+std::string short_number(double value) {
+  std::ostringstream text;
+  text << std::setprecision(4) << value;
+  return text.str();
 }
 
 // Rows x values, float32, checked against the model's input width.
@@ -96,7 +104,8 @@ json history_charts(const History& history) {
 // whose weights diverged) fall in no bin.
 json histogram(const std::vector<double>& all_values, int64_t bins) {
   std::vector<double> values;
-  std::copy_if(all_values.begin(), all_values.end(), std::back_inserter(values), [](double v) { return std::isfinite(v); });
+  std::copy_if(all_values.begin(), all_values.end(), std::back_inserter(values),
+               [](double v) { return std::isfinite(v); });
   if (values.empty()) return json::array();
   const auto [low_it, high_it] = std::minmax_element(values.begin(), values.end());
   double low = *low_it, high = *high_it;
@@ -114,7 +123,8 @@ json histogram(const std::vector<double>& all_values, int64_t bins) {
   }
   json out = json::array();
   for (int64_t b = 0; b < bins; ++b) {
-    out.push_back({{"start", low + width * b}, {"end", b + 1 == bins ? high : low + width * (b + 1)}, {"count", counts[b]}});
+    out.push_back(
+        {{"start", low + width * b}, {"end", b + 1 == bins ? high : low + width * (b + 1)}, {"count", counts[b]}});
   }
   return out;
 }
@@ -141,9 +151,9 @@ at::Tensor displayable(const at::Tensor& images, double low, double high) {
 bool is_image_shape(const Shape& shape) { return shape.size() == 3 && (shape[0] == 1 || shape[0] == 3); }
 
 struct Computed {
-  json data;                                       // the JSON the page embeds
+  json data;                                                // the JSON the page embeds
   std::vector<std::pair<std::string, std::string>> images;  // section id -> PNG bytes
-  std::vector<std::vector<std::string>> worst_rows;           // row, label, error
+  std::vector<std::vector<std::string>> worst_rows;         // row, label, error
 };
 
 Computed compute(const Model& model, const Dataset& dataset, const ReportOptions& options) {
@@ -224,8 +234,8 @@ Computed compute(const Model& model, const Dataset& dataset, const ReportOptions
     const auto worst = std::get<1>(error.topk(std::min(kWorstRows, n)));
     for (int64_t i = 0; i < worst.size(0); ++i) {
       const int64_t row = worst[i].item<int64_t>();
-      out.worst_rows.push_back({std::to_string(row + 1), labelled ? dataset.labels[row] : "",
-                                format_number(error_values[row])});
+      out.worst_rows.push_back(
+          {std::to_string(row + 1), labelled ? dataset.labels[row] : "", short_number(error_values[row])});
     }
 
     // The codes of up to max_points rows; the first two principal components of wider ones.
@@ -272,13 +282,15 @@ Computed compute(const Model& model, const Dataset& dataset, const ReportOptions
                       {"values", scatter}});
 
     if (tabular) {
-      const auto names = dataset.columns.size() == static_cast<size_t>(width) ? dataset.columns
-                                                                               : numbered_columns("V", width);
+      const auto names =
+          dataset.columns.size() == static_cast<size_t>(width) ? dataset.columns : numbered_columns("V", width);
       const auto ours = to_vector(feature_sq / n), theirs = to_vector(feature_sq_pca / n);
       json bars = json::array();
       for (int64_t j = 0; j < width; ++j) {
         bars.push_back({{"feature", names[j]}, {"method", "autoencoder"}, {"value", ours[j]}});
-        if (baseline) bars.push_back({{"feature", names[j]}, {"method", "PCA (k=" + std::to_string(k) + ")"}, {"value", theirs[j]}});
+        if (baseline)
+          bars.push_back(
+              {{"feature", names[j]}, {"method", "PCA (k=" + std::to_string(k) + ")"}, {"value", theirs[j]}});
       }
       charts.push_back({{"id", "features"},
                         {"kind", "features"},
@@ -288,7 +300,8 @@ Computed compute(const Model& model, const Dataset& dataset, const ReportOptions
     }
 
     if (baseline) {
-      const double ours = data_sq / static_cast<double>(rows.numel()), theirs = data_sq_pca / static_cast<double>(rows.numel());
+      const double ours = data_sq / static_cast<double>(rows.numel()),
+                   theirs = data_sq_pca / static_cast<double>(rows.numel());
       data["baseline"] = {{"k", k},
                           {"scale", model.scaler().kind()},
                           {"autoencoder_mse", ours},
@@ -355,7 +368,8 @@ Computed compute(const Model& model, const Dataset& dataset, const ReportOptions
       auto add = [&](const at::Tensor& points, const std::string& source) {
         const auto projected = plane.encode(model.scaler().transform(points.reshape({points.size(0), -1})));
         const auto xs = to_vector(projected.select(1, 0)), ys = to_vector(projected.select(1, 1));
-        for (size_t i = 0; i < xs.size(); ++i) values.push_back({{"x", xs[i]}, {"y", ys[i]}, {"label", source}, {"row", i + 1}});
+        for (size_t i = 0; i < xs.size(); ++i)
+          values.push_back({{"x", xs[i]}, {"y", ys[i]}, {"label", source}, {"row", i + 1}});
       };
       add(rows.index_select(0, shown), "data");
       add(generated, "generated");
@@ -381,13 +395,13 @@ const json* find_chart(const json& data, const std::string& id) {
   return nullptr;
 }
 
-std::string number_text(const json& value) { return value.is_null() ? "-" : format_number(value.get<double>()); }
+std::string number_text(const json& value) { return value.is_null() ? "-" : short_number(value.get<double>()); }
 
 // <figure> for a chart that web/report.js draws into it.
 std::string chart_figure(const json& chart, const std::string& caption) {
-  return "<figure class=\"chart-figure\"><div class=\"chart\" id=\"chart-" + html::escape(chart["id"].get<std::string>()) +
-         "\" data-chart=\"" + html::escape(chart["id"].get<std::string>()) + "\"></div><figcaption>" + caption +
-         "</figcaption></figure>\n";
+  return "<figure class=\"chart-figure\"><div class=\"chart\" id=\"chart-" +
+         html::escape(chart["id"].get<std::string>()) + "\" data-chart=\"" +
+         html::escape(chart["id"].get<std::string>()) + "\"></div><figcaption>" + caption + "</figcaption></figure>\n";
 }
 
 std::string render(const Computed& computed) {
@@ -399,7 +413,8 @@ std::string render(const Computed& computed) {
        << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
        << "<meta name=\"generator\" content=\"Hourglass\">\n"
        << "<title>" << text(data["title"]) << "</title>\n"
-       << "<style>\n" << assets::report_css() << "</style>\n"
+       << "<style>\n"
+       << assets::report_css() << "</style>\n"
        << "<!-- Vega " HOURGLASS_VEGA_VERSION ", Vega-Lite " HOURGLASS_VEGA_LITE_VERSION
           ", vega-embed " HOURGLASS_VEGA_EMBED_VERSION
           " (BSD-3-Clause, University of Washington Interactive Data Lab), inlined so that the page opens "
@@ -447,16 +462,17 @@ std::string render(const Computed& computed) {
   if (!data["data"].is_null()) {
     const json& set = data["data"];
     const json* errors = find_chart(data, "errors");
-    page << "<section id=\"errors\">\n<h2>Reconstruction error</h2>\n<p>" << set["rows"].get<int64_t>()
-         << " rows; the " << html::escape((*errors)["measure"].get<std::string>()) << ", mean "
-         << number_text((*errors)["mean"]) << ".";
+    page << "<section id=\"errors\">\n<h2>Reconstruction error</h2>\n<p>" << set["rows"].get<int64_t>() << " rows; the "
+         << html::escape((*errors)["measure"].get<std::string>()) << ", mean " << number_text((*errors)["mean"]) << ".";
     if (!(*errors)["threshold"].is_null()) {
       page << " Threshold " << number_text((*errors)["threshold"]) << ": "
            << (*errors)["above_threshold"].get<int64_t>() << " rows above it.";
     }
-    page << "</p>\n" << chart_figure(*errors, "How many rows have each reconstruction error (drag to zoom, hover for counts)")
+    page << "</p>\n"
+         << chart_figure(*errors, "How many rows have each reconstruction error (drag to zoom, hover for counts)")
          << "<table class=\"worst\">\n<caption>Rows with the largest errors</caption>\n<tr><th>row</th>"
-         << (set["label"].get<std::string>().empty() ? "" : "<th>" + text(set["label"]) + "</th>") << "<th>error</th></tr>\n";
+         << (set["label"].get<std::string>().empty() ? "" : "<th>" + text(set["label"]) + "</th>")
+         << "<th>error</th></tr>\n";
     for (const auto& row : computed.worst_rows) {
       page << "<tr><td>" << row[0] << "</td>"
            << (set["label"].get<std::string>().empty() ? "" : "<td>" + html::escape(row[1]) + "</td>") << "<td>"
@@ -466,12 +482,13 @@ std::string render(const Computed& computed) {
 
     const json& codes = *find_chart(data, "codes");
     page << "<section id=\"codes\">\n<h2>Codes</h2>\n"
-         << chart_figure(codes, std::string("Each row's code") +
-                                    (codes["color"].get<std::string>().empty() ? "" : ", coloured by " + text(codes["color"])) +
-                                    (codes["sampled"].get<bool>() ? "; " + std::to_string(codes["values"].size()) +
-                                                                        " rows, evenly spaced through the data"
-                                                                  : "") +
-                                    " (scroll to zoom, drag to pan, hover for the row)")
+         << chart_figure(
+                codes, std::string("Each row's code") +
+                           (codes["color"].get<std::string>().empty() ? "" : ", coloured by " + text(codes["color"])) +
+                           (codes["sampled"].get<bool>() ? "; " + std::to_string(codes["values"].size()) +
+                                                               " rows, evenly spaced through the data"
+                                                         : "") +
+                           " (scroll to zoom, drag to pan, hover for the row)")
          << "</section>\n";
 
     if (const json* features = find_chart(data, "features")) {
@@ -510,8 +527,9 @@ std::string render(const Computed& computed) {
          << "<tr><td>autoencoder</td><td>" << number_text(baseline["autoencoder_mse"]) << "</td></tr>\n"
          << "<tr><td>PCA, k=" << baseline["k"].get<int64_t>()
          << (baseline["scale"] == "none" ? "" : ", " + text(baseline["scale"]) + " scaled") << "</td><td>"
-         << number_text(baseline["pca_mse"]) << "</td></tr>\n</table>\n<p>Ratio autoencoder / PCA: "
-         << number_text(baseline["ratio"]) << " (below 1: the autoencoder reconstructs better).</p>\n</section>\n";
+         << number_text(baseline["pca_mse"])
+         << "</td></tr>\n</table>\n<p>Ratio autoencoder / PCA: " << number_text(baseline["ratio"])
+         << " (below 1: the autoencoder reconstructs better).</p>\n</section>\n";
   }
   page << "</main>\n<script type=\"application/json\" id=\"hourglass-report-data\">"
        << html::json_in_script(data.dump()) << "</script>\n<script>\n"

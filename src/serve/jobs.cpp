@@ -13,12 +13,18 @@ namespace hourglass::serve {
 
 const char* state_name(Job::State state) {
   switch (state) {
-    case Job::State::queued: return "queued";
-    case Job::State::running: return "running";
-    case Job::State::done: return "done";
-    case Job::State::stopped: return "stopped";
-    case Job::State::failed: return "failed";
-    case Job::State::cancelled: return "cancelled";
+    case Job::State::queued:
+      return "queued";
+    case Job::State::running:
+      return "running";
+    case Job::State::done:
+      return "done";
+    case Job::State::stopped:
+      return "stopped";
+    case Job::State::failed:
+      return "failed";
+    case Job::State::cancelled:
+      return "cancelled";
   }
   return "unknown";
 }
@@ -48,11 +54,14 @@ std::shared_ptr<Job> TrainingQueue::submit(TrainingRequest request) {
     throw InvalidArgument("epochs must be from 1 to " + std::to_string(max_epochs_) + ", got " +
                           std::to_string(o.epochs()));
   }
-  if (o.batch_size() < 1) throw InvalidArgument("the batch size must be at least 1, got " + std::to_string(o.batch_size()));
+  if (o.batch_size() < 1)
+    throw InvalidArgument("the batch size must be at least 1, got " + std::to_string(o.batch_size()));
   if (!(o.validation_split() >= 0.0 && o.validation_split() < 1.0)) {
-    throw InvalidArgument("the validation split must be a fraction in [0, 1), got " + format_number(o.validation_split()));
+    throw InvalidArgument("the validation split must be a fraction in [0, 1), got " +
+                          format_number(o.validation_split()));
   }
-  if (!(o.learning_rate() >= 0.0)) throw InvalidArgument("the learning rate must be positive (0: the optimizer's default)");
+  if (!(o.learning_rate() >= 0.0))
+    throw InvalidArgument("the learning rate must be positive (0: the optimizer's default)");
   if (!o.optimizer().empty()) default_learning_rate(o.optimizer());  // an unknown name lists the valid ones
   check_scaler(o.scale());
   const DatasetInfo data = workspace_.dataset_info(request.dataset);

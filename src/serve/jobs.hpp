@@ -31,7 +31,7 @@ struct TrainingRequest {
   std::string network = "8,2:tanh";
   std::string types = "basic";  ///< variants joined by commas
   std::string loss = "mse";
-  std::string name;             ///< of the model file; empty: after the data set
+  std::string name;  ///< of the model file; empty: after the data set
   TrainOptions options;
 };
 

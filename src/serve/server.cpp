@@ -47,7 +47,11 @@ void send_error(httplib::Response& res, int status, const std::string& message) 
 }
 
 json dataset_json(const DatasetInfo& info) {
-  return {{"name", info.name}, {"rows", info.rows}, {"shape", info.shape}, {"columns", info.columns}, {"label", info.label}};
+  return {{"name", info.name},
+          {"rows", info.rows},
+          {"shape", info.shape},
+          {"columns", info.columns},
+          {"label", info.label}};
 }
 
 json epoch_json(const EpochRecord& record) {
@@ -96,17 +100,28 @@ TrainingRequest training_request(const std::string& body) {
   TrainOptions& o = request.options;
   for (const auto& [key, value] : in.items()) {
     try {
-      if (key == "dataset") request.dataset = value.get<std::string>();
-      else if (key == "network") request.network = value.get<std::string>();
-      else if (key == "types") request.types = value.get<std::string>();
-      else if (key == "loss") request.loss = value.get<std::string>();
-      else if (key == "name") request.name = value.get<std::string>();
-      else if (key == "epochs") o.epochs(value.get<int64_t>());
-      else if (key == "batch_size") o.batch_size(value.get<int64_t>());
-      else if (key == "optimizer") o.optimizer(value.get<std::string>());
-      else if (key == "learning_rate") o.learning_rate(value.get<double>());
-      else if (key == "scale") o.scale(value.get<std::string>());
-      else if (key == "validation_split") o.validation_split(value.get<double>());
+      if (key == "dataset")
+        request.dataset = value.get<std::string>();
+      else if (key == "network")
+        request.network = value.get<std::string>();
+      else if (key == "types")
+        request.types = value.get<std::string>();
+      else if (key == "loss")
+        request.loss = value.get<std::string>();
+      else if (key == "name")
+        request.name = value.get<std::string>();
+      else if (key == "epochs")
+        o.epochs(value.get<int64_t>());
+      else if (key == "batch_size")
+        o.batch_size(value.get<int64_t>());
+      else if (key == "optimizer")
+        o.optimizer(value.get<std::string>());
+      else if (key == "learning_rate")
+        o.learning_rate(value.get<double>());
+      else if (key == "scale")
+        o.scale(value.get<std::string>());
+      else if (key == "validation_split")
+        o.validation_split(value.get<double>());
       else if (key == "seed") {
         if (!value.is_null()) o.seed(value.get<uint64_t>());
       } else {
@@ -133,7 +148,9 @@ struct Server::Impl {
   int port = 0;
 
   explicit Impl(ServerOptions o)
-      : options(std::move(o)), workspace(options.directory()), queue(workspace, options.max_waiting(), options.max_epochs()) {
+      : options(std::move(o)),
+        workspace(options.directory()),
+        queue(workspace, options.max_waiting(), options.max_epochs()) {
     http.new_task_queue = [] { return new httplib::ThreadPool(kRequestThreads); };
     // Multipart framing adds a little to the file itself.
     http.set_payload_max_length(static_cast<size_t>(options.max_upload_bytes()) + 64 * 1024);
@@ -171,8 +188,9 @@ struct Server::Impl {
       return false;
     }
     if (req.method != "GET" && req.method != "HEAD" && req.get_header_value(kRequestedWith) != "hourglass") {
-      send_error(res, 403, std::string("requests that change something need the header ") + kRequestedWith +
-                               ": hourglass (the interface's page sends it)");
+      send_error(res, 403,
+                 std::string("requests that change something need the header ") + kRequestedWith +
+                     ": hourglass (the interface's page sends it)");
       return false;
     }
     return true;
@@ -183,14 +201,20 @@ struct Server::Impl {
   void describe_error(const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;
     switch (res.status) {
-      case 404: send_error(res, 404, "no such page: " + req.method + " " + req.path); break;
-      case 413:
-        send_error(res, 413, "the upload is larger than the limit of " +
-                                 format_number(static_cast<double>(options.max_upload_bytes()) / (1 << 20)) +
-                                 " MiB (hourglass serve --max-upload-mb raises it)");
+      case 404:
+        send_error(res, 404, "no such page: " + req.method + " " + req.path);
         break;
-      case 400: send_error(res, 400, "malformed request (a multipart upload with a file field 'file' is expected for uploads)"); break;
-      default: send_error(res, res.status, "the request failed with status " + std::to_string(res.status));
+      case 413:
+        send_error(res, 413,
+                   "the upload is larger than the limit of " +
+                       format_number(static_cast<double>(options.max_upload_bytes()) / (1 << 20)) +
+                       " MiB (hourglass serve --max-upload-mb raises it)");
+        break;
+      case 400:
+        send_error(res, 400, "malformed request (a multipart upload with a file field 'file' is expected for uploads)");
+        break;
+      default:
+        send_error(res, res.status, "the request failed with status " + std::to_string(res.status));
     }
   }
 
@@ -230,9 +254,8 @@ struct Server::Impl {
     http.Get("/app.js", [](const httplib::Request&, httplib::Response& res) {
       send_static(res, assets::app_js(), "text/javascript");
     });
-    http.Get("/app.css", [](const httplib::Request&, httplib::Response& res) {
-      send_static(res, assets::app_css(), "text/css");
-    });
+    http.Get("/app.css",
+             [](const httplib::Request&, httplib::Response& res) { send_static(res, assets::app_css(), "text/css"); });
     http.Get("/vendor/vega.min.js", [](const httplib::Request&, httplib::Response& res) {
       send_static(res, assets::vega_js(), "text/javascript");
     });
@@ -244,129 +267,137 @@ struct Server::Impl {
     });
 
     http.Get("/api/options", guarded([this](const httplib::Request&, httplib::Response& res) {
-      send_json(res, 200,
-                {{"variants", variant_names()},
-                 {"losses", loss_names()},
-                 {"optimizers", optimizer_names()},
-                 {"scalers", scaler_names()},
-                 {"activations", activation_names()},
-                 {"layers", layer_kind_names()},
-                 {"defaults",
-                  {{"network", "8,2:tanh"},
-                   {"types", "basic"},
-                   {"loss", "mse"},
-                   {"optimizer", "adam"},
-                   {"learning_rate", 0.01},
-                   {"scale", "zscore"},
-                   {"epochs", 20},
-                   {"batch_size", 16},
-                   {"validation_split", 0.0}}},
-                 {"limits", {{"max_upload_bytes", options.max_upload_bytes()}, {"max_epochs", options.max_epochs()}}}});
-    }));
+               send_json(res, 200,
+                         {{"variants", variant_names()},
+                          {"losses", loss_names()},
+                          {"optimizers", optimizer_names()},
+                          {"scalers", scaler_names()},
+                          {"activations", activation_names()},
+                          {"layers", layer_kind_names()},
+                          {"defaults",
+                           {{"network", "8,2:tanh"},
+                            {"types", "basic"},
+                            {"loss", "mse"},
+                            {"optimizer", "adam"},
+                            {"learning_rate", 0.01},
+                            {"scale", "zscore"},
+                            {"epochs", 20},
+                            {"batch_size", 16},
+                            {"validation_split", 0.0}}},
+                          {"limits",
+                           {{"max_upload_bytes", options.max_upload_bytes()}, {"max_epochs", options.max_epochs()}}}});
+             }));
 
     http.Get("/api/datasets", guarded([this](const httplib::Request&, httplib::Response& res) {
-      json list = json::array();
-      for (const auto& info : workspace.datasets()) list.push_back(dataset_json(info));
-      send_json(res, 200, list);
-    }));
+               json list = json::array();
+               for (const auto& info : workspace.datasets()) list.push_back(dataset_json(info));
+               send_json(res, 200, list);
+             }));
     http.Post("/api/datasets", guarded([this](const httplib::Request& req, httplib::Response& res) {
-      if (!req.is_multipart_form_data() || !req.has_file("file")) {
-        throw InvalidArgument("expected a multipart form upload with the data file in the field 'file'");
-      }
-      const auto file = req.get_file_value("file");
-      send_json(res, 201, dataset_json(workspace.add_dataset(file.filename, file.content)));
-    }));
+                if (!req.is_multipart_form_data() || !req.has_file("file")) {
+                  throw InvalidArgument("expected a multipart form upload with the data file in the field 'file'");
+                }
+                const auto file = req.get_file_value("file");
+                send_json(res, 201, dataset_json(workspace.add_dataset(file.filename, file.content)));
+              }));
 
     // The learner and its layers for a network on a data set: the form checks as one types.
     http.Get("/api/summary", guarded([this](const httplib::Request& req, httplib::Response& res) {
-      const DatasetInfo data = workspace.dataset_info(req.get_param_value("dataset"));
-      const std::string types = req.has_param("types") ? req.get_param_value("types") : "basic";
-      const std::string loss = req.has_param("loss") ? req.get_param_value("loss") : "mse";
-      const Autoencoder learner = make_variant(autoencoder(parse_network(req.get_param_value("network")), loss), types);
-      send_json(res, 200, {{"text", learner.to_string() + learner.network.summary(data.shape)}});
-    }));
+               const DatasetInfo data = workspace.dataset_info(req.get_param_value("dataset"));
+               const std::string types = req.has_param("types") ? req.get_param_value("types") : "basic";
+               const std::string loss = req.has_param("loss") ? req.get_param_value("loss") : "mse";
+               const Autoencoder learner =
+                   make_variant(autoencoder(parse_network(req.get_param_value("network")), loss), types);
+               send_json(res, 200, {{"text", learner.to_string() + learner.network.summary(data.shape)}});
+             }));
 
     http.Get("/api/trainings", guarded([this](const httplib::Request&, httplib::Response& res) {
-      json list = json::array();
-      for (const auto& job : queue.jobs()) list.push_back(queue.inspect(*job, [](const Job& j) { return job_json(j, false); }));
-      send_json(res, 200, list);
-    }));
+               json list = json::array();
+               for (const auto& job : queue.jobs())
+                 list.push_back(queue.inspect(*job, [](const Job& j) { return job_json(j, false); }));
+               send_json(res, 200, list);
+             }));
     http.Post("/api/trainings", guarded([this](const httplib::Request& req, httplib::Response& res) {
-      const auto job = queue.submit(training_request(req.body));
-      send_json(res, 202, queue.inspect(*job, [](const Job& j) { return job_json(j, false); }));
-    }));
+                const auto job = queue.submit(training_request(req.body));
+                send_json(res, 202, queue.inspect(*job, [](const Job& j) { return job_json(j, false); }));
+              }));
     http.Get(R"(/api/trainings/(\d{1,9}))", guarded([this](const httplib::Request& req, httplib::Response& res) {
-      const auto job = job_of(req);
-      send_json(res, 200, queue.inspect(*job, [](const Job& j) { return job_json(j, true); }));
-    }));
+               const auto job = job_of(req);
+               send_json(res, 200, queue.inspect(*job, [](const Job& j) { return job_json(j, true); }));
+             }));
     http.Post(R"(/api/trainings/(\d{1,9})/stop)", guarded([this](const httplib::Request& req, httplib::Response& res) {
-      const auto job = job_of(req);
-      queue.stop(job->id);
-      send_json(res, 200, queue.inspect(*job, [](const Job& j) { return job_json(j, false); }));
-    }));
+                const auto job = job_of(req);
+                queue.stop(job->id);
+                send_json(res, 200, queue.inspect(*job, [](const Job& j) { return job_json(j, false); }));
+              }));
     http.Get(R"(/api/trainings/(\d{1,9})/events)", guarded([this](const httplib::Request& req, httplib::Response& res) {
-      stream_progress(job_of(req), res);
-    }));
+               stream_progress(job_of(req), res);
+             }));
 
     http.Get("/api/models", guarded([this](const httplib::Request&, httplib::Response& res) {
-      json list = json::array();
-      for (const auto& name : workspace.models()) {
-        try {
-          const Model model = Model::load(workspace.model_path(name));
-          const auto& history = model.history();
-          list.push_back({{"name", name},
-                          {"types", model.learner().types()},
-                          {"network", model.network().to_string()},
-                          {"epochs", history.epochs.size()},
-                          {"loss", history.epochs.empty() ? json(nullptr) : json(history.epochs.back().value("loss"))},
-                          {"code_dim", model.code_dim()},
-                          {"stop_reason", history.stop_reason}});
-        } catch (const Error&) {
-          // A file that is not a model (copied there by hand) is left out.
-        }
-      }
-      send_json(res, 200, list);
-    }));
+               json list = json::array();
+               for (const auto& name : workspace.models()) {
+                 try {
+                   const Model model = Model::load(workspace.model_path(name));
+                   const auto& history = model.history();
+                   list.push_back(
+                       {{"name", name},
+                        {"types", model.learner().types()},
+                        {"network", model.network().to_string()},
+                        {"epochs", history.epochs.size()},
+                        {"loss", history.epochs.empty() ? json(nullptr) : json(history.epochs.back().value("loss"))},
+                        {"code_dim", model.code_dim()},
+                        {"stop_reason", history.stop_reason}});
+                 } catch (const Error&) {
+                   // A file that is not a model (copied there by hand) is left out.
+                 }
+               }
+               send_json(res, 200, list);
+             }));
     http.Get(R"(/api/models/([^/]+))", guarded([this](const httplib::Request& req, httplib::Response& res) {
-      const std::string name = req.matches[1].str();
-      res.set_content(read_file(workspace.model_path(name)), "application/octet-stream");
-      res.set_header("Content-Disposition", "attachment; filename=\"" + name + "\"");
-    }));
-    http.Get(R"(/api/models/([^/]+)/report)", guarded([this](const httplib::Request& req, httplib::Response& res) {
-      const std::string name = req.matches[1].str();
-      const Model model = Model::load(workspace.model_path(name));
-      Dataset data;
-      const std::string dataset = req.get_param_value("dataset");
-      if (!dataset.empty()) data = workspace.read_dataset(dataset);
-      res.set_content(render_report(model, data, ReportOptions().title("Report: " + name).model_name(name).data_name(dataset)),
-                      "text/html; charset=utf-8");
-    }));
+               const std::string name = req.matches[1].str();
+               res.set_content(read_file(workspace.model_path(name)), "application/octet-stream");
+               res.set_header("Content-Disposition", "attachment; filename=\"" + name + "\"");
+             }));
+    http.Get(
+        R"(/api/models/([^/]+)/report)", guarded([this](const httplib::Request& req, httplib::Response& res) {
+          const std::string name = req.matches[1].str();
+          const Model model = Model::load(workspace.model_path(name));
+          Dataset data;
+          const std::string dataset = req.get_param_value("dataset");
+          if (!dataset.empty()) data = workspace.read_dataset(dataset);
+          res.set_content(
+              render_report(model, data, ReportOptions().title("Report: " + name).model_name(name).data_name(dataset)),
+              "text/html; charset=utf-8");
+        }));
     http.Get(R"(/api/models/([^/]+)/encoding)", guarded([this](const httplib::Request& req, httplib::Response& res) {
-      const std::string name = req.matches[1].str(), dataset = req.get_param_value("dataset");
-      const Model model = Model::load(workspace.model_path(name));
-      const Dataset data = workspace.read_dataset(dataset);
-      const auto codes = model.encode(data.samples()).reshape({data.rows(), -1});
-      std::ostringstream csv;
-      write_csv(csv, codes, numbered_columns("code", codes.size(1)), data.label_name, data.labels);
-      res.set_content(csv.str(), "text/csv");
-      res.set_header("Content-Disposition", "attachment; filename=\"" + name.substr(0, name.size() - 4) + "-encoding.csv\"");
-    }));
+               const std::string name = req.matches[1].str(), dataset = req.get_param_value("dataset");
+               const Model model = Model::load(workspace.model_path(name));
+               const Dataset data = workspace.read_dataset(dataset);
+               const auto codes = model.encode(data.samples()).reshape({data.rows(), -1});
+               std::ostringstream csv;
+               write_csv(csv, codes, numbered_columns("code", codes.size(1)), data.label_name, data.labels);
+               res.set_content(csv.str(), "text/csv");
+               res.set_header("Content-Disposition",
+                              "attachment; filename=\"" + name.substr(0, name.size() - 4) + "-encoding.csv\"");
+             }));
     // Each row's reconstruction error under the model: what makes a row unusual.
     http.Get(R"(/api/models/([^/]+)/scores)", guarded([this](const httplib::Request& req, httplib::Response& res) {
-      const std::string name = req.matches[1].str(), dataset = req.get_param_value("dataset");
-      const Model model = Model::load(workspace.model_path(name));
-      const Dataset data = workspace.read_dataset(dataset);
-      const auto errors = reconstruction_errors(model, data.samples()).to(torch::kDouble).contiguous();
-      std::ostringstream csv;
-      csv << "row,error" << (data.label_name.empty() ? "" : "," + csv_field(data.label_name)) << '\n';
-      for (int64_t row = 0; row < errors.size(0); ++row) {
-        csv << row + 1 << ',' << format_number(errors.data_ptr<double>()[row]);
-        if (!data.label_name.empty()) csv << ',' << csv_field(data.labels[row]);
-        csv << '\n';
-      }
-      res.set_content(csv.str(), "text/csv");
-      res.set_header("Content-Disposition", "attachment; filename=\"" + name.substr(0, name.size() - 4) + "-scores.csv\"");
-    }));
+               const std::string name = req.matches[1].str(), dataset = req.get_param_value("dataset");
+               const Model model = Model::load(workspace.model_path(name));
+               const Dataset data = workspace.read_dataset(dataset);
+               const auto errors = reconstruction_errors(model, data.samples()).to(torch::kDouble).contiguous();
+               std::ostringstream csv;
+               csv << "row,error" << (data.label_name.empty() ? "" : "," + csv_field(data.label_name)) << '\n';
+               for (int64_t row = 0; row < errors.size(0); ++row) {
+                 csv << row + 1 << ',' << format_number(errors.data_ptr<double>()[row]);
+                 if (!data.label_name.empty()) csv << ',' << csv_field(data.labels[row]);
+                 csv << '\n';
+               }
+               res.set_content(csv.str(), "text/csv");
+               res.set_header("Content-Disposition",
+                              "attachment; filename=\"" + name.substr(0, name.size() - 4) + "-scores.csv\"");
+             }));
   }
 
   // Server-sent events: every epoch so far, then each new one, and the job's state
@@ -426,7 +457,8 @@ Server::~Server() { stop(); }
 
 int Server::bind() {
   auto& o = impl_->options;
-  const int port = o.port() == 0 ? impl_->http.bind_to_any_port(o.host()) : (impl_->http.bind_to_port(o.host(), o.port()) ? o.port() : -1);
+  const int port = o.port() == 0 ? impl_->http.bind_to_any_port(o.host())
+                                 : (impl_->http.bind_to_port(o.host(), o.port()) ? o.port() : -1);
   if (port <= 0) {
     throw Error("cannot listen on " + o.host() + ":" + std::to_string(o.port()) +
                 " (is the port taken? choose another with --port, or 0 for any free one)");

@@ -18,8 +18,7 @@ constexpr size_t kMaxNameLength = 100;
 constexpr size_t kSniffLines = 50;
 
 bool is_name_character(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-         c == '-';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
 }
 
 bool ends_with(std::string_view text, std::string_view end) {
@@ -40,7 +39,8 @@ std::string extension(const std::string& name) {
 
 // The fields of a delimited line, without quotes and surrounding spaces.
 std::vector<std::string> header_fields(std::string_view line) {
-  const char delimiter = line.find('\t') != std::string_view::npos && line.find(',') == std::string_view::npos ? '\t' : ',';
+  const char delimiter =
+      line.find('\t') != std::string_view::npos && line.find(',') == std::string_view::npos ? '\t' : ',';
   std::vector<std::string> fields(1);
   for (char c : line) {
     if (c == delimiter) {
@@ -147,7 +147,8 @@ DatasetInfo Workspace::add_dataset(std::string_view requested_name, std::string_
   }
   if (bytes.empty()) throw DataError("'" + safe + "' is empty");
   const Dataset data = is_npy(safe) ? parse_npy(bytes, safe) : parse_table(bytes, safe);
-  if (data.rows() < 2) throw DataError("'" + safe + "' has " + std::to_string(data.rows()) + " rows; training needs at least 2");
+  if (data.rows() < 2)
+    throw DataError("'" + safe + "' has " + std::to_string(data.rows()) + " rows; training needs at least 2");
   std::lock_guard<std::mutex> lock(mutex_);
   std::string name = safe;
   for (int copy = 2; existing_file(data_dir_, name) || fs::exists(fs::path(data_dir_) / name); ++copy) {
@@ -226,7 +227,8 @@ std::vector<std::string> Workspace::models() const {
   std::error_code error;
   for (const auto& entry : fs::directory_iterator(models_dir_, error)) {
     const std::string name = entry.path().filename().string();
-    if (ends_with(name, ".hgm") && existing_file(models_dir_, name)) found.emplace_back(entry.last_write_time(error), name);
+    if (ends_with(name, ".hgm") && existing_file(models_dir_, name))
+      found.emplace_back(entry.last_write_time(error), name);
   }
   std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
   std::vector<std::string> names;

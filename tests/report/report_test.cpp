@@ -1,9 +1,8 @@
 #include "hourglass/report/report.hpp"
 
 #include <gtest/gtest.h>
-#include <torch/torch.h>
-
 #include <sys/wait.h>
+#include <torch/torch.h>
 
 #include <cstdlib>
 #include <nlohmann/json.hpp>
@@ -47,9 +46,9 @@ const json& chart(const json& data, const std::string& id) {
 
 // A small iris model, trained once for every test here.
 const Model& iris_model() {
-  static const Model model = train(autoencoder("3,2:tanh"), iris().features,
-                                   TrainOptions().epochs(6).optimizer("adam").learning_rate(0.01).scale("zscore")
-                                       .validation_split(0.2).seed(7));
+  static const Model model = train(
+      autoencoder("3,2:tanh"), iris().features,
+      TrainOptions().epochs(6).optimizer("adam").learning_rate(0.01).scale("zscore").validation_split(0.2).seed(7));
   return model;
 }
 
@@ -145,7 +144,8 @@ TEST(Report, CodesFeaturesAndBaselineMatchTheirFormulas) {
   const json& baseline = report["baseline"];
   EXPECT_EQ(baseline["k"], 2);
   EXPECT_NEAR(baseline["autoencoder_mse"].get<double>(), model.evaluate(data.features, {"mse"}).at("mse"), 1e-6);
-  const auto pca_back = scaler.inverse_transform(pca(scaler.transform(data.features), 2).reconstruct(scaler.transform(data.features)));
+  const auto pca_back =
+      scaler.inverse_transform(pca(scaler.transform(data.features), 2).reconstruct(scaler.transform(data.features)));
   EXPECT_NEAR(baseline["pca_mse"].get<double>(), (pca_back - data.features).square().mean().item<double>(), 1e-6);
 }
 
@@ -201,7 +201,9 @@ TEST(Report, PageIsSelfContainedWithImagesForImageModels) {
 }
 
 TEST(Report, DataOfAnotherWidthIsRefused) {
-  const auto message = testing::error_of<InvalidArgument>([] { report_data(iris_model(), Dataset{torch::zeros({5, 3})}); });
+  Dataset narrow;
+  narrow.features = torch::zeros({5, 3});
+  const auto message = testing::error_of<InvalidArgument>([&] { report_data(iris_model(), narrow); });
   EXPECT_NE(message.find("4 values"), std::string::npos) << message;
   EXPECT_NE(message.find("has 3 values a row"), std::string::npos) << message;
 }

@@ -130,7 +130,8 @@ TEST_F(ServerTest, UploadsATableAndFindsItsLabelColumn) {
 
 TEST_F(ServerTest, NamesCannotReachOutsideTheFolder) {
   start();
-  for (const std::string name : {"../../escape.csv", "..\\..\\escape.csv", "/tmp/../escape.csv", "%2e%2e%2fescape.csv"}) {
+  for (const std::string name :
+       {"../../escape.csv", "..\\..\\escape.csv", "/tmp/../escape.csv", "%2e%2e%2fescape.csv"}) {
     const auto res = upload(name, "a,b\n1,2\n3,4\n");
     ASSERT_TRUE(res);
     ASSERT_EQ(res->status, 201) << name << ": " << res->body;
@@ -171,9 +172,10 @@ TEST_F(ServerTest, MalformedRequestsGetErrorsAndTheServerGoesOn) {
   const std::string boundary = "multipart/form-data; boundary=XyZ";
   const std::vector<std::pair<std::string, std::string>> bodies{
       {boundary, "garbage without any boundary"},
-      {boundary, "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\na,b\n1,2\n"},  // no end
+      {boundary,
+       "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\na,b\n1,2\n"},  // no end
       {boundary, "--XyZ\r\nno headers at all\r\n--XyZ--\r\n"},
-      {"multipart/form-data", "--XyZ--\r\n"},  // no boundary
+      {"multipart/form-data", "--XyZ--\r\n"},                                                         // no boundary
       {boundary, "--XyZ\r\nContent-Disposition: form-data; name=\"other\"\r\n\r\nx\r\n--XyZ--\r\n"},  // no file field
       {"application/json", "{\"file\": 1}"},
   };
@@ -191,11 +193,11 @@ TEST_F(ServerTest, MalformedRequestsGetErrorsAndTheServerGoesOn) {
   EXPECT_EQ(npy->status, 400);
   // Training requests with wrong fields, names or networks.
   ASSERT_EQ(upload("iris.csv", iris_csv())->status, 201);
-  for (const std::string body : {"not json", "[1,2]", "{\"dataset\": \"iris.csv\", \"epochs\": \"many\"}",
-                                 "{\"dataset\": \"iris.csv\", \"epoch\": 3}", "{\"dataset\": \"nothere.csv\"}",
-                                 "{\"dataset\": \"iris.csv\", \"network\": \"dense(\"}",
-                                 "{\"dataset\": \"iris.csv\", \"optimizer\": \"adamw\"}",
-                                 "{\"dataset\": \"iris.csv\", \"epochs\": 0}"}) {
+  for (const std::string body :
+       {"not json", "[1,2]", "{\"dataset\": \"iris.csv\", \"epochs\": \"many\"}",
+        "{\"dataset\": \"iris.csv\", \"epoch\": 3}", "{\"dataset\": \"nothere.csv\"}",
+        "{\"dataset\": \"iris.csv\", \"network\": \"dense(\"}", "{\"dataset\": \"iris.csv\", \"optimizer\": \"adamw\"}",
+        "{\"dataset\": \"iris.csv\", \"epochs\": 0}"}) {
     const auto res = client_->Post("/api/trainings", kPageHeaders, body, "application/json");
     EXPECT_EQ(res->status, 400) << body;
     EXPECT_FALSE(json::parse(res->body)["error"].get<std::string>().empty()) << body;
@@ -211,9 +213,11 @@ TEST_F(ServerTest, UnknownRoutesAndForeignRequestsAreRefused) {
   const auto missing = client_->Get("/no/such/page");
   EXPECT_EQ(missing->status, 404);
   EXPECT_NE(json::parse(missing->body)["error"].get<std::string>().find("/no/such/page"), std::string::npos);
-  EXPECT_EQ(client_->Delete("/api/datasets")->status, 404);
+  // A method no route has, from the page itself (with the header): unknown, not refused.
+  EXPECT_EQ(client_->Delete("/api/datasets", kPageHeaders)->status, 404);
   // Another site's page can post only without the header: refused.
-  const auto forged = client_->Post("/api/datasets", httplib::MultipartFormDataItems{{"file", "a\n1\n2\n", "a.csv", ""}});
+  const auto forged =
+      client_->Post("/api/datasets", httplib::MultipartFormDataItems{{"file", "a\n1\n2\n", "a.csv", ""}});
   EXPECT_EQ(forged->status, 403);
   EXPECT_FALSE(fs::exists(parent_ / "work/data/a.csv"));
   // A page on another name for this address (DNS rebinding) is refused too.
@@ -235,14 +239,15 @@ TEST_F(ServerTest, TrainsStreamsProgressAndServesTheModel) {
 
   // The event stream: each epoch, then the final state, then the end of the stream.
   std::string stream;
-  const auto events = client_->Get("/api/trainings/" + std::to_string(id) + "/events",
-                                   [&](const char* data, size_t length) {
-                                     stream.append(data, length);
-                                     return true;
-                                   });
+  const auto events =
+      client_->Get("/api/trainings/" + std::to_string(id) + "/events", [&](const char* data, size_t length) {
+        stream.append(data, length);
+        return true;
+      });
   ASSERT_TRUE(events);
   size_t epochs = 0;
-  for (size_t at = stream.find("event: epoch"); at != std::string::npos; at = stream.find("event: epoch", at + 1)) ++epochs;
+  for (size_t at = stream.find("event: epoch"); at != std::string::npos; at = stream.find("event: epoch", at + 1))
+    ++epochs;
   EXPECT_EQ(epochs, 5u) << stream;
   EXPECT_NE(stream.find("\"state\":\"done\""), std::string::npos) << stream;
 
@@ -254,7 +259,8 @@ TEST_F(ServerTest, TrainsStreamsProgressAndServesTheModel) {
   ASSERT_EQ(model.history().epochs.size(), 5u);
   for (size_t e = 0; e < 5; ++e) {
     EXPECT_DOUBLE_EQ(job["history"][e]["values"]["loss"].get<double>(), model.history().epochs[e].value("loss"));
-    EXPECT_DOUBLE_EQ(job["history"][e]["values"]["val_loss"].get<double>(), model.history().epochs[e].value("val_loss"));
+    EXPECT_DOUBLE_EQ(job["history"][e]["values"]["val_loss"].get<double>(),
+                     model.history().epochs[e].value("val_loss"));
   }
   // Downloads: the model file byte for byte, the encoding and the scores.
   const auto file = client_->Get("/api/models/" + name);
@@ -281,18 +287,24 @@ TEST_F(ServerTest, TrainingsQueueAndStop) {
   start();
   ASSERT_EQ(upload("iris.csv", iris_csv())->status, 201);
   const std::string long_run = R"({"dataset": "iris.csv", "network": "4,2:tanh", "epochs": 100000, "batch_size": 2})";
-  const int64_t first = json::parse(client_->Post("/api/trainings", kPageHeaders, long_run, "application/json")->body)["id"];
-  const int64_t second = json::parse(client_->Post("/api/trainings", kPageHeaders, long_run, "application/json")->body)["id"];
+  const int64_t first =
+      json::parse(client_->Post("/api/trainings", kPageHeaders, long_run, "application/json")->body)["id"];
+  const int64_t second =
+      json::parse(client_->Post("/api/trainings", kPageHeaders, long_run, "application/json")->body)["id"];
   wait_for_training(first, {"running"});
   // One at a time: the second waits, and stopping it cancels it.
   EXPECT_EQ(json::parse(client_->Get("/api/trainings/" + std::to_string(second))->body)["state"], "queued");
-  EXPECT_EQ(client_->Post("/api/trainings/" + std::to_string(second) + "/stop", kPageHeaders, "", "text/plain")->status, 200);
+  EXPECT_EQ(client_->Post("/api/trainings/" + std::to_string(second) + "/stop", kPageHeaders, "", "text/plain")->status,
+            200);
   EXPECT_EQ(wait_for_training(second, {"cancelled"})["state"], "cancelled");
   // The running one stops after its batch and keeps what it learned.
-  for (int attempt = 0; attempt < 1200 && json::parse(client_->Get("/api/trainings/" + std::to_string(first))->body)["epochs_done"] < 1; ++attempt) {
+  for (int attempt = 0;
+       attempt < 1200 && json::parse(client_->Get("/api/trainings/" + std::to_string(first))->body)["epochs_done"] < 1;
+       ++attempt) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  EXPECT_EQ(client_->Post("/api/trainings/" + std::to_string(first) + "/stop", kPageHeaders, "", "text/plain")->status, 200);
+  EXPECT_EQ(client_->Post("/api/trainings/" + std::to_string(first) + "/stop", kPageHeaders, "", "text/plain")->status,
+            200);
   const json stopped = wait_for_training(first, {"stopped", "done", "failed"});
   EXPECT_EQ(stopped["state"], "stopped");
   EXPECT_EQ(stopped["message"], "stopped from the web interface");
@@ -309,7 +321,8 @@ TEST(ServeCli, PrintsItsAddressAndStopsByItself) {
   fs::create_directories(folder);
   const std::string out = (folder / "stdout").string(), err = (folder / "stderr").string();
   const auto run = [&](const std::string& arguments) {
-    const int raw = std::system((std::string(HOURGLASS_BINARY) + " serve " + arguments + " > " + out + " 2> " + err).c_str());
+    const int raw =
+        std::system((std::string(HOURGLASS_BINARY) + " serve " + arguments + " > " + out + " 2> " + err).c_str());
     return WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
   };
   ASSERT_EQ(run("--port 0 --dir " + folder.string() + " --stop-after 0.2"), 0) << read_file(err);
