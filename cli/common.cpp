@@ -40,8 +40,8 @@ void check_output(const std::string& path) {
   check_writable(path);
 }
 
-void DataFlags::add(CLI::App& command, const std::string& what) {
-  command.add_option("data", path, what)->required();
+void DataFlags::add(CLI::App& command, const std::string& what, bool required) {
+  command.add_option("data", path, what)->required(required);
   command.add_option("--label", label,
                      "column kept out of the features and copied to the output (name, or "
                      "1-based number without a header; for IDX images, the IDX label file)");
@@ -388,6 +388,8 @@ int run(int argc, char** argv) {
   add_history_command(app);
   add_layers_command(app);
   add_export_command(app);
+  add_report_command(app);
+  add_serve_command(app);
   try {
     app.parse(argc, argv);
     return 0;

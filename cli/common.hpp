@@ -21,7 +21,9 @@ struct DataFlags {
   bool channels_last = false;
   bool memory_map = false;
   void add(CLI::App& command,
-           const std::string& what = "data file: CSV/TSV (header detected), .npy or IDX (MNIST, .gz too)");
+           const std::string& what = "data file: CSV/TSV (header detected), .npy or IDX (MNIST, .gz too)",
+           bool required = true);
+  bool given() const { return !path.empty(); }
   Dataset read() const;
 };
 
@@ -134,6 +136,8 @@ void add_generate_command(CLI::App& app);
 void add_history_command(CLI::App& app);
 void add_layers_command(CLI::App& app);
 void add_export_command(CLI::App& app);
+void add_report_command(CLI::App& app);
+void add_serve_command(CLI::App& app);
 
 /// Parses and runs; returns the exit status: 0 success, 2 bad input (one line on
 /// stderr), 3 training failed (loss not finite), 1 internal error.

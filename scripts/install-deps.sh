@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Installs, with apt, everything Hourglass needs to build, test and run, and with npm
-# (offline once installed) ONNX Runtime for the export tests (tools/onnx).
+# Installs, with apt, everything Hourglass needs to build, test and run, then with npm
+# (offline once installed) ONNX Runtime for the export tests (tools/onnx) and the
+# front-end packages of web/package-lock.json (the charting library compiled into
+# reports, and the browser driver of the tests).
 # Idempotent: does nothing when every package is already there.
 # Usage (as root, or with sudo available): scripts/install-deps.sh [bench | docs]
 # With "bench", also what `make bench` needs: the PyTorch peer and the profiler; with
@@ -22,10 +24,12 @@ packages=(
   r-cran-testthat r-cran-magrittr r-cran-mass   # its tests, the %>% pipe, MASS::Boston
   libonnx-dev libprotobuf-dev   # ONNX export: the protobuf classes, checker and shape inference (opset 17)
   python3-onnx            # the export tests check the files with ONNX's Python checker too
+  libcpp-httplib-dev      # the web interface's HTTP server (hourglass serve)
+  nodejs                  # npm installs tools/onnx's and web/'s packages; node runs ONNX Runtime and the browser tests
+  chromium                # the browser the tests drive (through playwright-core)
 )
-# Node.js and npm run ONNX Runtime (onnxruntime-node) on the exported files in the tests;
-# Debian's are used only where the machine has none.
-command -v npm >/dev/null || packages+=(nodejs npm)
+# Debian's nodejs comes without npm; a Node.js from elsewhere may bring its own.
+command -v npm >/dev/null || packages+=(npm)
 
 if [ "${1:-}" = "bench" ]; then
   packages+=(python3-torch python3-numpy linux-perf)
@@ -34,16 +38,23 @@ if [ "${1:-}" = "docs" ]; then
   packages+=(r-cran-roxygen2)
 fi
 
-# onnxruntime-node as package-lock.json pins it. --ignore-scripts: its install script
-# only fetches GPU providers; the CPU runtime for linux-x64 is in the package itself.
-install_onnx_runtime() {
-  local tools
-  tools="$(cd "$(dirname "$0")/../tools/onnx" && pwd)"
-  if [ ! -f "$tools/node_modules/onnxruntime-node/package.json" ] ||
-     [ "$tools/package-lock.json" -nt "$tools/node_modules/.package-lock.json" ]; then
-    echo "install-deps: installing onnxruntime-node into tools/onnx" >&2
-    (cd "$tools" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2)
-  fi
+# npm ci in DIR (relative to the repository) unless its node_modules already holds
+# exactly what its package-lock.json says.
+npm_install() {
+  local dir
+  dir="$(cd "$(dirname "$0")/.." && pwd)/$1"
+  shift
+  cmp -s "$dir/package-lock.json" "$dir/node_modules/.installed-package-lock.json" && return 0
+  echo "install-deps: npm ci in $dir" >&2
+  (cd "$dir" && npm ci "$@" --no-audit --no-fund --loglevel=error >&2)
+  cp "$dir/package-lock.json" "$dir/node_modules/.installed-package-lock.json"
+}
+
+install_npm_packages() {
+  # onnxruntime-node: --ignore-scripts, as its install script only fetches GPU
+  # providers; the CPU runtime for linux-x64 is in the package itself.
+  npm_install tools/onnx --ignore-scripts
+  npm_install web
 }
 
 missing=()
@@ -51,7 +62,7 @@ for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -eq 0 ]; then
-  install_onnx_runtime
+  install_npm_packages
   exit 0
 fi
 
@@ -64,4 +75,4 @@ echo "install-deps: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 "${sudo_cmd[@]}" apt-get update -qq
 "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
-install_onnx_runtime
+install_npm_packages

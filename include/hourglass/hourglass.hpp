@@ -25,6 +25,7 @@
 #include "hourglass/network/parse.hpp"
 #include "hourglass/noise/noise.hpp"
 #include "hourglass/registry.hpp"
+#include "hourglass/report/report.hpp"
 #include "hourglass/runtime.hpp"
 #include "hourglass/train/autoencode.hpp"
 #include "hourglass/train/callbacks.hpp"

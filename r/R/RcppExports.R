@@ -109,3 +109,7 @@ hg_read_data <- function(path, label, first, count) {
     .Call(`_hourglass_hg_read_data`, path, label, first, count)
 }
 
+hg_report <- function(model, data, columns, labels, label_name, file, title, threshold) {
+    invisible(.Call(`_hourglass_hg_report`, model, data, columns, labels, label_name, file, title, threshold))
+}
+

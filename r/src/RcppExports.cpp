@@ -331,6 +331,23 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// hg_report
+void hg_report(SEXP model, SEXP data, std::vector<std::string> columns, std::vector<std::string> labels, std::string label_name, std::string file, std::string title, double threshold);
+RcppExport SEXP _hourglass_hg_report(SEXP modelSEXP, SEXP dataSEXP, SEXP columnsSEXP, SEXP labelsSEXP, SEXP label_nameSEXP, SEXP fileSEXP, SEXP titleSEXP, SEXP thresholdSEXP) {
+BEGIN_RCPP
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< SEXP >::type model(modelSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type data(dataSEXP);
+    Rcpp::traits::input_parameter< std::vector<std::string> >::type columns(columnsSEXP);
+    Rcpp::traits::input_parameter< std::vector<std::string> >::type labels(labelsSEXP);
+    Rcpp::traits::input_parameter< std::string >::type label_name(label_nameSEXP);
+    Rcpp::traits::input_parameter< std::string >::type file(fileSEXP);
+    Rcpp::traits::input_parameter< std::string >::type title(titleSEXP);
+    Rcpp::traits::input_parameter< double >::type threshold(thresholdSEXP);
+    hg_report(model, data, columns, labels, label_name, file, title, threshold);
+    return R_NilValue;
+END_RCPP
+}
 
 static const R_CallMethodDef CallEntries[] = {
     {"_hourglass_hg_init", (DL_FUNC) &_hourglass_hg_init, 0},
@@ -360,6 +377,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_hourglass_hg_apply_noise", (DL_FUNC) &_hourglass_hg_apply_noise, 3},
     {"_hourglass_hg_pca", (DL_FUNC) &_hourglass_hg_pca, 2},
     {"_hourglass_hg_read_data", (DL_FUNC) &_hourglass_hg_read_data, 4},
+    {"_hourglass_hg_report", (DL_FUNC) &_hourglass_hg_report, 8},
     {NULL, NULL, 0}
 };
 

@@ -5,6 +5,7 @@
 #include <R_ext/Utils.h>
 #include <Rcpp.h>
 
+#include <cmath>
 #include <optional>
 #include <string>
 #include <utility>
@@ -17,6 +18,7 @@
 #include "hourglass/model/model.hpp"
 #include "hourglass/model/pca.hpp"
 #include "hourglass/network/layer_kind.hpp"
+#include "hourglass/report/report.hpp"
 #include "hourglass/runtime.hpp"
 #include "hourglass/train/callbacks.hpp"
 #include "hourglass/train/train.hpp"
@@ -451,5 +453,27 @@ Rcpp::List hg_read_data(std::string path, std::string label, double first, doubl
         Rcpp::Named("x") = x, Rcpp::Named("y") = data.label_name.empty() ? R_NilValue : Rcpp::wrap(data.labels));
     UNPROTECT(1);
     return result;
+  });
+}
+
+// [[Rcpp::export]]
+void hg_report(SEXP model, SEXP data, std::vector<std::string> columns, std::vector<std::string> labels,
+               std::string label_name, std::string file, std::string title, double threshold) {
+  guarded([&] {
+    const Model& m = model_of(model);
+    hourglass::Dataset dataset;
+    if (!Rf_isNull(data)) {
+      const auto samples = hourglass::r::tensor_from_r(data, "x");
+      dataset.features = samples.reshape({samples.size(0), -1});
+      if (samples.dim() > 2) dataset.sample_shape = m.sample_shape();
+      dataset.columns = columns;
+      if (!labels.empty()) {
+        dataset.labels = labels;
+        dataset.label_name = label_name;
+      }
+    }
+    auto options = hourglass::ReportOptions().title(title);
+    if (!std::isnan(threshold)) options.threshold(threshold);
+    hourglass::write_report(file, m, dataset, options);
   });
 }

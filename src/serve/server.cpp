@@ -1,0 +1,477 @@
+#include "serve/server.hpp"
+
+#include <httplib.h>
+
+#include <atomic>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "hourglass/data/scaler.hpp"
+#include "hourglass/error.hpp"
+#include "hourglass/io/atomic_file.hpp"
+#include "hourglass/losses/loss.hpp"
+#include "hourglass/model/model.hpp"
+#include "hourglass/network/layer.hpp"
+#include "hourglass/network/layer_kind.hpp"
+#include "hourglass/network/parse.hpp"
+#include "hourglass/report/report.hpp"
+#include "hourglass/train/optimizers.hpp"
+#include "report/assets.hpp"
+#include "serve/jobs.hpp"
+#include "serve/workspace.hpp"
+
+namespace hourglass::serve {
+namespace {
+
+using nlohmann::json;
+
+// Threads answering requests: each open progress stream holds one.
+constexpr size_t kRequestThreads = 32;
+// Open progress streams at most; more are refused (503) so that requests still find a thread.
+constexpr int kMaxStreams = 24;
+// A progress stream without news sends a comment this often, which finds closed tabs.
+constexpr double kKeepAliveSeconds = 15.0;
+
+// The POST header a page of this server sends and another site's page cannot without
+// the server's consent (a CORS preflight, which is never granted).
+constexpr const char* kRequestedWith = "X-Requested-With";
+
+void send_json(httplib::Response& res, int status, const json& body) {
+  res.status = status;
+  res.set_content(body.dump(), "application/json");
+}
+
+void send_error(httplib::Response& res, int status, const std::string& message) {
+  send_json(res, status, {{"error", message}});
+}
+
+json dataset_json(const DatasetInfo& info) {
+  return {{"name", info.name},
+          {"rows", info.rows},
+          {"shape", info.shape},
+          {"columns", info.columns},
+          {"label", info.label}};
+}
+
+json epoch_json(const EpochRecord& record) {
+  json values = json::object();
+  for (const auto& [name, value] : record.values) values[name] = value;
+  return {{"epoch", record.epoch}, {"seconds", record.seconds}, {"values", values}};
+}
+
+// A job as the page sees it; with every epoch's values when `epochs` is set.
+json job_json(const Job& job, bool epochs) {
+  json out = {{"id", job.id},
+              {"model", job.model_name},
+              {"dataset", job.request.dataset},
+              {"network", job.request.network},
+              {"types", job.learner.types()},
+              {"epochs", job.request.options.epochs()},
+              {"state", state_name(job.state)},
+              {"message", job.message},
+              {"epochs_done", job.epochs.size()}};
+  if (!job.epochs.empty()) out["last"] = epoch_json(job.epochs.back());
+  if (epochs) {
+    out["history"] = json::array();
+    for (const auto& record : job.epochs) out["history"].push_back(epoch_json(record));
+  }
+  return out;
+}
+
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\n") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+
+// Reads the request's JSON body into a training request; unknown fields are refused so
+// that a typo does not silently train with a default.
+TrainingRequest training_request(const std::string& body) {
+  json in;
+  try {
+    in = json::parse(body);
+  } catch (const json::exception&) {
+    throw InvalidArgument("expected a JSON object describing the training, e.g. {\"dataset\": \"iris.csv\"}");
+  }
+  if (!in.is_object()) throw InvalidArgument("expected a JSON object describing the training");
+  TrainingRequest request;
+  TrainOptions& o = request.options;
+  for (const auto& [key, value] : in.items()) {
+    try {
+      if (key == "dataset")
+        request.dataset = value.get<std::string>();
+      else if (key == "network")
+        request.network = value.get<std::string>();
+      else if (key == "types")
+        request.types = value.get<std::string>();
+      else if (key == "loss")
+        request.loss = value.get<std::string>();
+      else if (key == "name")
+        request.name = value.get<std::string>();
+      else if (key == "epochs")
+        o.epochs(value.get<int64_t>());
+      else if (key == "batch_size")
+        o.batch_size(value.get<int64_t>());
+      else if (key == "optimizer")
+        o.optimizer(value.get<std::string>());
+      else if (key == "learning_rate")
+        o.learning_rate(value.get<double>());
+      else if (key == "scale")
+        o.scale(value.get<std::string>());
+      else if (key == "validation_split")
+        o.validation_split(value.get<double>());
+      else if (key == "seed") {
+        if (!value.is_null()) o.seed(value.get<uint64_t>());
+      } else {
+        throw InvalidArgument("unknown training field '" + key + "'");
+      }
+    } catch (const json::exception&) {
+      throw InvalidArgument("the training field '" + key + "' has the wrong type: " + value.dump());
+    }
+  }
+  if (request.dataset.empty()) throw InvalidArgument("choose a data set to train on");
+  if (request.types.empty()) request.types = "basic";
+  return request;
+}
+
+}  // namespace
+
+struct Server::Impl {
+  ServerOptions options;
+  Workspace workspace;
+  TrainingQueue queue;
+  httplib::Server http;
+  std::atomic<int> streams{0};
+  std::atomic<bool> stopping{false};
+  int port = 0;
+
+  explicit Impl(ServerOptions o)
+      : options(std::move(o)),
+        workspace(options.directory()),
+        queue(workspace, options.max_waiting(), options.max_epochs()) {
+    http.new_task_queue = [] { return new httplib::ThreadPool(kRequestThreads); };
+    // Multipart framing adds a little to the file itself.
+    http.set_payload_max_length(static_cast<size_t>(options.max_upload_bytes()) + 64 * 1024);
+    http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+      return admit(req, res) ? httplib::Server::HandlerResponse::Unhandled : httplib::Server::HandlerResponse::Handled;
+    });
+    http.set_error_handler([this](const httplib::Request& req, httplib::Response& res) { describe_error(req, res); });
+    http.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr error) {
+      try {
+        std::rethrow_exception(error);
+      } catch (const std::exception& e) {
+        send_error(res, 500, std::string("internal error: ") + e.what());
+      } catch (...) {
+        send_error(res, 500, "internal error");
+      }
+    });
+    if (options.log()) {
+      http.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+        std::cerr << req.method << ' ' << req.path << ' ' << res.status << '\n';
+      });
+    }
+    routes();
+  }
+
+  // Requests from other sites' pages are refused: a Host header that names another
+  // machine (DNS rebinding) or a POST without the header only this server's page sends.
+  bool admit(const httplib::Request& req, httplib::Response& res) {
+    const std::string host = req.get_header_value("Host");
+    std::string name = host;  // without the port: "127.0.0.1", "localhost", "[::1]"
+    const auto colon = host.rfind(':');
+    if (colon != std::string::npos && host.find(']', colon) == std::string::npos) name = host.substr(0, colon);
+    const bool loopback = options.host() == "127.0.0.1" || options.host() == "localhost" || options.host() == "::1";
+    if (loopback && name != "127.0.0.1" && name != "localhost" && name != "[::1]") {
+      send_error(res, 403, "this server answers requests for 127.0.0.1 or localhost only, not '" + host + "'");
+      return false;
+    }
+    if (req.method != "GET" && req.method != "HEAD" && req.get_header_value(kRequestedWith) != "hourglass") {
+      send_error(res, 403,
+                 std::string("requests that change something need the header ") + kRequestedWith +
+                     ": hourglass (the interface's page sends it)");
+      return false;
+    }
+    return true;
+  }
+
+  // Errors without a body of their own (unknown routes, oversized or malformed requests)
+  // get a one-line JSON message too.
+  void describe_error(const httplib::Request& req, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    switch (res.status) {
+      case 404:
+        send_error(res, 404, "no such page: " + req.method + " " + req.path);
+        break;
+      case 413:
+        send_error(res, 413,
+                   "the upload is larger than the limit of " +
+                       format_number(static_cast<double>(options.max_upload_bytes()) / (1 << 20)) +
+                       " MiB (hourglass serve --max-upload-mb raises it)");
+        break;
+      case 400:
+        send_error(res, 400, "malformed request (a multipart upload with a file field 'file' is expected for uploads)");
+        break;
+      default:
+        send_error(res, res.status, "the request failed with status " + std::to_string(res.status));
+    }
+  }
+
+  // Runs a handler, turning errors into JSON answers: the user's mistakes are 400s.
+  template <typename Fn>
+  httplib::Server::Handler guarded(Fn handler) {
+    return [handler](const httplib::Request& req, httplib::Response& res) {
+      try {
+        handler(req, res);
+      } catch (const Error& e) {
+        send_error(res, 400, e.what());
+      } catch (const std::exception& e) {
+        send_error(res, 500, std::string("internal error: ") + e.what());
+      }
+    };
+  }
+
+  static void send_static(httplib::Response& res, std::string_view content, const char* type) {
+    res.set_content(content.data(), content.size(), type);
+    res.set_header("Cache-Control", "no-cache");
+  }
+
+  std::shared_ptr<Job> job_of(const httplib::Request& req) {
+    const auto job = queue.find(std::stoll(req.matches[1].str()));
+    if (!job) throw InvalidArgument("there is no training " + req.matches[1].str());
+    return job;
+  }
+
+  void routes() {
+    http.Get("/", [](const httplib::Request&, httplib::Response& res) {
+      send_static(res, assets::app_html(), "text/html; charset=utf-8");
+      // Vega compiles its expressions with Function(): 'unsafe-eval'; it also adds a <style>.
+      res.set_header("Content-Security-Policy",
+                     "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+                     "img-src 'self' data:; frame-src 'self'");
+    });
+    http.Get("/app.js", [](const httplib::Request&, httplib::Response& res) {
+      send_static(res, assets::app_js(), "text/javascript");
+    });
+    http.Get("/app.css",
+             [](const httplib::Request&, httplib::Response& res) { send_static(res, assets::app_css(), "text/css"); });
+    http.Get("/vendor/vega.min.js", [](const httplib::Request&, httplib::Response& res) {
+      send_static(res, assets::vega_js(), "text/javascript");
+    });
+    http.Get("/vendor/vega-lite.min.js", [](const httplib::Request&, httplib::Response& res) {
+      send_static(res, assets::vega_lite_js(), "text/javascript");
+    });
+    http.Get("/vendor/vega-embed.min.js", [](const httplib::Request&, httplib::Response& res) {
+      send_static(res, assets::vega_embed_js(), "text/javascript");
+    });
+
+    http.Get("/api/options", guarded([this](const httplib::Request&, httplib::Response& res) {
+               send_json(res, 200,
+                         {{"variants", variant_names()},
+                          {"losses", loss_names()},
+                          {"optimizers", optimizer_names()},
+                          {"scalers", scaler_names()},
+                          {"activations", activation_names()},
+                          {"layers", layer_kind_names()},
+                          {"defaults",
+                           {{"network", "8,2:tanh"},
+                            {"types", "basic"},
+                            {"loss", "mse"},
+                            {"optimizer", "adam"},
+                            {"learning_rate", 0.01},
+                            {"scale", "zscore"},
+                            {"epochs", 20},
+                            {"batch_size", 16},
+                            {"validation_split", 0.0}}},
+                          {"limits",
+                           {{"max_upload_bytes", options.max_upload_bytes()}, {"max_epochs", options.max_epochs()}}}});
+             }));
+
+    http.Get("/api/datasets", guarded([this](const httplib::Request&, httplib::Response& res) {
+               json list = json::array();
+               for (const auto& info : workspace.datasets()) list.push_back(dataset_json(info));
+               send_json(res, 200, list);
+             }));
+    http.Post("/api/datasets", guarded([this](const httplib::Request& req, httplib::Response& res) {
+                if (!req.is_multipart_form_data() || !req.has_file("file")) {
+                  throw InvalidArgument("expected a multipart form upload with the data file in the field 'file'");
+                }
+                const auto file = req.get_file_value("file");
+                send_json(res, 201, dataset_json(workspace.add_dataset(file.filename, file.content)));
+              }));
+
+    // The learner and its layers for a network on a data set: the form checks as one types.
+    http.Get("/api/summary", guarded([this](const httplib::Request& req, httplib::Response& res) {
+               const DatasetInfo data = workspace.dataset_info(req.get_param_value("dataset"));
+               const std::string types = req.has_param("types") ? req.get_param_value("types") : "basic";
+               const std::string loss = req.has_param("loss") ? req.get_param_value("loss") : "mse";
+               const Autoencoder learner =
+                   make_variant(autoencoder(parse_network(req.get_param_value("network")), loss), types);
+               send_json(res, 200, {{"text", learner.to_string() + learner.network.summary(data.shape)}});
+             }));
+
+    http.Get("/api/trainings", guarded([this](const httplib::Request&, httplib::Response& res) {
+               json list = json::array();
+               for (const auto& job : queue.jobs())
+                 list.push_back(queue.inspect(*job, [](const Job& j) { return job_json(j, false); }));
+               send_json(res, 200, list);
+             }));
+    http.Post("/api/trainings", guarded([this](const httplib::Request& req, httplib::Response& res) {
+                const auto job = queue.submit(training_request(req.body));
+                send_json(res, 202, queue.inspect(*job, [](const Job& j) { return job_json(j, false); }));
+              }));
+    http.Get(R"(/api/trainings/(\d{1,9}))", guarded([this](const httplib::Request& req, httplib::Response& res) {
+               const auto job = job_of(req);
+               send_json(res, 200, queue.inspect(*job, [](const Job& j) { return job_json(j, true); }));
+             }));
+    http.Post(R"(/api/trainings/(\d{1,9})/stop)", guarded([this](const httplib::Request& req, httplib::Response& res) {
+                const auto job = job_of(req);
+                queue.stop(job->id);
+                send_json(res, 200, queue.inspect(*job, [](const Job& j) { return job_json(j, false); }));
+              }));
+    http.Get(R"(/api/trainings/(\d{1,9})/events)", guarded([this](const httplib::Request& req, httplib::Response& res) {
+               stream_progress(job_of(req), res);
+             }));
+
+    http.Get("/api/models", guarded([this](const httplib::Request&, httplib::Response& res) {
+               json list = json::array();
+               for (const auto& name : workspace.models()) {
+                 try {
+                   const Model model = Model::load(workspace.model_path(name));
+                   const auto& history = model.history();
+                   list.push_back(
+                       {{"name", name},
+                        {"types", model.learner().types()},
+                        {"network", model.network().to_string()},
+                        {"epochs", history.epochs.size()},
+                        {"loss", history.epochs.empty() ? json(nullptr) : json(history.epochs.back().value("loss"))},
+                        {"code_dim", model.code_dim()},
+                        {"stop_reason", history.stop_reason}});
+                 } catch (const Error&) {
+                   // A file that is not a model (copied there by hand) is left out.
+                 }
+               }
+               send_json(res, 200, list);
+             }));
+    http.Get(R"(/api/models/([^/]+))", guarded([this](const httplib::Request& req, httplib::Response& res) {
+               const std::string name = req.matches[1].str();
+               res.set_content(read_file(workspace.model_path(name)), "application/octet-stream");
+               res.set_header("Content-Disposition", "attachment; filename=\"" + name + "\"");
+             }));
+    http.Get(
+        R"(/api/models/([^/]+)/report)", guarded([this](const httplib::Request& req, httplib::Response& res) {
+          const std::string name = req.matches[1].str();
+          const Model model = Model::load(workspace.model_path(name));
+          Dataset data;
+          const std::string dataset = req.get_param_value("dataset");
+          if (!dataset.empty()) data = workspace.read_dataset(dataset);
+          res.set_content(
+              render_report(model, data, ReportOptions().title("Report: " + name).model_name(name).data_name(dataset)),
+              "text/html; charset=utf-8");
+        }));
+    http.Get(R"(/api/models/([^/]+)/encoding)", guarded([this](const httplib::Request& req, httplib::Response& res) {
+               const std::string name = req.matches[1].str(), dataset = req.get_param_value("dataset");
+               const Model model = Model::load(workspace.model_path(name));
+               const Dataset data = workspace.read_dataset(dataset);
+               const auto codes = model.encode(data.samples()).reshape({data.rows(), -1});
+               std::ostringstream csv;
+               write_csv(csv, codes, numbered_columns("code", codes.size(1)), data.label_name, data.labels);
+               res.set_content(csv.str(), "text/csv");
+               res.set_header("Content-Disposition",
+                              "attachment; filename=\"" + name.substr(0, name.size() - 4) + "-encoding.csv\"");
+             }));
+    // Each row's reconstruction error under the model: what makes a row unusual.
+    http.Get(R"(/api/models/([^/]+)/scores)", guarded([this](const httplib::Request& req, httplib::Response& res) {
+               const std::string name = req.matches[1].str(), dataset = req.get_param_value("dataset");
+               const Model model = Model::load(workspace.model_path(name));
+               const Dataset data = workspace.read_dataset(dataset);
+               const auto errors = reconstruction_errors(model, data.samples()).to(torch::kDouble).contiguous();
+               std::ostringstream csv;
+               csv << "row,error" << (data.label_name.empty() ? "" : "," + csv_field(data.label_name)) << '\n';
+               for (int64_t row = 0; row < errors.size(0); ++row) {
+                 csv << row + 1 << ',' << format_number(errors.data_ptr<double>()[row]);
+                 if (!data.label_name.empty()) csv << ',' << csv_field(data.labels[row]);
+                 csv << '\n';
+               }
+               res.set_content(csv.str(), "text/csv");
+               res.set_header("Content-Disposition",
+                              "attachment; filename=\"" + name.substr(0, name.size() - 4) + "-scores.csv\"");
+             }));
+  }
+
+  // Server-sent events: every epoch so far, then each new one, and the job's state
+  // whenever it changes; the stream ends when the job does.
+  void stream_progress(const std::shared_ptr<Job>& job, httplib::Response& res) {
+    if (streams.fetch_add(1) >= kMaxStreams) {
+      streams.fetch_sub(1);
+      throw std::runtime_error("too many progress streams are open; close some tabs");
+    }
+    struct Cursor {
+      size_t epochs_sent = 0;
+      std::string state_sent;
+      uint64_t seen = 0;
+      double quiet_seconds = 0;
+    };
+    auto cursor = std::make_shared<Cursor>();
+    res.set_header("Cache-Control", "no-cache");
+    res.set_chunked_content_provider(
+        "text/event-stream",
+        [this, job, cursor](size_t, httplib::DataSink& sink) {
+          std::string news;
+          const bool finished = queue.inspect(*job, [&](const Job& j) {
+            for (; cursor->epochs_sent < j.epochs.size(); ++cursor->epochs_sent) {
+              news += "event: epoch\ndata: " + epoch_json(j.epochs[cursor->epochs_sent]).dump() + "\n\n";
+            }
+            if (cursor->state_sent != state_name(j.state)) {
+              cursor->state_sent = state_name(j.state);
+              news += "event: state\ndata: " + job_json(j, false).dump() + "\n\n";
+            }
+            return j.finished();
+          });
+          if (!news.empty()) {
+            cursor->quiet_seconds = 0;
+            if (!sink.write(news.data(), news.size())) return false;
+          }
+          if (finished || stopping) {
+            sink.done();
+            return true;
+          }
+          constexpr double kWait = 0.5;  // short, so that stop() is never kept waiting long
+          queue.wait_for_change(cursor->seen, kWait);
+          cursor->quiet_seconds += kWait;
+          if (cursor->quiet_seconds >= kKeepAliveSeconds) {
+            cursor->quiet_seconds = 0;
+            static constexpr char kComment[] = ": still training\n\n";
+            return sink.write(kComment, sizeof(kComment) - 1);  // false once the tab is closed
+          }
+          return true;
+        },
+        [this](bool) { streams.fetch_sub(1); });
+  }
+};
+
+Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+
+Server::~Server() { stop(); }
+
+int Server::bind() {
+  auto& o = impl_->options;
+  const int port = o.port() == 0 ? impl_->http.bind_to_any_port(o.host())
+                                 : (impl_->http.bind_to_port(o.host(), o.port()) ? o.port() : -1);
+  if (port <= 0) {
+    throw Error("cannot listen on " + o.host() + ":" + std::to_string(o.port()) +
+                " (is the port taken? choose another with --port, or 0 for any free one)");
+  }
+  impl_->port = port;
+  return port;
+}
+
+void Server::run() { impl_->http.listen_after_bind(); }
+
+void Server::stop() {
+  impl_->stopping = true;
+  impl_->http.stop();
+}
+
+}  // namespace hourglass::serve

@@ -1,0 +1,239 @@
+#include "serve/workspace.hpp"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "hourglass/error.hpp"
+#include "hourglass/io/atomic_file.hpp"
+
+namespace hourglass::serve {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr size_t kMaxNameLength = 100;
+// Lines read to find the label column before the whole file is parsed once.
+constexpr size_t kSniffLines = 50;
+
+bool is_name_character(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+}
+
+bool ends_with(std::string_view text, std::string_view end) {
+  return text.size() >= end.size() && text.substr(text.size() - end.size()) == end;
+}
+
+bool is_npy(std::string_view name) { return ends_with(name, ".npy"); }
+
+std::string stem(const std::string& name) {
+  const auto dot = name.rfind('.');
+  return dot == std::string::npos || dot == 0 ? name : name.substr(0, dot);
+}
+
+std::string extension(const std::string& name) {
+  const auto dot = name.rfind('.');
+  return dot == std::string::npos ? "" : name.substr(dot);
+}
+
+// The fields of a delimited line, without quotes and surrounding spaces.
+std::vector<std::string> header_fields(std::string_view line) {
+  const char delimiter =
+      line.find('\t') != std::string_view::npos && line.find(',') == std::string_view::npos ? '\t' : ',';
+  std::vector<std::string> fields(1);
+  for (char c : line) {
+    if (c == delimiter) {
+      fields.emplace_back();
+    } else if (c != '"' && c != '\r') {
+      fields.back() += c;
+    }
+  }
+  for (auto& field : fields) {
+    field.erase(0, field.find_first_not_of(' '));
+    field.erase(field.find_last_not_of(' ') + 1);
+  }
+  return fields;
+}
+
+// Reads delimited text whose one non-numeric column, if any, is the label: the column is
+// found on the first lines, then the whole text is parsed once.
+Dataset parse_table(std::string_view text, const std::string& source) {
+  std::string_view head = text;
+  size_t end = 0;
+  for (size_t line = 0; line < kSniffLines && end != std::string_view::npos; ++line) {
+    end = text.find('\n', end == 0 ? 0 : end + 1);
+  }
+  if (end != std::string_view::npos) head = text.substr(0, end + 1);
+  try {
+    parse_delimited(head, source);
+    return parse_delimited(text, source);
+  } catch (const DataError& without_label) {
+    const auto names = header_fields(head.substr(0, head.find('\n')));
+    for (size_t c = 0; c < names.size(); ++c) {
+      for (const auto& label : {names[c], std::to_string(c + 1)}) {
+        try {
+          parse_delimited(head, source, ReadOptions().label(label));
+        } catch (const Error&) {
+          continue;
+        }
+        return parse_delimited(text, source, ReadOptions().label(label));
+      }
+    }
+    throw;
+  }
+}
+
+DatasetInfo info_of(const std::string& name, const Dataset& data) {
+  DatasetInfo info;
+  info.name = name;
+  info.rows = data.rows();
+  info.shape = data.sample_shape.empty() ? std::vector<int64_t>{data.cols()} : data.sample_shape;
+  if (data.sample_shape.empty()) info.columns = data.columns;
+  info.label = data.label_name;
+  return info;
+}
+
+}  // namespace
+
+std::string safe_file_name(std::string_view requested) {
+  const auto slash = requested.find_last_of("/\\");
+  if (slash != std::string_view::npos) requested.remove_prefix(slash + 1);
+  std::string name;
+  for (char c : requested) name += is_name_character(c) ? c : '_';
+  name.erase(0, name.find_first_not_of('.'));
+  if (name.size() > kMaxNameLength) name = name.substr(name.size() - kMaxNameLength);  // keep the extension
+  if (name.empty() || name.find_first_not_of("._-") == std::string::npos) {
+    throw InvalidArgument("the file name '" + std::string(requested) +
+                          "' has no letters or digits; name it like data.csv");
+  }
+  return name;
+}
+
+bool is_safe_file_name(std::string_view name) {
+  return !name.empty() && name.size() <= kMaxNameLength && name.front() != '.' &&
+         std::all_of(name.begin(), name.end(), is_name_character);
+}
+
+Workspace::Workspace(std::string directory) : directory_(std::move(directory)) {
+  std::error_code error;
+  if (!fs::is_directory(directory_, error)) {
+    throw InvalidArgument("'" + directory_ + "' is not a folder; create it or give --dir an existing one");
+  }
+  data_dir_ = (fs::path(directory_) / "data").string();
+  models_dir_ = (fs::path(directory_) / "models").string();
+  for (const auto& folder : {data_dir_, models_dir_}) {
+    fs::create_directories(folder, error);
+    if (error || !fs::is_directory(folder)) {
+      throw InvalidArgument("cannot create the folder '" + folder + "': " + error.message());
+    }
+  }
+}
+
+std::optional<std::string> Workspace::existing_file(const std::string& folder, const std::string& name) const {
+  if (!is_safe_file_name(name)) return std::nullopt;
+  const std::string path = (fs::path(folder) / name).string();
+  struct stat status {};
+  // lstat: a symbolic link planted in the folder is not followed out of it.
+  if (lstat(path.c_str(), &status) != 0 || !S_ISREG(status.st_mode)) return std::nullopt;
+  return path;
+}
+
+DatasetInfo Workspace::add_dataset(std::string_view requested_name, std::string_view bytes) {
+  const std::string safe = safe_file_name(requested_name);
+  const std::string ext = extension(safe);
+  if (ext != ".csv" && ext != ".tsv" && ext != ".txt" && ext != ".npy") {
+    throw InvalidArgument("'" + safe + "' is not a data file this interface reads; upload a .csv, .tsv or .npy file");
+  }
+  if (bytes.empty()) throw DataError("'" + safe + "' is empty");
+  const Dataset data = is_npy(safe) ? parse_npy(bytes, safe) : parse_table(bytes, safe);
+  if (data.rows() < 2)
+    throw DataError("'" + safe + "' has " + std::to_string(data.rows()) + " rows; training needs at least 2");
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::string name = safe;
+  for (int copy = 2; existing_file(data_dir_, name) || fs::exists(fs::path(data_dir_) / name); ++copy) {
+    name = stem(safe) + "-" + std::to_string(copy) + ext;
+  }
+  write_file_atomically((fs::path(data_dir_) / name).string(), bytes);
+  DatasetInfo info = info_of(name, data);
+  described_[name] = info;
+  return info;
+}
+
+DatasetInfo Workspace::describe(const std::string& name) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const auto found = described_.find(name);
+    if (found != described_.end()) return found->second;
+  }
+  DatasetInfo info = info_of(name, read_dataset(name));
+  std::lock_guard<std::mutex> lock(mutex_);
+  described_[name] = info;
+  return info;
+}
+
+std::vector<DatasetInfo> Workspace::datasets() {
+  std::vector<DatasetInfo> list;
+  std::error_code error;
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(data_dir_, error)) names.push_back(entry.path().filename().string());
+  std::sort(names.begin(), names.end());
+  for (const auto& name : names) {
+    if (!existing_file(data_dir_, name)) continue;
+    try {
+      list.push_back(describe(name));
+    } catch (const Error&) {
+      // A file put there by hand that is not a data set is left out of the list.
+    }
+  }
+  return list;
+}
+
+DatasetInfo Workspace::dataset_info(const std::string& name) { return describe(name); }
+
+Dataset Workspace::read_dataset(const std::string& name) {
+  const auto path = existing_file(data_dir_, name);
+  if (!path) throw InvalidArgument("there is no data set '" + name + "'; upload it first");
+  const std::string bytes = read_file(*path);
+  return is_npy(name) ? parse_npy(bytes, name) : parse_table(bytes, name);
+}
+
+std::string Workspace::model_path(const std::string& name) const {
+  const auto path = ends_with(name, ".hgm") ? existing_file(models_dir_, name) : std::nullopt;
+  if (!path) throw InvalidArgument("there is no model '" + name + "'");
+  return *path;
+}
+
+std::string Workspace::new_model_name(std::string_view requested) {
+  const std::string base = stem(safe_file_name(std::string(requested) + ".hgm"));
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::string name = base + ".hgm";
+  for (int copy = 2; fs::exists(fs::path(models_dir_) / name) ||
+                     std::find(reserved_models_.begin(), reserved_models_.end(), name) != reserved_models_.end();
+       ++copy) {
+    name = base + "-" + std::to_string(copy) + ".hgm";
+  }
+  reserved_models_.push_back(name);
+  return name;
+}
+
+std::string Workspace::model_destination(const std::string& name) const {
+  if (!is_safe_file_name(name) || !ends_with(name, ".hgm")) throw InvalidArgument("bad model name '" + name + "'");
+  return (fs::path(models_dir_) / name).string();
+}
+
+std::vector<std::string> Workspace::models() const {
+  std::vector<std::pair<fs::file_time_type, std::string>> found;
+  std::error_code error;
+  for (const auto& entry : fs::directory_iterator(models_dir_, error)) {
+    const std::string name = entry.path().filename().string();
+    if (ends_with(name, ".hgm") && existing_file(models_dir_, name))
+      found.emplace_back(entry.last_write_time(error), name);
+  }
+  std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::vector<std::string> names;
+  for (const auto& item : found) names.push_back(item.second);
+  return names;
+}
+
+}  // namespace hourglass::serve
