@@ -341,6 +341,8 @@ int run(int argc, char** argv) {
   add_generate_command(app);
   add_history_command(app);
   add_layers_command(app);
+  add_score_command(app);
+  add_threshold_command(app);
   try {
     app.parse(argc, argv);
     return 0;

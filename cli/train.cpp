@@ -10,6 +10,8 @@ void add_train_command(CLI::App& app) {
     DataFlags data;
     TrainFlags training;
     VariantFlags variants;
+    ThresholdFlags threshold;
+    ScoreFlags score;
     std::string network, loss, model_path, from;
   };
   auto flags = std::make_shared<Flags>();
@@ -25,6 +27,8 @@ void add_train_command(CLI::App& app) {
   from->excludes(network)->excludes(loss);
   flags->variants.add(*command);
   flags->training.add(*command);
+  flags->threshold.add(*command, /*with_fpr=*/false);
+  flags->score.add(*command);
   command->add_option("-o,--output", flags->model_path, "model file to write (safetensors)")->required();
   command->callback([flags] {
     if (flags->from.empty() && flags->network.empty()) {
@@ -33,6 +37,7 @@ void add_train_command(CLI::App& app) {
     if (!flags->from.empty() && flags->variants.given()) {
       throw InvalidArgument("--from takes the variants from the model; leave --type and its parameters out");
     }
+    if (flags->threshold.given()) flags->threshold.resolve();  // a bad rule fails before training
     const Dataset data = flags->data.read();
     check_writable(flags->model_path);
     bool interrupted = false;
@@ -43,6 +48,10 @@ void add_train_command(CLI::App& app) {
       model = flags->training.train(learner, data.samples(), interrupted);
     } else {
       model = flags->training.train_more(Model::load(flags->from), data.samples(), interrupted);
+    }
+    if (flags->threshold.given()) {
+      const ScoreOptions options = flags->score.resolve(model);
+      flags->threshold.apply(model, model.score(data.features, options), options, flags->training.quiet);
     }
     model.save(flags->model_path);
     if (interrupted) {
