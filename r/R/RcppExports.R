@@ -77,8 +77,8 @@ hg_evaluate <- function(model, data, metrics) {
     .Call(`_hourglass_hg_evaluate`, model, data, metrics)
 }
 
-hg_score <- function(model, data, kind, samples, per_feature) {
-    .Call(`_hourglass_hg_score`, model, data, kind, samples, per_feature)
+hg_score <- function(model, data, kind, samples, per_feature, seed) {
+    .Call(`_hourglass_hg_score`, model, data, kind, samples, per_feature, seed)
 }
 
 hg_threshold <- function(model) {

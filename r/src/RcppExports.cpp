@@ -235,8 +235,8 @@ BEGIN_RCPP
 END_RCPP
 }
 // hg_score
-SEXP hg_score(SEXP model, SEXP data, std::string kind, int64_t samples, bool per_feature);
-RcppExport SEXP _hourglass_hg_score(SEXP modelSEXP, SEXP dataSEXP, SEXP kindSEXP, SEXP samplesSEXP, SEXP per_featureSEXP) {
+SEXP hg_score(SEXP model, SEXP data, std::string kind, int64_t samples, bool per_feature, double seed);
+RcppExport SEXP _hourglass_hg_score(SEXP modelSEXP, SEXP dataSEXP, SEXP kindSEXP, SEXP samplesSEXP, SEXP per_featureSEXP, SEXP seedSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::RNGScope rcpp_rngScope_gen;
@@ -245,7 +245,8 @@ BEGIN_RCPP
     Rcpp::traits::input_parameter< std::string >::type kind(kindSEXP);
     Rcpp::traits::input_parameter< int64_t >::type samples(samplesSEXP);
     Rcpp::traits::input_parameter< bool >::type per_feature(per_featureSEXP);
-    rcpp_result_gen = Rcpp::wrap(hg_score(model, data, kind, samples, per_feature));
+    Rcpp::traits::input_parameter< double >::type seed(seedSEXP);
+    rcpp_result_gen = Rcpp::wrap(hg_score(model, data, kind, samples, per_feature, seed));
     return rcpp_result_gen;
 END_RCPP
 }
@@ -393,7 +394,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_hourglass_hg_generate", (DL_FUNC) &_hourglass_hg_generate, 6},
     {"_hourglass_hg_encode_shaped", (DL_FUNC) &_hourglass_hg_encode_shaped, 3},
     {"_hourglass_hg_evaluate", (DL_FUNC) &_hourglass_hg_evaluate, 3},
-    {"_hourglass_hg_score", (DL_FUNC) &_hourglass_hg_score, 5},
+    {"_hourglass_hg_score", (DL_FUNC) &_hourglass_hg_score, 6},
     {"_hourglass_hg_threshold", (DL_FUNC) &_hourglass_hg_threshold, 1},
     {"_hourglass_hg_set_threshold", (DL_FUNC) &_hourglass_hg_set_threshold, 6},
     {"_hourglass_hg_is_outlier", (DL_FUNC) &_hourglass_hg_is_outlier, 3},

@@ -374,8 +374,9 @@ Rcpp::NumericVector hg_evaluate(SEXP model, SEXP data, std::vector<std::string> 
 // ---- Anomaly scores and thresholds ----
 
 // [[Rcpp::export]]
-SEXP hg_score(SEXP model, SEXP data, std::string kind, int64_t samples, bool per_feature) {
+SEXP hg_score(SEXP model, SEXP data, std::string kind, int64_t samples, bool per_feature, double seed) {
   return guarded([&] {
+    at::manual_seed(static_cast<uint64_t>(seed));  // the elbo's draws follow set.seed()
     const Model& m = model_of(model);
     const auto x = hourglass::r::tensor_from_r(data, "data");
     if (!per_feature) {
