@@ -10,10 +10,7 @@ namespace {
 // 1 for the rows labelled `outlier_class` (or "1" with labels all 0/1), 0 for the others;
 // undefined when the labels are not about outliers (e.g. --label Species only set aside).
 at::Tensor outlier_truth(const Dataset& data, const std::string& outlier_class) {
-  if (data.labels.empty()) {
-    if (!outlier_class.empty()) throw InvalidArgument("--outlier-class needs --label COLUMN");
-    return {};
-  }
+  if (data.labels.empty()) return {};
   const bool binary = std::all_of(data.labels.begin(), data.labels.end(),
                                   [](const std::string& label) { return label == "0" || label == "1"; });
   const std::string positive = outlier_class.empty() ? "1" : outlier_class;
@@ -49,6 +46,9 @@ void add_evaluate_command(CLI::App& app) {
                       "with --label: the label of outliers; labels 0/1 need none (1 = outlier). Adds auc_roc, "
                       "average_precision and, when the model has a threshold, f1, precision and recall at it");
   command->callback([flags] {
+    if (!flags->outlier_class.empty() && flags->data.label.empty()) {
+      throw InvalidArgument("--outlier-class needs --label COLUMN, the column that holds the class");
+    }
     const Model model = Model::load(flags->model);
     const Dataset data = flags->data.read();
     auto values = model.evaluate(data.features, split_list(flags->metrics));

@@ -1,5 +1,5 @@
-// Anomaly detection, the README's walk-through: train on versicolor and virginica with a
-// few setosa mixed in, keep a threshold in the model, and find the setosa among new rows.
+// Anomaly detection, the README's walk-through: train on versicolor and virginica, keep a
+// threshold in the model, and find the setosa among new rows.
 //
 //   example_anomaly [iris.csv] [epochs] [model file]
 #include <ATen/ATen.h>  // tensor arithmetic (the Hourglass headers declare tensors only)
@@ -23,8 +23,8 @@ int main(int argc, char** argv) try {
     for (auto [first, last] : ranges) parts.push_back(x.narrow(0, first, last - first));
     return at::cat(parts);
   };
-  // Training: 80 normal rows and 4 setosa (5% contamination). New: 20 normal, 10 setosa.
-  const at::Tensor training = rows({{50, 90}, {100, 140}, {0, 4}});
+  // Training: 80 normal rows. New: the 20 other normal rows and 10 setosa.
+  const at::Tensor training = rows({{50, 90}, {100, 140}});
   const at::Tensor fresh = rows({{90, 100}, {140, 150}, {40, 50}});
   const at::Tensor truth = at::cat({at::zeros({20}), at::ones({10})});
 

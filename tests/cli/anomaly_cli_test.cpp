@@ -46,7 +46,7 @@ TEST(CliAnomaly, TrainWithContaminationStoresThePyodThreshold) {
   ASSERT_TRUE(model.threshold().has_value());
   const auto scores = model.score(testing::iris().features);
   EXPECT_EQ(model.threshold()->rule, "contamination:0.1");
-  EXPECT_DOUBLE_EQ(model.threshold()->value, quantile(scores, 0.9));
+  EXPECT_DOUBLE_EQ(model.threshold()->value, hourglass::quantile(scores, 0.9));
   EXPECT_NE(r.err.find("(contamination:0.1 on the reconstruction scores of 150 rows): 15 of them above it"),
             std::string::npos)
       << r.err;
@@ -76,9 +76,10 @@ TEST(CliAnomaly, ThresholdSetsEachRuleOnTheGivenData) {
   const std::string model_path = trained();
   const auto scores = Model::load(model_path).score(testing::iris().features);
   const std::vector<std::pair<std::string, double>> rules = {
-      {"--fpr 0.05", quantile(scores, 0.95)},
-      {"--contamination 0.2", quantile(scores, 0.8)},
-      {"--threshold iqr:1.5", quantile(scores, 0.75) + 1.5 * (quantile(scores, 0.75) - quantile(scores, 0.25))},
+      {"--fpr 0.05", hourglass::quantile(scores, 0.95)},
+      {"--contamination 0.2", hourglass::quantile(scores, 0.8)},
+      {"--threshold iqr:1.5", hourglass::quantile(scores, 0.75) +
+                                  1.5 * (hourglass::quantile(scores, 0.75) - hourglass::quantile(scores, 0.25))},
       {"--threshold 0.25", 0.25},
   };
   for (const auto& [flag, expected] : rules) {

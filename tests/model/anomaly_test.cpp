@@ -78,8 +78,9 @@ TEST(Score, PerFeatureSharesNeedALossOfCells) {
 
 TEST(Score, ElboOfOneDrawIsTheVariationalObjectivePerRow) {
   const auto x = iris().features;
-  const Model vae = train(autoencoder_variational(input() + dense(4, "tanh") + variational(2) + output(), "mse", 0.5),
-                          x, TrainOptions().epochs(2).scale("zscore").seed(3));
+  const Model vae = train(
+      autoencoder_variational(input() + dense(4, "tanh") + variational(2) + dense(4, "tanh") + output(), "mse", 0.5), x,
+      TrainOptions().epochs(2).scale("zscore").seed(3));
   // The objective and the score draw the same epsilon from the same seed.
   torch::manual_seed(11);
   const auto scores = vae.score(x, ScoreOptions().kind("elbo").samples(1));
@@ -113,9 +114,9 @@ TEST(Threshold, RulesMatchTheirDefinitionsOnOneToTen) {
   // Median 5.5; |i - 5.5| = 0.5, 0.5, 1.5, 1.5, ..., 4.5, 4.5 has median 2.5.
   EXPECT_NEAR(threshold_from_scores(scores, "mad:3"), 5.5 + 3 * 1.482602218505602 * 2.5, 1e-12);
   EXPECT_DOUBLE_EQ(threshold_from_scores(scores, "2.5"), 2.5);
-  EXPECT_DOUBLE_EQ(quantile(scores, 0.5), 5.5);
-  EXPECT_DOUBLE_EQ(quantile(scores, 0), 1);
-  EXPECT_DOUBLE_EQ(quantile(scores, 1), 10);
+  EXPECT_DOUBLE_EQ(hourglass::quantile(scores, 0.5), 5.5);
+  EXPECT_DOUBLE_EQ(hourglass::quantile(scores, 0), 1);
+  EXPECT_DOUBLE_EQ(hourglass::quantile(scores, 1), 10);
 }
 
 TEST(Threshold, ContaminationFlagsThatShareOfTheRows) {
@@ -191,7 +192,7 @@ TEST(ModelThreshold, IsKeptInTheModelFileAndAppliesToNewData) {
   const Threshold& set = model.set_threshold(x, "contamination:0.1");
   EXPECT_FALSE(before.threshold().has_value());  // copies share weights, not thresholds
   EXPECT_TRUE(torch::equal(before.reconstruct(x), model.reconstruct(x)));
-  EXPECT_DOUBLE_EQ(set.value, quantile(model.score(x), 0.9));
+  EXPECT_DOUBLE_EQ(set.value, hourglass::quantile(model.score(x), 0.9));
   EXPECT_EQ(set.rows, 150);
   EXPECT_EQ(model.is_outlier(x).sum().item<int64_t>(), 15);
 
