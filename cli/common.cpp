@@ -390,6 +390,8 @@ int run(int argc, char** argv) {
   add_export_command(app);
   add_report_command(app);
   add_serve_command(app);
+  add_score_command(app);
+  add_threshold_command(app);
   try {
     app.parse(argc, argv);
     return 0;

@@ -107,6 +107,33 @@ struct VariantFlags {
   }
 };
 
+// ---- Anomaly detection (cli/anomaly_flags.cpp): score, threshold, train, evaluate ----
+
+/// --score KIND and --samples N: which anomaly score.
+struct ScoreFlags {
+  std::string kind;
+  int64_t samples = ScoreOptions().samples();
+  void add(CLI::App& command);
+  /// What was asked for; without --score, the score the model's threshold was set on.
+  ScoreOptions resolve(const Model& model) const;
+};
+
+/// --contamination C | --fpr F | --threshold RULE: one threshold rule (model/anomaly.hpp).
+struct ThresholdFlags {
+  std::optional<double> contamination, fpr;
+  std::string rule;
+  bool allow_fpr = true;
+  /// `with_fpr`: false where the data is the training data (it is not held-out normal data).
+  void add(CLI::App& command, bool with_fpr);
+  bool given() const { return contamination || fpr || !rule.empty(); }
+  /// The rule as text, e.g. "contamination:0.1"; checked.
+  std::string resolve() const;
+  /// Sets the threshold on `scores` of `model` and, unless `quiet`, says so on stderr.
+  void apply(Model& model, const at::Tensor& scores, const ScoreOptions& options, bool quiet = false) const;
+};
+
+// ---- end of anomaly detection ----
+
 /// A table computed from a model and a data set, with its column names.
 struct Table {
   at::Tensor values;
@@ -138,6 +165,8 @@ void add_layers_command(CLI::App& app);
 void add_export_command(CLI::App& app);
 void add_report_command(CLI::App& app);
 void add_serve_command(CLI::App& app);
+void add_score_command(CLI::App& app);
+void add_threshold_command(CLI::App& app);
 
 /// Parses and runs; returns the exit status: 0 success, 2 bad input (one line on
 /// stderr), 3 training failed (loss not finite), 1 internal error.

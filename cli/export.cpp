@@ -23,7 +23,8 @@ void add_export_command(CLI::App& app) {
                       "scorer: also output outlier, 1 for rows scoring above it (kept in the file's metadata)");
   command->add_option("--columns", flags->columns, "the data's column names, comma-separated, for the metadata");
   command->callback([flags] {
-    const Model model = Model::load(flags->model);
+    const Model model = load_model(flags->model);
+    check_output(flags->output);
     auto options = OnnxExportOptions().part(flags->part).columns(split_list(flags->columns));
     if (flags->threshold) options.threshold(*flags->threshold);
     export_onnx(model, flags->output, options);

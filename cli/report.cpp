@@ -32,9 +32,9 @@ void add_report_command(CLI::App& app) {
   command->add_flag_function(
       "--no-baseline", [&o](int64_t) { o.pca_baseline(false); }, "skip the comparison with PCA");
   command->callback([flags] {
-    const Model model = Model::load(flags->model);
-    check_writable(flags->output);
+    const Model model = load_model(flags->model);
     const Dataset data = flags->data.given() ? flags->data.read() : Dataset{};
+    check_output(flags->output);
     auto options = flags->options;
     options.title(flags->title).model_name(flags->model).data_name(flags->data.path);
     write_report(flags->output, model, data, options);

@@ -12,6 +12,8 @@ void add_train_command(CLI::App& app) {
     DataFlags data;
     TrainFlags training;
     VariantFlags variants;
+    ThresholdFlags threshold;
+    ScoreFlags score;
     std::string network, loss, model_path, from;
   };
   auto flags = std::make_shared<Flags>();
@@ -27,6 +29,8 @@ void add_train_command(CLI::App& app) {
   from->excludes(network)->excludes(loss);
   flags->variants.add(*command);
   flags->training.add(*command);
+  flags->threshold.add(*command, /*with_fpr=*/false);
+  flags->score.add(*command);
   command->add_option("-o,--output", flags->model_path, "model file to write (safetensors)")->required();
   command->callback([flags] {
     if (flags->from.empty() && flags->network.empty()) {
@@ -35,6 +39,7 @@ void add_train_command(CLI::App& app) {
     if (!flags->from.empty() && flags->variants.given()) {
       throw InvalidArgument("--from takes the variants from the model; leave --type and its parameters out");
     }
+    if (flags->threshold.given()) flags->threshold.resolve();  // a bad rule fails before training
     const Dataset data = flags->data.read();
     check_output(flags->model_path);
     // Built before the signals are taken over: Ctrl-C until training starts just quits.
@@ -47,8 +52,12 @@ void add_train_command(CLI::App& app) {
       start = Model::load(flags->from);
     }
     const StopSignals signals;  // until the model is saved
-    const Model model =
+    Model model =
         learner ? flags->training.train(*learner, data.samples()) : flags->training.train_more(*start, data.samples());
+    if (flags->threshold.given()) {
+      const ScoreOptions options = flags->score.resolve(model);
+      flags->threshold.apply(model, model.score(data.features, options), options, flags->training.quiet);
+    }
     model.save(flags->model_path);
     if (signals.received()) {
       std::cerr << "hourglass: interrupted by " << signals.name() << ": saved the model as learned so far ("

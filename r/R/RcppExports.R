@@ -77,6 +77,22 @@ hg_evaluate <- function(model, data, metrics) {
     .Call(`_hourglass_hg_evaluate`, model, data, metrics)
 }
 
+hg_score <- function(model, data, kind, samples, per_feature, seed) {
+    .Call(`_hourglass_hg_score`, model, data, kind, samples, per_feature, seed)
+}
+
+hg_threshold <- function(model) {
+    .Call(`_hourglass_hg_threshold`, model)
+}
+
+hg_set_threshold <- function(model, data, rule, kind, samples, seed) {
+    .Call(`_hourglass_hg_set_threshold`, model, data, rule, kind, samples, seed)
+}
+
+hg_is_outlier <- function(model, data, seed) {
+    .Call(`_hourglass_hg_is_outlier`, model, data, seed)
+}
+
 hg_parameter_count <- function(model) {
     .Call(`_hourglass_hg_parameter_count`, model)
 }

@@ -234,6 +234,62 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// hg_score
+SEXP hg_score(SEXP model, SEXP data, std::string kind, int64_t samples, bool per_feature, double seed);
+RcppExport SEXP _hourglass_hg_score(SEXP modelSEXP, SEXP dataSEXP, SEXP kindSEXP, SEXP samplesSEXP, SEXP per_featureSEXP, SEXP seedSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< SEXP >::type model(modelSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type data(dataSEXP);
+    Rcpp::traits::input_parameter< std::string >::type kind(kindSEXP);
+    Rcpp::traits::input_parameter< int64_t >::type samples(samplesSEXP);
+    Rcpp::traits::input_parameter< bool >::type per_feature(per_featureSEXP);
+    Rcpp::traits::input_parameter< double >::type seed(seedSEXP);
+    rcpp_result_gen = Rcpp::wrap(hg_score(model, data, kind, samples, per_feature, seed));
+    return rcpp_result_gen;
+END_RCPP
+}
+// hg_threshold
+SEXP hg_threshold(SEXP model);
+RcppExport SEXP _hourglass_hg_threshold(SEXP modelSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< SEXP >::type model(modelSEXP);
+    rcpp_result_gen = Rcpp::wrap(hg_threshold(model));
+    return rcpp_result_gen;
+END_RCPP
+}
+// hg_set_threshold
+SEXP hg_set_threshold(SEXP model, SEXP data, std::string rule, std::string kind, int64_t samples, double seed);
+RcppExport SEXP _hourglass_hg_set_threshold(SEXP modelSEXP, SEXP dataSEXP, SEXP ruleSEXP, SEXP kindSEXP, SEXP samplesSEXP, SEXP seedSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< SEXP >::type model(modelSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type data(dataSEXP);
+    Rcpp::traits::input_parameter< std::string >::type rule(ruleSEXP);
+    Rcpp::traits::input_parameter< std::string >::type kind(kindSEXP);
+    Rcpp::traits::input_parameter< int64_t >::type samples(samplesSEXP);
+    Rcpp::traits::input_parameter< double >::type seed(seedSEXP);
+    rcpp_result_gen = Rcpp::wrap(hg_set_threshold(model, data, rule, kind, samples, seed));
+    return rcpp_result_gen;
+END_RCPP
+}
+// hg_is_outlier
+Rcpp::LogicalVector hg_is_outlier(SEXP model, SEXP data, double seed);
+RcppExport SEXP _hourglass_hg_is_outlier(SEXP modelSEXP, SEXP dataSEXP, SEXP seedSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< SEXP >::type model(modelSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type data(dataSEXP);
+    Rcpp::traits::input_parameter< double >::type seed(seedSEXP);
+    rcpp_result_gen = Rcpp::wrap(hg_is_outlier(model, data, seed));
+    return rcpp_result_gen;
+END_RCPP
+}
 // hg_parameter_count
 double hg_parameter_count(SEXP model);
 RcppExport SEXP _hourglass_hg_parameter_count(SEXP modelSEXP) {
@@ -369,6 +425,10 @@ static const R_CallMethodDef CallEntries[] = {
     {"_hourglass_hg_generate", (DL_FUNC) &_hourglass_hg_generate, 6},
     {"_hourglass_hg_encode_shaped", (DL_FUNC) &_hourglass_hg_encode_shaped, 3},
     {"_hourglass_hg_evaluate", (DL_FUNC) &_hourglass_hg_evaluate, 3},
+    {"_hourglass_hg_score", (DL_FUNC) &_hourglass_hg_score, 6},
+    {"_hourglass_hg_threshold", (DL_FUNC) &_hourglass_hg_threshold, 1},
+    {"_hourglass_hg_set_threshold", (DL_FUNC) &_hourglass_hg_set_threshold, 6},
+    {"_hourglass_hg_is_outlier", (DL_FUNC) &_hourglass_hg_is_outlier, 3},
     {"_hourglass_hg_parameter_count", (DL_FUNC) &_hourglass_hg_parameter_count, 1},
     {"_hourglass_hg_sample_shape", (DL_FUNC) &_hourglass_hg_sample_shape, 1},
     {"_hourglass_hg_save", (DL_FUNC) &_hourglass_hg_save, 2},

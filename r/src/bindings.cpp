@@ -374,6 +374,67 @@ Rcpp::NumericVector hg_evaluate(SEXP model, SEXP data, std::vector<std::string> 
   });
 }
 
+// ---- Anomaly scores and thresholds ----
+
+// [[Rcpp::export]]
+SEXP hg_score(SEXP model, SEXP data, std::string kind, int64_t samples, bool per_feature, double seed) {
+  return guarded([&] {
+    at::manual_seed(static_cast<uint64_t>(seed));  // the elbo's draws follow set.seed()
+    const Model& m = model_of(model);
+    const auto x = hourglass::r::tensor_from_r(data, "data");
+    if (!per_feature) {
+      const auto scores =
+          m.score(x, hourglass::ScoreOptions().kind(kind).samples(samples)).to(at::kDouble).contiguous();
+      return Rcpp::NumericVector(scores.data_ptr<double>(), scores.data_ptr<double>() + scores.numel());
+    }
+    if (kind != "reconstruction") {
+      throw hourglass::InvalidArgument("anomaly_score: per-feature shares split the reconstruction score, not " + kind);
+    }
+    // Rows x values, filled column by column as R stores a matrix.
+    const auto shares = m.score_per_feature(x).to(at::kDouble).t().contiguous();
+    Rcpp::NumericVector values(shares.data_ptr<double>(), shares.data_ptr<double>() + shares.numel());
+    values.attr("dim") = Rcpp::Dimension(shares.size(1), shares.size(0));
+    return values;
+  });
+}
+
+Rcpp::List threshold_to_r(const hourglass::Threshold& t) {
+  return Rcpp::List::create(Rcpp::Named("value") = t.value, Rcpp::Named("rule") = t.rule,
+                            Rcpp::Named("score") = t.score, Rcpp::Named("samples") = static_cast<double>(t.samples),
+                            Rcpp::Named("rows") = static_cast<double>(t.rows));
+}
+
+// [[Rcpp::export]]
+SEXP hg_threshold(SEXP model) {
+  return guarded([&]() -> SEXP {
+    const auto& threshold = model_of(model).threshold();
+    return threshold ? Rcpp::wrap(threshold_to_r(*threshold)) : R_NilValue;
+  });
+}
+
+// A new model (the weights shared) with the threshold: the R object given keeps its own.
+// [[Rcpp::export]]
+SEXP hg_set_threshold(SEXP model, SEXP data, std::string rule, std::string kind, int64_t samples, double seed) {
+  return guarded([&] {
+    at::manual_seed(static_cast<uint64_t>(seed));
+    Model changed = model_of(model);
+    // A number needs no data; a rule without data is refused by score().
+    const auto x = Rf_isNull(data) ? at::Tensor() : hourglass::r::tensor_from_r(data, "data");
+    changed.set_threshold(x, rule, hourglass::ScoreOptions().kind(kind).samples(samples));
+    return wrap_model(changed);
+  });
+}
+
+// [[Rcpp::export]]
+Rcpp::LogicalVector hg_is_outlier(SEXP model, SEXP data, double seed) {
+  return guarded([&] {
+    at::manual_seed(static_cast<uint64_t>(seed));
+    const auto flags = model_of(model).is_outlier(hourglass::r::tensor_from_r(data, "data")).contiguous();
+    const bool* flag = flags.data_ptr<bool>();
+    return Rcpp::LogicalVector(flag, flag + flags.numel());
+  });
+}
+
 // [[Rcpp::export]]
 double hg_parameter_count(SEXP model) {
   return guarded([&] { return static_cast<double>(model_of(model).parameter_count()); });

@@ -1,6 +1,8 @@
 // What a Model holds (internal: the LibTorch module is not part of the public API).
 #pragma once
 
+#include <optional>
+
 #include "hourglass/model/model.hpp"
 #include "nn/autoencoder_net.hpp"
 #include "train/training_state.hpp"
@@ -14,6 +16,9 @@ struct Model::Impl {
   uint64_t seed = 0;
   nn::AutoencoderNet net{nullptr};
   TrainingState training;
+  /// The anomaly threshold, kept in the model file; training more drops it (new weights,
+  /// new scores).
+  std::optional<Threshold> threshold;
 
   /// A deep copy: new weights, the same values (training on it leaves this one alone).
   std::shared_ptr<Impl> clone() const;

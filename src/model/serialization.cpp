@@ -160,6 +160,31 @@ Autoencoder learner_from_json(const json& in) {
   return learner;
 }
 
+json threshold_to_json(const Threshold& threshold) {
+  return {{"value", threshold.value},
+          {"rule", threshold.rule},
+          {"score", threshold.score},
+          {"samples", threshold.samples},
+          {"rows", threshold.rows}};
+}
+
+// Optional in the config (files from before anomaly scores have none): the format version stays.
+Threshold threshold_from_json(const json& in, const Autoencoder& learner) {
+  Threshold threshold;
+  threshold.value = in.at("value").get<double>();
+  threshold.rule = in.at("rule").get<std::string>();
+  threshold.score = in.at("score").get<std::string>();
+  threshold.samples = in.at("samples").get<int64_t>();
+  threshold.rows = in.at("rows").get<int64_t>();
+  check_threshold_rule(threshold.rule);
+  if (!std::isfinite(threshold.value) || threshold.samples < 1 || threshold.rows < 0 ||
+      (threshold.score != "reconstruction" && threshold.score != "elbo") ||
+      (threshold.score == "elbo" && !learner.variational)) {
+    throw InvalidArgument("invalid threshold " + in.dump());
+  }
+  return threshold;
+}
+
 }  // namespace
 
 std::string serialize_model(const Model::Impl& model) {
@@ -179,6 +204,7 @@ std::string serialize_model(const Model::Impl& model) {
     tensors.emplace_back("scaler.scale", model.scaler.scale());
   }
   if (!model.training.empty()) config["training"] = training_to_json(model.training, tensors);
+  if (model.threshold) config["threshold"] = threshold_to_json(*model.threshold);
   std::map<std::string, std::string> metadata;
   metadata["format"] = "hourglass";
   metadata["format_version"] = std::to_string(kModelFormatVersion);
@@ -224,6 +250,7 @@ std::shared_ptr<Model::Impl> deserialize_model(std::string_view bytes, const std
     impl->seed = config.at("seed").get<uint64_t>();
     impl->history = history_from_json(config.at("history"));
     if (config.contains("stop_reason")) impl->history.stop_reason = config.at("stop_reason").get<std::string>();
+    if (config.contains("threshold")) impl->threshold = threshold_from_json(config.at("threshold"), impl->learner);
     if (config.contains("training")) impl->training = training_from_json(config.at("training"), contents.tensors);
     const std::string scaler = config.at("scaler").get<std::string>();
     if (scaler != "none") {

@@ -187,6 +187,7 @@ TrainingSession::TrainingSession(const Model& model, Start start, const at::Tens
     throw InvalidArgument("this model has no weights to continue from: train() a learner or Model::load() a file");
   }
   impl_ = model.impl().clone();
+  impl_->threshold.reset();  // set on the old weights' scores
   const auto& saved = impl_->training;
   if (start_ == Start::resumed) {
     if (saved.empty()) {

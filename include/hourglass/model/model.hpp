@@ -14,6 +14,10 @@
 // A variational model also generates (ruta's generate):
 //   at::Tensor grid = vae.generate({1, 2}, 0.05, 0.95, 10);  // 100 x 1 x 28 x 28
 //   at::Tensor drawn = vae.sample(16);                       // from the prior N(0, I)
+//
+// Anomaly scores and a threshold kept in the model file (see model/anomaly.hpp):
+//   model.set_threshold(data, "contamination:0.1");
+//   at::Tensor scores = model.score(data), flagged = model.is_outlier(data);
 #pragma once
 
 #include <ATen/core/Tensor.h>
@@ -21,10 +25,12 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "hourglass/data/scaler.hpp"
+#include "hourglass/model/anomaly.hpp"
 #include "hourglass/model/history.hpp"
 #include "hourglass/variants/autoencoder.hpp"
 
@@ -64,6 +70,23 @@ class Model {
   /// scaled data), as Keras's evaluate() and the history's val_loss report it.
   std::map<std::string, double> evaluate(const at::Tensor& data,
                                          const std::vector<std::string>& metrics = {"mse"}) const;
+
+  /// One anomaly score per row (a float vector; see model/anomaly.hpp): the row's
+  /// reconstruction error under the model's loss, or a variational model's negative ELBO.
+  at::Tensor score(const at::Tensor& data, const ScoreOptions& options = {}) const;
+  /// Rows x values: each value's share of its row's reconstruction score; a row's shares
+  /// sum to score(data). Only for losses of single cells (mse, mae, bce, huber, ...).
+  at::Tensor score_per_feature(const at::Tensor& data) const;
+  /// Sets the threshold by `rule` on the scores of `data` (see model/anomaly.hpp), keeps
+  /// it in this model (saved with it) and returns it. Copies of the model share its
+  /// weights but not its threshold: a copy made before keeps the one it had.
+  const Threshold& set_threshold(const at::Tensor& data, const std::string& rule, const ScoreOptions& options = {});
+  /// Sets a threshold as it is (e.g. one read back from another model).
+  void set_threshold(const Threshold& threshold);
+  void clear_threshold();
+  const std::optional<Threshold>& threshold() const;
+  /// score(data) > threshold, as a bool vector. Throws InvalidArgument without a threshold.
+  at::Tensor is_outlier(const at::Tensor& data) const;
 
   /// Writes a safetensors file whose metadata holds the learner, scaler and history.
   void save(const std::string& path) const;
