@@ -47,6 +47,9 @@ StopSignals::StopSignals() {
 }
 
 StopSignals::~StopSignals() {
+  // After a signal the command is on its way out with 128 + it; a later one must not
+  // turn that into a kill, so the handlers stay.
+  if (received()) return;
   for (size_t i = 0; i < std::size(kStopSignals); ++i) sigaction(kStopSignals[i], &previous_actions[i], nullptr);
 }
 

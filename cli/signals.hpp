@@ -1,7 +1,8 @@
 // Signals for the commands that train. SIGINT (Ctrl-C), SIGTERM and SIGHUP ask training
 // to stop after its batch; the command then saves its work and exits with 128 + the
 // signal's number, the status a shell reports for a process the signal killed. While a
-// StopSignals lives, later signals wait: a save is never cut short.
+// StopSignals lives, and after one signal until the process exits, later signals only
+// wait: a save is never cut short.
 //
 //   const StopSignals signals;
 //   Model model = train(...);

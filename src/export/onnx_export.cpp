@@ -109,8 +109,15 @@ const std::vector<std::string>& onnx_parts() {
   return names;
 }
 
-std::string onnx_model(const Model& model, const OnnxExportOptions& options) {
-  const PartWriter write = parts().at(options.part_);
+std::string onnx_model(const Model& model, const OnnxExportOptions& given) {
+  const PartWriter write = parts().at(given.part_);
+  // The scorer flags outliers by the model's own threshold unless one is given; the graph
+  // computes the reconstruction score, so a threshold set on the ELBO does not apply.
+  OnnxExportOptions options = given;
+  const auto& kept = model.threshold();
+  if (options.part_ == "scorer" && !options.threshold_ && kept && kept->score == "reconstruction") {
+    options.threshold(kept->value);
+  }
   if (options.threshold_ && options.part_ != "scorer") {
     throw InvalidArgument("a threshold applies to the scorer, not the " + options.part_ +
                           "; export --part scorer, or leave the threshold out");

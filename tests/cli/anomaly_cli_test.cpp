@@ -71,8 +71,8 @@ TEST(CliAnomaly, ThresholdSetsEachRuleOnTheGivenData) {
   const std::vector<std::pair<std::string, double>> rules = {
       {"--fpr 0.05", score_quantile(scores, 0.95)},
       {"--contamination 0.2", score_quantile(scores, 0.8)},
-      {"--threshold iqr:1.5", score_quantile(scores, 0.75) +
-                                  1.5 * (score_quantile(scores, 0.75) - score_quantile(scores, 0.25))},
+      {"--threshold iqr:1.5",
+       score_quantile(scores, 0.75) + 1.5 * (score_quantile(scores, 0.75) - score_quantile(scores, 0.25))},
       {"--threshold 0.25", 0.25},
   };
   for (const auto& [flag, expected] : rules) {

@@ -209,6 +209,19 @@ TEST(OnnxExport, ScorerWithThresholdFlagsOutliersAndRecordsMetadata) {
   EXPECT_NE(metadata.find("hourglass.part=scorer"), std::string::npos) << metadata;
 }
 
+TEST(OnnxExport, TheScorerFlagsByTheModelsOwnThreshold) {
+  const auto data = uniform_data({60, 4});
+  Model model = trained(autoencoder("6,2:tanh"), data);
+  const double threshold = model.set_threshold(data, "contamination:0.1").value;
+  const std::string path = temp_path("own-threshold.onnx");
+  export_onnx(model, path, OnnxExportOptions().part("scorer"));
+  const auto outputs = run_in_onnx_runtime(path, {{"data", data}});
+  ASSERT_TRUE(outputs.count("outlier"));
+  // The model's own flags, from its own scores: the same rows.
+  EXPECT_TRUE(outputs.at("outlier").equal(model.is_outlier(data).to(torch::kLong)));
+  EXPECT_NE(check_with_python_onnx(path).find("hourglass.threshold=" + format_number(threshold)), std::string::npos);
+}
+
 TEST(OnnxExport, BadRequestsAreRefusedWithOneLine) {
   const auto data = uniform_data({16, 4});
   const Model model = trained(autoencoder("4,2"), data);

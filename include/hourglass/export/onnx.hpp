@@ -30,7 +30,8 @@ struct OnnxExportOptions {
     return *this;
   }
   /// For the scorer: rows scoring above it are outliers (an output "outlier", 1 or 0,
-  /// and the metadata entry hourglass.threshold).
+  /// and the metadata entry hourglass.threshold). Without it, the model's own threshold
+  /// (Model::set_threshold) when it was set on the reconstruction score.
   OnnxExportOptions& threshold(double value) {
     threshold_ = value;
     return *this;
