@@ -67,8 +67,9 @@ async function upload(event) {
   form.append('file', file);
   try {
     const info = await request('/api/datasets', { method: 'POST', body: form, headers: changing });
-    showMessage(`Uploaded ${info.name}: ${info.rows} rows.`, false);
+    // The list first, then the message: whoever waits for the message finds the set chosen.
     await loadDatasets(info.name);
+    showMessage(`Uploaded ${info.name}: ${info.rows} rows.`, false);
   } catch (error) {
     showMessage(`Upload failed: ${error.message}`);
   }
