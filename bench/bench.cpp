@@ -2,7 +2,8 @@
 // Each command prints one JSON object on stdout.
 //
 //   hourglass_bench train  MODEL MNIST_DIR EPOCHS ROWS [fp32|bf16] [BATCH] [WIDTH]
-//       MODEL: dense (seed 003), conv (ruta's conv example), vae (seed 000).
+//       MODEL: dense (seed 003), conv (ruta's conv example), vae (seed 000), lstm (seed
+//       002's sine waves through a 3-unit LSTM code; MNIST_DIR is not read).
 //       {"epoch_seconds": [...], "samples_per_second": s, "test_mse": m, "gflops": g}
 //   hourglass_bench gemm   N [fp32|bf16] [SECONDS]
 //       {"gflops": g}: an N x N x N product through LibTorch (OpenBLAS or oneDNN).
@@ -16,6 +17,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <hourglass/hourglass.hpp>
 #include <iostream>
 #include <sstream>
@@ -43,6 +45,26 @@ double dense_flops(const std::vector<int64_t>& widths) {
   return 2 * forward + input_gradients;
 }
 
+constexpr int64_t kWaveSteps = 101;
+
+// Seed 002's sine waves, amplitude * sin(x * frequency - phase) at x = 0..100, scaled by
+// 1/10 into [-1, 1]. The parameters come from fractional parts of multiples of
+// irrational numbers, not a random generator, so that bench/peer.py makes the same waves.
+at::Tensor sine_waves(int64_t rows, int64_t first) {
+  const auto fraction = [](double v) { return v - std::floor(v); };
+  auto waves = torch::empty({rows, kWaveSteps});
+  auto w = waves.accessor<float, 2>();
+  for (int64_t i = 0; i < rows; ++i) {
+    const auto n = static_cast<double>(first + i + 1);
+    const double phase = 100 * fraction(n * 0.6180339887), frequency = 0.03 + 0.47 * fraction(n * 0.7548776662),
+                 amplitude = 0.1 + 9.9 * fraction(n * 0.5698402910);
+    for (int64_t x = 0; x < kWaveSteps; ++x) {
+      w[i][x] = static_cast<float>(amplitude * std::sin(static_cast<double>(x) * frequency - phase) / 10);
+    }
+  }
+  return waves;
+}
+
 Workload workload(const std::string& model, int64_t width) {
   if (model == "dense") {
     const Network network =
@@ -60,7 +82,12 @@ Workload workload(const std::string& model, int64_t width) {
     const Network network = input() + dense(256, "elu") + variational(10) + dense(256, "elu") + output("sigmoid");
     return {autoencoder_variational(network, "bce"), 0};
   }
-  throw InvalidArgument("model must be dense, conv or vae, got '" + model + "'");
+  if (model == "lstm") {
+    const Network network =
+        input() + lstm(32, "tanh", true) + lstm(3) + repeat_vector(kWaveSteps) + lstm(32, "tanh", true) + output();
+    return {autoencoder(network, "mse"), 0};
+  }
+  throw InvalidArgument("model must be dense, conv, vae or lstm, got '" + model + "'");
 }
 
 double median(std::vector<double> values) {
@@ -116,10 +143,13 @@ int train_command(const std::vector<std::string>& args) {
   const int64_t width = args.size() > 6 ? std::stoll(args[6]) : 392;
 
   const auto work = workload(model_name, width);
-  const auto data = training_rows(folder, rows);
+  const bool waves = model_name == "lstm";
+  const auto data = waves ? sine_waves(rows, 0) : training_rows(folder, rows);
   std::vector<double> epoch_seconds;
-  const Model model = train(work.learner, data, bench_options(epochs, batch, precision), timing(epoch_seconds));
-  const auto test = read_data(folder + "/t10k-images-idx3-ubyte.gz").samples();
+  const Model model =
+      train(work.learner, data, bench_options(epochs, batch, precision).scale(waves ? "none" : "minmax"),
+            timing(epoch_seconds));
+  const auto test = waves ? sine_waves(1000, rows) : read_data(folder + "/t10k-images-idx3-ubyte.gz").samples();
   const double samples_per_second = static_cast<double>(rows) / steady_median(epoch_seconds);
   std::cout << "{\"epoch_seconds\": " << json_list(epoch_seconds) << ", \"samples_per_second\": " << samples_per_second
             << ", \"test_mse\": " << model.evaluate(test).at("mse")

@@ -8,6 +8,7 @@ python3-torch. Each command prints one JSON object, like hourglass_bench.
 """
 import gzip
 import json
+import math
 import os
 import statistics
 import sys
@@ -53,6 +54,40 @@ def vae_loss(output, x):
     return (bce + kl) / x.size(0)
 
 
+WAVE_STEPS = 101
+
+
+def sine_waves(rows, first):
+    """bench.cpp's sine waves: seed 002's, with parameters from fractional parts, / 10."""
+    waves = torch.empty(rows, WAVE_STEPS)
+    x = torch.arange(WAVE_STEPS, dtype=torch.float64)
+    for i in range(rows):
+        n = float(first + i + 1)
+        phase = 100 * math.modf(n * 0.6180339887)[0]
+        frequency = 0.03 + 0.47 * math.modf(n * 0.7548776662)[0]
+        amplitude = 0.1 + 9.9 * math.modf(n * 0.5698402910)[0]
+        waves[i] = (amplitude * torch.sin(x * frequency - phase) / 10).float()
+    return waves
+
+
+class LstmAutoencoder(nn.Module):
+    """Seed 002 as Keras writes it: LSTM(32, sequences) - LSTM(3) - RepeatVector(101) -
+    LSTM(32, sequences) - TimeDistributed(Dense(1))."""
+
+    def __init__(self):
+        super().__init__()
+        self.encoder = nn.LSTM(1, 32, batch_first=True)
+        self.code = nn.LSTM(32, 3, batch_first=True)
+        self.decoder = nn.LSTM(3, 32, batch_first=True)
+        self.output = nn.Linear(32, 1)
+
+    def forward(self, x):
+        steps = x.unsqueeze(2)
+        code = self.code(self.encoder(steps)[0])[0][:, -1]
+        repeated = code.unsqueeze(1).expand(-1, WAVE_STEPS, -1)
+        return self.output(self.decoder(repeated)[0]).squeeze(2)
+
+
 def model_and_loss(name):
     if name == "dense":
         model = nn.Sequential(nn.Flatten(), nn.Linear(784, 392), nn.ReLU(), nn.Linear(392, 10), nn.ReLU(),
@@ -67,7 +102,9 @@ def model_and_loss(name):
         return model, nn.functional.binary_cross_entropy
     if name == "vae":
         return Vae(), vae_loss
-    raise SystemExit("model must be dense, conv or vae")
+    if name == "lstm":
+        return LstmAutoencoder(), nn.functional.mse_loss
+    raise SystemExit("model must be dense, conv, vae or lstm")
 
 
 def reconstruction(model, x):
@@ -76,8 +113,12 @@ def reconstruction(model, x):
 
 
 def train(name, folder, epochs, rows, precision="fp32", batch=128):
-    x = mnist(os.path.join(folder, "train-images-idx3-ubyte.gz"))
-    x = x.repeat((rows + x.size(0) - 1) // x.size(0), 1, 1, 1)[:rows].contiguous()
+    waves = name == "lstm"
+    if waves:
+        x = sine_waves(rows, 0)
+    else:
+        x = mnist(os.path.join(folder, "train-images-idx3-ubyte.gz"))
+        x = x.repeat((rows + x.size(0) - 1) // x.size(0), 1, 1, 1)[:rows].contiguous()
     model, loss_fn = model_and_loss(name)
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x), batch_size=batch, shuffle=True)
@@ -94,7 +135,7 @@ def train(name, folder, epochs, rows, precision="fp32", batch=128):
             loss.backward()
             optimizer.step()
         epoch_seconds.append(time.perf_counter() - start)
-    test = mnist(os.path.join(folder, "t10k-images-idx3-ubyte.gz"))
+    test = sine_waves(1000, rows) if waves else mnist(os.path.join(folder, "t10k-images-idx3-ubyte.gz"))
     model.eval()
     with torch.no_grad():
         test_mse = nn.functional.mse_loss(reconstruction(model, test), test.flatten(1)).item()

@@ -98,6 +98,8 @@ class Suite:
         self.training("2 conv AE (ruta)", "conv", 4, 6000 if quick else 20000, rounds, target=">= 1.1x")
         # 3. Seed 000's VAE.
         self.training("3 VAE (seed 000)", "vae", epochs, 60000, rounds, target=">= 1.1x")
+        # 3b. Seed 002's LSTM autoencoder on sine waves (issue 17's target: >= 1.3x at equal MSE).
+        self.training("3b LSTM AE (seed 002)", "lstm", 3 if quick else 10, 2000, rounds, batch=32, target=">= 1.3x")
         # 4. Small data, whole processes.
         self.iris(5 if quick else 15)
         # 5. The ceiling and what benchmark 1 reaches of it.

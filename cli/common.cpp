@@ -50,9 +50,29 @@ void DataFlags::add(CLI::App& command, const std::string& what, bool required) {
   command.add_flag("--memory-map", memory_map,
                    ".npy (float32) only: map the file instead of reading it, for data larger than memory");
   command.add_option("--rows", rows, "only the first N rows, or rows FIRST:LAST (1-based, inclusive), of the data");
+  auto* window_option = command.add_option(
+      "--window", window,
+      "a time series as one long table: cut it into windows of W consecutive rows (features x W sequences)");
+  window_option->check(CLI::PositiveNumber);
+  command
+      .add_option("--stride", stride,
+                  "with --window: rows from one window's start to the next (default 1); the last window ends at the "
+                  "last row")
+      ->check(CLI::PositiveNumber)
+      ->needs(window_option);
+}
+
+std::optional<Windowing> DataFlags::windowing() const {
+  if (window == 0) return std::nullopt;
+  return Windowing(window, stride);
 }
 
 Dataset DataFlags::read() const {
+  const auto windows = windowing();
+  return windows ? windows->cut(read_table()) : read_table();
+}
+
+Dataset DataFlags::read_table() const {
   auto options = ReadOptions().label(label).channels_last(channels_last).memory_map(memory_map);
   if (!rows.empty()) {
     // N, or FIRST:LAST counted from 1 as sed and R count.

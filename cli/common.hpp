@@ -20,11 +20,17 @@ struct DataFlags {
   std::string rows;  ///< --rows N or FIRST:LAST
   bool channels_last = false;
   bool memory_map = false;
+  int64_t window = 0, stride = 1;  ///< --window W [--stride S]; 0: no windows
   void add(CLI::App& command,
            const std::string& what = "data file: CSV/TSV (header detected), .npy or IDX (MNIST, .gz too)",
            bool required = true);
   bool given() const { return !path.empty(); }
+  /// The data, cut into windows of consecutive rows with --window.
   Dataset read() const;
+  /// The data as the file holds it, without windows (what per-row results are written for).
+  Dataset read_table() const;
+  /// --window's, or none.
+  std::optional<Windowing> windowing() const;
 };
 
 /// Loads the model at `path` as an input of this command (see check_output).

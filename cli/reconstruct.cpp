@@ -38,6 +38,15 @@ void add_reconstruct_command(CLI::App& app) {
       ->check(CLI::PositiveNumber);
   command->callback([flags] {
     const Model model = load_model(flags->io.model);
+    const auto windowing = flags->io.data.windowing();
+    if (windowing) {  // the table back, each cell the mean of its windows' reconstructions
+      if (flags->png.given()) throw InvalidArgument("--png draws images; drop it with --window");
+      const Dataset table = flags->io.data.read_table();
+      flags->io.output.check();
+      const at::Tensor windows = model.reconstruct(windowing->cut(table).features);
+      flags->io.output.write(windowing->overlap_average(windows, table.rows()), table.columns, table);
+      return;
+    }
     const Dataset data = flags->io.data.read();
     flags->io.output.check();
     flags->png.check();

@@ -35,7 +35,7 @@ core_layer <- function(layer) {
   name <- layer_name(layer)
   if (inherits(layer, ruta_layer_input)) return(list(type = "input"))
   if (inherits(layer, ruta_layer_dense)) {
-    if (is.null(layer$units)) return(list(type = "output", activation = layer$activation))
+    if (is.null(layer$units)) return(list(type = "output", activation = layer$activation, per_step = layer$per_step))
     return(list(type = "dense", units = layer$units, activation = layer$activation, use_bias = layer$use_bias))
   }
   if (inherits(layer, ruta_layer_custom)) {
@@ -69,7 +69,7 @@ from_core_layer <- function(spec) {
            if (!isTRUE(spec$use_bias)) layer$use_bias <- FALSE
            layer
          },
-         output = new_layer(ruta_layer_dense, activation = spec$activation),
+         output = output(spec$activation, isTRUE(spec$per_step))[[1]],
          dropout = dropout(spec$rate)[[1]],
          variational = {
            layer <- new_layer(ruta_layer_variational, units = as.integer(spec$units), epsilon_std = spec$epsilon_std,

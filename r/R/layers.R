@@ -39,15 +39,20 @@ input <- function() make_atomic_network(ruta_layer_input)
 
 #' Output layer
 #'
-#' A dense layer as wide as the input, which it is to reconstruct.
+#' A dense layer as wide as the input, which it is to reconstruct. After a sequence
+#' ([lstm()] or [gru()] with `return_sequences = TRUE`, [repeat_vector()]) it is one dense
+#' layer applied at every step, which the network chooses by itself there.
 #' @param activation Activation function name (linear by default)
+#' @param per_step One dense layer at every step of a sequence (Keras's `TimeDistributed(Dense)`)
 #' @return A network of one layer
 #' @examples
 #' input() + dense(2) + output("sigmoid")
 #' @export
-output <- function(activation = "linear") {
+output <- function(activation = "linear", per_step = FALSE) {
   check_activation(activation)
-  make_atomic_network(ruta_layer_dense, activation = activation)
+  layer <- new_layer(ruta_layer_dense, activation = activation)
+  if (isTRUE(per_step)) layer$per_step <- TRUE
+  as_network(layer)
 }
 
 #' Fully connected layer
@@ -212,6 +217,44 @@ activation <- function(activation) {
 #' @rdname batch_norm
 #' @export
 leaky_relu <- function(alpha = 0.3) make_checked_network("ruta_layer_leaky_relu", alpha = alpha)
+
+#' Recurrent layers and repeat_vector
+#'
+#' `lstm()` and `gru()` read sequences, channels first as [conv()] takes them (an array
+#' of rows x channels x length, or a matrix whose columns are the steps of one channel),
+#' and give the last step's output, or every step's with `return_sequences = TRUE`.
+#' `repeat_vector(n)` copies a code to each of `n` steps, so that a recurrent decoder can
+#' unroll it; an [output()] right after a sequence is applied at every step (Keras's
+#' `TimeDistributed(Dense)`), so Keras's LSTM autoencoder reads the same.
+#' @param units Output width per step
+#' @param activation Activation of the cell and its output (the gates stay sigmoid)
+#' @param return_sequences Every step's output instead of the last one's
+#' @param use_bias Add the bias vectors
+#' @param n Number of steps
+#' @return A network of one layer
+#' @examples
+#' # sine waves of 101 steps into a 3-unit code and back
+#' net <- input() + lstm(3) + repeat_vector(101) + lstm(32, return_sequences = TRUE) + output()
+#' @export
+lstm <- function(units, activation = "tanh", return_sequences = FALSE, use_bias = TRUE) {
+  recurrent("ruta_layer_lstm", "lstm", units, activation, return_sequences, use_bias)
+}
+
+#' @rdname lstm
+#' @export
+gru <- function(units, activation = "tanh", return_sequences = FALSE, use_bias = TRUE) {
+  recurrent("ruta_layer_gru", "gru", units, activation, return_sequences, use_bias)
+}
+
+#' @rdname lstm
+#' @export
+repeat_vector <- function(n) make_checked_network("ruta_layer_repeat_vector", n = check_count(n, "repeat_vector(): n"))
+
+recurrent <- function(cl, name, units, activation, return_sequences, use_bias) {
+  check_activation(activation)
+  make_checked_network(cl, units = check_count(units, paste0(name, "(): units")), activation = activation,
+                       return_sequences = isTRUE(return_sequences), use_bias = isTRUE(use_bias))
+}
 
 # A layer of a kind ruta has no class for, checked by the library's definition of it.
 make_checked_network <- function(cl, ...) {

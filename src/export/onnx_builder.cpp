@@ -58,6 +58,9 @@ void set_attribute(onnx::AttributeProto& a, const OnnxAttribute& value) {
   } else if (const auto* fs = std::get_if<std::vector<double>>(&value)) {
     a.set_type(onnx::AttributeProto::FLOATS);
     for (double v : *fs) a.add_floats(static_cast<float>(v));
+  } else if (const auto* ss = std::get_if<std::vector<std::string>>(&value)) {
+    a.set_type(onnx::AttributeProto::STRINGS);
+    for (const auto& v : *ss) a.add_strings(v);
   } else {
     a.set_type(onnx::AttributeProto::STRING);
     a.set_s(std::get<std::string>(value));

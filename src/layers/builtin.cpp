@@ -15,6 +15,9 @@ void register_builtin_layer_kinds(const std::function<void(LayerKindPtr, const s
   add(reshape_kind(), {});
   add(activation_kind(), {});
   add(leaky_relu_kind(), {});
+  add(lstm_kind(), {});
+  add(gru_kind(), {});
+  add(repeat_vector_kind(), {});
 }
 
 }  // namespace hourglass

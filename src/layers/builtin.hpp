@@ -25,6 +25,9 @@ LayerKindPtr flatten_kind();
 LayerKindPtr reshape_kind();
 LayerKindPtr activation_kind();
 LayerKindPtr leaky_relu_kind();
+LayerKindPtr lstm_kind();
+LayerKindPtr gru_kind();
+LayerKindPtr repeat_vector_kind();
 
 /// Calls `add` with each built-in kind and its aliases, in the order `hourglass layers`
 /// lists them.

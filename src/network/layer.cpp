@@ -149,6 +149,16 @@ Layer conv_transpose(int64_t filters, int64_t kernel_size, const std::string& ac
   return convolution("conv_transpose", filters, kernel_size, activation, options);
 }
 
+Layer lstm(int64_t units, const std::string& activation, bool return_sequences) {
+  return Layer("lstm", {{"units", units}, {"activation", activation}, {"return_sequences", return_sequences}});
+}
+
+Layer gru(int64_t units, const std::string& activation, bool return_sequences) {
+  return Layer("gru", {{"units", units}, {"activation", activation}, {"return_sequences", return_sequences}});
+}
+
+Layer repeat_vector(int64_t n) { return Layer("repeat_vector", {{"n", n}}); }
+
 Layer flatten() { return Layer("flatten"); }
 
 Layer reshape(const Shape& dims) { return Layer("reshape", {{"dims", dims}}); }

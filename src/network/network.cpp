@@ -1,16 +1,33 @@
 #include "hourglass/network/network.hpp"
 
+#include <algorithm>
 #include <iomanip>
 #include <map>
 #include <sstream>
 
 #include "hourglass/error.hpp"
+#include "hourglass/network/layer_kind.hpp"
 #include "network/shapes.hpp"
 
 namespace hourglass {
 
+namespace {
+
+// An output() right after a sequence maps it step by step (Keras's TimeDistributed(Dense)):
+// the network is the one place that sees both layers.
+void map_sequences_per_step(std::vector<Layer>& layers, size_t from) {
+  for (size_t i = std::max<size_t>(from, 1); i < layers.size(); ++i) {
+    const Layer& before = layers[i - 1];
+    if (layers[i].is("output") && before.kind().yields_time_steps(before) && !layers[i].flag("per_step")) {
+      layers[i] = layers[i].with("per_step", true);
+    }
+  }
+}
+
+}  // namespace
+
 Network::Network(Layer layer) : layers_{std::move(layer)} {}
-Network::Network(std::vector<Layer> layers) : layers_(std::move(layers)) {}
+Network::Network(std::vector<Layer> layers) : layers_(std::move(layers)) { map_sequences_per_step(layers_, 0); }
 
 Network Network::from_sizes(const std::vector<int64_t>& sizes, const std::string& activation,
                             const std::string& output_activation) {
@@ -167,7 +184,9 @@ std::string Network::summary(const Shape& data_shape) const {
 }
 
 Network operator+(Network lhs, const Network& rhs) {
+  const size_t joint = lhs.layers_.size();
   lhs.layers_.insert(lhs.layers_.end(), rhs.layers_.begin(), rhs.layers_.end());
+  map_sequences_per_step(lhs.layers_, joint);
   return lhs;
 }
 

@@ -170,6 +170,35 @@ TEST(OnnxExport, OneDimensionalConvolutionsMatchOnnxRuntime) {
   expect_every_part_matches(trained(autoencoder(net), data), data);
 }
 
+TEST(OnnxExport, RecurrentModelsMatchOnnxRuntime) {
+  const auto waves = torch::sin(torch::linspace(0, 6, 12).unsqueeze(0) + uniform_data({24, 1}) * 6);
+  for (const std::string cell : {"lstm", "gru"}) {
+    for (const std::string activation : {"tanh", "relu"}) {
+      SCOPED_TRACE(cell + ", " + activation);
+      const auto step = [&](int64_t units, bool every_step) {
+        return Layer(cell, {{"units", units}, {"activation", activation}, {"return_sequences", every_step}});
+      };
+      // Keras's LSTM autoencoder on one channel, and a stacked one on two channels.
+      expect_every_part_matches(
+          trained(autoencoder(input() + step(5, false) + repeat_vector(12) + step(5, true) + output()), waves), waves);
+      const auto two_channels = uniform_data({20, 2, 8});
+      expect_every_part_matches(trained(autoencoder(input() + step(6, true) + step(3, false) + repeat_vector(8) +
+                                                    step(6, true) + output("sigmoid")),
+                                        two_channels),
+                                two_channels);
+    }
+  }
+}
+
+TEST(OnnxExport, RecurrentActivationOnnxLacksIsNamed) {
+  const auto waves = uniform_data({16, 6});
+  const Model model =
+      trained(autoencoder(input() + lstm(3, "selu") + repeat_vector(6) + lstm(3, "tanh", true) + output()), waves);
+  EXPECT_EQ(error_of<InvalidArgument>([&] { model.export_onnx(temp_path("selu.onnx")); }),
+            "lstm(3, activation=selu) cannot be exported: ONNX's lstm takes the activations tanh, sigmoid, relu, "
+            "softsign, softplus, elu, hard_sigmoid, not selu");
+}
+
 TEST(OnnxExport, VariationalEncoderGivesTheMeanAndDecoderGenerates) {
   const auto data = uniform_data({40, 6});
   for (const std::string covariance : {"diagonal", "full"}) {

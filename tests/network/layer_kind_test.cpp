@@ -116,6 +116,11 @@ TEST(LayerKind, EachKindCountsTheWeightsItBuilds) {
       {conv_transpose(4, 3, "relu", ConvOptions().strides(2)), {2, 5, 5}},
       {flatten(), {2, 3, 3}},
       {reshape({2, 3}), {6}},
+      {lstm(7), {5}},
+      {lstm(7, "relu", true).with("use_bias", false), {2, 9}},
+      {gru(4, "tanh", true), {3, 6}},
+      {repeat_vector(4), {5}},
+      {output("sigmoid").with("per_step", true), {4, 6}},
   };
   std::vector<std::string> covered;
   for (const auto& [layer, in] : cases) {

@@ -27,8 +27,9 @@
 
 namespace hourglass {
 
-/// An attribute's value: an integer, a float, lists of them, or a string.
-using OnnxAttribute = std::variant<int64_t, double, std::vector<int64_t>, std::vector<double>, std::string>;
+/// An attribute's value: an integer, a float, a string, or a list of one of them.
+using OnnxAttribute =
+    std::variant<int64_t, double, std::vector<int64_t>, std::vector<double>, std::string, std::vector<std::string>>;
 using OnnxAttributes = std::vector<std::pair<std::string, OnnxAttribute>>;
 
 class OnnxBuilder {

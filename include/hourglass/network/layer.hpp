@@ -139,6 +139,13 @@ Layer conv(int64_t filters, int64_t kernel_size, const std::string& activation =
 /// A transposed convolution (decoders): "same" padding multiplies the side by the stride.
 Layer conv_transpose(int64_t filters, int64_t kernel_size, const std::string& activation = "linear",
                      const ConvOptions& options = {});
+/// A recurrent layer on sequences {C, L} (or {L}, one channel): the last step's output
+/// {units}, or with `return_sequences` every step's {units, L}. Keras's LSTM
+/// autoencoder: input() + lstm(32) + repeat_vector(L) + lstm(32, "tanh", true) + output().
+Layer lstm(int64_t units, const std::string& activation = "tanh", bool return_sequences = false);
+Layer gru(int64_t units, const std::string& activation = "tanh", bool return_sequences = false);
+/// {units} -> {units, n}: the vector at each of n steps, for a recurrent decoder.
+Layer repeat_vector(int64_t n);
 /// {C, H, W} -> {C*H*W}, so that a conv encoder can end in a dense code.
 Layer flatten();
 /// {n} -> `dims` (channels first), so that a dense decoder can feed conv layers.

@@ -142,6 +142,10 @@ class LayerKind {
   /// True when a network with this layer sees samples in their own shape (channels
   /// first); a network of dense layers only reads them flat.
   virtual bool reads_shaped_samples() const { return false; }
+  /// True when the layer gives a sequence of vectors (units x L) that an output() right
+  /// after it maps step by step, as Keras's TimeDistributed(Dense) (lstm and gru with
+  /// return_sequences, repeat_vector).
+  virtual bool yields_time_steps(const Layer&) const { return false; }
   /// True for a kind that may only be the network's code layer (variational).
   virtual bool must_be_code() const { return false; }
   /// True for a kind a network may end with instead of output().
