@@ -333,13 +333,23 @@ std::string TrainingSession::setup_description() const {
   const auto probe = torch::linspace(0, static_cast<double>(rows - 1), std::min<int64_t>(rows, 16)).to(torch::kLong);
   const double checksum = x_.index_select(0, probe).sum(at::kDouble).item<double>();
   const auto& history = impl_->history.epochs;
+  // The learner's description on one line, for a one-line message.
+  std::string learner;
+  for (const char c : impl_->learner.to_string()) {
+    if (c != '\n') {
+      learner += c;
+    } else if (!learner.empty() && learner.back() != ' ') {
+      learner += ';';
+    }
+  }
+  while (!learner.empty() && (learner.back() == ';' || learner.back() == ' ')) learner.pop_back();
   return std::to_string(rows) + " rows x " + std::to_string(x_.size(1)) + " values (checksum " +
          format_number(checksum) + "), " + std::to_string(validation_.defined() ? validation_.size(0) : 0) +
          " validation rows, batch " + std::to_string(batch_) + ", epochs " + std::to_string(first_epoch_) + "-" +
          std::to_string(final_epoch_) +
          (history.empty() ? "" : " after " + std::to_string(history.size()) + " trained") + ", " +
-         impl_->training.optimizer + ", " + impl_->learner.to_string() + (options_.shuffle() ? "" : ", no shuffle") +
-         ", " + std::to_string(parallel_->world_size()) + " processes";
+         impl_->training.optimizer + ", " + learner + (options_.shuffle() ? "" : ", no shuffle") + ", " +
+         std::to_string(parallel_->world_size()) + " processes";
 }
 
 bool TrainingSession::stop_requested_everywhere() {

@@ -137,11 +137,11 @@ TEST(DataParallel, TwoRanksOfBatch32EqualOneRankOfBatch64) {
       run_ranks(2, {kTrain + "--epochs 7 --batch-size 32 -o " + two, kTrain + "--epochs 7 --batch-size 32 -o " + two});
   ASSERT_EQ(statuses, (std::vector<int>{0, 0})) << slurp(temp_path("rank0.err")) << slurp(temp_path("rank1.err"));
   EXPECT_LE(max_difference(one, two), 1e-5);
-  // Training moved the weights: the comparison is not of two untouched networks.
-  const auto start =
-      hourglass_cli(kTrain + "--epochs 1 --batch-size 64 --nproc 1 --lr 1e-30 -o " + temp_path("start.hgm"));
-  ASSERT_EQ(start.status, 0) << start.err;
-  EXPECT_GT(max_difference(one, temp_path("start.hgm")), 1e-2);
+  // The weights moved far more than that after the first epoch: the comparison is not
+  // of networks that barely trained.
+  const auto first = hourglass_cli(kTrain + "--epochs 1 --batch-size 64 --nproc 1 -o " + temp_path("first.hgm"));
+  ASSERT_EQ(first.status, 0) << first.err;
+  EXPECT_GT(max_difference(one, temp_path("first.hgm")), 1e-2);
   // The history agrees: the epoch losses are those of all 150 rows on every rank.
   EXPECT_NEAR(Model::load(one).history().epochs.back().values[0].second,
               Model::load(two).history().epochs.back().values[0].second, 1e-5);
@@ -201,7 +201,7 @@ TEST(DataParallel, AHungRankMakesTheOtherExitAfterTheTimeout) {
 TEST(DataParallel, ResumeAfterKillingBothRanksEqualsAnUninterruptedRun) {
   SKIP_WITHOUT_DISTRIBUTED();
   // Enough data that the run is still going when the first checkpoint appears.
-  const auto data = testing::low_rank_data(6000, 24, 4);
+  const auto data = testing::low_rank_data(3000, 16, 4);
   const std::string csv = temp_path("data.csv");
   {
     std::ofstream out(csv);
@@ -211,7 +211,7 @@ TEST(DataParallel, ResumeAfterKillingBothRanksEqualsAnUninterruptedRun) {
     }
   }
   const std::string train = "--threads 1 train " + csv +
-                            " --network 32,4 --optimizer adam --lr 0.001 --seed 11 --batch-size 16 --epochs 12 -q "
+                            " --network 32,4 --optimizer adam --lr 0.001 --seed 11 --batch-size 16 --epochs 8 -q "
                             "--no-baseline ";
   const std::string whole = temp_path("whole.hgm");
   const auto r = hourglass_cli(train + "--nproc 2 -o " + whole);
@@ -227,12 +227,12 @@ TEST(DataParallel, ResumeAfterKillingBothRanksEqualsAnUninterruptedRun) {
   a.wait();
   b.wait();
   const auto done = Model::load(checkpoint).history().epochs.size();
-  EXPECT_LT(done, 12u) << "the run ended before it was killed";
+  EXPECT_LT(done, 8u) << "the run ended before it was killed";
 
   const std::string resumed = temp_path("resumed.hgm");
   const auto again = hourglass_cli(train + "--nproc 2 --resume " + checkpoint + " -o " + resumed);
   ASSERT_EQ(again.status, 0) << again.err;
-  EXPECT_EQ(Model::load(resumed).history().epochs.size(), 12u);
+  EXPECT_EQ(Model::load(resumed).history().epochs.size(), 8u);
   EXPECT_TRUE(identical(whole, resumed)) << max_difference(whole, resumed);
 
   // Another number of processes is refused: the batches would differ.
