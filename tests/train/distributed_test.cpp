@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <string>
 #include <thread>
@@ -167,6 +168,7 @@ TEST(DataParallel, AKilledRankMakesTheOtherExitWithAMessage) {
   SKIP_WITHOUT_DISTRIBUTED();
   const int port = free_port();
   const std::string checkpoint = temp_path("alive.hgm");
+  std::remove(checkpoint.c_str());  // from an earlier run of the test: we wait for a new one
   const auto args = kTrain + "--epochs 100000 --batch-size 16 --dist-timeout 60 --checkpoint " + checkpoint + " -o " +
                     temp_path("never.hgm");
   Rank survivor(0, 2, port, args, "rank0"), victim(1, 2, port, args, "rank1");
@@ -185,6 +187,7 @@ TEST(DataParallel, AHungRankMakesTheOtherExitAfterTheTimeout) {
   SKIP_WITHOUT_DISTRIBUTED();
   const int port = free_port();
   const std::string checkpoint = temp_path("alive.hgm");
+  std::remove(checkpoint.c_str());  // from an earlier run of the test: we wait for a new one
   const auto args = kTrain + "--epochs 100000 --batch-size 16 --dist-timeout 2 --checkpoint " + checkpoint + " -o " +
                     temp_path("never.hgm");
   Rank survivor(0, 2, port, args, "rank0"), hung(1, 2, port, args, "rank1");
@@ -219,6 +222,7 @@ TEST(DataParallel, ResumeAfterKillingBothRanksEqualsAnUninterruptedRun) {
 
   const int port = free_port();
   const std::string checkpoint = temp_path("checkpoint.hgm");
+  std::remove(checkpoint.c_str());
   const auto args = train + "--checkpoint " + checkpoint + " -o " + temp_path("killed.hgm");
   Rank a(0, 2, port, args, "rank0"), b(1, 2, port, args, "rank1");
   while (!std::ifstream(checkpoint).good()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
