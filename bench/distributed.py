@@ -85,10 +85,11 @@ def main():
     compute = one_by_one_half / steps  # one rank's share of a step, alone on a core
     tiny_steps = small / 2
     allreduce = max(0.0, (tiny_two - tiny_one) / tiny_steps)
+    print(f"load average during the runs: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"| setup | s/epoch ({ROWS} rows x {COLUMNS}, network {NETWORK}, global batch 128) | rows/s |")
     print("|---|---:|---:|")
     for name, seconds in [("1 rank x 2 threads, batch 128", one_by_two), ("2 ranks x 1 thread, batch 64 each", two_by_one),
-                          ("1 rank x 1 thread, batch 128 (reference)", one_by_one)]:
+                          ("1 rank x 1 thread, batch 64 (one rank's work)", one_by_one)]:
         print(f"| {name} | {seconds:.3f} | {ROWS / seconds:,.0f} |")
     print()
     print(f"bytes allreduced per step: {step_bytes:,} ({values:,} gradient values + 3 counters, float32)")
