@@ -95,6 +95,20 @@ void DistributedFlags::add(CLI::App& command) {
       .add_option("--dist-timeout", timeout_seconds,
                   "seconds a process waits for the others (start, each step) before the run fails (default 300)")
       ->check(CLI::PositiveNumber);
+  // The CPU is the one device of this build; CUDA needs a CUDA LibTorch and the NCCL path
+  // (docs/distributed.md), which are not written yet.
+  command.add_option_function<std::string>(
+      "--device",
+      [](const std::string& device) {
+        if (device == "cpu") return;
+        if (device.rfind("cuda", 0) == 0) {
+          throw InvalidArgument("--device " + device +
+                                ": this hourglass trains on the CPU only (CUDA and NCCL need a CUDA build of "
+                                "LibTorch and are not supported yet); use --device cpu");
+        }
+        throw InvalidArgument("--device: expected cpu or cuda[:K], got '" + device + "'");
+      },
+      "cpu (the default; the only device of this build)");
 }
 
 std::optional<int> DistributedFlags::launch() const {

@@ -284,6 +284,16 @@ TEST(DataParallel, NprocReportsAFailingRank) {
   EXPECT_NE(nested.err.find("leave it out under torchrun"), std::string::npos) << nested.err;
 }
 
+// The CPU is the only device: cuda is refused with a message, not ignored.
+TEST(DataParallel, OnlyTheCpuDeviceIsAccepted) {
+  const auto cpu = hourglass_cli(kTrain + "--epochs 1 --device cpu -o " + temp_path("cpu.hgm"));
+  EXPECT_EQ(cpu.status, 0) << cpu.err;
+  const auto cuda = hourglass_cli(kTrain + "--epochs 1 --device cuda:0 -o " + temp_path("cuda.hgm"));
+  EXPECT_EQ(cuda.status, 2);
+  EXPECT_NE(cuda.err.find("trains on the CPU only"), std::string::npos) << cuda.err;
+  EXPECT_FALSE(testing::exists(temp_path("cuda.hgm")));
+}
+
 // torchrun (PyTorch's launcher, Debian's python3-torch) and --nproc give the same model.
 TEST(DataParallel, TorchrunEqualsNproc) {
   SKIP_WITHOUT_DISTRIBUTED();
