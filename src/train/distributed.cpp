@@ -29,7 +29,7 @@ namespace {
 // enough that one bucket's reduction can run while the next is being packed.
 constexpr int64_t kBucketBytes = int64_t{25} << 20;
 
-std::string seconds_text(std::chrono::milliseconds timeout) {
+[[maybe_unused]] std::string seconds_text(std::chrono::milliseconds timeout) {
   return format_number(static_cast<double>(timeout.count()) / 1000.0) + " s";
 }
 
@@ -198,6 +198,7 @@ class ProcessGroup::Impl {
  public:
   int rank = 0, world = 1;
   std::chrono::milliseconds timeout{0};
+  int64_t sessions = 0;
 };
 
 std::shared_ptr<ProcessGroup> join_process_group(const DistributedEnvironment&, std::chrono::milliseconds) {
@@ -231,7 +232,7 @@ class WorldSize : public Callback {
 };
 
 // Many bytes, few calls: the tensors as one flat float tensor.
-at::Tensor flat(const std::vector<at::Tensor>& tensors) {
+[[maybe_unused]] at::Tensor flat(const std::vector<at::Tensor>& tensors) {
   std::vector<at::Tensor> pieces;
   for (const auto& t : tensors) pieces.push_back(t.detach().reshape({-1}).to(torch::kFloat));
   return torch::cat(pieces);
