@@ -240,7 +240,9 @@ Callbacks TrainFlags::callbacks() const {
     check_output(checkpoint);
     list.emplace_back(ModelCheckpoint(checkpoint, ModelCheckpointOptions().every(checkpoint_every)));
   }
-  if (!history_csv.empty()) {
+  // Of many processes, rank 0 logs (and writes checkpoints: the training does that).
+  const bool main_process = !options.process_group() || options.process_group()->is_main();
+  if (!history_csv.empty() && main_process) {
     check_output(history_csv);
     list.emplace_back(CSVLogger(history_csv));
   }

@@ -90,8 +90,22 @@ struct TrainFlags {
   Model train_more(const Model& model, const at::Tensor& data) const;
 };
 
+/// --nproc N and --dist-timeout SECONDS (train, cli/launch.cpp): training on many processes.
+struct DistributedFlags {
+  int nproc = 0;
+  double timeout_seconds = 300;
+  void add(CLI::App& command);
+  /// With --nproc N: runs N copies of this command line as the ranks of one group on
+  /// 127.0.0.1, forwards signals to them, ends them all when one fails, and returns the
+  /// status to exit with (0, or the first failure's). nullopt without --nproc.
+  std::optional<int> launch() const;
+  /// The group of this process when torchrun or --nproc launched it (RANK is set); null
+  /// otherwise.
+  std::shared_ptr<ProcessGroup> join() const;
+};
+
 /// Thrown after the work of a run stopped by a signal was saved: run() exits with
-/// `status` (128 + the signal).
+/// `status` (128 + the signal). The --nproc launcher throws it with its processes' status.
 struct Interrupted {
   int status;
 };

@@ -14,6 +14,7 @@ void add_train_command(CLI::App& app) {
     VariantFlags variants;
     ThresholdFlags threshold;
     ScoreFlags score;
+    DistributedFlags distributed;
     std::string network, loss, model_path, from;
   };
   auto flags = std::make_shared<Flags>();
@@ -31,6 +32,7 @@ void add_train_command(CLI::App& app) {
   flags->training.add(*command);
   flags->threshold.add(*command, /*with_fpr=*/false);
   flags->score.add(*command);
+  flags->distributed.add(*command);
   command->add_option("-o,--output", flags->model_path, "model file to write (safetensors)")->required();
   command->callback([flags] {
     if (flags->from.empty() && flags->network.empty()) {
@@ -40,6 +42,7 @@ void add_train_command(CLI::App& app) {
       throw InvalidArgument("--from takes the variants from the model; leave --type and its parameters out");
     }
     if (flags->threshold.given()) flags->threshold.resolve();  // a bad rule fails before training
+    if (const auto status = flags->distributed.launch()) throw Interrupted{*status};
     const Dataset data = flags->data.read();
     check_output(flags->model_path);
     // Built before the signals are taken over: Ctrl-C until training starts just quits.
@@ -51,9 +54,21 @@ void add_train_command(CLI::App& app) {
     } else {
       start = Model::load(flags->from);
     }
+    const auto group = flags->distributed.join();
+    flags->training.options.process_group(group);
+    if (group && group->is_main() && !flags->training.quiet) {
+      const int n = group->world_size();
+      std::cerr << "Training on " << n << (n == 1 ? " process" : " processes") << " (c10d/Gloo): batches of "
+                << flags->training.options.batch_size() << " rows per process, "
+                << flags->training.options.batch_size() * n << " per step\n";
+    }
     const StopSignals signals;  // until the model is saved
     Model model =
         learner ? flags->training.train(*learner, data.samples()) : flags->training.train_more(*start, data.samples());
+    if (group && !group->is_main()) {  // rank 0 writes the model and reports
+      if (signals.received()) throw Interrupted{signals.exit_status()};
+      return;
+    }
     if (flags->threshold.given()) {
       const ScoreOptions options = flags->score.resolve(model);
       flags->threshold.apply(model, model.score(data.features, options), options, flags->training.quiet);

@@ -25,6 +25,7 @@ packages=(
   libonnx-dev libprotobuf-dev   # ONNX export: the protobuf classes, checker and shape inference (opset 17)
   python3-onnx            # the export tests check the files with ONNX's Python checker too
   libcpp-httplib-dev      # the web interface's HTTP server (hourglass serve)
+  libgloo-dev             # headers of Gloo, the transport of c10d in libtorch_cpu (multi-process training)
   nodejs                  # npm installs tools/onnx's and web/'s packages; node runs ONNX Runtime and the browser tests
   chromium                # the browser the tests drive (through playwright-core)
 )

@@ -31,6 +31,7 @@
 #include "hourglass/runtime.hpp"
 #include "hourglass/train/autoencode.hpp"
 #include "hourglass/train/callbacks.hpp"
+#include "hourglass/train/distributed.hpp"
 #include "hourglass/train/optimizers.hpp"
 #include "hourglass/train/options.hpp"
 #include "hourglass/train/train.hpp"

@@ -16,6 +16,7 @@
 #include "model/serialization.hpp"
 #include "network/shapes.hpp"
 #include "train/batches.hpp"
+#include "train/data_parallel.hpp"
 #include "train/optimizers.hpp"
 #include "train/precision.hpp"
 #include "train/stop.hpp"
@@ -141,6 +142,15 @@ class LossSums {
     rows_ += rows;
   }
   int64_t rows() const { return rows_; }
+  /// Adds up every rank's sums of `parts` loss parts: each rank then holds the totals.
+  void sum_over(DataParallel& parallel, size_t parts) {
+    const size_t count = 1 + parts + metrics_.size();
+    while (sums_.size() < count) sums_.push_back(torch::zeros({}, torch::kDouble));
+    auto values = torch::cat({torch::stack(sums_), torch::tensor({static_cast<double>(rows_)}, torch::kDouble)});
+    parallel.sum(values);
+    for (size_t i = 0; i < count; ++i) sums_[i] = values[static_cast<int64_t>(i)].clone();
+    rows_ = std::llround(values[static_cast<int64_t>(count)].item<double>());
+  }
   // "loss", the parts and the metrics, prefixed ("val_") for validation, as averages per row.
   void write_to(EpochRecord& record, const std::vector<std::string>& parts, const std::vector<std::string>& metrics,
                 const std::string& prefix = "") const {
@@ -210,6 +220,10 @@ TrainingSession::TrainingSession(const Model& model, Start start, const at::Tens
 TrainingSession::~TrainingSession() = default;
 
 void TrainingSession::prepare(const at::Tensor& data, const Callbacks& callbacks) {
+  if (options_.process_group()) {
+    parallel_ = std::make_unique<DataParallel>(options_.process_group());
+    impl_->seed = parallel_->seed_of_rank0(impl_->seed);
+  }
   x_ = checked_data(data, "training data");
   const Shape sample_shape = data.sizes().slice(1).vec();
   if (options_.validation_data().defined()) {
@@ -237,6 +251,7 @@ void TrainingSession::prepare(const at::Tensor& data, const Callbacks& callbacks
   if (optimizer.empty()) optimizer = "rmsprop";
   const bool same_optimizer = optimizer == saved.optimizer;
   batch_ = std::min(options_.batch_size(), x_.size(0));  // a larger batch is the whole data
+  global_batch_ = parallel_ ? std::min(options_.batch_size() * parallel_->world_size(), x_.size(0)) : batch_;
   if (start_ == Start::fresh) {
     check_memory(impl_->learner.network, sample_shape, batch_);
     torch::manual_seed(impl_->seed);
@@ -293,6 +308,7 @@ void TrainingSession::prepare(const at::Tensor& data, const Callbacks& callbacks
   }
   first_epoch_ = done + 1;
   epoch_ = done;
+  if (start_ == Start::resumed) check_resume_world_size(resumed_states_, parallel_.get());
 
   callbacks_ = callbacks;
   const auto has = [&](const std::string& name) {
@@ -300,7 +316,44 @@ void TrainingSession::prepare(const at::Tensor& data, const Callbacks& callbacks
   };
   // First, so that no other callback acts on a non-finite epoch.
   if (!has("TerminateOnNaN")) callbacks_.insert(callbacks_.begin(), CallbackRef(TerminateOnNaN()));
-  if (options_.verbose() && !has("ProgressBar")) callbacks_.emplace_back(ProgressBar());
+  const bool prints = !parallel_ || parallel_->is_main();
+  if (options_.verbose() && prints && !has("ProgressBar")) callbacks_.emplace_back(ProgressBar());
+  if (parallel_) {
+    callbacks_.push_back(parallel_->world_size_callback());
+    parallel_->check_same_setup(setup_description());
+    auto weights = net->parameters();
+    for (const auto& buffer : net->buffers()) weights.push_back(buffer);
+    parallel_->broadcast_from_rank0(weights);
+  }
+}
+
+std::string TrainingSession::setup_description() const {
+  // A few rows spread over the data tell two files of one shape apart without reading all.
+  const int64_t rows = x_.size(0);
+  const auto probe = torch::linspace(0, static_cast<double>(rows - 1), std::min<int64_t>(rows, 16)).to(torch::kLong);
+  const double checksum = x_.index_select(0, probe).sum(at::kDouble).item<double>();
+  const auto& history = impl_->history.epochs;
+  // The learner's description on one line, for a one-line message.
+  std::string learner;
+  for (const char c : impl_->learner.to_string()) {
+    if (c != '\n') {
+      learner += c;
+    } else if (!learner.empty() && learner.back() != ' ') {
+      learner += ';';
+    }
+  }
+  while (!learner.empty() && (learner.back() == ';' || learner.back() == ' ')) learner.pop_back();
+  return std::to_string(rows) + " rows x " + std::to_string(x_.size(1)) + " values (checksum " +
+         format_number(checksum) + "), " + std::to_string(validation_.defined() ? validation_.size(0) : 0) +
+         " validation rows, batch " + std::to_string(batch_) + ", epochs " + std::to_string(first_epoch_) + "-" +
+         std::to_string(final_epoch_) +
+         (history.empty() ? "" : " after " + std::to_string(history.size()) + " trained") + ", " +
+         impl_->training.optimizer + ", " + learner + (options_.shuffle() ? "" : ", no shuffle") + ", " +
+         std::to_string(parallel_->world_size()) + " processes";
+}
+
+bool TrainingSession::stop_requested_everywhere() {
+  return parallel_ ? parallel_->any(stop_was_requested()) : stop_was_requested();
 }
 
 void TrainingSession::begin() {
@@ -331,15 +384,28 @@ void TrainingSession::begin_epoch(int64_t epoch) {
   impl_->net->train();
   current_ = std::make_unique<Epoch>(metrics_);
   // A stop asked for while the data was read or the network built counts too.
-  if (stop_was_requested() && !stopping()) stop("interrupted before epoch " + std::to_string(epoch_));
-  if (options_.shuffle()) current_->order = epoch_order(x_.size(0), chunk_, is_memory_mapped(x_));
+  if (!stopping() && stop_requested_everywhere()) stop("interrupted before epoch " + std::to_string(epoch_));
+  if (parallel_) {
+    // Every rank draws the same global order and trains on its share of each batch.
+    parallel_->seed_rank_stream(impl_->seed, epoch_);
+    const auto order = options_.shuffle() ? parallel_->epoch_order(x_.size(0), impl_->seed, epoch_)
+                                          : torch::arange(x_.size(0), torch::kLong);
+    current_->order = rows_of_rank(order, global_batch_, batch_, parallel_->rank());
+  } else if (options_.shuffle()) {
+    current_->order = epoch_order(x_.size(0), chunk_, is_memory_mapped(x_));
+  }
   for (auto& callback : callbacks_) callback->on_epoch_begin(*this, epoch);
 }
 
 at::Tensor TrainingSession::next_batch() {
   auto& e = *current_;
-  const int64_t rows = x_.size(0), batch = batch_;
-  if (stopping() || e.chunk_first >= rows) return {};
+  const int64_t rows = e.order.defined() ? e.order.size(0) : x_.size(0), batch = batch_;
+  if (stopping()) return {};
+  if (e.chunk_first >= rows) {
+    // A rank whose share of the last batch is empty still takes part in its step.
+    if (parallel_ && batch_in_epoch_ < batches_per_epoch()) return torch::empty({0, x_.size(1)});
+    return {};
+  }
   if (!e.chunk.defined()) {
     e.chunk = rows_in_order(x_, e.order, e.chunk_first, std::min(chunk_, rows - e.chunk_first), impl_->scaler);
     e.in_chunk = 0;
@@ -359,22 +425,34 @@ void TrainingSession::step(const at::Tensor& batch) {
   // instead of adding it to a zeroed one.
   for (auto& p : parameters_) p.mutable_grad().reset();
   Objective::Terms terms;
-  {
-    MixedPrecision scope(bf16_);
-    terms = (*objective_)(batch);
+  const bool has_rows = batch.size(0) > 0;
+  if (has_rows) {
+    {
+      MixedPrecision scope(bf16_);
+      terms = (*objective_)(batch);
+    }
+    terms.total.backward();
   }
-  terms.total.backward();
+  BatchLogs logs{epoch_, ++batch_in_epoch_, batch.size(0), has_rows ? terms.total.detach() : at::Tensor()};
+  std::optional<bool> agreed_stop;
+  if (parallel_) {
+    const auto agreed = parallel_->average_gradients(parameters_, logs.loss, logs.rows, stop_was_requested());
+    logs.rows = agreed.rows;
+    logs.loss = agreed.loss;
+    agreed_stop = agreed.stop;
+  }
   if (options_.clip_grad_norm() > 0) torch::nn::utils::clip_grad_norm_(parameters_, options_.clip_grad_norm());
-  const BatchLogs logs{epoch_, ++batch_in_epoch_, batch.size(0), terms.total.detach()};
   for (auto& callback : callbacks_) callback->on_backward_end(*this, logs);
   optimizer_->step();
-  current_->sums.add(terms, batch);
+  if (has_rows) current_->sums.add(terms, batch);
   for (auto& callback : callbacks_) callback->on_batch_end(*this, logs);
-  if (stop_was_requested()) stop("interrupted during epoch " + std::to_string(epoch_));
+  if (agreed_stop ? *agreed_stop : stop_was_requested()) stop("interrupted during epoch " + std::to_string(epoch_));
 }
 
 void TrainingSession::end_epoch() {
   auto& e = *current_;
+  const size_t parts = objective_->part_names().size();
+  if (parallel_) e.sums.sum_over(*parallel_, parts);
   if (e.sums.rows() == 0) return;  // stopped before the epoch's first batch
   EpochRecord record;
   record.epoch = epoch_;
@@ -383,18 +461,22 @@ void TrainingSession::end_epoch() {
     torch::NoGradGuard no_grad;
     impl_->net->eval();
     LossSums sums(metrics_);
+    // Each rank validates a contiguous share of the rows; the sums are then added up.
     const int64_t rows = validation_.size(0);
-    for (int64_t first = 0; first < rows; first += chunk_) {
-      const auto inputs = rows_in_order(validation_, {}, first, std::min(chunk_, rows - first), impl_->scaler);
+    const int64_t ranks = parallel_ ? parallel_->world_size() : 1, rank = parallel_ ? parallel_->rank() : 0;
+    const int64_t from = rows * rank / ranks, to = rows * (rank + 1) / ranks;
+    for (int64_t first = from; first < to; first += chunk_) {
+      const auto inputs = rows_in_order(validation_, {}, first, std::min(chunk_, to - first), impl_->scaler);
       sums.add((*objective_)(inputs), inputs);
       release_mapped_pages(validation_);
     }
+    if (parallel_) sums.sum_over(*parallel_, parts);
     sums.write_to(record, objective_->part_names(), options_.metrics(), "val_");
   }
   record.seconds = now_seconds() - e.start;
   for (auto& callback : callbacks_) callback->on_epoch_end(*this, record);
   impl_->history.epochs.push_back(std::move(record));
-  if (stop_was_requested() && !stopping()) stop("interrupted during epoch " + std::to_string(epoch_));
+  if (!stopping() && stop_requested_everywhere()) stop("interrupted during epoch " + std::to_string(epoch_));
   impl_->history.stop_reason = stop_reason_;
   write_checkpoints();
 }
@@ -414,7 +496,7 @@ Model TrainingSession::end(bool failed) {
   return Model(impl_);
 }
 
-int64_t TrainingSession::batches_per_epoch() const { return (x_.size(0) + batch_ - 1) / batch_; }
+int64_t TrainingSession::batches_per_epoch() const { return (x_.size(0) + global_batch_ - 1) / global_batch_; }
 
 double TrainingSession::learning_rate() const { return learning_rate_of(*optimizer_); }
 
@@ -477,6 +559,7 @@ TrainingState TrainingSession::training_state() const {
 }
 
 void TrainingSession::write_checkpoints() {
+  if (parallel_ && !parallel_->is_main()) pending_checkpoints_.clear();  // rank 0 writes them
   if (pending_checkpoints_.empty()) return;
   Model::Impl snapshot = *impl_;
   snapshot.training = training_state();

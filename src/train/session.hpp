@@ -20,6 +20,7 @@
 namespace hourglass {
 
 class LossSums;
+class DataParallel;
 
 class TrainingSession : public Trainer {
  public:
@@ -71,6 +72,10 @@ class TrainingSession : public Trainer {
   TrainingState training_state() const;
   /// Writes the checkpoints callbacks asked for since the last call.
   void write_checkpoints();
+  /// Whether a stop was asked for, on this process or (data parallel) on any.
+  bool stop_requested_everywhere();
+  /// "150 rows x 4 values, ...": what the ranks of a data-parallel run must agree on.
+  std::string setup_description() const;
   /// The callbacks under the names their states are kept by: "EarlyStopping", and
   /// "EarlyStopping#2" for a second one.
   std::vector<std::pair<std::string, Callback*>> keyed_callbacks() const;
@@ -86,6 +91,10 @@ class TrainingSession : public Trainer {
   std::vector<at::Tensor> parameters_;
   bool bf16_ = false;
   int64_t first_epoch_ = 1, final_epoch_ = 0, epoch_ = 0, chunk_ = 0, batch_ = 1, batch_in_epoch_ = 0;
+  /// Rows per step over all processes: batch_ x world size (capped at the rows), or batch_.
+  int64_t global_batch_ = 1;
+  /// Set when training on many processes (options().process_group()).
+  std::unique_ptr<DataParallel> parallel_;
   std::string stop_reason_;
   std::vector<std::string> pending_checkpoints_;
   std::map<std::string, CallbackState> resumed_states_;

@@ -9,11 +9,14 @@
 #include <torch/arg.h>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace hourglass {
+
+class ProcessGroup;
 
 struct TrainOptions {
   TORCH_ARG(int64_t, epochs) = 20;
@@ -52,6 +55,9 @@ struct TrainOptions {
   /// Print the network summary, then a progress line per epoch, on stderr (adds a
   /// ProgressBar callback).
   TORCH_ARG(bool, verbose) = false;
+  /// Train data-parallel with the other processes of this group (train/distributed.hpp):
+  /// batch_size is then per process, and every process ends with the same model.
+  TORCH_ARG(std::shared_ptr<ProcessGroup>, process_group) = nullptr;
 };
 
 }  // namespace hourglass
