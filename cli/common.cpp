@@ -258,12 +258,23 @@ void add_number(CLI::App& command, const std::string& name, std::optional<double
       name, [&target](double v) { target = v; }, help);
 }
 
+// "64,64" -> {64, 64}; the range of each size is make_adversarial's to check.
+std::vector<int64_t> parse_sizes(const std::string& text) {
+  std::vector<int64_t> sizes;
+  for (const auto& item : split_list(text)) {
+    const bool digits = !item.empty() && item.size() <= 9 && item.find_first_not_of("0123456789") == std::string::npos;
+    if (!digits) throw InvalidArgument("--discriminator: expected hidden sizes such as 64,64, got '" + text + "'");
+    sizes.push_back(std::stoll(item));
+  }
+  return sizes;
+}
+
 }  // namespace
 
 void VariantFlags::add(CLI::App& command) {
   command.add_option("--type", types,
                      "autoencoder variants, several joined by commas: basic (default), sparse, "
-                     "contractive, denoising, robust, variational");
+                     "contractive, denoising, robust, variational, adversarial");
   add_number(command, "--sparsity", sparsity, "sparse: target mean activation of the code (default 0.1)");
   add_number(command, "--sparsity-weight", sparsity_weight, "sparse: weight of the KL penalty (default 0.2)");
   add_number(command, "--contractive-weight", contractive_weight,
@@ -275,6 +286,13 @@ void VariantFlags::add(CLI::App& command) {
   add_number(command, "--weight-decay", weight_decay, "L2 penalty on the encoding layer's kernel");
   command.add_flag("--weight-decay-all", weight_decay_all, "apply --weight-decay to every dense and conv kernel");
   add_number(command, "--beta", beta, "variational: weight of the KL term (default 1)");
+  command.add_option("--prior", prior,
+                     "adversarial: the codes' prior: normal (default), uniform (on [-1, 1]) or mixture:K "
+                     "(K Gaussians on a circle)");
+  command.add_option("--discriminator", discriminator,
+                     "adversarial: the discriminator's hidden sizes, e.g. 64,64 (the default)");
+  add_number(command, "--adversarial-weight", adversarial_weight,
+             "adversarial: weight of the encoder's loss against the discriminator (default 1)");
 }
 
 Autoencoder VariantFlags::apply(Autoencoder learner) const {
@@ -290,6 +308,8 @@ Autoencoder VariantFlags::apply(Autoencoder learner) const {
   require(!noise.empty(), "--noise", "denoising");
   require(sigma.has_value(), "--sigma", "robust");
   require(beta.has_value(), "--beta", "variational");
+  require(adversarial_weight || !prior.empty() || !discriminator.empty(),
+          "--prior/--discriminator/--adversarial-weight", "adversarial");
   if (weight_decay_all && !weight_decay) {
     throw InvalidArgument("--weight-decay-all needs --weight-decay D");
   }
@@ -305,6 +325,11 @@ Autoencoder VariantFlags::apply(Autoencoder learner) const {
       learner = make_robust(learner, sigma.value_or(Correntropy{}.sigma));
     } else if (type == "variational") {
       learner = make_variational(learner, beta.value_or(Variational{}.beta));
+    } else if (type == "adversarial") {
+      const Adversarial defaults;
+      learner = make_adversarial(learner, prior.empty() ? defaults.prior : prior,
+                                 discriminator.empty() ? defaults.discriminator : parse_sizes(discriminator),
+                                 adversarial_weight.value_or(defaults.weight));
     } else {
       learner = make_variant(learner, type);  // "basic", or the error listing the valid names
     }
@@ -366,7 +391,7 @@ int run(int argc, char** argv) {
   report_bus_errors();
   CLI::App app(
       "hourglass: neural autoencoders (basic, sparse, contractive, denoising, robust, variational, "
-      "convolutional; PCA baseline)",
+      "adversarial, convolutional; PCA baseline)",
       "hourglass");
   app.require_subcommand(1);
   app.fallthrough();

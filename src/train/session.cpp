@@ -15,6 +15,7 @@
 #include "hourglass/runtime.hpp"
 #include "model/serialization.hpp"
 #include "network/shapes.hpp"
+#include "train/adversarial.hpp"
 #include "train/batches.hpp"
 #include "train/optimizers.hpp"
 #include "train/precision.hpp"
@@ -276,6 +277,7 @@ void TrainingSession::prepare(const at::Tensor& data, const Callbacks& callbacks
     load_optimizer_state(optimizer, *optimizer_, parameters_, saved.optimizer_state, "the model's training state");
   }
 
+  if (impl_->learner.adversarial) adversarial_ = std::make_unique<AdversarialSteps>(*impl_, saved);
   objective_ = std::make_unique<Objective>(impl_->learner, net);
   metrics_ = metric_functions(options_.metrics(), objective_->part_names());
   bf16_ = use_bf16(options_.precision());
@@ -368,6 +370,7 @@ void TrainingSession::step(const at::Tensor& batch) {
   const BatchLogs logs{epoch_, ++batch_in_epoch_, batch.size(0), terms.total.detach()};
   for (auto& callback : callbacks_) callback->on_backward_end(*this, logs);
   optimizer_->step();
+  if (adversarial_) adversarial_->step(batch);
   current_->sums.add(terms, batch);
   for (auto& callback : callbacks_) callback->on_batch_end(*this, logs);
   if (stop_was_requested()) stop("interrupted during epoch " + std::to_string(epoch_));
@@ -379,6 +382,7 @@ void TrainingSession::end_epoch() {
   EpochRecord record;
   record.epoch = epoch_;
   e.sums.write_to(record, objective_->part_names(), options_.metrics());
+  if (adversarial_) adversarial_->write_epoch(record);
   if (validation_.defined()) {
     torch::NoGradGuard no_grad;
     impl_->net->eval();
@@ -463,6 +467,7 @@ TrainingState TrainingSession::training_state() const {
   state.learning_rate = learning_rate();
   state.momentum = impl_->training.momentum;
   state.optimizer_state = optimizer_state(state.optimizer, *optimizer_, parameters_);
+  if (adversarial_) adversarial_->save(state);
   auto generator = at::detail::getDefaultCPUGenerator();
   {
     std::lock_guard<std::mutex> lock(generator.mutex());
