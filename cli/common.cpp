@@ -296,7 +296,10 @@ void VariantFlags::add(CLI::App& command) {
 }
 
 Autoencoder VariantFlags::apply(Autoencoder learner) const {
-  const auto chosen = split_list(types);
+  auto chosen = split_list(types);
+  // Variational last: it may turn the code layer into a variational one (with a warning),
+  // so a combination it refuses fails before that.
+  std::stable_partition(chosen.begin(), chosen.end(), [](const std::string& type) { return type != "variational"; });
   auto require = [&](bool given, const char* flag, const char* type) {
     if (given && std::find(chosen.begin(), chosen.end(), type) == chosen.end()) {
       throw InvalidArgument(std::string(flag) + " applies to the " + type + " variant, but --type is '" + types +
