@@ -280,12 +280,23 @@ void add_number(CLI::App& command, const std::string& name, std::optional<double
       name, [&target](double v) { target = v; }, help);
 }
 
+// "64,64" -> {64, 64}; the range of each size is make_adversarial's to check.
+std::vector<int64_t> parse_sizes(const std::string& text) {
+  std::vector<int64_t> sizes;
+  for (const auto& item : split_list(text)) {
+    const bool digits = !item.empty() && item.size() <= 9 && item.find_first_not_of("0123456789") == std::string::npos;
+    if (!digits) throw InvalidArgument("--discriminator: expected hidden sizes such as 64,64, got '" + text + "'");
+    sizes.push_back(std::stoll(item));
+  }
+  return sizes;
+}
+
 }  // namespace
 
 void VariantFlags::add(CLI::App& command) {
   command.add_option("--type", types,
                      "autoencoder variants, several joined by commas: basic (default), sparse, "
-                     "contractive, denoising, robust, variational");
+                     "contractive, denoising, robust, variational, adversarial");
   add_number(command, "--sparsity", sparsity, "sparse: target mean activation of the code (default 0.1)");
   add_number(command, "--sparsity-weight", sparsity_weight, "sparse: weight of the KL penalty (default 0.2)");
   add_number(command, "--contractive-weight", contractive_weight,
@@ -297,10 +308,20 @@ void VariantFlags::add(CLI::App& command) {
   add_number(command, "--weight-decay", weight_decay, "L2 penalty on the encoding layer's kernel");
   command.add_flag("--weight-decay-all", weight_decay_all, "apply --weight-decay to every dense and conv kernel");
   add_number(command, "--beta", beta, "variational: weight of the KL term (default 1)");
+  command.add_option("--prior", prior,
+                     "adversarial: the codes' prior: normal (default), uniform (on [-1, 1]) or mixture:K "
+                     "(K Gaussians on a circle)");
+  command.add_option("--discriminator", discriminator,
+                     "adversarial: the discriminator's hidden sizes, e.g. 64,64 (the default)");
+  add_number(command, "--adversarial-weight", adversarial_weight,
+             "adversarial: weight of the encoder's loss against the discriminator (default 1)");
 }
 
 Autoencoder VariantFlags::apply(Autoencoder learner) const {
-  const auto chosen = split_list(types);
+  auto chosen = split_list(types);
+  // Variational last: it may turn the code layer into a variational one (with a warning),
+  // so a combination it refuses fails before that.
+  std::stable_partition(chosen.begin(), chosen.end(), [](const std::string& type) { return type != "variational"; });
   auto require = [&](bool given, const char* flag, const char* type) {
     if (given && std::find(chosen.begin(), chosen.end(), type) == chosen.end()) {
       throw InvalidArgument(std::string(flag) + " applies to the " + type + " variant, but --type is '" + types +
@@ -312,6 +333,8 @@ Autoencoder VariantFlags::apply(Autoencoder learner) const {
   require(!noise.empty(), "--noise", "denoising");
   require(sigma.has_value(), "--sigma", "robust");
   require(beta.has_value(), "--beta", "variational");
+  require(adversarial_weight || !prior.empty() || !discriminator.empty(),
+          "--prior/--discriminator/--adversarial-weight", "adversarial");
   if (weight_decay_all && !weight_decay) {
     throw InvalidArgument("--weight-decay-all needs --weight-decay D");
   }
@@ -327,6 +350,11 @@ Autoencoder VariantFlags::apply(Autoencoder learner) const {
       learner = make_robust(learner, sigma.value_or(Correntropy{}.sigma));
     } else if (type == "variational") {
       learner = make_variational(learner, beta.value_or(Variational{}.beta));
+    } else if (type == "adversarial") {
+      const Adversarial defaults;
+      learner = make_adversarial(learner, prior.empty() ? defaults.prior : prior,
+                                 discriminator.empty() ? defaults.discriminator : parse_sizes(discriminator),
+                                 adversarial_weight.value_or(defaults.weight));
     } else {
       learner = make_variant(learner, type);  // "basic", or the error listing the valid names
     }
@@ -388,7 +416,7 @@ int run(int argc, char** argv) {
   report_bus_errors();
   CLI::App app(
       "hourglass: neural autoencoders (basic, sparse, contractive, denoising, robust, variational, "
-      "convolutional; PCA baseline)",
+      "adversarial, convolutional; PCA baseline)",
       "hourglass");
   app.require_subcommand(1);
   app.fallthrough();

@@ -113,8 +113,8 @@ struct Interrupted {
 /// --type and the variants' parameters, for train and autoencode.
 struct VariantFlags {
   std::string types = "basic";
-  std::optional<double> sparsity, sparsity_weight, contractive_weight, sigma, weight_decay, beta;
-  std::string noise;
+  std::optional<double> sparsity, sparsity_weight, contractive_weight, sigma, weight_decay, beta, adversarial_weight;
+  std::string noise, prior, discriminator;
   bool weight_decay_all = false;
   void add(CLI::App& command);
   /// Adds the chosen variants to `learner`. A parameter whose variant is not in --type
@@ -123,7 +123,7 @@ struct VariantFlags {
   /// True when any of these flags was given.
   bool given() const {
     return types != "basic" || sparsity || sparsity_weight || contractive_weight || sigma || weight_decay || beta ||
-           !noise.empty() || weight_decay_all;
+           !noise.empty() || weight_decay_all || adversarial_weight || !prior.empty() || !discriminator.empty();
   }
 };
 

@@ -5,8 +5,8 @@
 namespace hourglass::cli {
 
 void add_generate_command(CLI::App& app) {
-  auto* command =
-      app.add_subcommand("generate", "Decode a grid of latent points (or draws from the prior) of a variational model");
+  auto* command = app.add_subcommand(
+      "generate", "Decode a grid of latent points (or draws from the prior) of a variational or adversarial model");
   struct Flags {
     std::string model, dimensions = "1,2";
     int64_t side = 10, samples = 0, seed = -1;
@@ -15,13 +15,14 @@ void add_generate_command(CLI::App& app) {
     PngFlag png;
   };
   auto flags = std::make_shared<Flags>();
-  command->add_option("model", flags->model, "variational model file")->required();
+  command->add_option("model", flags->model, "variational or adversarial model file")->required();
   command->add_option("--dimensions", flags->dimensions, "latent units to vary, 1-based (default 1,2)");
   command->add_option("--side", flags->side, "values per varied unit (default 10)");
   command->add_option("--from", flags->from, "lowest probability of the grid (default 0.05)");
   command->add_option("--to", flags->to, "highest probability of the grid (default 0.95)");
   command->add_option("--fixed", flags->fixed, "probability every other unit is held at (default 0.5: the mean)");
-  command->add_option("--samples", flags->samples, "instead of a grid, decode N draws from the prior N(0, I)");
+  command->add_option("--samples", flags->samples,
+                      "instead of a grid, decode N draws from the prior (a variational model's is N(0, I))");
   command->add_option("--seed", flags->seed, "with --samples: fixed seed, the same draws every run");
   flags->output.add(*command, "where to write the generated rows");
   flags->png.add(*command,

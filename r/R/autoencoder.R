@@ -200,6 +200,43 @@ make_variational <- function(learner, beta = 1) {
 #' @export
 is_variational <- function(learner) inherits(learner$loss, ruta_loss_variational)
 
+#' Adversarial autoencoder
+#'
+#' Makhzani et al.'s adversarial autoencoder: after each batch's reconstruction step, a
+#' discriminator learns to tell samples of the prior from the batch's codes (binary
+#' cross-entropy), then the encoder learns to fool it. Both steps use Adam (learning rate
+#' 1e-3, beta1 0.5). The history gains `discriminator_loss` and `discriminator_accuracy`
+#' (near `log(2)` and 0.5 when the codes look like the prior); [generate()] decodes a
+#' grid of the prior's quantiles. Combines with denoising, contractive, robust and weight
+#' decay, not with variational or sparse.
+#' @inheritParams autoencoder
+#' @param prior `"normal"` (N(0, I)), `"uniform"` (U(-1, 1) in every unit) or
+#'   `"mixture:K"`: K Gaussians of standard deviation 0.5 whose means lie evenly on a
+#'   circle of radius 2 in the plane of the first two code units
+#' @param discriminator The discriminator's hidden layer sizes (ReLU)
+#' @param weight Weight of the encoder's loss against the discriminator
+#' @return An adversarial learner (class `"ruta_autoencoder_adversarial"`)
+#' @examples
+#' autoencoder_adversarial(c(16, 2), prior = "mixture:3", discriminator = c(32, 32))
+#' @export
+autoencoder_adversarial <- function(network, loss = "mean_squared_error", prior = "normal", discriminator = c(64, 64),
+                                    weight = 1) {
+  autoencoder(network, loss) |> make_adversarial(prior, discriminator, weight)
+}
+
+#' @rdname autoencoder_adversarial
+#' @param learner A learner
+#' @export
+make_adversarial <- function(learner, prior = "normal", discriminator = c(64, 64), weight = 1) {
+  learner$adversarial <- list(prior = prior, discriminator = discriminator, weight = weight)
+  class(learner) <- union(ruta_autoencoder_adversarial, class(learner))
+  checked(learner)
+}
+
+#' @rdname autoencoder_adversarial
+#' @export
+is_adversarial <- function(learner) !is.null(learner$adversarial)
+
 #' Weight decay
 #'
 #' Adds `decay` times the sum of the squared weights of the encoding layer (or of every
@@ -232,8 +269,8 @@ is_trained <- function(learner) !is.null(learner$models)
 print.ruta_autoencoder <- function(x, ...) {
   cat("Autoencoder learner", if (is_trained(x)) "(trained)", "\n")
   rule()
-  types <- c("sparse", "contractive", "robust", "denoising", "variational")[
-    c(is_sparse(x), is_contractive(x), is_robust(x), is_denoising(x), is_variational(x))]
+  types <- c("sparse", "contractive", "robust", "denoising", "variational", "adversarial")[
+    c(is_sparse(x), is_contractive(x), is_robust(x), is_denoising(x), is_variational(x), is_adversarial(x))]
   cat("Type:", if (length(types) == 0) "basic" else paste(types, collapse = ", "), "\n\n")
   print(x$network)
   cat("\n")

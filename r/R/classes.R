@@ -19,5 +19,6 @@ ruta_noise <- "ruta_noise"
 ruta_learner <- "ruta_learner"
 ruta_autoencoder <- "ruta_autoencoder"
 ruta_autoencoder_variational <- "ruta_autoencoder_variational"
+ruta_autoencoder_adversarial <- "ruta_autoencoder_adversarial"
 
 `%||%` <- function(x, y) if (is.null(x)) y else x

@@ -123,6 +123,11 @@ core_learner <- function(learner) {
                               all_layers = isTRUE(code$kernel_regularizer$all_layers))
   }
   if (!is.null(learner$filter)) spec$noise <- core_noise(learner$filter)
+  if (!is.null(learner$adversarial)) {
+    spec$adversarial <- list(prior = learner$adversarial$prior,
+                             discriminator = as.numeric(learner$adversarial$discriminator),
+                             weight = learner$adversarial$weight)
+  }
   spec
 }
 
@@ -140,6 +145,10 @@ from_core_learner <- function(spec) {
     learner$network[[code]]$kernel_regularizer <- weight_decay(spec$weight_decay$decay, spec$weight_decay$all_layers)
   }
   if (!is.null(spec$noise)) learner$filter <- noise(spec$noise$type, spec$noise$parameter)
+  if (!is.null(spec$adversarial)) {
+    learner$adversarial <- spec$adversarial
+    class(learner) <- union(ruta_autoencoder_adversarial, class(learner))
+  }
   learner
 }
 

@@ -66,9 +66,19 @@ generate.ruta_autoencoder_variational <- function(learner, dimensions = c(1, 2),
   call_core(hg_generate, model_of(learner), as.numeric(dimensions), from, to, side, fixed_values)
 }
 
+#' @rdname generate.ruta_autoencoder_variational
+#' @details An adversarial learner's grid takes its prior's quantiles of each unit
+#'   instead of `qnorm` (for `"uniform"`, `2 p - 1`).
+#' @export
+generate.ruta_autoencoder_adversarial <- function(learner, dimensions = c(1, 2), from = 0.05, to = 0.95, side = 10,
+                                                  fixed_values = 0.5, ...) {
+  call_core(hg_generate, model_of(learner), as.numeric(dimensions), from, to, side, fixed_values)
+}
+
 #' @export
 generate.default <- function(learner, ...) {
-  stop("generate() needs a trained variational autoencoder (autoencoder_variational()), got a ",
+  stop("generate() needs a trained variational or adversarial autoencoder (autoencoder_variational(), ",
+       "autoencoder_adversarial()), got a ",
        class(learner)[1], call. = FALSE)
 }
 

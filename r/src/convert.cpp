@@ -181,6 +181,16 @@ Autoencoder learner_from_r(const Rcpp::List& spec) {
     learner = add_weight_decay(learner, Rcpp::as<double>(decay["decay"]), get<bool>(decay, "all_layers", false));
   }
   if (has(spec, "variational")) learner = make_variational(learner, Rcpp::as<double>(spec["variational"]));
+  if (has(spec, "adversarial")) {
+    const Rcpp::List adversarial = spec["adversarial"];
+    std::vector<int64_t> discriminator;
+    for (double units : Rcpp::as<std::vector<double>>(adversarial["discriminator"])) {
+      // A fraction or NaN would be cut silently by the cast; 0 is refused below with the sizes.
+      discriminator.push_back(units == std::floor(units) && std::abs(units) < 1e9 ? static_cast<int64_t>(units) : 0);
+    }
+    learner = make_adversarial(learner, Rcpp::as<std::string>(adversarial["prior"]), discriminator,
+                               Rcpp::as<double>(adversarial["weight"]));
+  }
   learner.validate();
   return learner;
 }
@@ -202,6 +212,13 @@ Rcpp::List learner_to_r(const Autoencoder& learner) {
                                               Rcpp::Named("all_layers") = learner.weight_decay->all_layers);
   }
   if (learner.variational) spec["variational"] = learner.variational->beta;
+  if (learner.adversarial) {
+    spec["adversarial"] =
+        Rcpp::List::create(Rcpp::Named("prior") = learner.adversarial->prior,
+                           Rcpp::Named("discriminator") = Rcpp::NumericVector(
+                               learner.adversarial->discriminator.begin(), learner.adversarial->discriminator.end()),
+                           Rcpp::Named("weight") = learner.adversarial->weight);
+  }
   return spec;
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "hourglass/data/dataset.hpp"
 #include "hourglass/error.hpp"
@@ -17,14 +18,19 @@
 namespace hourglass {
 namespace {
 
-// The inverse of the standard normal CDF (R's qnorm), in double precision.
-at::Tensor qnorm(const at::Tensor& p) { return std::sqrt(2.0) * torch::erfinv(2.0 * p.to(torch::kDouble) - 1.0); }
-
 void check_probability(double p, const char* what) {
   if (!(p > 0.0 && p < 1.0)) {
     throw InvalidArgument(std::string("generate: ") + what + " must be a probability in (0, 1), got " +
                           format_number(p) + "; qnorm(0) and qnorm(1) are infinite");
   }
+}
+
+// What generate() and sample() draw from: a variational model's N(0, I) or an
+// adversarial model's prior; nullopt for a model without a prior.
+std::optional<nn::Prior> prior_of(const Model::Impl& impl) {
+  if (impl.learner.adversarial) return nn::Prior::parse(impl.learner.adversarial->prior);
+  if (impl.net->is_variational()) return nn::Prior{};
+  return std::nullopt;
 }
 
 }  // namespace
@@ -37,6 +43,11 @@ std::shared_ptr<Model::Impl> Model::Impl::clone() const {
   for (size_t i = 0; i < from_parameters.size(); ++i) to_parameters[i].copy_(from_parameters[i]);
   const auto from_buffers = net->buffers(), to_buffers = copy->net->buffers();
   for (size_t i = 0; i < from_buffers.size(); ++i) to_buffers[i].copy_(from_buffers[i]);
+  if (discriminator) {
+    copy->discriminator = nn::Discriminator(net->code_dim(), learner.adversarial->discriminator);
+    const auto from = discriminator->parameters(), to = copy->discriminator->parameters();
+    for (size_t i = 0; i < from.size(); ++i) to[i].copy_(from[i]);
+  }
   return copy;
 }
 
@@ -87,9 +98,11 @@ at::Tensor Model::decode(const at::Tensor& codes) const {
 
 at::Tensor Model::generation_grid(const std::vector<int64_t>& dimensions, double from, double to, int64_t side,
                                   double fixed_value) const {
-  if (!impl().net->is_variational()) {
+  const auto prior = prior_of(impl());
+  if (!prior) {
     throw InvalidArgument("generate: the model is " + join(learner().types()) +
-                          ", not variational; train one with autoencoder_variational (--type variational)");
+                          ", not variational or adversarial; train one with autoencoder_variational (--type "
+                          "variational) or autoencoder_adversarial (--type adversarial)");
   }
   if (dimensions.empty()) throw InvalidArgument("generate: choose at least one latent unit to vary, e.g. 1,2");
   for (size_t i = 0; i < dimensions.size(); ++i) {
@@ -112,12 +125,18 @@ at::Tensor Model::generation_grid(const std::vector<int64_t>& dimensions, double
                           " points, more than 10^6; use a smaller side or fewer dimensions");
   }
   const auto points = static_cast<int64_t>(grid_points);
-  const auto values = qnorm(torch::linspace(from, to, side, torch::kDouble));
-  auto grid = qnorm(torch::full({points, code_dim()}, fixed_value, torch::kDouble));
+  // The grid spreads over the prior's quantiles, unit by unit (a mixture's units differ).
+  const int64_t units = code_dim();
+  const auto probabilities = torch::linspace(from, to, side, torch::kDouble);
+  auto grid = torch::empty({points, units}, torch::kDouble);
+  for (int64_t unit = 0; unit < units; ++unit) {
+    grid.select(1, unit).fill_(prior->quantile(torch::full({1}, fixed_value, torch::kDouble), unit, units).item());
+  }
   // Point r takes value (r / side^k) mod side of the k-th listed unit: the first varies fastest.
   const auto rows = torch::arange(points, torch::kLong);
   int64_t stride = 1;
   for (int64_t unit : dimensions) {
+    const auto values = prior->quantile(probabilities, unit - 1, units);
     grid.select(1, unit - 1).copy_(values.index_select(0, torch::div(rows, stride, "floor") % side));
     stride *= side;
   }
@@ -129,13 +148,16 @@ at::Tensor Model::generate(const std::vector<int64_t>& dimensions, double from, 
   return decode(generation_grid(dimensions, from, to, side, fixed_value));
 }
 
-at::Tensor Model::sample(int64_t n) const {
-  if (!impl().net->is_variational()) {
+at::Tensor Model::sample(int64_t n) const { return decode(prior_codes(n)); }
+
+at::Tensor Model::prior_codes(int64_t n) const {
+  const auto prior = prior_of(impl());
+  if (!prior) {
     throw InvalidArgument("sample: the model is " + join(learner().types()) +
-                          ", not variational; only a variational model has a prior to draw from");
+                          ", not variational or adversarial; only those have a prior to draw from");
   }
   if (n < 1) throw InvalidArgument("sample: the number of samples must be at least 1, got " + std::to_string(n));
-  return decode(torch::randn({n, code_dim()}));
+  return prior->sample(n, code_dim());
 }
 
 namespace {

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "hourglass/model/model.hpp"
+#include "nn/adversarial.hpp"
 #include "nn/autoencoder_net.hpp"
 #include "train/training_state.hpp"
 
@@ -15,6 +16,8 @@ struct Model::Impl {
   History history;
   uint64_t seed = 0;
   nn::AutoencoderNet net{nullptr};
+  /// An adversarial learner's discriminator, saved with the model.
+  nn::Discriminator discriminator{nullptr};
   TrainingState training;
   /// The anomaly threshold, kept in the model file; training more drops it (new weights,
   /// new scores).

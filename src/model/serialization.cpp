@@ -22,6 +22,10 @@ constexpr std::string_view kTrainingPrefix = "training.";
 const std::string kOptimizerPrefix = "training.optimizer.";
 const std::string kCallbackPrefix = "training.callbacks.";
 const std::string kGenerator = "training.generator";
+// An adversarial autoencoder's discriminator and its two optimizers.
+const std::string kDiscriminatorPrefix = "discriminator.";
+const std::string kDiscriminatorOptimizerPrefix = "training.discriminator_optimizer.";
+const std::string kGeneratorOptimizerPrefix = "training.generator_optimizer.";
 
 // JSON has no NaN or infinity (nlohmann writes null): they travel as strings, so that a
 // run whose validation loss overflowed still saves a model that loads.
@@ -76,6 +80,10 @@ json training_to_json(const TrainingState& training, safetensors::NamedTensors& 
     callbacks[name] = {{"numbers", numbers}, {"texts", state.texts}, {"tensors", tensor_names}};
   }
   for (const auto& [key, tensor] : training.optimizer_state) tensors.emplace_back(kOptimizerPrefix + key, tensor);
+  for (const auto& [key, tensor] : training.discriminator_optimizer_state)
+    tensors.emplace_back(kDiscriminatorOptimizerPrefix + key, tensor);
+  for (const auto& [key, tensor] : training.generator_optimizer_state)
+    tensors.emplace_back(kGeneratorOptimizerPrefix + key, tensor);
   if (training.generator.defined()) tensors.emplace_back(kGenerator, training.generator);
   return {{"optimizer", training.optimizer},
           {"learning_rate", number_to_json(training.learning_rate)},
@@ -111,6 +119,10 @@ TrainingState training_from_json(const json& in, const safetensors::NamedTensors
   for (const auto& [key, t] : tensors) {
     if (key.rfind(kOptimizerPrefix, 0) == 0)
       training.optimizer_state.emplace_back(key.substr(kOptimizerPrefix.size()), t);
+    if (key.rfind(kDiscriminatorOptimizerPrefix, 0) == 0)
+      training.discriminator_optimizer_state.emplace_back(key.substr(kDiscriminatorOptimizerPrefix.size()), t);
+    if (key.rfind(kGeneratorOptimizerPrefix, 0) == 0)
+      training.generator_optimizer_state.emplace_back(key.substr(kGeneratorOptimizerPrefix.size()), t);
   }
   if (const auto* generator = tensor(kGenerator)) {
     if (generator->scalar_type() != torch::kByte || generator->dim() != 1) {
@@ -130,6 +142,11 @@ json learner_to_json(const Autoencoder& learner) {
   if (learner.noise) out["noise"] = {{"type", learner.noise->name()}, {"parameter", learner.noise->parameter}};
   if (learner.correntropy) out["correntropy"] = {{"sigma", learner.correntropy->sigma}};
   if (learner.variational) out["variational"] = {{"beta", learner.variational->beta}};
+  if (learner.adversarial) {
+    out["adversarial"] = {{"prior", learner.adversarial->prior},
+                          {"discriminator", learner.adversarial->discriminator},
+                          {"weight", learner.adversarial->weight}};
+  }
   if (learner.weight_decay) {
     out["weight_decay"] = {{"decay", learner.weight_decay->decay}, {"all_layers", learner.weight_decay->all_layers}};
   }
@@ -152,6 +169,11 @@ Autoencoder learner_from_json(const json& in) {
   if (in.contains("correntropy")) learner = make_robust(learner, in.at("correntropy").at("sigma").get<double>());
   if (in.contains("variational")) {
     learner = make_variational(learner, in.at("variational").at("beta").get<double>());
+  }
+  if (in.contains("adversarial")) {
+    const auto& a = in.at("adversarial");
+    learner = make_adversarial(learner, a.at("prior").get<std::string>(),
+                               a.at("discriminator").get<std::vector<int64_t>>(), a.at("weight").get<double>());
   }
   if (in.contains("weight_decay")) {
     const auto& w = in.at("weight_decay");
@@ -199,6 +221,10 @@ std::string serialize_model(const Model::Impl& model) {
   safetensors::NamedTensors tensors;
   for (const auto& item : model.net->named_parameters()) tensors.emplace_back("net." + item.key(), item.value());
   for (const auto& item : model.net->named_buffers()) tensors.emplace_back("net." + item.key(), item.value());
+  if (model.discriminator) {
+    for (const auto& item : model.discriminator->named_parameters())
+      tensors.emplace_back(kDiscriminatorPrefix + item.key(), item.value());
+  }
   if (!model.scaler.is_identity()) {
     tensors.emplace_back("scaler.offset", model.scaler.offset());
     tensors.emplace_back("scaler.scale", model.scaler.scale());
@@ -288,6 +314,18 @@ std::shared_ptr<Model::Impl> deserialize_model(std::string_view bytes, const std
     for (const auto& [name, tensor] : contents.tensors) {
       if (name.rfind("net.", 0) == 0) stored += tensor.numel();
     }
+    if (impl->learner.adversarial) {
+      const int64_t discriminator_needed = nn::DiscriminatorImpl::parameter_count(
+          shape_size(shapes[network.encoding_index()]), impl->learner.adversarial->discriminator);
+      int64_t discriminator_stored = 0;
+      for (const auto& [name, tensor] : contents.tensors) {
+        if (name.rfind(kDiscriminatorPrefix, 0) == 0) discriminator_stored += tensor.numel();
+      }
+      if (discriminator_needed > discriminator_stored) {
+        throw fail("its discriminator needs " + std::to_string(discriminator_needed) + " weights but the file holds " +
+                   std::to_string(discriminator_stored));
+      }
+    }
     if (needed > stored) {
       throw fail("its network needs " + std::to_string(needed) + " weights but the file holds " +
                  std::to_string(stored) + " (truncated or corrupted file)");
@@ -301,8 +339,8 @@ std::shared_ptr<Model::Impl> deserialize_model(std::string_view bytes, const std
   // One lookup table: a network of many layers loads in linear time.
   std::unordered_map<std::string_view, const torch::Tensor*> by_name;
   for (const auto& [name, t] : contents.tensors) by_name.emplace(name, &t);
-  auto fill = [&](const std::string& key, torch::Tensor& target) {
-    const std::string name = "net." + key;
+  auto fill = [&](const std::string& key, torch::Tensor& target, const std::string& prefix = "net.") {
+    const std::string name = prefix + key;
     const auto found = by_name.find(name);
     if (found == by_name.end()) throw fail("tensor '" + name + "' is missing");
     const torch::Tensor& t = *found->second;
@@ -319,6 +357,11 @@ std::shared_ptr<Model::Impl> deserialize_model(std::string_view bytes, const std
   };
   for (auto& item : impl->net->named_parameters()) fill(item.key(), item.value());
   for (auto& item : impl->net->named_buffers()) fill(item.key(), item.value());
+  if (impl->learner.adversarial) {
+    // Its sizes come from the config (checked there); the code is the network's.
+    impl->discriminator = nn::Discriminator(impl->net->code_dim(), impl->learner.adversarial->discriminator);
+    for (auto& item : impl->discriminator->named_parameters()) fill(item.key(), item.value(), kDiscriminatorPrefix);
+  }
   const size_t scaler_tensors = impl->scaler.is_identity() ? 0 : 2;
   // Version 1 kept its training state under "checkpoint.".
   const auto training_tensors = std::count_if(contents.tensors.begin(), contents.tensors.end(), [](const auto& t) {

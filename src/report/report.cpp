@@ -349,8 +349,8 @@ Computed compute(const Model& model, const Dataset& dataset, const ReportOptions
     }
   }
 
-  // What a variational model generates from a grid of latent points.
-  if (is_variational(learner)) {
+  // What a variational (or adversarial) model generates from a grid of latent points.
+  if (is_variational(learner) || is_adversarial(learner)) {
     const std::vector<int64_t> units = model.code_dim() >= 2 ? std::vector<int64_t>{1, 2} : std::vector<int64_t>{1};
     const int64_t side = 10;
     const auto generated = model.generate(units, 0.05, 0.95, side);
@@ -509,8 +509,8 @@ std::string render(const Computed& computed) {
          << "\"><figcaption>"
          << (examples ? "Top: the first images; below: their reconstruction" +
                             std::string(data["baseline"].is_null() ? "" : ", then PCA's")
-                      : std::string("Decodings of a grid of latent points: units 1 and 2 from qnorm(0.05) to "
-                                    "qnorm(0.95), the others at 0"))
+                      : std::string("Decodings of a grid of latent points: units 1 and 2 from the prior's 5% to "
+                                    "95% quantile, the others at its median"))
          << "</figcaption></figure>\n</section>\n";
   }
   if (const json* generated = find_chart(data, "generated")) {

@@ -15,6 +15,7 @@
 #include "hourglass/runtime.hpp"
 #include "model/serialization.hpp"
 #include "network/shapes.hpp"
+#include "train/adversarial.hpp"
 #include "train/batches.hpp"
 #include "train/data_parallel.hpp"
 #include "train/optimizers.hpp"
@@ -291,6 +292,13 @@ void TrainingSession::prepare(const at::Tensor& data, const Callbacks& callbacks
     load_optimizer_state(optimizer, *optimizer_, parameters_, saved.optimizer_state, "the model's training state");
   }
 
+  if (impl_->learner.adversarial) {
+    // The discriminator's and the encoder's extra steps are not averaged across ranks.
+    if (parallel_) {
+      throw InvalidArgument("adversarial training runs on one process; drop --nproc (or the torchrun launch)");
+    }
+    adversarial_ = std::make_unique<AdversarialSteps>(*impl_, saved);
+  }
   objective_ = std::make_unique<Objective>(impl_->learner, net);
   metrics_ = metric_functions(options_.metrics(), objective_->part_names());
   bf16_ = use_bf16(options_.precision());
@@ -444,7 +452,10 @@ void TrainingSession::step(const at::Tensor& batch) {
   if (options_.clip_grad_norm() > 0) torch::nn::utils::clip_grad_norm_(parameters_, options_.clip_grad_norm());
   for (auto& callback : callbacks_) callback->on_backward_end(*this, logs);
   optimizer_->step();
-  if (has_rows) current_->sums.add(terms, batch);
+  if (has_rows) {
+    if (adversarial_) adversarial_->step(batch);
+    current_->sums.add(terms, batch);
+  }
   for (auto& callback : callbacks_) callback->on_batch_end(*this, logs);
   if (agreed_stop ? *agreed_stop : stop_was_requested()) stop("interrupted during epoch " + std::to_string(epoch_));
 }
@@ -457,6 +468,7 @@ void TrainingSession::end_epoch() {
   EpochRecord record;
   record.epoch = epoch_;
   e.sums.write_to(record, objective_->part_names(), options_.metrics());
+  if (adversarial_) adversarial_->write_epoch(record);
   if (validation_.defined()) {
     torch::NoGradGuard no_grad;
     impl_->net->eval();
@@ -545,6 +557,7 @@ TrainingState TrainingSession::training_state() const {
   state.learning_rate = learning_rate();
   state.momentum = impl_->training.momentum;
   state.optimizer_state = optimizer_state(state.optimizer, *optimizer_, parameters_);
+  if (adversarial_) adversarial_->save(state);
   auto generator = at::detail::getDefaultCPUGenerator();
   {
     std::lock_guard<std::mutex> lock(generator.mutex());

@@ -19,6 +19,7 @@
 
 namespace hourglass {
 
+class AdversarialSteps;
 class LossSums;
 class DataParallel;
 
@@ -88,6 +89,8 @@ class TrainingSession : public Trainer {
   std::unique_ptr<Objective> objective_;
   std::vector<LossFunction> metrics_;
   std::unique_ptr<torch::optim::Optimizer> optimizer_;
+  /// An adversarial learner's discriminator and generator steps.
+  std::unique_ptr<AdversarialSteps> adversarial_;
   std::vector<at::Tensor> parameters_;
   bool bf16_ = false;
   int64_t first_epoch_ = 1, final_epoch_ = 0, epoch_ = 0, chunk_ = 0, batch_ = 1, batch_in_epoch_ = 0;

@@ -18,6 +18,9 @@ struct TrainingState {
   double learning_rate = 0, momentum = 0;
   /// Per parameter i (in the network's parameter order) and field: "3.exp_avg".
   safetensors::NamedTensors optimizer_state;
+  /// An adversarial autoencoder's two Adam optimizers, keyed as optimizer_state is (over
+  /// the discriminator's parameters, and over the encoder's).
+  safetensors::NamedTensors discriminator_optimizer_state, generator_optimizer_state;
   /// The CPU generator's state when training stopped.
   at::Tensor generator;
   std::map<std::string, CallbackState> callbacks;

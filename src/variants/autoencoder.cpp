@@ -1,5 +1,6 @@
 #include "hourglass/variants/autoencoder.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "hourglass/error.hpp"
@@ -8,6 +9,7 @@
 #include "hourglass/network/parse.hpp"
 #include "hourglass/registry.hpp"
 #include "hourglass/runtime.hpp"
+#include "nn/adversarial.hpp"
 
 namespace hourglass {
 namespace {
@@ -18,8 +20,20 @@ void check_weight(const char* what, double weight) {
   }
 }
 
-// The properties a variational learner cannot have, as named in messages.
+// The properties a variational or adversarial learner cannot have, as named in messages.
 void check_compatible(const Autoencoder& learner) {
+  if (learner.adversarial) {
+    if (learner.variational) {
+      throw InvalidArgument(
+          "an autoencoder cannot be both variational and adversarial: each shapes the codes towards a prior (the KL "
+          "term or the discriminator); choose one");
+    }
+    if (learner.sparsity) {
+      throw InvalidArgument(
+          "an adversarial autoencoder cannot also be sparse: the prior, not a target activation, says how its codes "
+          "are spread; combine adversarial with denoising, contractive, robust or weight decay");
+    }
+  }
   if (!learner.variational) return;
   for (const auto& [has, name] : {std::pair<bool, const char*>{learner.sparsity.has_value(), "sparse"},
                                   {learner.contraction.has_value(), "contractive"},
@@ -43,6 +57,7 @@ void Autoencoder::validate() const {
   if (correntropy) make_robust(*this, correntropy->sigma);
   if (weight_decay) add_weight_decay(*this, weight_decay->decay, weight_decay->all_layers);
   if (variational) make_variational(*this, variational->beta);
+  if (adversarial) make_adversarial(*this, adversarial->prior, adversarial->discriminator, adversarial->weight);
   check_compatible(*this);
 }
 
@@ -53,6 +68,7 @@ std::vector<std::string> Autoencoder::types() const {
   if (noise) names.emplace_back("denoising");
   if (correntropy) names.emplace_back("robust");
   if (variational) names.emplace_back("variational");
+  if (adversarial) names.emplace_back("adversarial");
   if (names.empty()) names.emplace_back("basic");
   return names;
 }
@@ -71,6 +87,12 @@ std::string Autoencoder::to_string() const {
   }
   if (contraction) text += "  contraction: weight " + format_number(contraction->weight) + "\n";
   if (variational) text += "  variational: beta " + format_number(variational->beta) + "\n";
+  if (adversarial) {
+    std::vector<std::string> sizes;
+    for (int64_t units : adversarial->discriminator) sizes.push_back(std::to_string(units));
+    text += "  adversarial: prior " + adversarial->prior + ", discriminator " + join(sizes, ",") + ", weight " +
+            format_number(adversarial->weight) + "\n";
+  }
   if (noise) text += "  noise: " + noise->to_string() + "\n";
   if (weight_decay) {
     text += "  weight decay: " + format_number(weight_decay->decay) +
@@ -82,7 +104,7 @@ std::string Autoencoder::to_string() const {
 Autoencoder autoencoder(const Network& network, const std::string& loss) {
   network.validate();
   loss_function(loss);  // throws for an unknown name
-  Autoencoder learner{network, loss, {}, {}, {}, {}, {}, {}};
+  Autoencoder learner{network, loss, {}, {}, {}, {}, {}, {}, {}};
   // A network with a variational layer only makes sense with the ELBO.
   if (network[network.encoding_index()].is("variational")) learner.variational = Variational{};
   return learner;
@@ -111,6 +133,11 @@ Autoencoder autoencoder_robust(const Network& network, double sigma) {
 
 Autoencoder autoencoder_variational(const Network& network, const std::string& loss, double beta) {
   return make_variational(autoencoder(network, loss), beta);
+}
+
+Autoencoder autoencoder_adversarial(const Network& network, const std::string& loss, const std::string& prior,
+                                    const std::vector<int64_t>& discriminator, double weight) {
+  return make_adversarial(autoencoder(network, loss), prior, discriminator, weight);
 }
 
 Autoencoder make_sparse(Autoencoder learner, double high_probability, double weight) {
@@ -156,6 +183,9 @@ Autoencoder make_variational(Autoencoder learner, double beta) {
   if (!(beta >= 0.0) || !std::isfinite(beta)) {
     throw InvalidArgument("variational: beta must be a finite number >= 0, got " + format_number(beta));
   }
+  // Before the encoding layer changes (with a warning) for a learner that cannot be variational.
+  learner.variational = Variational{beta};
+  check_compatible(learner);
   Network& network = learner.network;
   network.validate();
   bool has_layer = false;
@@ -175,8 +205,31 @@ Autoencoder make_variational(Autoencoder learner, double beta) {
     warn("the encoding layer " + replaced.to_string() + " became " + network[code].to_string() +
          " for the variational autoencoder");
   }
-  learner.variational = Variational{beta};
+  return learner;
+}
+
+Autoencoder make_adversarial(Autoencoder learner, const std::string& prior, const std::vector<int64_t>& discriminator,
+                             double weight) {
+  nn::Prior::parse(prior);  // throws for an unknown prior
+  constexpr int64_t kMaxUnits = 4096;
+  const bool sizes_valid =
+      !discriminator.empty() && std::all_of(discriminator.begin(), discriminator.end(),
+                                            [](int64_t units) { return units >= 1 && units <= kMaxUnits; });
+  if (!sizes_valid) {
+    std::vector<std::string> sizes;
+    for (int64_t units : discriminator) sizes.push_back(std::to_string(units));
+    throw InvalidArgument("adversarial: the discriminator needs one or more hidden sizes from 1 to 4096, got '" +
+                          join(sizes, ",") + "'; e.g. 64,64");
+  }
+  check_weight("adversarial: weight", weight);
+  learner.adversarial = Adversarial{prior, discriminator, weight};
   check_compatible(learner);
+  const Network& network = learner.network;
+  if (network[network.encoding_index()].is("variational")) {
+    throw InvalidArgument("adversarial: the code is the variational layer " +
+                          network[network.encoding_index()].to_string() +
+                          ", whose KL term already pulls it to N(0, I); use a dense code layer");
+  }
   return learner;
 }
 
@@ -186,6 +239,7 @@ bool is_denoising(const Autoencoder& learner) { return learner.noise.has_value()
 bool is_robust(const Autoencoder& learner) { return learner.correntropy.has_value(); }
 bool has_weight_decay(const Autoencoder& learner) { return learner.weight_decay.has_value(); }
 bool is_variational(const Autoencoder& learner) { return learner.variational.has_value(); }
+bool is_adversarial(const Autoencoder& learner) { return learner.adversarial.has_value(); }
 bool is_trained(const Model& model) { return model.is_trained(); }
 
 namespace {
@@ -202,6 +256,7 @@ const Registry<MakeVariant>& variants() {
     r.add("denoising", [](Autoencoder learner) { return make_denoising(std::move(learner)); });
     r.add("robust", [](Autoencoder learner) { return make_robust(std::move(learner)); });
     r.add("variational", [](Autoencoder learner) { return make_variational(std::move(learner)); });
+    r.add("adversarial", [](Autoencoder learner) { return make_adversarial(std::move(learner)); });
     return r;
   }();
   return registry;

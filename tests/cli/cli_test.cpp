@@ -161,6 +161,29 @@ TEST(Cli, BadInputGivesOneLineAndStatusTwo) {
        "high_probability must be in (0, 1)"},
       {"parameter without its variant", "autoencode " + kIris + " --label Species --dim 2 --sigma 0.3",
        "--sigma applies to the robust variant"},
+      {"unknown prior", "autoencode " + kIris + " --label Species --dim 2 --type adversarial --prior cauchy",
+       "unknown prior 'cauchy' (valid: normal, uniform, mixture:K"},
+      {"mixture of one", "autoencode " + kIris + " --label Species --dim 2 --type adversarial --prior mixture:1",
+       "a mixture needs 2 to 1000 components"},
+      {"discriminator not sizes",
+       "autoencode " + kIris +
+           " --label Species --dim 2 --type adversarial "
+           "--discriminator 64,x",
+       "--discriminator: expected hidden sizes such as 64,64, got '64,x'"},
+      {"discriminator size 0",
+       "autoencode " + kIris +
+           " --label Species --dim 2 --type adversarial "
+           "--discriminator 0",
+       "hidden sizes from 1 to 4096"},
+      {"negative adversarial weight",
+       "autoencode " + kIris +
+           " --label Species --dim 2 --type adversarial "
+           "--adversarial-weight -1",
+       "adversarial: weight must be a finite number >= 0, got -1"},
+      {"prior without adversarial", "autoencode " + kIris + " --label Species --dim 2 --prior uniform",
+       "--prior/--discriminator/--adversarial-weight applies to the adversarial variant"},
+      {"variational and adversarial", "autoencode " + kIris + " --label Species --dim 2 --type variational,adversarial",
+       "cannot be both variational and adversarial"},
   };
   for (const auto& c : cases) {
     const Result r = hourglass_cli(c.arguments + (c.writes_csv ? " --output " + out : ""));
@@ -315,6 +338,32 @@ TEST(Cli, AVariationalModelGeneratesGridsAndSamples) {
   ASSERT_EQ(drawn.status, 0) << drawn.err;
   EXPECT_NE(mean.out, drawn.out);
   EXPECT_EQ(mean.out, hourglass_cli("encode " + model + " " + idx.images).out);
+}
+
+TEST(Cli, AnAdversarialModelTrainsReportsItsDiscriminatorAndSamplesItsPrior) {
+  const std::string model = temp_path("aae.hgm");
+  Result r = hourglass_cli("train " + kIris +
+                           " --label Species --network '8,2' --scale zscore --type adversarial,denoising "
+                           "--prior mixture:3 --discriminator 16,8 --adversarial-weight 0.5 --noise gaussian:0.05 "
+                           "--epochs 3 --seed 1 -o " +
+                           model);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find(" - discriminator_loss: "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(" - discriminator_accuracy: "), std::string::npos) << r.err;
+  const Model loaded = Model::load(model);
+  ASSERT_TRUE(is_adversarial(loaded.learner()));
+  EXPECT_EQ(loaded.learner().adversarial->prior, "mixture:3");
+  EXPECT_EQ(loaded.learner().adversarial->discriminator, (std::vector<int64_t>{16, 8}));
+  EXPECT_EQ(loaded.learner().adversarial->weight, 0.5);
+  EXPECT_TRUE(is_denoising(loaded.learner()));
+
+  r = hourglass_cli("generate " + model + " --samples 5 --seed 3");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1 + 5);
+  EXPECT_EQ(r.out, hourglass_cli("generate " + model + " --samples 5 --seed 3").out);
+  r = hourglass_cli("generate " + model + " --side 3");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1 + 9);
 }
 
 TEST(Cli, ConvNetworksTrainOnImagesAndDrawPictures) {

@@ -53,7 +53,9 @@ TEST(Generate, BadRequestsAreRefusedWithTheReason) {
             }),
             "generate: latent unit 4 is outside 1..3 (the code has 3 units)");
   EXPECT_EQ(error_of<InvalidArgument>([&] { vae.generate({1, 1}); }), "generate: latent unit 1 is listed twice");
-  EXPECT_EQ(error_of<InvalidArgument>([&] { vae.generate({1, 2, 3}, 0.05, 0.95, 10000000); }),
+  EXPECT_EQ(error_of<InvalidArgument>([&] {
+              vae.generate({1, 2, 3}, 0.05, 0.95, 10000000);
+            }),
             "generate: side^dimensions is 1e+21 points, more than 10^6; use a smaller side or fewer dimensions");
   EXPECT_EQ(error_of<InvalidArgument>([&] { vae.generate({1}, 0.0, 0.9); }),
             "generate: from must be a probability in (0, 1), got 0; qnorm(0) and qnorm(1) are infinite");
@@ -61,7 +63,8 @@ TEST(Generate, BadRequestsAreRefusedWithTheReason) {
   const Model plain = train(autoencoder(input() + dense(2) + output()), images(16), TrainOptions().epochs(1).seed(1));
   EXPECT_EQ(
       error_of<InvalidArgument>([&] { plain.generate(); }),
-      "generate: the model is basic, not variational; train one with autoencoder_variational (--type variational)");
+      "generate: the model is basic, not variational or adversarial; train one with autoencoder_variational (--type "
+      "variational) or autoencoder_adversarial (--type adversarial)");
   EXPECT_THROW(plain.sample(3), InvalidArgument);
   EXPECT_THROW(plain.encode(images(2), /*sample=*/true), InvalidArgument);
 }

@@ -86,6 +86,31 @@ TEST(Resume, EqualsTheUninterruptedRunWithEveryCallbacksState) {
   EXPECT_TRUE(same_weights(Model::load(path), whole));
 }
 
+TEST(Resume, AnAdversarialRunKeepsItsDiscriminatorAndBothOptimizers) {
+  const OneThread one_thread;
+  // Denoising too: the noise, the prior's samples and the shuffle share the generator.
+  const auto aae =
+      make_denoising(autoencoder_adversarial(input() + dense(5, "tanh") + dense(2) + dense(5, "tanh") + output(), "mse",
+                                             "mixture:3", {6, 4}),
+                     noise_gaussian(0.1));
+  const auto x = low_rank_data(96, 6, 3);
+  const auto options = TrainOptions().epochs(5).batch_size(16).seed(2);
+  const Model whole = train(aae, x, options);
+  const std::string path = temp_path("aae-resume.hgm");
+  const Model first_part = train(aae, x, TrainOptions(options).epochs(2), {ModelCheckpoint(path)});
+  const Model resumed = resume(Model::load(path), x, options);
+  EXPECT_TRUE(same_weights(whole, resumed));
+  EXPECT_TRUE(same_history(whole, resumed));
+  EXPECT_FALSE(same_weights(whole, first_part));
+  const auto a = whole.impl().discriminator->parameters(), b = resumed.impl().discriminator->parameters();
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) EXPECT_TRUE(torch::equal(a[i], b[i]));
+  // Both Adam states travel in the file: one entry per field of every parameter.
+  const auto& state = Model::load(path).impl().training;
+  EXPECT_EQ(state.discriminator_optimizer_state.size(), 6u * 3);  // step, exp_avg, exp_avg_sq
+  EXPECT_EQ(state.generator_optimizer_state.size(), 4u * 3);      // the encoder's two dense layers
+}
+
 TEST(Resume, AVariationalRunDrawsFromTheSameGenerator) {
   const OneThread one_thread;
   const auto vae =

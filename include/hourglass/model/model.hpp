@@ -11,7 +11,7 @@
 // training data (rows x channels x height x width); outputs in data space have the
 // training data's shape, codes are rows x code_dim().
 //
-// A variational model also generates (ruta's generate):
+// A variational or adversarial model also generates (ruta's generate), from its prior:
 //   at::Tensor grid = vae.generate({1, 2}, 0.05, 0.95, 10);  // 100 x 1 x 28 x 28
 //   at::Tensor drawn = vae.sample(16);                       // from the prior N(0, I)
 //
@@ -56,15 +56,19 @@ class Model {
   /// A variational model's decoding of a grid of side^dimensions.size() latent points:
   /// each listed latent unit (1-based) takes `side` values qnorm(p) for p evenly spaced
   /// from `from` to `to`, the first listed unit varying fastest; every other unit is
-  /// qnorm(fixed_value). Throws InvalidArgument for a model that is not variational,
-  /// units outside 1..code_dim() or probabilities outside (0, 1).
+  /// qnorm(fixed_value). An adversarial model's grid takes its prior's quantiles of
+  /// each unit instead of qnorm. Throws InvalidArgument for a model with no prior (neither
+  /// variational nor adversarial), units outside 1..code_dim() or probabilities outside (0, 1).
   at::Tensor generate(const std::vector<int64_t>& dimensions = {1, 2}, double from = 0.05, double to = 0.95,
                       int64_t side = 10, double fixed_value = 0.5) const;
   /// The latent points generate() decodes, rows x code_dim().
   at::Tensor generation_grid(const std::vector<int64_t>& dimensions = {1, 2}, double from = 0.05, double to = 0.95,
                              int64_t side = 10, double fixed_value = 0.5) const;
-  /// `n` decodings of codes drawn from the prior N(0, I) (variational models only).
+  /// `n` decodings of codes drawn from the prior: N(0, I) for a variational model, the
+  /// learner's prior for an adversarial one (others have none).
   at::Tensor sample(int64_t n) const;
+  /// The codes sample() decodes: `n` draws of the prior, rows x code_dim().
+  at::Tensor prior_codes(int64_t n) const;
   /// Metric name -> value between data and its reconstruction (see metric_names()).
   /// "loss" is what training minimises (the loss and the variants' penalties, on the
   /// scaled data), as Keras's evaluate() and the history's val_loss report it.

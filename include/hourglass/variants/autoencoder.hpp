@@ -49,6 +49,22 @@ struct Variational {
   double beta = 1.0;
 };
 
+/// An adversarial autoencoder (Makhzani et al. 2015): after each reconstruction step, a
+/// discriminator learns to tell samples of the prior (label 1) from the batch's codes
+/// (label 0) by binary cross-entropy, then the encoder alone learns to fool it (its
+/// loss scaled by `weight`). Both steps use their own Adam optimizer.
+///
+/// prior: "normal" N(0, I); "uniform" U(-1, 1) in every unit; "mixture:K" K equally
+/// likely Gaussians of standard deviation 0.5 whose means lie evenly on a circle of
+/// radius 2 in the plane of the first two code units (0 in the others; evenly on
+/// [-2, 2] for a one-unit code).
+struct Adversarial {
+  std::string prior = "normal";
+  /// The discriminator's hidden dense layers (ReLU); it ends with one logit.
+  std::vector<int64_t> discriminator = {64, 64};
+  double weight = 1.0;
+};
+
 struct Autoencoder {
   Network network;
   /// Reconstruction loss (see loss_names()); a robust learner uses correntropy instead.
@@ -60,6 +76,7 @@ struct Autoencoder {
   std::optional<Correntropy> correntropy;
   std::optional<WeightDecay> weight_decay;
   std::optional<Variational> variational;
+  std::optional<Adversarial> adversarial;
 
   /// Throws InvalidArgument when the network, the loss or a property's parameter is
   /// invalid (for fields set by hand rather than by the functions below).
@@ -77,16 +94,20 @@ Autoencoder autoencoder(const Network& network, const std::string& loss = "mse")
 /// The same from a spec string (see parse_network).
 Autoencoder autoencoder(const std::string& network_spec, const std::string& loss = "mse");
 
-Autoencoder autoencoder_sparse(const Network& network, const std::string& loss = "mse",
-                               double high_probability = 0.1, double weight = 0.2);
-Autoencoder autoencoder_contractive(const Network& network, const std::string& loss = "mse",
-                                    double weight = 2e-4);
+Autoencoder autoencoder_sparse(const Network& network, const std::string& loss = "mse", double high_probability = 0.1,
+                               double weight = 0.2);
+Autoencoder autoencoder_contractive(const Network& network, const std::string& loss = "mse", double weight = 2e-4);
 Autoencoder autoencoder_denoising(const Network& network, const std::string& loss = "mse",
                                   const NoiseFilter& noise = noise_zeros(0.05));
 Autoencoder autoencoder_robust(const Network& network, double sigma = 0.2);
 /// Without a variational layer in `network`, the encoding layer becomes one of the same
 /// units (ruta's auto_transform_network), with a warning.
 Autoencoder autoencoder_variational(const Network& network, const std::string& loss = "bce", double beta = 1.0);
+/// An adversarial autoencoder whose codes are pushed towards `prior` (see Adversarial):
+///   autoencoder_adversarial(parse_network("16,2"), "mse", "mixture:4", {32, 32}, 1.0)
+Autoencoder autoencoder_adversarial(const Network& network, const std::string& loss = "mse",
+                                    const std::string& prior = "normal",
+                                    const std::vector<int64_t>& discriminator = {64, 64}, double weight = 1.0);
 
 /// Each returns a copy of `learner` with the property added (or its parameters
 /// replaced) and every other property kept. Throws InvalidArgument for a parameter out
@@ -99,6 +120,13 @@ Autoencoder add_weight_decay(Autoencoder learner, double decay = 0.02, bool all_
 /// Sparse, contractive and robust are not defined for a variational learner and are
 /// refused in either order; denoising and weight decay combine with it.
 Autoencoder make_variational(Autoencoder learner, double beta = 1.0);
+/// Throws InvalidArgument for an unknown prior, an empty or non-positive discriminator
+/// size, a negative weight, a network whose code is a variational layer, and in either
+/// order with variational (its KL term already shapes the codes) or sparse (its target
+/// activation contradicts the prior). Denoising, contractive, robust and weight decay
+/// combine with it.
+Autoencoder make_adversarial(Autoencoder learner, const std::string& prior = "normal",
+                             const std::vector<int64_t>& discriminator = {64, 64}, double weight = 1.0);
 
 bool is_sparse(const Autoencoder& learner);
 bool is_contractive(const Autoencoder& learner);
@@ -106,11 +134,12 @@ bool is_denoising(const Autoencoder& learner);
 bool is_robust(const Autoencoder& learner);
 bool has_weight_decay(const Autoencoder& learner);
 bool is_variational(const Autoencoder& learner);
+bool is_adversarial(const Autoencoder& learner);
 /// True for a model that holds trained weights (a default-constructed Model has none).
 bool is_trained(const Model& model);
 
 /// The variant names --type accepts: basic, sparse, contractive, denoising, robust,
-/// variational.
+/// variational, adversarial.
 const std::vector<std::string>& variant_names();
 /// Adds the named variants with their default parameters: "sparse", or several joined by
 /// commas ("sparse,denoising"); "basic" adds nothing.

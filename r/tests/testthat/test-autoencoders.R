@@ -69,3 +69,29 @@ test_that("learners print in ruta's format", {
                 paste0("Autoencoder learner \n-{60}\nType: sparse \n\nNetwork structure:\n input\n",
                        " dense\\(3 units\\) - tanh\n dense - linear\n\nLoss: mean_squared_error \n-{60}"))
 })
+
+test_that("an adversarial autoencoder is made, checked, trained, saved and generates from its prior", {
+  iris_x <- as.matrix(iris[, 1:4])
+  aae <- autoencoder_adversarial(c(8, 2), prior = "uniform", discriminator = c(16, 8), weight = 0.5)
+  expect_s3_class(aae, "ruta_autoencoder_adversarial")
+  expect_true(is_adversarial(aae))
+  expect_false(is_adversarial(autoencoder(c(8, 2))))
+  expect_output(print(make_denoising(aae)), "Type: denoising, adversarial")
+  expect_equal(make_adversarial(autoencoder(c(8, 2)))$adversarial,
+               list(prior = "normal", discriminator = c(64, 64), weight = 1))
+  expect_error(make_adversarial(autoencoder(2), prior = "cauchy"), "unknown prior 'cauchy'")
+  expect_error(make_adversarial(autoencoder(2), discriminator = c(64, 0)), "hidden sizes from 1 to 4096")
+  expect_error(suppressMessages(make_variational(aae)), "cannot be both variational and adversarial")
+
+  set.seed(3)
+  model <- train(aae, iris_x, epochs = 3, scale = "zscore")
+  expect_equal(names(model$history)[2:4], c("loss", "discriminator_loss", "discriminator_accuracy"))
+  expect_true(all(model$history$discriminator_accuracy >= 0 & model$history$discriminator_accuracy <= 1))
+  again <- load_from(save_as(model, "aae.hgm", dir = tempdir()))
+  expect_true(is_adversarial(again))
+  expect_equal(again$adversarial$discriminator, c(16, 8))
+  expect_equal(encode(again, iris_x), encode(model, iris_x))
+  # The uniform prior's quantiles are 2 p - 1; the other unit sits at its median, 0.
+  grid <- generate(again, dimensions = 1, side = 3, from = 0.25, to = 0.75)
+  expect_equal(grid, decode(again, cbind(c(-0.5, 0, 0.5), 0)), tolerance = 1e-6)
+})

@@ -83,7 +83,7 @@ test_that("a variational autoencoder generates ruta's grid", {
   grid <- generate(model, dimensions = 2, side = 5)
   expect_equal(decode(model, cbind(qnorm(0.5), qnorm(seq(0.05, 0.95, length.out = 5)), qnorm(0.5))), grid,
                tolerance = 1e-6)
-  expect_error(generate(train(autoencoder(2), x, epochs = 1)), "needs a trained variational autoencoder")
+  expect_error(generate(train(autoencoder(2), x, epochs = 1)), "needs a trained variational or adversarial autoencoder")
 })
 
 test_that("read_data reads the CLI's formats", {
