@@ -163,16 +163,28 @@ TEST(DataParallel, NprocEqualsTheEnvironmentLaunch) {
   EXPECT_EQ(epochs.back().values.back().first, "val_loss");
 }
 
+// The arguments of a run that trains until it is stopped, with a checkpoint after each
+// epoch; the checkpoint of an earlier run of a test is removed, so that
+// wait_for_first_epoch() waits for this one.
+std::string endless_run(int dist_timeout_seconds) {
+  const std::string checkpoint = temp_path("alive.hgm");
+  std::remove(checkpoint.c_str());
+  return kTrain + "--epochs 100000 --batch-size 16 --dist-timeout " + std::to_string(dist_timeout_seconds) +
+         " --checkpoint " + checkpoint + " -o " + temp_path("never.hgm");
+}
+
+// Both ranks are in training: rank 0 wrote its first checkpoint.
+void wait_for_first_epoch() {
+  while (!std::ifstream(temp_path("alive.hgm")).good()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+}
+
 // A rank that dies makes the other fail with a message, long before --dist-timeout.
 TEST(DataParallel, AKilledRankMakesTheOtherExitWithAMessage) {
   SKIP_WITHOUT_DISTRIBUTED();
   const int port = free_port();
-  const std::string checkpoint = temp_path("alive.hgm");
-  std::remove(checkpoint.c_str());  // from an earlier run of the test: we wait for a new one
-  const auto args = kTrain + "--epochs 100000 --batch-size 16 --dist-timeout 60 --checkpoint " + checkpoint + " -o " +
-                    temp_path("never.hgm");
+  const auto args = endless_run(60);
   Rank survivor(0, 2, port, args, "rank0"), victim(1, 2, port, args, "rank1");
-  while (!std::ifstream(checkpoint).good()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  wait_for_first_epoch();
   kill(victim.pid, SIGKILL);
   EXPECT_EQ(victim.wait(), 128 + SIGKILL);
   const int status = survivor.wait(std::chrono::seconds(30));  // far below the 60 s timeout
@@ -186,12 +198,9 @@ TEST(DataParallel, AKilledRankMakesTheOtherExitWithAMessage) {
 TEST(DataParallel, AHungRankMakesTheOtherExitAfterTheTimeout) {
   SKIP_WITHOUT_DISTRIBUTED();
   const int port = free_port();
-  const std::string checkpoint = temp_path("alive.hgm");
-  std::remove(checkpoint.c_str());  // from an earlier run of the test: we wait for a new one
-  const auto args = kTrain + "--epochs 100000 --batch-size 16 --dist-timeout 2 --checkpoint " + checkpoint + " -o " +
-                    temp_path("never.hgm");
+  const auto args = endless_run(2);
   Rank survivor(0, 2, port, args, "rank0"), hung(1, 2, port, args, "rank1");
-  while (!std::ifstream(checkpoint).good()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  wait_for_first_epoch();
   kill(hung.pid, SIGSTOP);
   const int status = survivor.wait(std::chrono::seconds(30));
   kill(hung.pid, SIGKILL);
