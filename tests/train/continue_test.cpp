@@ -106,7 +106,8 @@ TEST(Resume, AnAdversarialRunKeepsItsDiscriminatorAndBothOptimizers) {
   ASSERT_EQ(a.size(), b.size());
   for (size_t i = 0; i < a.size(); ++i) EXPECT_TRUE(torch::equal(a[i], b[i]));
   // Both Adam states travel in the file: one entry per field of every parameter.
-  const auto& state = Model::load(path).impl().training;
+  const Model saved = Model::load(path);
+  const auto& state = saved.impl().training;
   EXPECT_EQ(state.discriminator_optimizer_state.size(), 6u * 3);  // step, exp_avg, exp_avg_sq
   EXPECT_EQ(state.generator_optimizer_state.size(), 4u * 3);      // the encoder's two dense layers
 }

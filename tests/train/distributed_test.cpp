@@ -158,7 +158,7 @@ TEST(DataParallel, NprocEqualsTheEnvironmentLaunch) {
   ASSERT_EQ(run_ranks(2, {args, args}), (std::vector<int>{0, 0})) << slurp(temp_path("rank1.err"));
   EXPECT_TRUE(identical(launched, manual));
   // Validation ran on both ranks' shares and was added up: a val_loss in every epoch.
-  const auto& epochs = Model::load(launched).history().epochs;
+  const auto epochs = Model::load(launched).history().epochs;
   ASSERT_EQ(epochs.size(), 5u);
   EXPECT_EQ(epochs.back().values.back().first, "val_loss");
 }
