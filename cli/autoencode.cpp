@@ -29,7 +29,7 @@ void add_autoencode_command(CLI::App& app) {
     flags->output.check();
     const Autoencoder learner = flags->variants.apply(autoencode_learner(flags->dim, "basic", flags->activation));
     const StopSignals signals;  // until the encoding is written
-    const Model model = flags->training.train(learner, data.samples());
+    const Model model = flags->training.train(learner, data);
     if (signals.received()) {
       std::cerr << "hourglass: interrupted by " << signals.name() << ": no encoding was written\n";
       throw Interrupted{signals.exit_status()};

@@ -54,6 +54,13 @@ void DataFlags::add(CLI::App& command, const std::string& what, bool required) {
       "--window", window,
       "a time series as one long table: cut it into windows of W consecutive rows (features x W sequences)");
   window_option->check(CLI::PositiveNumber);
+  command.add_option_function<std::string>(
+      "--na-values", [this](const std::string& list) { na_values = list; },
+      "CSV cells that mean missing, comma-separated (default: empty, NA, NaN and ?); none: no cell is missing");
+  command
+      .add_option("--unseen-levels", unseen_levels,
+                  "a category the model was not trained on: error (default) or missing (read as a missing cell)")
+      ->check(CLI::IsMember({"error", "missing"}));
   command
       .add_option("--stride", stride,
                   "with --window: rows from one window's start to the next (default 1); the last window ends at the "
@@ -67,13 +74,32 @@ std::optional<Windowing> DataFlags::windowing() const {
   return Windowing(window, stride);
 }
 
+std::vector<std::string> data_columns(const Model& model) {
+  const auto& names = model.coding().names();
+  return names.empty() ? numbered_columns("V", model.input_dim()) : names;
+}
+
 Dataset DataFlags::read() const {
   const auto windows = windowing();
-  return windows ? windows->cut(read_table()) : read_table();
+  if (!windows) return read_table();
+  const Dataset table = read_table();
+  check_numeric(table, "--window");
+  return windows->cut(table);
 }
+
+Dataset DataFlags::conformed(const Model& model, Dataset data) const {
+  data.features = model.coding().conform(data, unseen_levels == "missing");
+  if (model.coding().has_categories()) data.levels = model.coding().levels();
+  return data;
+}
+
+Dataset DataFlags::read_for(const Model& model) const { return conformed(model, read()); }
+
+Dataset DataFlags::read_table_for(const Model& model) const { return conformed(model, read_table()); }
 
 Dataset DataFlags::read_table() const {
   auto options = ReadOptions().label(label).channels_last(channels_last).memory_map(memory_map);
+  if (na_values) options.na_values(*na_values == "none" ? std::vector<std::string>{} : split_list(*na_values));
   if (!rows.empty()) {
     // N, or FIRST:LAST counted from 1 as sed and R count.
     const auto colon = rows.find(':');
@@ -110,14 +136,20 @@ void OutputFlag::add(CLI::App& command, const std::string& what) {
   command.add_option("-o,--output", path, what + " (CSV; standard output when not given)");
 }
 
-void OutputFlag::write(const at::Tensor& values, const std::vector<std::string>& header, const Dataset& source) const {
-  const auto rows = values.dim() > 2 ? values.reshape({values.size(0), -1}) : values;  // images: one row each
+void OutputFlag::write(const at::Tensor& values, const std::vector<std::string>& header, const Dataset& source,
+                       const std::vector<std::vector<std::string>>& levels) const {
+  Dataset table;
+  table.features = values.dim() > 2 ? values.reshape({values.size(0), -1}) : values;  // images: one row each
+  table.columns = header;
+  table.levels = levels;
+  table.label_name = source.label_name;
+  table.labels = source.labels;
   if (path.empty()) {
-    write_csv(std::cout, rows, header, source.label_name, source.labels);
+    write_csv(std::cout, table);
     std::cout.flush();
   } else {
     check_output(path);
-    write_csv(path, rows, header, source.label_name, source.labels);
+    write_csv(path, table);
   }
 }
 
@@ -249,7 +281,7 @@ Callbacks TrainFlags::callbacks() const {
   return list;
 }
 
-Model TrainFlags::train(const Autoencoder& learner, const at::Tensor& data) const {
+Model TrainFlags::train(const Autoencoder& learner, const Dataset& data) const {
   const TrainOptions resolved = resolve();
   const Callbacks list = callbacks();
   if (resume.empty()) return hourglass::train(learner, data, resolved, list);
@@ -261,15 +293,15 @@ Model TrainFlags::train(const Autoencoder& learner, const at::Tensor& data) cons
     throw InvalidArgument("cannot resume from '" + resume + "': it trains a " + describe(checkpoint.learner()) +
                           ", this run asks for a " + describe(learner) + "; give the same network, loss and variants");
   }
-  return hourglass::resume(checkpoint, data, resolved, list);
+  return hourglass::resume(checkpoint, checkpoint.coding().conform(data), resolved, list);
 }
 
-Model TrainFlags::train_more(const Model& model, const at::Tensor& data) const {
+Model TrainFlags::train_more(const Model& model, const Dataset& data) const {
   if (!resume.empty())
     throw InvalidArgument("--resume and --from exclude each other: --from continues a model for --epochs more");
   const TrainOptions resolved = resolve();
   const Callbacks list = callbacks();
-  return hourglass::train(model, data, resolved, list);
+  return hourglass::train(model, model.coding().conform(data), resolved, list);
 }
 
 namespace {
@@ -430,6 +462,7 @@ int run(int argc, char** argv) {
   add_encode_command(app);
   add_decode_command(app);
   add_reconstruct_command(app);
+  add_impute_command(app);
   add_evaluate_command(app);
   add_summary_command(app);
   add_pca_command(app);
@@ -482,17 +515,38 @@ namespace hourglass::cli {
 
 void report_against_pca(const Model& model, const at::Tensor& data, const TrainFlags& flags) {
   if (flags.quiet || flags.no_baseline) return;
-  const double ours = model.evaluate(data, {"mse"}).at("mse");
-  // PCA gets the same preprocessing as the model, and both errors are in data units.
-  const Scaler& scaler = model.scaler();
-  const int64_t k = std::min(model.code_dim(), data.size(1));
-  const auto scaled = scaler.transform(data);
-  const auto baseline = scaler.inverse_transform(pca(scaled, k).reconstruct(scaled));
-  const double theirs = (baseline - data).square().mean().item<double>();
-  std::cerr << "Reconstruction MSE: autoencoder " << ours << ", PCA (k=" << k
-            << (scaler.is_identity() ? "" : ", " + scaler.kind() + " scaled") << ") " << theirs;
-  if (theirs > 0) std::cerr << " (ratio " << ours / theirs << ")";
-  std::cerr << '\n';
+  // PCA gets the same preprocessing as the model (scaling, one-hot categories, filled
+  // holes); both are compared on the present numeric cells, in data units, and on the
+  // categorical columns by the share of cells whose level comes back.
+  const TableCoding& coding = model.coding();
+  const auto rows = data.reshape({data.size(0), -1});
+  const int64_t k = std::min(model.code_dim(), coding.width());
+  const auto scaled = coding.transform(rows);
+  const auto baseline = coding.inverse_transform(pca(scaled, k).reconstruct(scaled));
+  const auto ours = model.reconstruct(rows).reshape_as(rows);
+  auto categorical = torch::zeros({rows.size(1)}, torch::kBool);
+  for (size_t c = 0; c < coding.levels().size(); ++c)
+    categorical[static_cast<int64_t>(c)] = !coding.levels()[c].empty();
+  const auto present = rows.isnan().logical_not();
+  const auto numeric_cells = present & categorical.logical_not().unsqueeze(0);
+  const auto category_cells = present & categorical.unsqueeze(0);
+  const auto mse = [&](const at::Tensor& back) {
+    return (back - rows).square().masked_select(numeric_cells).mean().item<double>();
+  };
+  const auto accuracy = [&](const at::Tensor& back) {
+    return (back == rows).masked_select(category_cells).to(torch::kDouble).mean().item<double>();
+  };
+  const std::string scaled_by = coding.scaler().is_identity() ? "" : ", " + coding.scaler().kind() + " scaled";
+  if (numeric_cells.any().item<bool>()) {
+    const double ae = mse(ours), theirs = mse(baseline);
+    std::cerr << "Reconstruction MSE: autoencoder " << ae << ", PCA (k=" << k << scaled_by << ") " << theirs;
+    if (theirs > 0) std::cerr << " (ratio " << ae / theirs << ")";
+    std::cerr << '\n';
+  }
+  if (category_cells.any().item<bool>()) {
+    std::cerr << "Categories reconstructed: autoencoder " << accuracy(ours) << ", PCA (k=" << k << ") "
+              << accuracy(baseline) << " of the cells\n";
+  }
 }
 
 }  // namespace hourglass::cli

@@ -20,7 +20,9 @@ struct DataFlags {
   std::string rows;  ///< --rows N or FIRST:LAST
   bool channels_last = false;
   bool memory_map = false;
-  int64_t window = 0, stride = 1;  ///< --window W [--stride S]; 0: no windows
+  int64_t window = 0, stride = 1;        ///< --window W [--stride S]; 0: no windows
+  std::optional<std::string> na_values;  ///< --na-values LIST
+  std::string unseen_levels = "error";   ///< --unseen-levels error|missing
   void add(CLI::App& command,
            const std::string& what = "data file: CSV/TSV (header detected), .npy or IDX (MNIST, .gz too)",
            bool required = true);
@@ -31,10 +33,19 @@ struct DataFlags {
   Dataset read_table() const;
   /// --window's, or none.
   std::optional<Windowing> windowing() const;
+  /// read() for `model`: categorical columns in the model's levels (conform()).
+  Dataset read_for(const Model& model) const;
+  /// read_table() for `model`.
+  Dataset read_table_for(const Model& model) const;
+  /// `data` in the model's levels, as --unseen-levels says.
+  Dataset conformed(const Model& model, Dataset data) const;
 };
 
 /// Loads the model at `path` as an input of this command (see check_output).
 Model load_model(const std::string& path);
+
+/// The names of the data's columns as the model keeps them, or V1..Vn.
+std::vector<std::string> data_columns(const Model& model);
 
 /// Fails when `path` cannot be written, or when it is one of this command's inputs: the
 /// data, or a model read with load_model. A model given to train --from or --resume is
@@ -47,7 +58,10 @@ struct OutputFlag {
   void add(CLI::App& command, const std::string& what);
   /// Fails early when the file could not be written.
   void check() const;
-  void write(const at::Tensor& values, const std::vector<std::string>& header, const Dataset& source) const;
+  /// Values with `source`'s label column; with `levels` (one list per column, as
+  /// Dataset::levels), categorical cells as their names.
+  void write(const at::Tensor& values, const std::vector<std::string>& header, const Dataset& source,
+             const std::vector<std::vector<std::string>>& levels = {}) const;
 };
 
 /// --png FILE for a picture.
@@ -85,9 +99,11 @@ struct TrainFlags {
   /// Trains `learner` (or resumes the --resume checkpoint, which must train the same
   /// learner); returns the model learned so far. Callers hold a StopSignals over this
   /// and the save, so that a signal stops training and the work is kept.
-  Model train(const Autoencoder& learner, const at::Tensor& data) const;
-  /// Continues training `model` (train --from).
-  Model train_more(const Model& model, const at::Tensor& data) const;
+  /// A table's categorical columns and names go into the model; a resumed run takes the
+  /// data in the checkpoint's levels.
+  Model train(const Autoencoder& learner, const Dataset& data) const;
+  /// Continues training `model` (train --from) on data in its levels.
+  Model train_more(const Model& model, const Dataset& data) const;
 };
 
 /// --nproc N and --dist-timeout SECONDS (train, cli/launch.cpp): training on many processes.
@@ -175,6 +191,7 @@ void add_train_command(CLI::App& app);
 void add_encode_command(CLI::App& app);
 void add_decode_command(CLI::App& app);
 void add_reconstruct_command(CLI::App& app);
+void add_impute_command(CLI::App& app);
 void add_evaluate_command(CLI::App& app);
 void add_summary_command(CLI::App& app);
 void add_pca_command(CLI::App& app);

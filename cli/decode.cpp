@@ -19,6 +19,7 @@ void add_decode_command(CLI::App& app) {
   command->callback([flags] {
     const Model model = load_model(flags->io.model);
     const Dataset codes = flags->io.data.read();
+    check_numeric(codes, "decode");
     flags->io.output.check();
     flags->png.check();
     const auto decoded = model.decode(codes.features);
@@ -31,7 +32,7 @@ void add_decode_command(CLI::App& app) {
       flags->png.write(image_grid(decoded, std::min(flags->columns, codes.rows())));
     }
     if (!flags->png.given() || !flags->io.output.path.empty()) {
-      flags->io.output.write(decoded, numbered_columns("V", model.input_dim()), codes);
+      flags->io.output.write(decoded, data_columns(model), codes, model.coding().levels());
     }
   });
 }

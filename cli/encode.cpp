@@ -22,7 +22,7 @@ void add_encode_command(CLI::App& app) {
                  "scatter plot of the first two code units coloured by --label (without --output, no CSV is written)");
   command->callback([flags] {
     const Model model = load_model(flags->io.model);
-    const Dataset data = flags->io.data.read();
+    const Dataset data = flags->io.data.read_for(model);
     flags->io.output.check();
     flags->png.check();
     if (flags->seed >= 0) torch::manual_seed(static_cast<uint64_t>(flags->seed));

@@ -50,7 +50,7 @@ void add_evaluate_command(CLI::App& app) {
       throw InvalidArgument("--outlier-class needs --label COLUMN, the column that holds the class");
     }
     const Model model = load_model(flags->model);
-    const Dataset data = flags->data.read();
+    const Dataset data = flags->data.read_for(model);
     auto values = model.evaluate(data.features, split_list(flags->metrics));
     const auto truth = outlier_truth(data, flags->outlier_class);
     if (truth.defined()) {

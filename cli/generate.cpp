@@ -52,7 +52,7 @@ void add_generate_command(CLI::App& app) {
     }
     if (flags->png.given()) flags->png.write(image_grid(generated, columns));
     if (!flags->png.given() || !flags->output.path.empty()) {
-      flags->output.write(generated, numbered_columns("V", model.input_dim()), Dataset{});
+      flags->output.write(generated, data_columns(model), Dataset{}, model.coding().levels());
     }
   });
 }

@@ -15,14 +15,15 @@ void add_noise_command(CLI::App& app) {
   };
   auto flags = std::make_shared<Flags>();
   flags->data.add(*command);
-  command->add_option("--noise", flags->noise,
-                      "TYPE[:PARAM]: zeros, ones, saltpepper (p), gaussian (sd), cauchy (scale)")
+  command
+      ->add_option("--noise", flags->noise, "TYPE[:PARAM]: zeros, ones, saltpepper (p), gaussian (sd), cauchy (scale)")
       ->required();
   command->add_option("--seed", flags->seed, "fixed seed: the same noise every run");
   flags->output.add(*command, "where to write the corrupted data");
   command->callback([flags] {
     const NoiseFilter filter = parse_noise(flags->noise);
     const Dataset data = flags->data.read();
+    check_numeric(data, "noise");
     flags->output.check();
     init_runtime();
     torch::manual_seed(flags->seed >= 0 ? static_cast<uint64_t>(flags->seed) : std::random_device{}());

@@ -22,6 +22,7 @@ void add_pca_command(CLI::App& app) {
                  "scatter plot of the first two components coloured by --label (without --output, no CSV is written)");
   command->callback([flags] {
     const Dataset data = flags->data.read();
+    check_numeric(data, "pca");
     flags->output.check();
     flags->png.check();
     if (flags->png.given() && flags->dim < 2) {

@@ -41,13 +41,13 @@ void add_reconstruct_command(CLI::App& app) {
     const auto windowing = flags->io.data.windowing();
     if (windowing) {  // the table back, each cell the mean of its windows' reconstructions
       if (flags->png.given()) throw InvalidArgument("--png draws images; drop it with --window");
-      const Dataset table = flags->io.data.read_table();
+      const Dataset table = flags->io.data.read_table_for(model);
       flags->io.output.check();
       const at::Tensor windows = model.reconstruct(windowing->cut(table).features);
       flags->io.output.write(windowing->overlap_average(windows, table.rows()), table.columns, table);
       return;
     }
-    const Dataset data = flags->io.data.read();
+    const Dataset data = flags->io.data.read_for(model);
     flags->io.output.check();
     flags->png.check();
     if (flags->png.given()) {
@@ -57,7 +57,7 @@ void add_reconstruct_command(CLI::App& app) {
       flags->png.write(image_grid(pictures, flags->columns));
     }
     if (!flags->png.given() || !flags->io.output.path.empty()) {
-      flags->io.output.write(model.reconstruct(data.features), data.columns, data);
+      flags->io.output.write(model.reconstruct(data.features), data.columns, data, data.levels);
     }
   });
 }

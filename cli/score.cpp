@@ -24,7 +24,7 @@ void add_score_command(CLI::App& app) {
   command->callback([flags] {
     const Model model = load_model(flags->io.model);
     const auto windowing = flags->io.data.windowing();
-    const Dataset table = flags->io.data.read_table();
+    const Dataset table = flags->io.data.read_table_for(model);
     const Dataset data = windowing ? windowing->cut(table) : table;
     flags->io.output.check();
     flags->window_scores.check();

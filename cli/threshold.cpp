@@ -25,7 +25,7 @@ void add_threshold_command(CLI::App& app) {
     }
     flags->threshold.resolve();  // a bad rule fails before any work
     Model model = Model::load(flags->model);
-    const Dataset data = flags->data.read();
+    const Dataset data = flags->data.read_for(model);
     check_output(flags->output);  // the model itself may be updated in place
     const ScoreOptions options = flags->score.resolve(model);
     flags->threshold.apply(model, model.score(data.features, options), options);

@@ -63,15 +63,15 @@ void add_train_command(CLI::App& app) {
                 << flags->training.options.batch_size() * n << " per step\n";
     }
     const StopSignals signals;  // until the model is saved
-    Model model =
-        learner ? flags->training.train(*learner, data.samples()) : flags->training.train_more(*start, data.samples());
+    Model model = learner ? flags->training.train(*learner, data) : flags->training.train_more(*start, data);
     if (group && !group->is_main()) {  // rank 0 writes the model and reports
       if (signals.received()) throw Interrupted{signals.exit_status()};
       return;
     }
+    const Dataset table = flags->data.conformed(model, data);
     if (flags->threshold.given()) {
       const ScoreOptions options = flags->score.resolve(model);
-      flags->threshold.apply(model, model.score(data.features, options), options, flags->training.quiet);
+      flags->threshold.apply(model, model.score(table.features, options), options, flags->training.quiet);
     }
     model.save(flags->model_path);
     if (signals.received()) {
@@ -79,7 +79,7 @@ void add_train_command(CLI::App& app) {
                 << model.history().epochs.size() << " epochs) to " << flags->model_path << '\n';
       throw Interrupted{signals.exit_status()};
     }
-    report_against_pca(model, data.features, flags->training);
+    report_against_pca(model, table.features, flags->training);
     if (!flags->training.quiet) std::cerr << "Saved " << flags->model_path << '\n';
   });
 }

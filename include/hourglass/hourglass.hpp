@@ -10,6 +10,7 @@
 
 #include "hourglass/data/dataset.hpp"
 #include "hourglass/data/scaler.hpp"
+#include "hourglass/data/table_coding.hpp"
 #include "hourglass/data/windows.hpp"
 #include "hourglass/error.hpp"
 #include "hourglass/export/onnx.hpp"

@@ -65,6 +65,14 @@ hg_reconstruct <- function(model, data) {
     .Call(`_hourglass_hg_reconstruct`, model, data)
 }
 
+hg_impute <- function(model, data) {
+    .Call(`_hourglass_hg_impute`, model, data)
+}
+
+hg_table_columns <- function(model) {
+    .Call(`_hourglass_hg_table_columns`, model)
+}
+
 hg_generate <- function(model, dimensions, from, to, side, fixed_value) {
     .Call(`_hourglass_hg_generate`, model, dimensions, from, to, side, fixed_value)
 }

@@ -14,14 +14,7 @@ call_core <- function(f, ...) {
 draw_seed <- function() as.numeric(sample.int(.Machine$integer.max, 1))
 
 as_data <- function(data, what = "data") {
-  if (is.data.frame(data)) {
-    numeric <- vapply(data, is.numeric, logical(1))
-    if (!all(numeric)) {
-      stop(what, ": column '", names(data)[!numeric][1], "' is not numeric; keep the numeric columns, ",
-           "e.g. iris[, 1:4]", call. = FALSE)
-    }
-    data <- as.matrix(data)
-  }
+  if (is.data.frame(data)) return(table_matrix(data, what))
   if (!(is.numeric(data) || is.logical(data)) || is.null(dim(data))) {
     stop(what, ": expected a numeric matrix (rows are instances) or array, got ",
          if (is.null(dim(data))) paste("a", class(data)[1], "without dimensions") else class(data)[1],
@@ -29,6 +22,52 @@ as_data <- function(data, what = "data") {
   }
   storage.mode(data) <- "double"
   data
+}
+
+# A data frame as the library reads a table: numeric and logical columns as numbers,
+# factor and character columns as the index of their level counted from 0 (NA stays NA),
+# and each column's levels (character(0) for a number) in the attribute
+# "hourglass_levels" when some column has levels.
+table_matrix <- function(data, what) {
+  as_factor <- function(column) if (is.character(column)) factor(column) else column
+  columns <- lapply(data, as_factor)
+  taken <- vapply(columns, function(column) is.numeric(column) || is.logical(column) || is.factor(column),
+                  logical(1))
+  if (!all(taken)) {
+    bad <- which(!taken)[1]
+    stop(what, ": column '", names(data)[bad], "' is a ", class(data[[bad]])[1],
+         "; expected numeric, logical, factor or character columns", call. = FALSE)
+  }
+  values <- matrix(vapply(columns, function(column) {
+    if (is.factor(column)) as.numeric(as.integer(column) - 1L) else as.numeric(column)
+  }, numeric(nrow(data))), nrow = nrow(data), dimnames = list(NULL, names(data)))
+  levels <- lapply(columns, function(column) if (is.factor(column)) levels(column) else character(0))
+  if (any(lengths(levels) > 0)) attr(values, "hourglass_levels") <- unname(levels)
+  values
+}
+
+# The library's rows of a table back as a data frame: categorical columns as factors
+# with the model's levels.
+table_frame <- function(values, columns) {
+  frame <- as.data.frame(values)
+  names(frame) <- columns$names
+  for (i in seq_along(columns$levels)) {
+    levels <- columns$levels[[i]]
+    if (length(levels)) frame[[i]] <- factor(levels[frame[[i]] + 1], levels = levels)
+  }
+  frame
+}
+
+# A model's results in data space as the data came: a data frame with factors for a
+# model of categorical columns, a matrix (named as the data) otherwise.
+as_given <- function(result, learner, x) {
+  columns <- call_core(hg_table_columns, model_of(learner))
+  if (length(columns$levels)) {
+    if (!length(columns$names)) columns$names <- colnames(x) %||% paste0("V", seq_len(ncol(result)))
+    return(table_frame(result, columns))
+  }
+  if (identical(dim(result), dim(x))) dimnames(result) <- dimnames(x)
+  result
 }
 
 core_layer <- function(layer) {

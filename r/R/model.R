@@ -7,9 +7,11 @@
 #' their shape, channels last, as Keras gives them (`(n, 7, 7, 8)` for ruta's MNIST
 #' example), which `decode` takes back.
 #' @param learner A trained learner
-#' @param data A numeric matrix or array
+#' @param data A numeric matrix or array, or a data frame of numeric, logical, factor
+#'   and character columns, with NA for missing cells (see [train])
 #' @param sample Draw from a variational model's posterior instead of taking its mean
-#' @return A matrix (or array)
+#' @return A matrix (or array); `reconstruct` of a model trained on categorical columns
+#'   gives a data frame with factors
 #' @examples
 #' \donttest{
 #' x <- as.matrix(iris[, 1:4])
@@ -24,15 +26,39 @@ encode <- function(learner, data, sample = FALSE) {
 
 #' @rdname encode
 #' @export
-decode <- function(learner, data) call_core(hg_decode, model_of(learner), as_data(data, "codes"))
+decode <- function(learner, data) {
+  as_given(call_core(hg_decode, model_of(learner), as_data(data, "codes")), learner, NULL)
+}
 
 #' @rdname encode
 #' @export
 reconstruct <- function(learner, data) {
   x <- as_data(data)
-  result <- call_core(hg_reconstruct, model_of(learner), x)
-  if (identical(dim(result), dim(x))) dimnames(result) <- dimnames(x)
-  result
+  as_given(call_core(hg_reconstruct, model_of(learner), x), learner, x)
+}
+
+#' Fill in missing values
+#'
+#' Replaces each missing cell (`NA`) of the data by the model's reconstruction of it and
+#' keeps every other cell as it is. The model fills a missing cell with its column's
+#' training mean on the way in (a missing category with no level) and learned to
+#' reconstruct the present ones, so the filled values follow the other columns of the
+#' row, not the column mean alone.
+#' @param learner A trained learner
+#' @param data A matrix or data frame with `NA` cells
+#' @return The data with its holes filled: a data frame (factors kept) for a data frame
+#'   trained with categorical columns, a matrix otherwise
+#' @examples
+#' \donttest{
+#' x <- as.matrix(iris[, 1:4])
+#' model <- train(autoencoder(2), x, epochs = 5, verbose = FALSE)
+#' x[1, 3] <- NA
+#' impute(model, x[1:3, ])
+#' }
+#' @export
+impute <- function(learner, data) {
+  x <- as_data(data)
+  as_given(call_core(hg_impute, model_of(learner), x), learner, x)
 }
 
 #' @rdname encode
@@ -255,7 +281,8 @@ pca <- function(data, k) {
 #' @param label A column to keep out of the features as labels (its name), or for IDX
 #'   images the IDX label file
 #' @param rows Only these rows: `1:1000`, or any run of consecutive row numbers
-#' @return `list(x, y)`: `x` a matrix (rows are instances) for tables, an array
+#' @return `list(x, y)`: `x` a matrix (rows are instances) for tables of numbers, a
+#'   data frame for tables with text columns (as factors; missing cells `NA`), an array
 #'   `(n, height, width, channels)` for images; `y` the labels or `NULL`
 #' @examples
 #' \dontrun{
@@ -273,5 +300,8 @@ read_data <- function(file, label = NULL, rows = NULL) {
     first <- rows[1] - 1
     count <- length(rows)
   }
-  call_core(hg_read_data, path.expand(file), label %||% "", first, count)
+  data <- call_core(hg_read_data, path.expand(file), label %||% "", first, count)
+  levels <- attr(data$x, "hourglass_levels")
+  if (!is.null(levels)) data$x <- table_frame(data$x, list(names = colnames(data$x), levels = levels))
+  data
 }

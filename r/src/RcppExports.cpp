@@ -192,6 +192,29 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// hg_impute
+SEXP hg_impute(SEXP model, SEXP data);
+RcppExport SEXP _hourglass_hg_impute(SEXP modelSEXP, SEXP dataSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< SEXP >::type model(modelSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type data(dataSEXP);
+    rcpp_result_gen = Rcpp::wrap(hg_impute(model, data));
+    return rcpp_result_gen;
+END_RCPP
+}
+// hg_table_columns
+Rcpp::List hg_table_columns(SEXP model);
+RcppExport SEXP _hourglass_hg_table_columns(SEXP modelSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< SEXP >::type model(modelSEXP);
+    rcpp_result_gen = Rcpp::wrap(hg_table_columns(model));
+    return rcpp_result_gen;
+END_RCPP
+}
 // hg_generate
 SEXP hg_generate(SEXP model, std::vector<int64_t> dimensions, double from, double to, int64_t side, double fixed_value);
 RcppExport SEXP _hourglass_hg_generate(SEXP modelSEXP, SEXP dimensionsSEXP, SEXP fromSEXP, SEXP toSEXP, SEXP sideSEXP, SEXP fixed_valueSEXP) {
@@ -422,6 +445,8 @@ static const R_CallMethodDef CallEntries[] = {
     {"_hourglass_hg_encode", (DL_FUNC) &_hourglass_hg_encode, 3},
     {"_hourglass_hg_decode", (DL_FUNC) &_hourglass_hg_decode, 2},
     {"_hourglass_hg_reconstruct", (DL_FUNC) &_hourglass_hg_reconstruct, 2},
+    {"_hourglass_hg_impute", (DL_FUNC) &_hourglass_hg_impute, 2},
+    {"_hourglass_hg_table_columns", (DL_FUNC) &_hourglass_hg_table_columns, 1},
     {"_hourglass_hg_generate", (DL_FUNC) &_hourglass_hg_generate, 6},
     {"_hourglass_hg_encode_shaped", (DL_FUNC) &_hourglass_hg_encode_shaped, 3},
     {"_hourglass_hg_evaluate", (DL_FUNC) &_hourglass_hg_evaluate, 3},

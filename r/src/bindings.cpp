@@ -211,6 +211,29 @@ Rcpp::List train_from_r(const Rcpp::List& options, SEXP validation_data, bool ve
 
 }  // namespace
 
+// A table from R (as_data() of a data frame): the matrix, its columns' names, and the
+// levels of its categorical columns from the attribute "hourglass_levels".
+hourglass::Dataset table_from_r(SEXP data, const char* what) {
+  hourglass::Dataset table;
+  table.features = hourglass::r::tensor_from_r(data, what);
+  const SEXP levels = Rf_getAttrib(data, Rf_install("hourglass_levels"));
+  if (Rf_isNull(levels)) return table;
+  for (R_xlen_t c = 0; c < Rf_xlength(levels); ++c) {
+    table.levels.push_back(Rcpp::as<std::vector<std::string>>(VECTOR_ELT(levels, c)));
+  }
+  const SEXP names = Rf_getAttrib(data, R_DimNamesSymbol);
+  if (!Rf_isNull(names) && !Rf_isNull(VECTOR_ELT(names, 1))) {
+    table.columns = Rcpp::as<std::vector<std::string>>(VECTOR_ELT(names, 1));
+  }
+  return table;
+}
+
+// Data for a trained model: a table's categories in the model's levels.
+at::Tensor model_input(const Model& model, SEXP data, const char* what = "data") {
+  const auto table = table_from_r(data, what);
+  return table.levels.empty() ? table.features : model.coding().conform(table);
+}
+
 // [[Rcpp::export]]
 void hg_init() {
   hourglass::set_warning_handler([](const std::string& message) { queued_warnings.push_back(message); });
@@ -258,10 +281,12 @@ Rcpp::List hg_train(Rcpp::List learner, SEXP data, SEXP validation_data, Rcpp::L
                     Rcpp::List callbacks) {
   return guarded([&] {
     const auto core = hourglass::r::learner_from_r(learner);
-    const auto x = hourglass::r::tensor_from_r(data, "data");
+    const auto table = table_from_r(data, "data");
     return train_from_r(options, validation_data, verbose, callbacks,
                         [&](const hourglass::TrainOptions& o, const hourglass::Callbacks& list) {
-                          return hourglass::train(core, x, o, list);
+                          // A table's categories and names go into the model.
+                          return table.levels.empty() ? hourglass::train(core, table.features, o, list)
+                                                      : hourglass::train(core, table, o, list);
                         });
   });
 }
@@ -271,7 +296,7 @@ Rcpp::List hg_train_more(SEXP model, SEXP data, SEXP validation_data, Rcpp::List
                          Rcpp::List callbacks) {
   return guarded([&] {
     const Model& trained = model_of(model);
-    const auto x = hourglass::r::tensor_from_r(data, "data");
+    const auto x = model_input(trained, data);
     return train_from_r(options, validation_data, verbose, callbacks,
                         [&](const hourglass::TrainOptions& o, const hourglass::Callbacks& list) {
                           return hourglass::train(trained, x, o, list);
@@ -329,7 +354,8 @@ Rcpp::List hg_configure(SEXP threads, SEXP device) {
 // [[Rcpp::export]]
 SEXP hg_encode(SEXP model, SEXP data, bool sample) {
   return guarded([&] {
-    return hourglass::r::tensor_to_r(model_of(model).encode(hourglass::r::tensor_from_r(data, "data"), sample));
+    const Model& m = model_of(model);
+    return hourglass::r::tensor_to_r(m.encode(model_input(m, data), sample));
   });
 }
 
@@ -342,7 +368,28 @@ SEXP hg_decode(SEXP model, SEXP codes) {
 // [[Rcpp::export]]
 SEXP hg_reconstruct(SEXP model, SEXP data) {
   return guarded([&] {
-    return hourglass::r::tensor_to_r(model_of(model).reconstruct(hourglass::r::tensor_from_r(data, "data")));
+    const Model& m = model_of(model);
+    return hourglass::r::tensor_to_r(m.reconstruct(model_input(m, data)));
+  });
+}
+
+// [[Rcpp::export]]
+SEXP hg_impute(SEXP model, SEXP data) {
+  return guarded([&] {
+    const Model& m = model_of(model);
+    return hourglass::r::tensor_to_r(m.impute(model_input(m, data)));
+  });
+}
+
+// The names and levels of a table's columns as the model keeps them (both empty for a
+// model of numbers).
+// [[Rcpp::export]]
+Rcpp::List hg_table_columns(SEXP model) {
+  return guarded([&] {
+    const auto& coding = model_of(model).coding();
+    Rcpp::List levels;
+    for (const auto& l : coding.levels()) levels.push_back(Rcpp::wrap(l));
+    return Rcpp::List::create(Rcpp::Named("names") = Rcpp::wrap(coding.names()), Rcpp::Named("levels") = levels);
   });
 }
 
@@ -357,7 +404,7 @@ SEXP hg_generate(SEXP model, std::vector<int64_t> dimensions, double from, doubl
 SEXP hg_encode_shaped(SEXP model, SEXP data, bool sample) {
   return guarded([&] {
     const Model& m = model_of(model);
-    auto codes = m.encode(hourglass::r::tensor_from_r(data, "data"), sample);
+    auto codes = m.encode(model_input(m, data), sample);
     std::vector<int64_t> shape{codes.size(0)};
     for (int64_t side : m.code_shape()) shape.push_back(side);
     return hourglass::r::tensor_to_r(codes.reshape(shape));
@@ -367,7 +414,8 @@ SEXP hg_encode_shaped(SEXP model, SEXP data, bool sample) {
 // [[Rcpp::export]]
 Rcpp::NumericVector hg_evaluate(SEXP model, SEXP data, std::vector<std::string> metrics) {
   return guarded([&] {
-    const auto values = model_of(model).evaluate(hourglass::r::tensor_from_r(data, "data"), metrics);
+    const Model& m = model_of(model);
+    const auto values = m.evaluate(model_input(m, data), metrics);
     Rcpp::NumericVector result;
     for (const auto& name : metrics) result.push_back(values.at(name), name);
     return result;
@@ -381,7 +429,7 @@ SEXP hg_score(SEXP model, SEXP data, std::string kind, int64_t samples, bool per
   return guarded([&] {
     at::manual_seed(static_cast<uint64_t>(seed));  // the elbo's draws follow set.seed()
     const Model& m = model_of(model);
-    const auto x = hourglass::r::tensor_from_r(data, "data");
+    const auto x = model_input(m, data);
     if (!per_feature) {
       const auto scores =
           m.score(x, hourglass::ScoreOptions().kind(kind).samples(samples)).to(at::kDouble).contiguous();
@@ -419,7 +467,7 @@ SEXP hg_set_threshold(SEXP model, SEXP data, std::string rule, std::string kind,
     at::manual_seed(static_cast<uint64_t>(seed));
     Model changed = model_of(model);
     // A number needs no data; a rule without data is refused by score().
-    const auto x = Rf_isNull(data) ? at::Tensor() : hourglass::r::tensor_from_r(data, "data");
+    const auto x = Rf_isNull(data) ? at::Tensor() : model_input(changed, data);
     changed.set_threshold(x, rule, hourglass::ScoreOptions().kind(kind).samples(samples));
     return wrap_model(changed);
   });
@@ -429,7 +477,8 @@ SEXP hg_set_threshold(SEXP model, SEXP data, std::string rule, std::string kind,
 Rcpp::LogicalVector hg_is_outlier(SEXP model, SEXP data, double seed) {
   return guarded([&] {
     at::manual_seed(static_cast<uint64_t>(seed));
-    const auto flags = model_of(model).is_outlier(hourglass::r::tensor_from_r(data, "data")).contiguous();
+    const Model& m = model_of(model);
+    const auto flags = m.is_outlier(model_input(m, data)).contiguous();
     const bool* flag = flags.data_ptr<bool>();
     return Rcpp::LogicalVector(flag, flag + flags.numel());
   });
@@ -509,6 +558,11 @@ Rcpp::List hg_read_data(std::string path, std::string label, double first, doubl
     if (data.sample_shape.empty()) {
       Rf_setAttrib(x, R_DimNamesSymbol,
                    Rcpp::List::create(R_NilValue, Rcpp::CharacterVector(data.columns.begin(), data.columns.end())));
+    }
+    if (data.has_categories()) {  // read_data() makes a data frame of it
+      Rcpp::List levels;
+      for (const auto& l : data.levels) levels.push_back(Rcpp::wrap(l));
+      Rf_setAttrib(x, Rf_install("hourglass_levels"), levels);
     }
     Rcpp::List result = Rcpp::List::create(
         Rcpp::Named("x") = x, Rcpp::Named("y") = data.label_name.empty() ? R_NilValue : Rcpp::wrap(data.labels));

@@ -1,6 +1,7 @@
 // Delimited text reader: header detection, quoted fields, BOM, CRLF, exact numbers.
 #include <fast_float/fast_float.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "hourglass/data/dataset.hpp"
@@ -167,43 +168,83 @@ Dataset parse_delimited(std::string_view text, const std::string& source, const 
   if (n_features == 0) {
     throw DataError("'" + source + "': no feature columns left besides the label");
   }
+  const auto& na_values = options.na_values();
+  const auto is_missing = [&](std::string_view cell) {
+    return std::find(na_values.begin(), na_values.end(), trim(cell)) != na_values.end();
+  };
+  auto column_name = [&](size_t c) {
+    return header ? abbreviate(trim(rows[0].fields[c])) : "V" + std::to_string(c + 1);
+  };
+  // One pass parses the numbers; cells of text are counted per column, and the columns
+  // where they are the majority are read as categories afterwards.
   std::vector<float> values;
   values.reserve(n_rows * n_features);
+  std::vector<size_t> numbers(width, 0), texts(width, 0), first_text(width, 0);
   for (size_t r = first_data_row; r < rows.size(); ++r) {
     const Row& row = rows[r];
-    // Error context is built only when there is an error: this loop runs once per cell.
-    auto where = [&] { return "'" + source + "': line " + std::to_string(row.line); };
-    auto column = [&](size_t c) {
-      return where() + ", column " + std::to_string(c + 1) + " ('" +
-             (header ? abbreviate(trim(rows[0].fields[c])) : "V" + std::to_string(c + 1)) + "')";
-    };
     if (row.fields.size() != width) {
-      throw DataError(where() + " has " + std::to_string(row.fields.size()) + " fields, expected " +
-                      std::to_string(width) + (header ? " as in the header" : " as in line 1"));
+      throw DataError("'" + source + "': line " + std::to_string(row.line) + " has " +
+                      std::to_string(row.fields.size()) + " fields, expected " + std::to_string(width) +
+                      (header ? " as in the header" : " as in line 1"));
     }
     for (size_t c = 0; c < width; ++c) {
       if (c == label_column) {
         data.labels.emplace_back(trim(row.fields[c]));
         continue;
       }
-      float value;
+      float value = 0;
       const std::string& cell = row.fields[c];
-      if (trim(cell).empty()) {
-        throw DataError(column(c) +
-                        ": empty cell; expected a number (impute or drop "
-                        "missing values first)");
+      if (is_missing(cell)) {  // first: a spelling of "missing" may be a number (-999)
+        values.push_back(NAN);
+        continue;
       }
-      if (!parse_number(cell, value)) {
-        throw DataError(column(c) + ": '" + abbreviate(cell) +
-                        "' is not a number; name a non-numeric column as the label "
-                        "(--label) to keep it out of the features");
+      const bool number = parse_number(cell, value);
+      if (number && std::isinf(value)) {
+        throw DataError("'" + source + "': line " + std::to_string(row.line) + ", column " + std::to_string(c + 1) +
+                        " ('" + column_name(c) + "'): '" + abbreviate(cell) +
+                        "' is not finite; Inf is not accepted (replace it, or mark it missing with NA)");
       }
-      if (!std::isfinite(value)) {
-        throw DataError(column(c) + ": '" + abbreviate(cell) +
-                        "' is not finite; NaN and Inf are not accepted (impute them first)");
+      if (number && !std::isnan(value)) {
+        ++numbers[c];
+      } else if (number && !na_values.empty()) {  // NaN, however it is spelled
+        value = NAN;
+      } else {
+        if (texts[c]++ == 0) first_text[c] = r;
+        value = NAN;
       }
       values.push_back(value);
     }
+  }
+  const auto feature_of = [&](size_t c) { return c < label_column ? c : c - 1; };
+  for (size_t c = 0; c < width; ++c) {
+    if (c == label_column || texts[c] == 0) continue;
+    const std::string& cell = rows[first_text[c]].fields[c];
+    const std::string where = "'" + source + "': line " + std::to_string(rows[first_text[c]].line) + ", column " +
+                              std::to_string(c + 1) + " ('" + column_name(c) + "')";
+    if (trim(cell).empty()) {
+      throw DataError(where + ": empty cell; mark missing cells with NA (or list the empty cell in --na-values)");
+    }
+    if (texts[c] <= numbers[c]) {
+      throw DataError(where + ": '" + abbreviate(cell) + "' is not a number while " + std::to_string(numbers[c]) +
+                      " cells of the column are; fix the cell, add it to --na-values if it means missing, or "
+                      "name the column as the label (--label) to keep it out of the features");
+    }
+    // A categorical column: its levels sorted, each cell the index of its level.
+    std::vector<std::string> levels;
+    for (size_t r = first_data_row; r < rows.size(); ++r) {
+      if (!is_missing(rows[r].fields[c])) levels.emplace_back(trim(rows[r].fields[c]));
+    }
+    std::sort(levels.begin(), levels.end());
+    levels.erase(std::unique(levels.begin(), levels.end()), levels.end());
+    const size_t feature = feature_of(c);
+    for (size_t r = first_data_row; r < rows.size(); ++r) {
+      float& value = values[(r - first_data_row) * n_features + feature];
+      if (is_missing(rows[r].fields[c])) continue;
+      const std::string_view level = trim(rows[r].fields[c]);
+      value = static_cast<float>(std::lower_bound(levels.begin(), levels.end(), level) - levels.begin());
+    }
+    if (data.levels.empty()) data.levels.resize(n_features);
+    data.levels[feature] = std::move(levels);
   }
   data.features =
       torch::from_blob(values.data(), {static_cast<int64_t>(n_rows), static_cast<int64_t>(n_features)}, torch::kFloat)

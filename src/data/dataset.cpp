@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <ostream>
 
 #include "data/mapped_file.hpp"
@@ -60,6 +61,10 @@ at::Tensor as_samples(const at::Tensor& rows, const std::vector<int64_t>& sample
   return rows.view(sizes);
 }
 
+bool Dataset::has_categories() const {
+  return std::any_of(levels.begin(), levels.end(), [](const auto& l) { return !l.empty(); });
+}
+
 at::Tensor Dataset::samples() const {
   if (sample_shape.empty() || !features.defined()) return features;
   return as_samples(features, sample_shape);
@@ -83,7 +88,21 @@ Dataset read_data(const std::string& path, const ReadOptions& options) {
   return data.take_rows(options.first_row(), options.row_count() < 0 ? data.rows() : options.row_count(), path);
 }
 
-void check_finite(const at::Tensor& values, const std::string& source) {
+void check_numeric(const Dataset& data, const std::string& what) {
+  for (size_t c = 0; c < data.levels.size(); ++c) {
+    if (!data.levels[c].empty()) {
+      throw DataError(what + " reads numbers only, but column '" + abbreviate(data.columns[c]) + "' holds text (" +
+                      std::to_string(data.levels[c].size()) +
+                      (data.levels[c].size() == 1 ? " category" : " categories") +
+                      "); name it as the label (--label) or train a model, which takes categories");
+    }
+  }
+}
+
+namespace {
+
+// Throws DataError at the first Inf (and, unless `nan_allowed`, NaN) of `values`.
+void check_values(const at::Tensor& values, const std::string& source, bool nan_allowed) {
   // In chunks of rows: no mask as large as the data, and a memory-mapped file's pages
   // are given back as the check goes.
   const int64_t rows = values.dim() > 0 ? values.size(0) : 1;
@@ -92,15 +111,23 @@ void check_finite(const at::Tensor& values, const std::string& source) {
   for (int64_t first = 0; first < rows; first += chunk) {
     check_mapped_file(values);
     const auto part = values.dim() > 0 ? values.narrow(0, first, std::min(chunk, rows - first)) : values;
-    const auto bad = part.isfinite().logical_not();
+    const auto bad = nan_allowed ? part.isinf() : part.isfinite().logical_not();
     release_mapped_pages(values);
     if (!bad.any().item<bool>()) continue;
     const auto where = bad.nonzero()[0];
     std::string position = "row " + std::to_string(first + where[0].item<int64_t>() + 1);
     if (where.numel() > 1) position += ", column " + std::to_string(where[1].item<int64_t>() + 1);
-    throw DataError("'" + source + "': " + position + " holds NaN or Inf; remove or impute missing values first");
+    throw DataError("'" + source + "': " + position +
+                    (nan_allowed ? " holds Inf; replace it, or mark the cell missing (NaN)"
+                                 : " holds NaN or Inf; remove or impute missing values first"));
   }
 }
+
+}  // namespace
+
+void check_no_infinity(const at::Tensor& values, const std::string& source) { check_values(values, source, true); }
+
+void check_finite(const at::Tensor& values, const std::string& source) { check_values(values, source, false); }
 
 std::vector<std::string> numbered_columns(const std::string& prefix, int64_t n) {
   std::vector<std::string> names;
@@ -109,8 +136,13 @@ std::vector<std::string> numbered_columns(const std::string& prefix, int64_t n) 
   return names;
 }
 
-void write_csv(std::ostream& out, const at::Tensor& values, const std::vector<std::string>& header,
-               const std::string& label_name, const std::vector<std::string>& labels) {
+namespace {
+
+// Numbers with enough digits to read back the same float; NaN (a missing cell) as NA and,
+// with `levels`, a categorical cell as its level's name.
+void write_table(std::ostream& out, const at::Tensor& values, const std::vector<std::string>& header,
+                 const std::vector<std::vector<std::string>>& levels, const std::string& label_name,
+                 const std::vector<std::string>& labels) {
   const auto table = values.to(at::kFloat).contiguous().view({values.size(0), -1});
   const int64_t rows = table.size(0), cols = table.size(1);
   if (static_cast<int64_t>(header.size()) != cols) {
@@ -133,18 +165,43 @@ void write_csv(std::ostream& out, const at::Tensor& values, const std::vector<st
   for (int64_t r = 0; r < rows; ++r) {
     for (int64_t c = 0; c < cols; ++c) {
       if (c > 0) out << ',';
-      auto result = std::to_chars(buffer, buffer + sizeof buffer, data[r * cols + c]);
-      out.write(buffer, result.ptr - buffer);
+      const float value = data[r * cols + c];
+      const auto* names = static_cast<size_t>(c) < levels.size() && !levels[c].empty() ? &levels[c] : nullptr;
+      if (std::isnan(value)) {
+        out << "NA";
+      } else if (names && value >= 0 && static_cast<size_t>(value) < names->size()) {
+        write_field(out, (*names)[static_cast<size_t>(value)]);
+      } else {
+        auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+        out.write(buffer, result.ptr - buffer);
+      }
     }
     if (with_labels) write_field(out << (cols > 0 ? "," : ""), labels[r]);
     out << '\n';
   }
 }
 
+}  // namespace
+
+void write_csv(std::ostream& out, const at::Tensor& values, const std::vector<std::string>& header,
+               const std::string& label_name, const std::vector<std::string>& labels) {
+  write_table(out, values, header, {}, label_name, labels);
+}
+
 void write_csv(const std::string& path, const at::Tensor& values, const std::vector<std::string>& header,
                const std::string& label_name, const std::vector<std::string>& labels) {
   AtomicFile file(path);
   write_csv(file.stream(), values, header, label_name, labels);
+  file.commit();
+}
+
+void write_csv(std::ostream& out, const Dataset& data) {
+  write_table(out, data.features, data.columns, data.levels, data.label_name, data.labels);
+}
+
+void write_csv(const std::string& path, const Dataset& data) {
+  AtomicFile file(path);
+  write_table(file.stream(), data.features, data.columns, data.levels, data.label_name, data.labels);
   file.commit();
 }
 

@@ -12,42 +12,50 @@ namespace {
 
 // Column statistics over row chunks, merged with Chan et al.'s update in double: exact
 // enough for any row count, with no copy of the data and a memory-mapped file's pages
-// given back after each chunk.
+// given back after each chunk. Missing cells (NaN) are left out, column by column.
 struct ColumnStatistics {
-  at::Tensor mean, m2, min, max;
-  int64_t rows = 0;
+  at::Tensor count, mean, m2, min, max;
 
   void add(const at::Tensor& chunk) {
     const auto values = chunk.to(torch::kDouble);
-    const int64_t n = values.size(0);
-    const auto chunk_mean = values.mean(0);
-    const auto chunk_m2 = (values - chunk_mean).square().sum(0);
-    const auto chunk_min = std::get<0>(chunk.min(0)), chunk_max = std::get<0>(chunk.max(0));
-    if (rows == 0) {
-      mean = chunk_mean, m2 = chunk_m2, min = chunk_min, max = chunk_max;
-    } else {
-      const double total = static_cast<double>(rows + n);
-      const auto delta = chunk_mean - mean;
-      mean = mean + delta * (static_cast<double>(n) / total);
-      m2 = m2 + chunk_m2 + delta.square() * (static_cast<double>(rows) * static_cast<double>(n) / total);
-      min = torch::minimum(min, chunk_min), max = torch::maximum(max, chunk_max);
+    const auto present = values.isnan().logical_not();
+    const auto n = present.sum(0).to(torch::kDouble);
+    const auto zeros = torch::zeros_like(values);
+    if (!count.defined()) {
+      count = torch::zeros_like(n), mean = torch::zeros_like(n), m2 = torch::zeros_like(n);
+      min = torch::full_like(n, INFINITY), max = torch::full_like(n, -INFINITY);
     }
-    rows += n;
+    // A column with no value in this chunk adds nothing (its mean stands in for the chunk's).
+    const auto chunk_mean = torch::where(n > 0, torch::where(present, values, zeros).sum(0) / n.clamp_min(1), mean);
+    const auto chunk_m2 = torch::where(present, values - chunk_mean, zeros).square().sum(0);
+    min = torch::minimum(min, torch::where(present, values, torch::full_like(values, INFINITY)).amin(0));
+    max = torch::maximum(max, torch::where(present, values, torch::full_like(values, -INFINITY)).amax(0));
+    const auto total = count + n;
+    const auto delta = chunk_mean - mean;
+    mean = mean + delta * (n / total.clamp_min(1));
+    m2 = m2 + chunk_m2 + delta.square() * (count * n / total.clamp_min(1));
+    count = total;
   }
 };
 
-// A scaler's offset and scale from the column statistics (none has no rule).
-using ScalerRule = std::pair<at::Tensor, at::Tensor> (*)(const ColumnStatistics&);
+ColumnSummary summary_of(const ColumnStatistics& s) {
+  // One value has no spread: NaN here, then a scale of 1.
+  const auto sd = (s.m2 / (s.count - 1)).sqrt();
+  const auto missing = s.count == 0;
+  const auto nan = torch::full_like(s.mean, NAN);
+  return {s.count, torch::where(missing, nan, s.mean), sd, torch::where(missing, nan, s.min),
+          torch::where(missing, nan, s.max)};
+}
+
+// A scaler's offset and scale from the column summary (none has no rule).
+using ScalerRule = std::pair<at::Tensor, at::Tensor> (*)(const ColumnSummary&);
 
 const Registry<ScalerRule>& scalers() {
   static const Registry<ScalerRule> registry = [] {
     Registry<ScalerRule> r("scaler");
     r.add("none", nullptr);
-    // One row has no spread: NaN here, then a scale of 1.
-    r.add("zscore", [](const ColumnStatistics& s) {
-      return std::make_pair(s.mean, (s.m2 / static_cast<double>(s.rows - 1)).sqrt());
-    });
-    r.add("minmax", [](const ColumnStatistics& s) { return std::make_pair(s.min, s.max - s.min); });
+    r.add("zscore", [](const ColumnSummary& s) { return std::make_pair(s.mean, s.sd); });
+    r.add("minmax", [](const ColumnSummary& s) { return std::make_pair(s.min, s.max - s.min); });
     return r;
   }();
   return registry;
@@ -62,19 +70,30 @@ const std::vector<std::string>& scaler_names() {
 
 void check_scaler(const std::string& kind) { scalers().at(kind); }
 
-Scaler Scaler::fit(const std::string& kind, const at::Tensor& data) {
-  const ScalerRule rule = scalers().at(kind);
-  if (!rule) return Scaler();
+ColumnSummary summarize_columns(const at::Tensor& data) {
   // One pass of chunks for any size: small data is a single chunk.
   constexpr int64_t kChunkValues = int64_t{1} << 24;
   ColumnStatistics statistics;
-  const int64_t chunk = std::max<int64_t>(1, kChunkValues / std::max<int64_t>(1, data[0].numel()));
-  for (int64_t first = 0; first < data.size(0); first += chunk) {
+  const auto rows = data.reshape({data.size(0), -1});
+  const int64_t chunk = std::max<int64_t>(1, kChunkValues / std::max<int64_t>(1, rows.size(1)));
+  for (int64_t first = 0; first < rows.size(0); first += chunk) {
     check_mapped_file(data);
-    statistics.add(data.narrow(0, first, std::min(chunk, data.size(0) - first)));
+    statistics.add(rows.narrow(0, first, std::min(chunk, rows.size(0) - first)));
     release_mapped_pages(data);
   }
-  auto [offset, scale] = rule(statistics);
+  return summary_of(statistics);
+}
+
+Scaler Scaler::fit(const std::string& kind, const at::Tensor& data) {
+  if (!scalers().at(kind)) return Scaler();
+  return fit(kind, summarize_columns(data));
+}
+
+Scaler Scaler::fit(const std::string& kind, const ColumnSummary& summary) {
+  const ScalerRule rule = scalers().at(kind);
+  if (!rule) return Scaler();
+  auto [offset, scale] = rule(summary);
+  // A constant column, or one with a single value, keeps its units.
   scale = torch::where(scale > 0, scale, torch::ones_like(scale));
   return from_parts(kind, offset, scale);
 }

@@ -32,6 +32,7 @@ std::vector<int64_t> Windowing::starts(int64_t rows) const {
 }
 
 Dataset Windowing::cut(const Dataset& series) const {
+  check_numeric(series, "windows");
   if (!series.sample_shape.empty()) {
     throw DataError("windows are cut from a table of rows x features, got samples of shape " +
                     shape_to_string(series.sample_shape) + "; drop --window for images and sequences");

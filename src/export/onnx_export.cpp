@@ -128,6 +128,11 @@ std::string onnx_model(const Model& model, const OnnxExportOptions& given) {
     throw InvalidArgument("the threshold must be a finite number within float32's range, got " +
                           format_number(*options.threshold_));
   }
+  if (model.coding().has_categories()) {
+    throw InvalidArgument(
+        "the model has categorical columns, which its ONNX graph would need as one-hot groups; export takes "
+        "models of numeric columns (train on the numbers alone, or one-hot encode the categories before training)");
+  }
   if (!options.columns_.empty() && static_cast<int64_t>(options.columns_.size()) != model.input_dim()) {
     throw InvalidArgument("the model has " + std::to_string(model.input_dim()) + " columns but " +
                           std::to_string(options.columns_.size()) + " column names were given");

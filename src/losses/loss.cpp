@@ -199,6 +199,16 @@ const Registry<LossDefinition>& metrics() {
   return registry;
 }
 
+CellLoss table_cell_loss(const std::string& name) {
+  const LossDefinition& loss = losses().at(name);
+  if (!loss.cells) {
+    throw InvalidArgument("the loss " + name +
+                          " compares whole rows, but a table with categorical columns or missing cells is compared "
+                          "cell by cell; use a loss of single values (mse, mae, bce, huber, ...)");
+  }
+  return loss.cells;
+}
+
 LossFunction loss_function(const std::string& name) { return losses().at(name).mean; }
 
 const std::vector<std::string>& loss_names() {

@@ -28,6 +28,9 @@ struct LossDefinition {
 std::string onnx_row_loss(OnnxBuilder& onnx, const std::string& name, const std::string& p, const std::string& t);
 
 const Registry<LossDefinition>& losses();
+/// The loss's value per cell, for a table with categorical columns or missing cells
+/// (data/table_coding.hpp); throws InvalidArgument for a loss of whole rows.
+CellLoss table_cell_loss(const std::string& name);
 /// The losses and binary_accuracy.
 const Registry<LossDefinition>& metrics();
 

@@ -242,20 +242,31 @@ at::Tensor Model::score(const at::Tensor& data, const ScoreOptions& options) con
   const LossDefinition& loss = score_loss(*this);
   if (options.kind() == "reconstruction") {
     return in_chunks(rows, [&](const at::Tensor& chunk) {
-      const auto target = model.scaler.transform(chunk);
-      return loss.rows(model.net->forward(target), target);
+      const auto target = model.coding.target(chunk);
+      const auto prediction = model.net->forward(model.coding.fill(target));
+      if (!model.coding.needs_column_losses(target)) return loss.rows(prediction, target);
+      // The mean over the row's present cells (a categorical column counts once).
+      const auto columns = model.coding.column_losses(prediction, target, table_cell_loss(learner().loss));
+      return columns.values.sum(1) / columns.present.sum(1).clamp_min(1);
     });
   }
   // The negative ELBO as training's objective has it, per row: the reconstruction loss
   // summed over the row's values for a loss of cells, plus beta times the KL term.
   const double beta = learner().variational ? learner().variational->beta : 1.0;
-  const auto values = static_cast<double>(rows.size(1));
+  const auto values = static_cast<double>(coding().width());
   return in_chunks(rows, [&](const at::Tensor& chunk) {
-    const auto target = model.scaler.transform(chunk);
-    const auto q = model.net->posterior(target);
+    const auto target = model.coding.target(chunk);
+    const bool table = model.coding.needs_column_losses(target);
+    const auto q = model.net->posterior(model.coding.fill(target));
     auto reconstruction = torch::zeros({chunk.size(0)}, torch::kDouble);
     for (int64_t draw = 0; draw < options.samples(); ++draw) {
       const auto decoded = model.net->decode(model.net->variational()->sample(q));
+      if (table) {
+        reconstruction += model.coding.column_losses(decoded, target, table_cell_loss(learner().loss))
+                              .values.sum(1)
+                              .to(torch::kDouble);
+        continue;
+      }
       const auto per_row = loss.rows(decoded, target).to(torch::kDouble);
       reconstruction += loss.cells ? per_row * values : per_row;
     }
@@ -273,10 +284,12 @@ at::Tensor Model::score_per_feature(const at::Tensor& data) const {
   }
   auto& model = impl();
   const auto rows = checked_input(data, sample_shape(), "score");
-  const auto values = static_cast<double>(rows.size(1));
+  // A table's shares are per column (a categorical column's whole cross-entropy), over
+  // the row's present cells; a missing cell's share is 0.
   return in_chunks(rows, [&](const at::Tensor& chunk) {
-    const auto target = model.scaler.transform(chunk);
-    return loss.cells(model.net->forward(target), target).reshape({chunk.size(0), -1}) / values;
+    const auto target = model.coding.target(chunk);
+    const auto columns = model.coding.column_losses(model.net->forward(model.coding.fill(target)), target, loss.cells);
+    return columns.values / columns.present.sum(1, /*keepdim=*/true).clamp_min(1);
   });
 }
 

@@ -17,8 +17,10 @@ namespace hourglass {
 // Rows pushed through the network at once in inference: bounds memory on big data.
 constexpr int64_t kInferenceChunk = 8192;
 
-// Rows x values, float and finite; `expected` is one sample's shape.
-inline at::Tensor checked_input(const at::Tensor& data, const Shape& expected, const char* what) {
+// Rows x values, float, with no Inf; `expected` is one sample's shape. Data may have
+// missing cells (NaN: the model's coding fills them), codes may not.
+inline at::Tensor checked_input(const at::Tensor& data, const Shape& expected, const char* what,
+                                bool missing_allowed = true) {
   const int64_t values = shape_size(expected);
   const std::string wanted =
       "rows x " + std::to_string(values) + (expected.size() > 1 ? " or rows x " + shape_to_string(expected) : "");
@@ -38,7 +40,11 @@ inline at::Tensor checked_input(const at::Tensor& data, const Shape& expected, c
                           "; use data shaped like the training data (" + wanted + ")");
   }
   auto flat = data.to(torch::kFloat).reshape({data.size(0), values}).contiguous();
-  check_finite(flat, what);
+  if (missing_allowed) {
+    check_no_infinity(flat, what);
+  } else {
+    check_finite(flat, what);
+  }
   return flat;
 }
 

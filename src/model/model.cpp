@@ -59,14 +59,18 @@ Model::Impl& Model::impl() const {
 }
 
 const Autoencoder& Model::learner() const { return impl().learner; }
-const Scaler& Model::scaler() const { return impl().scaler; }
+const Scaler& Model::scaler() const { return impl().coding.scaler(); }
+const TableCoding& Model::coding() const { return impl().coding; }
 const History& Model::history() const { return impl().history; }
-int64_t Model::input_dim() const { return impl().net->input_dim(); }
+int64_t Model::input_dim() const { return shape_size(sample_shape()); }
 int64_t Model::code_dim() const { return impl().net->code_dim(); }
 const Shape& Model::code_shape() const { return impl().net->code_shape(); }
-const Shape& Model::sample_shape() const { return impl().net->data_shape(); }
+const Shape& Model::sample_shape() const {
+  // A table's categorical columns are wider on the network's side than in the data.
+  return impl().coding.has_categories() ? impl().coding.shape() : impl().net->data_shape();
+}
 uint64_t Model::seed() const { return impl().seed; }
-std::string Model::summary() const { return network().summary(sample_shape()); }
+std::string Model::summary() const { return network().summary(impl().net->data_shape()); }
 
 int64_t Model::parameter_count() const {
   int64_t count = 0;
@@ -83,16 +87,16 @@ at::Tensor Model::encode(const at::Tensor& data, bool sample) const {
   }
   auto x = checked_input(data, sample_shape(), "encode");
   return in_chunks(x, [&](const at::Tensor& chunk) {
-    const auto input = impl().scaler.transform(chunk);
+    const auto input = impl().coding.transform(chunk);
     return sample ? net->variational()->sample(net->posterior(input)) : net->encode(input);
   });
 }
 
 at::Tensor Model::decode(const at::Tensor& codes) const {
   init_runtime();
-  auto z = checked_input(codes, code_shape(), "decode");
+  auto z = checked_input(codes, code_shape(), "decode", /*missing_allowed=*/false);
   return as_samples(
-      in_chunks(z, [&](const at::Tensor& chunk) { return impl().scaler.inverse_transform(impl().net->decode(chunk)); }),
+      in_chunks(z, [&](const at::Tensor& chunk) { return impl().coding.inverse_transform(impl().net->decode(chunk)); }),
       sample_shape());
 }
 
@@ -165,7 +169,7 @@ namespace {
 // Rows x values in, rows x values out.
 at::Tensor reconstruct_checked(Model::Impl& impl, const at::Tensor& x) {
   return in_chunks(x, [&](const at::Tensor& chunk) {
-    return impl.scaler.inverse_transform(impl.net->forward(impl.scaler.transform(chunk)));
+    return impl.coding.inverse_transform(impl.net->forward(impl.coding.transform(chunk)));
   });
 }
 
@@ -176,25 +180,42 @@ at::Tensor Model::reconstruct(const at::Tensor& data) const {
   return as_samples(reconstruct_checked(impl(), checked_input(data, sample_shape(), "reconstruct")), sample_shape());
 }
 
+at::Tensor Model::impute(const at::Tensor& data) const {
+  init_runtime();
+  const auto x = checked_input(data, sample_shape(), "impute");
+  return as_samples(torch::where(x.isnan(), reconstruct_checked(impl(), x), x), sample_shape());
+}
+
 std::map<std::string, double> Model::evaluate(const at::Tensor& data, const std::vector<std::string>& metrics) const {
   std::vector<LossFunction> functions;
   for (const auto& name : metrics) functions.push_back(name == "loss" ? nullptr : metric_function(name));
   init_runtime();
   const auto target = checked_input(data, sample_shape(), "evaluate");
-  const auto prediction = reconstruct_checked(impl(), target);
+  auto prediction = reconstruct_checked(impl(), target);
+  // A table's metrics compare its present numeric cells (the loss covers the rest).
+  auto compared = target;
+  if (coding().has_categories() || target.isnan().any().item<bool>()) {
+    auto numeric = torch::ones({target.size(1)}, torch::kBool);
+    for (size_t c = 0; c < coding().levels().size(); ++c) {
+      if (!coding().levels()[c].empty()) numeric[static_cast<int64_t>(c)] = false;
+    }
+    const auto cells = target.isnan().logical_not() & numeric.unsqueeze(0);
+    prediction = prediction.masked_select(cells);
+    compared = target.masked_select(cells);
+  }
   std::map<std::string, double> values;
   for (size_t i = 0; i < metrics.size(); ++i) {
-    values[metrics[i]] = functions[i] ? functions[i](prediction, target).item<double>() : objective_value(target);
+    values[metrics[i]] = functions[i] ? functions[i](prediction, compared).item<double>() : objective_value(target);
   }
   return values;
 }
 
 double Model::objective_value(const at::Tensor& rows) const {
   torch::NoGradGuard no_grad;
-  Objective objective(learner(), impl().net);
+  Objective objective(learner(), impl().net, impl().coding);
   double sum = 0;
   for (int64_t first = 0; first < rows.size(0); first += kInferenceChunk) {
-    const auto chunk = impl().scaler.transform(rows.narrow(0, first, std::min(kInferenceChunk, rows.size(0) - first)));
+    const auto chunk = impl().coding.target(rows.narrow(0, first, std::min(kInferenceChunk, rows.size(0) - first)));
     sum += objective(chunk).total.item<double>() * static_cast<double>(chunk.size(0));
   }
   return sum / static_cast<double>(rows.size(0));

@@ -12,7 +12,8 @@ namespace hourglass {
 
 struct Model::Impl {
   Autoencoder learner;
-  Scaler scaler;
+  /// The data's columns to the network's values and back (the scaler is part of it).
+  TableCoding coding;
   History history;
   uint64_t seed = 0;
   nn::AutoencoderNet net{nullptr};

@@ -211,12 +211,9 @@ Threshold threshold_from_json(const json& in, const Autoencoder& learner) {
 
 std::string serialize_model(const Model::Impl& model) {
   json config = {
-      {"learner", learner_to_json(model.learner)},
-      {"input_shape", model.net->data_shape()},
-      {"scaler", model.scaler.kind()},
-      {"seed", model.seed},
-      {"history", history_to_json(model.history)},
-      {"stop_reason", model.history.stop_reason},
+      {"learner", learner_to_json(model.learner)}, {"input_shape", model.net->data_shape()},
+      {"scaler", model.coding.scaler().kind()},    {"seed", model.seed},
+      {"history", history_to_json(model.history)}, {"stop_reason", model.history.stop_reason},
   };
   safetensors::NamedTensors tensors;
   for (const auto& item : model.net->named_parameters()) tensors.emplace_back("net." + item.key(), item.value());
@@ -225,10 +222,18 @@ std::string serialize_model(const Model::Impl& model) {
     for (const auto& item : model.discriminator->named_parameters())
       tensors.emplace_back(kDiscriminatorPrefix + item.key(), item.value());
   }
-  if (!model.scaler.is_identity()) {
-    tensors.emplace_back("scaler.offset", model.scaler.offset());
-    tensors.emplace_back("scaler.scale", model.scaler.scale());
+  const Scaler& scaler = model.coding.scaler();
+  const bool stores_scaler = !scaler.is_identity() && scaler.offset().numel() > 0;  // not for categories alone
+  if (stores_scaler) {
+    tensors.emplace_back("scaler.offset", scaler.offset());
+    tensors.emplace_back("scaler.scale", scaler.scale());
   }
+  // A table's columns, their kinds and levels, and the means that fill missing cells.
+  // (A table of categories alone has no mean: safetensors stores no empty tensor.)
+  const bool stores_mean = model.coding.mean().defined() && model.coding.mean().numel() > 0;
+  if (stores_mean) tensors.emplace_back("coding.mean", model.coding.mean());
+  if (!model.coding.names().empty()) config["columns"] = model.coding.names();
+  if (model.coding.has_categories()) config["levels"] = model.coding.levels();
   if (!model.training.empty()) config["training"] = training_to_json(model.training, tensors);
   if (model.threshold) config["threshold"] = threshold_to_json(*model.threshold);
   std::map<std::string, std::string> metadata;
@@ -278,19 +283,41 @@ std::shared_ptr<Model::Impl> deserialize_model(std::string_view bytes, const std
     if (config.contains("stop_reason")) impl->history.stop_reason = config.at("stop_reason").get<std::string>();
     if (config.contains("threshold")) impl->threshold = threshold_from_json(config.at("threshold"), impl->learner);
     if (config.contains("training")) impl->training = training_from_json(config.at("training"), contents.tensors);
-    const std::string scaler = config.at("scaler").get<std::string>();
-    if (scaler != "none") {
-      auto find = [&](const std::string& name) -> torch::Tensor {
-        for (const auto& [key, t] : contents.tensors) {
-          if (key == name) {
-            if (t.dim() != 1 || t.size(0) != input_dim) throw fail("'" + name + "' has the wrong shape");
-            return t;
-          }
-        }
-        throw fail("the scaler's '" + name + "' tensor is missing");
-      };
-      impl->scaler = Scaler::from_parts(scaler, find("scaler.offset"), find("scaler.scale"));
+    // A table's categorical columns are levels().size() values wide in the network.
+    std::vector<std::vector<std::string>> levels;
+    if (config.contains("levels")) levels = config.at("levels").get<std::vector<std::vector<std::string>>>();
+    int64_t numeric = levels.empty() ? input_dim : 0, width = 0;
+    for (const auto& l : levels) {
+      if (l.size() > TableCoding::kMaxLevels) throw fail("a column has more levels than any model can");
+      numeric += l.empty() ? 1 : 0;
+      width += l.empty() ? 1 : static_cast<int64_t>(l.size());
     }
+    if (!levels.empty() && width != input_dim) throw fail("its columns' levels do not fit its input shape");
+    std::vector<std::string> names;
+    if (config.contains("columns")) names = config.at("columns").get<std::vector<std::string>>();
+    if (!names.empty() && names.size() != (levels.empty() ? static_cast<size_t>(input_dim) : levels.size())) {
+      throw fail("it names " + std::to_string(names.size()) + " columns for data of another width");
+    }
+    auto find = [&](const std::string& name, bool required) -> torch::Tensor {
+      for (const auto& [key, t] : contents.tensors) {
+        if (key == name) {
+          if (t.dim() != 1 || t.size(0) != numeric) throw fail("'" + name + "' has the wrong shape");
+          return t;
+        }
+      }
+      if (required) throw fail("the scaler's '" + name + "' tensor is missing");
+      return {};
+    };
+    const std::string scaler = config.at("scaler").get<std::string>();
+    Scaler fitted;
+    if (scaler != "none" && numeric == 0) {
+      fitted = Scaler::from_parts(scaler, torch::zeros({0}), torch::zeros({0}));
+    } else if (scaler != "none") {
+      fitted = Scaler::from_parts(scaler, find("scaler.offset", true), find("scaler.scale", true));
+    }
+    auto mean = find("coding.mean", false);
+    if (!mean.defined() && !levels.empty() && numeric == 0) mean = torch::zeros({0});
+    impl->coding = TableCoding::from_parts(fitted, mean, std::move(levels), std::move(names));
   } catch (const json::exception& e) {
     throw fail(std::string("malformed config (") + e.what() + ")");
   } catch (const ModelFileError&) {
@@ -362,7 +389,9 @@ std::shared_ptr<Model::Impl> deserialize_model(std::string_view bytes, const std
     impl->discriminator = nn::Discriminator(impl->net->code_dim(), impl->learner.adversarial->discriminator);
     for (auto& item : impl->discriminator->named_parameters()) fill(item.key(), item.value(), kDiscriminatorPrefix);
   }
-  const size_t scaler_tensors = impl->scaler.is_identity() ? 0 : 2;
+  const size_t scaler_tensors =
+      (impl->coding.scaler().is_identity() || impl->coding.scaler().offset().numel() == 0 ? 0 : 2) +
+      (impl->coding.mean().defined() && impl->coding.mean().numel() > 0 ? 1 : 0);
   // Version 1 kept its training state under "checkpoint.".
   const auto training_tensors = std::count_if(contents.tensors.begin(), contents.tensors.end(), [](const auto& t) {
     return t.first.rfind(kTrainingPrefix, 0) == 0 || t.first.rfind("checkpoint.", 0) == 0;

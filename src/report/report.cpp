@@ -61,7 +61,7 @@ void for_each_scaled_chunk(const Model& model, const at::Tensor& rows, Fn&& fn) 
   torch::NoGradGuard no_grad;
   for (int64_t first = 0; first < rows.size(0); first += kChunk) {
     const auto chunk = rows.narrow(0, first, std::min(kChunk, rows.size(0) - first));
-    fn(first, model.scaler().transform(chunk));
+    fn(first, model.coding().transform(chunk));
   }
 }
 
@@ -162,6 +162,11 @@ Computed compute(const Model& model, const Dataset& dataset, const ReportOptions
   if (options.max_points() < 1 || options.bins() < 1 || options.examples() < 0) {
     throw InvalidArgument("report: max_points and bins must be at least 1 and examples at least 0");
   }
+  if (model.coding().has_categories() && dataset.rows() > 0) {
+    throw InvalidArgument(
+        "report: the data part of a report takes models of numeric columns; this model has categorical "
+        "columns (report the model alone, without data, and score the data with hourglass score)");
+  }
   Computed out;
   json& data = out.data;
   const Autoencoder& learner = model.learner();
@@ -199,7 +204,7 @@ Computed compute(const Model& model, const Dataset& dataset, const ReportOptions
     const RowLossFunction row_loss = row_loss_function(learner.loss);
     const int64_t k = std::min(model.code_dim(), width);
     std::optional<Pca> baseline;
-    if (options.pca_baseline() && n >= 2) baseline = Pca::fit(model.scaler().transform(rows), k);
+    if (options.pca_baseline() && n >= 2) baseline = Pca::fit(model.coding().transform(rows), k);
     auto& net = model.impl().net;
     std::vector<at::Tensor> errors;
     auto feature_sq = torch::zeros({width}, torch::kDouble), feature_sq_pca = torch::zeros({width}, torch::kDouble);
@@ -209,11 +214,11 @@ Computed compute(const Model& model, const Dataset& dataset, const ReportOptions
       errors.push_back(row_loss(back, scaled));
       feature_sq += (back - scaled).square().sum(0).to(torch::kDouble);
       const auto original = rows.narrow(0, first, scaled.size(0));
-      data_sq += (model.scaler().inverse_transform(back) - original).square().sum().item<double>();
+      data_sq += (model.coding().inverse_transform(back) - original).square().nansum().item<double>();
       if (baseline) {
         const auto pca_back = baseline->reconstruct(scaled).to(torch::kFloat);
         feature_sq_pca += (pca_back - scaled).square().sum(0).to(torch::kDouble);
-        data_sq_pca += (model.scaler().inverse_transform(pca_back) - original).square().sum().item<double>();
+        data_sq_pca += (model.coding().inverse_transform(pca_back) - original).square().nansum().item<double>();
       }
     });
     const auto error = torch::cat(errors).to(torch::kDouble);
@@ -316,8 +321,8 @@ Computed compute(const Model& model, const Dataset& dataset, const ReportOptions
       const auto back = model.reconstruct(first).reshape_as(first);
       std::vector<at::Tensor> parts{first, back};
       if (baseline) {
-        const auto scaled = model.scaler().transform(first);
-        parts.push_back(model.scaler().inverse_transform(baseline->reconstruct(scaled).to(torch::kFloat)));
+        const auto scaled = model.coding().transform(first);
+        parts.push_back(model.coding().inverse_transform(baseline->reconstruct(scaled).to(torch::kFloat)));
       }
       const Shape& shape = model.sample_shape();
       if (is_image_shape(shape)) {
@@ -361,12 +366,12 @@ Computed compute(const Model& model, const Dataset& dataset, const ReportOptions
     } else if (model.sample_shape().size() == 1 && dataset.rows() >= 2 && model.input_dim() >= 2) {
       // Tabular: the generated rows among the data, in the data's first two principal components.
       const auto rows = flat_rows(model, dataset.features);
-      const auto scaled = model.scaler().transform(rows);
+      const auto scaled = model.coding().transform(rows);
       const Pca plane = Pca::fit(scaled, 2);
       const auto shown = evenly_spaced(rows.size(0), options.max_points());
       json values = json::array();
       auto add = [&](const at::Tensor& points, const std::string& source) {
-        const auto projected = plane.encode(model.scaler().transform(points.reshape({points.size(0), -1})));
+        const auto projected = plane.encode(model.coding().transform(points.reshape({points.size(0), -1})));
         const auto xs = to_vector(projected.select(1, 0)), ys = to_vector(projected.select(1, 1));
         for (size_t i = 0; i < xs.size(); ++i)
           values.push_back({{"x", xs[i]}, {"y", ys[i]}, {"label", source}, {"row", i + 1}});

@@ -14,8 +14,6 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr size_t kMaxNameLength = 100;
-// Lines read to find the label column before the whole file is parsed once.
-constexpr size_t kSniffLines = 50;
 
 bool is_name_character(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
@@ -37,51 +35,14 @@ std::string extension(const std::string& name) {
   return dot == std::string::npos ? "" : name.substr(dot);
 }
 
-// The fields of a delimited line, without quotes and surrounding spaces.
-std::vector<std::string> header_fields(std::string_view line) {
-  const char delimiter =
-      line.find('\t') != std::string_view::npos && line.find(',') == std::string_view::npos ? '\t' : ',';
-  std::vector<std::string> fields(1);
-  for (char c : line) {
-    if (c == delimiter) {
-      fields.emplace_back();
-    } else if (c != '"' && c != '\r') {
-      fields.back() += c;
-    }
-  }
-  for (auto& field : fields) {
-    field.erase(0, field.find_first_not_of(' '));
-    field.erase(field.find_last_not_of(' ') + 1);
-  }
-  return fields;
-}
-
-// Reads delimited text whose one non-numeric column, if any, is the label: the column is
-// found on the first lines, then the whole text is parsed once.
+// Reads delimited text. A table whose only text column is one (iris's Species) takes it
+// as the label, as users of the page expect; with more, they are all categorical features.
 Dataset parse_table(std::string_view text, const std::string& source) {
-  std::string_view head = text;
-  size_t end = 0;
-  for (size_t line = 0; line < kSniffLines && end != std::string_view::npos; ++line) {
-    end = text.find('\n', end == 0 ? 0 : end + 1);
-  }
-  if (end != std::string_view::npos) head = text.substr(0, end + 1);
-  try {
-    parse_delimited(head, source);
-    return parse_delimited(text, source);
-  } catch (const DataError& without_label) {
-    const auto names = header_fields(head.substr(0, head.find('\n')));
-    for (size_t c = 0; c < names.size(); ++c) {
-      for (const auto& label : {names[c], std::to_string(c + 1)}) {
-        try {
-          parse_delimited(head, source, ReadOptions().label(label));
-        } catch (const Error&) {
-          continue;
-        }
-        return parse_delimited(text, source, ReadOptions().label(label));
-      }
-    }
-    throw;
-  }
+  Dataset data = parse_delimited(text, source);
+  const auto is_text = [](const std::vector<std::string>& levels) { return !levels.empty(); };
+  if (std::count_if(data.levels.begin(), data.levels.end(), is_text) != 1) return data;
+  const auto label = std::find_if(data.levels.begin(), data.levels.end(), is_text) - data.levels.begin();
+  return parse_delimited(text, source, ReadOptions().label(data.columns[static_cast<size_t>(label)]));
 }
 
 DatasetInfo info_of(const std::string& name, const Dataset& data) {

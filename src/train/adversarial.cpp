@@ -48,7 +48,7 @@ void AdversarialSteps::step(const at::Tensor& batch) {
   auto& discriminator = model_.discriminator;
   // One forward pass of the encoder (after the reconstruction step moved it) serves both
   // steps: the discriminator's step changes only the discriminator.
-  const auto codes = model_.net->encode(batch);
+  const auto codes = model_.net->encode(model_.coding.fill(batch));
   const auto prior_samples = prior_.sample(batch.size(0), codes.size(1));
 
   clear_gradients(discriminator_parameters_);

@@ -40,10 +40,10 @@ at::Tensor epoch_order(int64_t rows, int64_t chunk, bool memory_mapped) {
 }
 
 at::Tensor rows_in_order(const at::Tensor& x, const at::Tensor& order, int64_t first, int64_t count,
-                         const Scaler& scaler) {
+                         const TableCoding& coding) {
   check_mapped_file(x);  // a file truncated under its map: an error, not SIGBUS
   const auto rows = order.defined() ? x.index_select(0, order.narrow(0, first, count)) : x.narrow(0, first, count);
-  return scaler.transform(rows);
+  return coding.target(rows);
 }
 
 }  // namespace hourglass

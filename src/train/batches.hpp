@@ -5,7 +5,7 @@
 //   const int64_t chunk = chunk_rows(x, batch);
 //   const auto order = epoch_order(x.size(0), chunk, is_memory_mapped(x));
 //   for (int64_t first = 0; first < rows; first += chunk) {
-//     const auto rows = rows_in_order(x, order, first, std::min(chunk, rows - first), scaler);
+//     const auto rows = rows_in_order(x, order, first, std::min(chunk, rows - first), coding);
 //     ... batches of rows ...
 //   }
 #pragma once
@@ -14,7 +14,7 @@
 
 #include <cstdint>
 
-#include "hourglass/data/scaler.hpp"
+#include "hourglass/data/table_coding.hpp"
 
 namespace hourglass {
 
@@ -29,6 +29,6 @@ at::Tensor epoch_order(int64_t rows, int64_t chunk, bool memory_mapped);
 /// `count` rows from position `first` of `order` (x's own order when `order` is
 /// undefined), scaled.
 at::Tensor rows_in_order(const at::Tensor& x, const at::Tensor& order, int64_t first, int64_t count,
-                         const Scaler& scaler);
+                         const TableCoding& coding);
 
 }  // namespace hourglass

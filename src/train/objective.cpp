@@ -7,8 +7,36 @@
 
 namespace hourglass {
 
-Objective::Objective(const Autoencoder& learner, nn::AutoencoderNet net)
-    : learner_(learner), net_(std::move(net)), reconstruction_loss_(&losses().at(learner.loss)) {}
+Objective::Objective(const Autoencoder& learner, nn::AutoencoderNet net, TableCoding coding)
+    : learner_(learner),
+      net_(std::move(net)),
+      reconstruction_loss_(&losses().at(learner.loss)),
+      coding_(std::move(coding)) {}
+
+void Objective::check_table_learner(const Autoencoder& learner) {
+  if (learner.correntropy) {
+    throw InvalidArgument(
+        "the robust autoencoder's correntropy compares complete rows of numbers; this table has categorical "
+        "columns or missing cells (train another variant, or fill the holes first)");
+  }
+  table_cell_loss(learner.loss);
+}
+
+at::Tensor Objective::reconstruction_loss(const at::Tensor& reconstruction, const at::Tensor& batch,
+                                          bool per_row) const {
+  if (coding_.needs_column_losses(batch)) {
+    check_table_learner(learner_);
+    const auto columns = coding_.column_losses(reconstruction, batch, table_cell_loss(learner_.loss));
+    if (per_row) return columns.values.sum(1).mean();
+    return columns.values.sum() / columns.present.sum().clamp_min(1);
+  }
+  if (learner_.correntropy) return correntropy_loss(reconstruction, batch, learner_.correntropy->sigma);
+  // The ELBO sums a cell loss over a row's values (the mean times their count, as ruta
+  // does); a loss of the whole sample is already one value per row.
+  if (per_row && reconstruction_loss_->cells)
+    return reconstruction_loss_->mean(reconstruction, batch) * batch[0].numel();
+  return reconstruction_loss_->mean(reconstruction, batch);
+}
 
 bool Objective::has_penalty() const {
   return learner_.sparsity || learner_.contraction || learner_.weight_decay || learner_.variational;
@@ -25,7 +53,8 @@ std::vector<std::string> Objective::part_names() const {
 }
 
 Objective::Terms Objective::operator()(const at::Tensor& batch) {
-  const auto input = net_->is_training() && learner_.noise ? apply_noise(*learner_.noise, batch) : batch;
+  const auto clean = coding_.fill(batch);
+  const auto input = net_->is_training() && learner_.noise ? apply_noise(*learner_.noise, clean) : clean;
   Terms terms = learner_.variational ? variational_terms(input, batch) : reconstruction_terms(input, batch);
   if (learner_.weight_decay) {
     std::vector<at::Tensor> kernels;
@@ -48,11 +77,7 @@ Objective::Terms Objective::variational_terms(const at::Tensor& input, const at:
   // The ELBO is estimated with a sample in evaluation too; Model::reconstruct uses the mean.
   const auto q = net_->posterior(input);
   const auto reconstruction = net_->decode(net_->variational()->sample(q));
-  // The ELBO sums a cell loss over a row's features (the mean times their count, as ruta
-  // does); a loss of the whole sample is already one value per row.
-  const auto reconstruction_term = reconstruction_loss_->cells
-                                       ? reconstruction_loss_->mean(reconstruction, batch) * batch[0].numel()
-                                       : reconstruction_loss_->mean(reconstruction, batch);
+  const auto reconstruction_term = reconstruction_loss(reconstruction, batch, /*per_row=*/true);
   Terms terms{reconstruction_term, {{"reconstruction", reconstruction_term}}, reconstruction};
   const auto kl = nn::kl_to_standard_normal(q).mean();
   terms.total = terms.total + learner_.variational->beta * kl;
@@ -88,9 +113,7 @@ Objective::Terms Objective::reconstruction_terms(at::Tensor input, const at::Ten
   }
 
   const auto reconstruction = net_->decode(code);
-  const auto reconstruction_term = learner_.correntropy
-                                       ? correntropy_loss(reconstruction, batch, learner_.correntropy->sigma)
-                                       : reconstruction_loss_->mean(reconstruction, batch);
+  const auto reconstruction_term = reconstruction_loss(reconstruction, batch, /*per_row=*/false);
   Terms terms{reconstruction_term, {}, reconstruction};
   if (has_penalty()) terms.parts.emplace_back("reconstruction", reconstruction_term);
   if (learner_.sparsity) {

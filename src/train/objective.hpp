@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "hourglass/data/table_coding.hpp"
 #include "hourglass/losses/loss.hpp"
 #include "hourglass/variants/autoencoder.hpp"
 #include "losses/losses.hpp"
@@ -28,12 +29,19 @@ class Objective {
     at::Tensor reconstruction;
   };
 
-  Objective(const Autoencoder& learner, nn::AutoencoderNet net);
+  /// `coding` says which of the batch's values form a categorical column's group.
+  Objective(const Autoencoder& learner, nn::AutoencoderNet net, TableCoding coding = {});
 
-  /// The loss of a batch. In training mode a denoising learner corrupts the input
-  /// with fresh noise and compares the reconstruction with the clean batch; in
-  /// evaluation mode the input stays clean.
+  /// The loss of a batch of targets (TableCoding::target: missing cells are NaN, and are
+  /// filled before the network reads them). In training mode a denoising learner
+  /// corrupts the input with fresh noise and compares the reconstruction with the clean
+  /// batch; in evaluation mode the input stays clean.
   Terms operator()(const at::Tensor& batch);
+
+  /// Throws InvalidArgument when the learner cannot train on a table with categorical
+  /// columns or missing cells (a loss of whole rows, correntropy); call it before the
+  /// first batch of such a table, which would otherwise fail there.
+  static void check_table_learner(const Autoencoder& learner);
 
   /// The part names, in the order operator() returns them.
   std::vector<std::string> part_names() const;
@@ -45,10 +53,15 @@ class Objective {
   /// The ELBO: reconstruction summed over features and the KL divergence.
   Terms variational_terms(const at::Tensor& input, const at::Tensor& batch);
   static void add(Terms& terms, const char* name, const at::Tensor& penalty);
+  /// The reconstruction loss: the mean over the batch's values, or a table's mean over
+  /// its present cells (a categorical column's cross-entropy counting as one);
+  /// `per_row` sums each row's instead, as the ELBO does.
+  at::Tensor reconstruction_loss(const at::Tensor& reconstruction, const at::Tensor& batch, bool per_row) const;
 
   Autoencoder learner_;
   nn::AutoencoderNet net_;
   const LossDefinition* reconstruction_loss_ = nullptr;
+  TableCoding coding_;
 };
 
 }  // namespace hourglass

@@ -63,7 +63,7 @@ at::Tensor checked_data(const at::Tensor& data, const char* what) {
         (data.defined() ? std::to_string(data.dim()) + "-D " + shape_to_string(data.sizes().vec()) : "no data"));
   }
   auto values = data.to(torch::kFloat).reshape({data.size(0), -1}).contiguous();
-  check_finite(values, what);
+  check_no_infinity(values, what);  // NaN is a missing cell
   return values;
 }
 
@@ -136,9 +136,15 @@ class LossSums {
     for (size_t i = 0; i < terms.parts.size(); ++i) sums_[i + 1] += terms.parts[i].second.detach() * weight;
     if (!metrics_.empty()) {
       torch::NoGradGuard no_grad;
-      const auto output = terms.reconstruction.detach().reshape(batch.sizes()).to(batch.scalar_type());
+      auto output = terms.reconstruction.detach().reshape(batch.sizes()).to(batch.scalar_type());
+      auto target = batch;
+      const auto present = batch.isnan().logical_not();
+      if (!present.all().item<bool>()) {  // metrics of the present cells
+        output = output.masked_select(present);
+        target = batch.masked_select(present);
+      }
       for (size_t m = 0; m < metrics_.size(); ++m)
-        sums_[1 + terms.parts.size() + m] += metrics_[m](output, batch) * weight;
+        sums_[1 + terms.parts.size() + m] += metrics_[m](output, target) * weight;
     }
     rows_ += rows;
   }
@@ -178,8 +184,9 @@ struct TrainingSession::Epoch {
 };
 
 TrainingSession::TrainingSession(const Autoencoder& learner, const at::Tensor& data, const TrainOptions& options,
-                                 const Callbacks& callbacks)
-    : options_(options), start_(Start::fresh) {
+                                 const Callbacks& callbacks, std::vector<std::vector<std::string>> levels,
+                                 std::vector<std::string> columns)
+    : options_(options), start_(Start::fresh), table_levels_(std::move(levels)), table_columns_(std::move(columns)) {
   init_runtime();
   check_options(options_);
   learner.validate();
@@ -211,8 +218,8 @@ TrainingSession::TrainingSession(const Model& model, Start start, const at::Tens
                             saved.optimizer + "; give the same optimizer (or none)");
     }
   }
-  if (options_.scale() != "none" && options_.scale() != impl_->scaler.kind()) {
-    throw InvalidArgument("training that continues keeps the model's scaler (" + impl_->scaler.kind() +
+  if (options_.scale() != "none" && options_.scale() != impl_->coding.scaler().kind()) {
+    throw InvalidArgument("training that continues keeps the model's scaler (" + impl_->coding.scaler().kind() +
                           "); leave the scale option out");
   }
   prepare(data, callbacks);
@@ -254,12 +261,14 @@ void TrainingSession::prepare(const at::Tensor& data, const Callbacks& callbacks
   batch_ = std::min(options_.batch_size(), x_.size(0));  // a larger batch is the whole data
   global_batch_ = parallel_ ? std::min(options_.batch_size() * parallel_->world_size(), x_.size(0)) : batch_;
   if (start_ == Start::fresh) {
-    check_memory(impl_->learner.network, sample_shape, batch_);
+    impl_->coding = TableCoding::fit(options_.scale(), x_, table_levels_, table_columns_);
+    // A categorical column is one value in the data and a one-hot group in the network.
+    const Shape network_shape = impl_->coding.has_categories() ? Shape{impl_->coding.width()} : sample_shape;
+    check_memory(impl_->learner.network, network_shape, batch_);
     torch::manual_seed(impl_->seed);
-    impl_->scaler = Scaler::fit(options_.scale(), x_);
-    impl_->net = nn::AutoencoderNet(impl_->learner.network, sample_shape);
+    impl_->net = nn::AutoencoderNet(impl_->learner.network, network_shape);
   } else {
-    const Shape& trained_on = impl_->net->data_shape();
+    const Shape& trained_on = impl_->coding.has_categories() ? impl_->coding.shape() : impl_->net->data_shape();
     const bool fits = sample_shape == trained_on || (sample_shape.size() == 1 && x_.size(1) == shape_size(trained_on));
     if (!fits) {
       throw InvalidArgument("the model was trained on samples of shape " + shape_to_string(trained_on) +
@@ -299,7 +308,10 @@ void TrainingSession::prepare(const at::Tensor& data, const Callbacks& callbacks
     }
     adversarial_ = std::make_unique<AdversarialSteps>(*impl_, saved);
   }
-  objective_ = std::make_unique<Objective>(impl_->learner, net);
+  if (impl_->coding.has_categories() || impl_->coding.fitted_on_holes()) {
+    Objective::check_table_learner(impl_->learner);
+  }
+  objective_ = std::make_unique<Objective>(impl_->learner, net, impl_->coding);
   metrics_ = metric_functions(options_.metrics(), objective_->part_names());
   bf16_ = use_bf16(options_.precision());
   chunk_ = chunk_rows(x_, batch_);
@@ -415,7 +427,7 @@ at::Tensor TrainingSession::next_batch() {
     return {};
   }
   if (!e.chunk.defined()) {
-    e.chunk = rows_in_order(x_, e.order, e.chunk_first, std::min(chunk_, rows - e.chunk_first), impl_->scaler);
+    e.chunk = rows_in_order(x_, e.order, e.chunk_first, std::min(chunk_, rows - e.chunk_first), impl_->coding);
     e.in_chunk = 0;
   }
   const auto inputs = e.chunk.narrow(0, e.in_chunk, std::min(batch, e.chunk.size(0) - e.in_chunk));
@@ -478,7 +490,7 @@ void TrainingSession::end_epoch() {
     const int64_t ranks = parallel_ ? parallel_->world_size() : 1, rank = parallel_ ? parallel_->rank() : 0;
     const int64_t from = rows * rank / ranks, to = rows * (rank + 1) / ranks;
     for (int64_t first = from; first < to; first += chunk_) {
-      const auto inputs = rows_in_order(validation_, {}, first, std::min(chunk_, to - first), impl_->scaler);
+      const auto inputs = rows_in_order(validation_, {}, first, std::min(chunk_, to - first), impl_->coding);
       sums.add((*objective_)(inputs), inputs);
       release_mapped_pages(validation_);
     }

@@ -29,9 +29,11 @@ class TrainingSession : public Trainer {
   /// run a checkpoint was written by.
   enum class Start { fresh, continued, resumed };
 
-  /// A new model for `learner`.
+  /// A new model for `learner`; a table's categorical columns have their `levels`, and
+  /// its `columns` names are kept in the model (both as Dataset has them).
   TrainingSession(const Autoencoder& learner, const at::Tensor& data, const TrainOptions& options,
-                  const Callbacks& callbacks);
+                  const Callbacks& callbacks, std::vector<std::vector<std::string>> levels = {},
+                  std::vector<std::string> columns = {});
   /// Training that goes on from `model` (a copy of it: the model given is left alone).
   TrainingSession(const Model& model, Start start, const at::Tensor& data, const TrainOptions& options,
                   const Callbacks& callbacks);
@@ -83,6 +85,8 @@ class TrainingSession : public Trainer {
 
   TrainOptions options_;
   Start start_;
+  std::vector<std::vector<std::string>> table_levels_;
+  std::vector<std::string> table_columns_;
   std::shared_ptr<Model::Impl> impl_;
   at::Tensor x_, validation_;
   std::vector<CallbackRef> callbacks_;

@@ -43,6 +43,14 @@ Model train(const Autoencoder& learner, const at::Tensor& data, const TrainOptio
   return run(session);
 }
 
+Model train(const Autoencoder& learner, const Dataset& data, const TrainOptions& options, const Callbacks& callbacks) {
+  // An image's or sequence's "columns" are only its numbered values.
+  const bool table = data.sample_shape.empty();
+  TrainingSession session(learner, data.samples(), options, callbacks, data.levels,
+                          table ? data.columns : std::vector<std::string>{});
+  return run(session);
+}
+
 Model train(const Model& model, const at::Tensor& data, const TrainOptions& options, const Callbacks& callbacks) {
   TrainingSession session(model, TrainingSession::Start::continued, data, options, callbacks);
   return run(session);

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -123,12 +124,16 @@ TEST(Cli, BadInputGivesOneLineAndStatusTwo) {
     std::ofstream(truncated) << bytes.substr(0, bytes.size() / 2);
   }
   const std::string out = temp_path("never-written.csv");
+  std::remove(out.c_str());  // a failed run of this test may have left it
   const std::vector<BadInput> cases = {
       {"missing file", "autoencode /no/such.csv --dim 2", "cannot read '/no/such.csv'"},
       {"empty file", "autoencode " + write_text("empty.csv", "") + " --dim 2", "empty"},
       {"ragged rows", "autoencode " + write_text("ragged.csv", "a,b\n1,2\n3\n") + " --dim 1", "line 3 has 1 fields"},
-      {"non-numeric cell", "autoencode " + kIris + " --dim 2", "'setosa' is not a number"},
-      {"NaN", "pca " + write_text("nan.csv", "a,b\n1,2\nNaN,3\n") + " --dim 1", "not finite"},
+      {"text column for pca", "pca " + kIris + " --dim 2", "column 'Species' holds text (3 categories)"},
+      {"missing cell for pca", "pca " + write_text("nan.csv", "a,b\n1,2\nNaN,3\n") + " --dim 1",
+       "row 2, column 1 holds NaN"},
+      {"typo in a column of numbers", "autoencode " + write_text("typo.csv", "a,b\n1,2\n3,4\n5,x\n") + " --dim 1",
+       "line 4, column 2 ('b'): 'x' is not a number while 2 cells of the column are"},
       {"width mismatch", "encode " + model + " " + write_text("wide.csv", "a,b,c\n1,2,3\n"), "expects 4 columns"},
       {"truncated model", "encode " + truncated + " " + kIris + " --label Species", "is corrupted"},
       {"missing model", "encode /no/model.hgm " + kIris, "cannot read '/no/model.hgm'"},

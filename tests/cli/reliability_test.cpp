@@ -135,7 +135,7 @@ TEST(Reliability, RequestsThatCannotFitAreTheUsersErrors) {
        "of memory"},
       {"train " + kIris + " --label Species --network 2 --seed -1 -o " + temp_path("seed.hgm"), "--seed"},
       {"train " + kIris + " --label Species --network 2 --epochs 1e23 -o " + temp_path("epochs.hgm"), "--epochs"},
-      {"pca " + huge_cell + " --dim 1", "is not a number"},
+      {"pca " + huge_cell + " --dim 1", "holds text (1 category)"},
   };
   for (const auto& [arguments, message] : cases) {
     const Result r = hourglass_cli(arguments);

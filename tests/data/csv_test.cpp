@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <sstream>
 
 #include "hourglass/data/dataset.hpp"
@@ -63,8 +64,9 @@ TEST(Csv, ErrorsNameTheLineAndColumn) {
       << error_of("a,b\n1,2\n3,x\n");
   EXPECT_NE(error_of("a,b\n1,2\n3,x\n").find("--label"), std::string::npos);
   EXPECT_NE(error_of("a,b\n1,2\n3\n").find("line 3 has 1 fields, expected 2"), std::string::npos);
-  EXPECT_NE(error_of("a,b\n1,\n").find("empty cell"), std::string::npos);
-  EXPECT_NE(error_of("a,b\n1,nan\n").find("not finite"), std::string::npos);
+  const auto strict = ReadOptions().na_values({});  // no spelling of "missing"
+  EXPECT_NE(error_of("a,b\n1,\n3,4\n", strict).find("line 2, column 2 ('b'): empty cell"), std::string::npos);
+  EXPECT_NE(error_of("a,b\n1,nan\n3,4\n", strict).find("'nan' is not a number"), std::string::npos);
   EXPECT_NE(error_of("a,b\n1,inf\n").find("not finite"), std::string::npos);
   EXPECT_NE(error_of("a,b\n1,1e39\n").find("not finite"), std::string::npos);
   EXPECT_NE(error_of("").find("empty"), std::string::npos);
@@ -111,6 +113,49 @@ TEST(ReadData, TakesARunOfRows) {
   EXPECT_EQ(some.labels.front(), all.labels[100]);
   EXPECT_EQ(read_data(path, ReadOptions().label("Species").first_row(140).row_count(50)).rows(), 10);
   EXPECT_THROW(read_data(path, ReadOptions().first_row(150).row_count(1).label("Species")), DataError);
+}
+
+TEST(Csv, ReadsTextColumnsAsCategoriesWithSortedLevels) {
+  const Dataset d = parse_delimited("size,colour,n\n1.5,red,1\n2,blue,2\n3,red,3\n4,green,4\n", "t");
+  ASSERT_EQ(d.levels.size(), 3u);
+  EXPECT_TRUE(d.levels[0].empty());
+  EXPECT_EQ(d.levels[1], (std::vector<std::string>{"blue", "green", "red"}));
+  EXPECT_TRUE(d.levels[2].empty());
+  EXPECT_TRUE(d.has_categories());
+  EXPECT_TRUE(torch::equal(d.features.select(1, 1), torch::tensor({2.0f, 0.0f, 2.0f, 1.0f})));
+  EXPECT_FALSE(parse_delimited("a,b\n1,2\n", "t").has_categories());
+  // Numbers in a column of text are levels too.
+  const Dataset mixed = parse_delimited("grade\nA\nB\n3\nA\n", "t");
+  EXPECT_EQ(mixed.levels[0], (std::vector<std::string>{"3", "A", "B"}));
+}
+
+TEST(Csv, MissingCellsAreNaNInEveryKindOfColumn) {
+  const Dataset d = parse_delimited("x,y,z\n1,a,\nNA,?,2\nNaN,b,3\n4,a,nan\n", "t");
+  EXPECT_EQ(d.features.isnan().sum().item<int64_t>(), 5);
+  EXPECT_TRUE(std::isnan(d.features[1][0].item<float>()));
+  EXPECT_TRUE(std::isnan(d.features[1][1].item<float>()));  // '?' in a categorical column
+  EXPECT_EQ(d.levels[1], (std::vector<std::string>{"a", "b"}));
+  // --na-values replaces the spellings: here -999 is missing and NA would be text.
+  const Dataset coded = parse_delimited("x\n1\n-999\n3\n", "t", ReadOptions().na_values({"-999"}));
+  EXPECT_TRUE(std::isnan(coded.features[1][0].item<float>()));
+  EXPECT_EQ(coded.features.isnan().sum().item<int64_t>(), 1);
+}
+
+TEST(Csv, WritesATableThatReadsBackTheSame) {
+  const Dataset d = parse_delimited("x,colour\n1.5,red\nNA,blue\n3,NA\n", "t");
+  std::ostringstream out;
+  write_csv(out, d);
+  EXPECT_EQ(out.str(), "x,colour\n1.5,red\nNA,blue\n3,NA\n");
+  const Dataset back = parse_delimited(out.str(), "t");
+  EXPECT_EQ(back.levels, d.levels);
+  EXPECT_TRUE(torch::equal(back.features.nan_to_num(-1), d.features.nan_to_num(-1)));
+}
+
+TEST(Csv, NumericOnlyReadersNameTheTextColumn) {
+  const Dataset d = parse_delimited("x,colour\n1,red\n2,blue\n", "t");
+  const auto message = testing::error_of<DataError>([&] { check_numeric(d, "pca"); });
+  EXPECT_NE(message.find("pca reads numbers only, but column 'colour' holds text (2 categories)"), std::string::npos)
+      << message;
 }
 
 }  // namespace

@@ -195,11 +195,11 @@ TEST(Npy, TrainingOnAMappedFileEqualsTrainingInMemory) {
   EXPECT_LT(epochs.back().value("loss"), 0.5 * epochs.front().value("loss"));
 }
 
-TEST(Npy, AMappedFileWithNaNIsRefusedByTraining) {
+TEST(Npy, AMappedFileWithInfIsRefusedByTraining) {
   auto values = torch::ones({10, 3});
-  values[7][2] = std::numeric_limits<float>::quiet_NaN();
+  values[7][2] = std::numeric_limits<float>::infinity();
   const std::string path =
-      write_temp("mapped-nan.npy",
+      write_temp("mapped-inf.npy",
                  npy("<f4", "(10, 3)", std::string(static_cast<const char*>(values.data_ptr()), values.nbytes())));
   const auto features = read_data(path, ReadOptions().memory_map(true)).features;
   const auto message = testing::error_of<DataError>([&] { train(autoencoder("2"), features); });

@@ -39,10 +39,11 @@ TEST(Batches, AMappedChunkReadsAtMostNineBlocks) {
 
 TEST(Batches, RowsComeInTheOrderGivenAndScaled) {
   const auto x = torch::arange(12, torch::kFloat).view({6, 2});
-  const auto scaler = Scaler::from_parts("minmax", torch::zeros({2}), torch::full({2}, 2.0));
+  const auto coding = TableCoding::from_parts(Scaler::from_parts("minmax", torch::zeros({2}), torch::full({2}, 2.0)),
+                                              torch::zeros({2}), {}, {});
   const auto order = torch::tensor({5, 0, 3, 1, 2, 4});
-  EXPECT_TRUE(torch::equal(rows_in_order(x, order, 1, 2, scaler), torch::stack({x[0], x[3]}) / 2));
-  EXPECT_TRUE(torch::equal(rows_in_order(x, {}, 4, 2, Scaler()), x.narrow(0, 4, 2)));
+  EXPECT_TRUE(torch::equal(rows_in_order(x, order, 1, 2, coding), torch::stack({x[0], x[3]}) / 2));
+  EXPECT_TRUE(torch::equal(rows_in_order(x, {}, 4, 2, TableCoding()), x.narrow(0, 4, 2)));
 }
 
 }  // namespace

@@ -10,6 +10,13 @@
 // (MNIST's *-idx3-ubyte, plain or .gz; 8-bit values scaled to [0, 1]). Images are
 // channels first: MNIST is 60000 samples of shape 1 x 28 x 28 (Dataset::samples()),
 // stored flat as 60000 x 784 features.
+// Tables as they are: a column of text is categorical (its cells hold the index of their
+// level, the levels sorted as R's factor() sorts them) and a missing cell ("", NA, NaN
+// or ?) is NaN; a model's TableCoding (data/table_coding.hpp) takes both.
+//
+//   Dataset cancer = read_data("breast_cancer.csv", ReadOptions().label("Class"));
+//   cancer.levels[1];   // {"1", "10", "2", ...} when Cl.thickness was read as text
+//
 // Every problem is a DataError naming the file, the line and the column.
 #pragma once
 
@@ -32,6 +39,12 @@ struct Dataset {
   /// The shape of one row before it was flattened, channels first ({1, 28, 28} for
   /// MNIST, {C, H, W} for an N x C x H x W .npy); empty for tabular data.
   std::vector<int64_t> sample_shape;
+  /// Per column, the levels of a categorical column (empty for a numeric one); empty
+  /// when every column is numeric. A categorical cell holds its level's index as a float.
+  std::vector<std::vector<std::string>> levels;
+
+  /// Whether some column is categorical.
+  bool has_categories() const;
 
   int64_t rows() const { return features.defined() ? features.size(0) : 0; }
   int64_t cols() const { return features.defined() ? features.size(1) : 0; }
@@ -62,6 +75,9 @@ struct ReadOptions {
   /// an MNIST subset without a copy of the file.
   TORCH_ARG(int64_t, first_row) = 0;
   TORCH_ARG(int64_t, row_count) = -1;
+  /// CSV/TSV cells that mean "missing" (read as NaN); the defaults are R's and
+  /// ADBench's spellings. Give an empty list to refuse missing cells.
+  TORCH_ARG(std::vector<std::string>, na_values) = std::vector<std::string>{"", "NA", "NaN", "?"};
 };
 
 /// Reads .npy and IDX (names ending in "ubyte" or ".idx", optionally ".gz") by
@@ -88,6 +104,11 @@ at::Tensor as_samples(const at::Tensor& rows, const std::vector<int64_t>& sample
 
 /// Throws DataError naming the first row and column that holds NaN or Inf.
 void check_finite(const at::Tensor& values, const std::string& source);
+/// The same for Inf only: NaN is a missing cell, which models take.
+void check_no_infinity(const at::Tensor& values, const std::string& source);
+/// Throws DataError naming the first categorical column when `data` has one: for the
+/// readers of numbers only (`what`: "pca", "windows", ...).
+void check_numeric(const Dataset& data, const std::string& what);
 
 /// {"code_1", ..., "code_n"}.
 std::vector<std::string> numbered_columns(const std::string& prefix, int64_t n);
@@ -99,5 +120,9 @@ void write_csv(std::ostream& out, const at::Tensor& values, const std::vector<st
 /// The same to a file, written atomically.
 void write_csv(const std::string& path, const at::Tensor& values, const std::vector<std::string>& header,
                const std::string& label_name = "", const std::vector<std::string>& labels = {});
+/// A data set as a table: categorical cells as their level names, missing cells as NA
+/// (what read_data reads back as the same table).
+void write_csv(std::ostream& out, const Dataset& data);
+void write_csv(const std::string& path, const Dataset& data);
 
 }  // namespace hourglass

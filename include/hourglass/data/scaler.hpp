@@ -12,13 +12,25 @@
 
 namespace hourglass {
 
+/// Per column of rows x values (float64; missing cells, NaN, left out): how many
+/// values, their mean, sample standard deviation, minimum and maximum. NaN for a column
+/// with no value (and sd for one with a single value).
+struct ColumnSummary {
+  at::Tensor count, mean, sd, min, max;
+};
+/// One chunked pass over `data` (a memory-mapped file's pages given back as it goes).
+ColumnSummary summarize_columns(const at::Tensor& data);
+
 class Scaler {
  public:
   /// The identity ("none").
   Scaler() = default;
-  /// none, zscore ((x - mean) / sd) or minmax ((x - min) / (max - min)). A constant
-  /// column gets a scale of 1. Throws InvalidArgument for an unknown kind.
+  /// none, zscore ((x - mean) / sd) or minmax ((x - min) / (max - min)), from the
+  /// values present (NaN cells are missing). A constant column gets a scale of 1. Throws InvalidArgument for an unknown
+  /// kind.
   static Scaler fit(const std::string& kind, const at::Tensor& data);
+  /// The same from a summary already made.
+  static Scaler fit(const std::string& kind, const ColumnSummary& summary);
   /// Rebuilds a fitted scaler (from a model file): x -> (x - offset) / scale. Throws
   /// InvalidArgument for an unknown kind.
   static Scaler from_parts(const std::string& kind, at::Tensor offset, at::Tensor scale);

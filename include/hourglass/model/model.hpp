@@ -15,6 +15,11 @@
 //   at::Tensor grid = vae.generate({1, 2}, 0.05, 0.95, 10);  // 100 x 1 x 28 x 28
 //   at::Tensor drawn = vae.sample(16);                       // from the prior N(0, I)
 //
+// A table with categorical columns or missing cells (data/table_coding.hpp) trains from a
+// Dataset; data read later is put in the model's levels first:
+//   Model m = train(autoencoder("8,3"), read_data("cancer.csv"), TrainOptions().scale("zscore"));
+//   at::Tensor filled = m.impute(m.coding().conform(read_data("new.csv")));
+//
 // Anomaly scores and a threshold kept in the model file (see model/anomaly.hpp):
 //   model.set_threshold(data, "contamination:0.1");
 //   at::Tensor scores = model.score(data), flagged = model.is_outlier(data);
@@ -30,6 +35,7 @@
 #include <vector>
 
 #include "hourglass/data/scaler.hpp"
+#include "hourglass/data/table_coding.hpp"
 #include "hourglass/model/anomaly.hpp"
 #include "hourglass/model/history.hpp"
 #include "hourglass/variants/autoencoder.hpp"
@@ -52,6 +58,8 @@ class Model {
   /// Codes as rows x code_dim(), or shaped rows x code_shape().
   at::Tensor decode(const at::Tensor& codes) const;
   at::Tensor reconstruct(const at::Tensor& data) const;
+  /// The data with only its missing cells (NaN) replaced by their reconstruction.
+  at::Tensor impute(const at::Tensor& data) const;
 
   /// A variational model's decoding of a grid of side^dimensions.size() latent points:
   /// each listed latent unit (1-based) takes `side` values qnorm(p) for p evenly spaced
@@ -102,10 +110,13 @@ class Model {
 
   const Autoencoder& learner() const;
   const Network& network() const { return learner().network; }
+  /// The numeric columns' scaler (part of coding()).
   const Scaler& scaler() const;
+  /// How the data's columns become the network's values: scaling, categories, holes.
+  const TableCoding& coding() const;
   const History& history() const;
   int64_t input_dim() const;
-  /// The shape of one training sample: {features} or {channels, height, width}.
+  /// The shape of one training sample: {columns} or {channels, height, width}.
   const Shape& sample_shape() const;
   int64_t code_dim() const;
   /// The shape of one code: {units}, or {channels, height, width} for a conv code.

@@ -9,6 +9,7 @@
 
 #include <ATen/core/Tensor.h>
 
+#include "hourglass/data/dataset.hpp"
 #include "hourglass/model/model.hpp"
 #include "hourglass/train/callbacks.hpp"
 #include "hourglass/train/options.hpp"
@@ -25,6 +26,11 @@ namespace hourglass {
 Model train(const Autoencoder& learner, const at::Tensor& data, const TrainOptions& options = {},
             const Callbacks& callbacks = {});
 
+/// Trains on a data set as read_data() gives it: a table's categorical columns
+/// (Dataset::levels) and column names go into the model's coding (Model::coding()); its
+/// missing cells (NaN), like those of a tensor, are filled and left out of the loss.
+Model train(const Autoencoder& learner, const Dataset& data, const TrainOptions& options = {},
+            const Callbacks& callbacks = {});
 /// Continues training a trained model for options.epochs() more epochs, as fitting a
 /// Keras model again does: from its weights, with its optimizer's state (unless
 /// options.optimizer() names another optimizer), its scaler and its random generator's

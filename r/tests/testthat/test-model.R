@@ -93,7 +93,10 @@ test_that("read_data reads the CLI's formats", {
   expect_equal(unname(data$x), unname(as.matrix(iris[, 1:4])), tolerance = 1e-6)
   expect_equal(colnames(data$x), names(iris)[1:4])
   expect_equal(data$y, as.character(iris$Species))
-  expect_error(read_data(csv), "'setosa' is not a number")
+  unlabelled <- read_data(csv)$x  # the text column is a factor
+  expect_s3_class(unlabelled, "data.frame")
+  expect_equal(levels(unlabelled$Species), levels(iris$Species))
+  expect_equal(as.character(unlabelled$Species), as.character(iris$Species))
   expect_error(read_data(file.path(tempdir(), "none.csv")), "none.csv")
   # IDX images come as (n, height, width, channels), row r and column c where MNIST has them.
   idx <- file.path(tempdir(), "images-idx3-ubyte")

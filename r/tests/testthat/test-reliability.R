@@ -41,7 +41,7 @@ test_that("folders, devices, gzip bombs and networks too large for memory are R 
 
 test_that("a message quoting a huge cell stays short", {
   path <- file.path(tempdir(), "huge-cell.csv")
-  writeLines(c("a,b", paste0("1,", strrep("x", 1e6))), path)
+  writeLines(c("a,b", "1,2", "3,4", paste0("5,", strrep("x", 1e6))), path)
   message <- tryCatch(read_data(path), error = conditionMessage)
   expect_match(message, "is not a number")
   expect_lt(nchar(message), 400)

@@ -1,0 +1,46 @@
+# Data frames as they are: factor, character, logical and numeric columns with NA.
+animals <- function(n = 120) {
+  h <- rep(1:4, length.out = n)
+  frame <- data.frame(colour = factor(c("red", "green", "blue", "black")[h]),
+                      size = c("S", "M", "L", "XL")[h],
+                      big = h > 2,
+                      weight = 10 * h + 1)
+  frame$colour[5] <- NA
+  frame$weight[7] <- NA
+  frame
+}
+
+test_that("a data frame with factors and NA trains, reconstructs with its levels and imputes", {
+  set.seed(3)
+  frame <- animals()
+  model <- train(autoencoder(c(8, 3), "tanh"), frame, epochs = 60, optimizer = "adam", learning_rate = 0.01,
+                 batch_size = 16, scale = "zscore", verbose = FALSE)
+  back <- reconstruct(model, frame)
+  expect_s3_class(back, "data.frame")
+  expect_equal(names(back), names(frame))
+  expect_true(is.factor(back$colour) && is.factor(back$size))
+  expect_equal(levels(back$colour), levels(frame$colour))
+  expect_equal(as.character(back$size), frame$size)
+  filled <- impute(model, frame)
+  expect_false(anyNA(filled))
+  expect_equal(as.character(filled$colour[5]), "red")  # row 5 is of the first kind
+  expect_equal(filled$weight[-7], frame$weight[-7])
+  expect_true(abs(filled$weight[7] - 31) < 5)           # row 7 is of the third kind
+  # Scores: the mean over each row's present columns; the shares add up to it.
+  scores <- anomaly_score(model, frame)
+  shares <- anomaly_score(model, frame, per_feature = TRUE)
+  expect_equal(dim(shares), c(120, 4))
+  expect_equal(rowSums(shares), scores, tolerance = 1e-5)
+  expect_equal(shares[5, 1], 0)
+  expect_equal(dim(encode(model, frame)), c(120L, 3L))
+})
+
+test_that("new data is read in the model's levels, whatever its own", {
+  set.seed(4)
+  model <- train(autoencoder(c(8, 3), "tanh"), animals(), epochs = 2, verbose = FALSE)
+  later <- data.frame(colour = factor("black"), size = "XL", big = TRUE, weight = 41)
+  expect_equal(dim(encode(model, later)), c(1L, 3L))
+  unseen <- data.frame(colour = factor("pink"), size = "XL", big = TRUE, weight = 41)
+  expect_error(encode(model, unseen), "'pink' is not one of the levels the model was trained on")
+  expect_error(train(autoencoder(2), data.frame(when = Sys.Date() + 1:3)), "column 'when' is a Date")
+})

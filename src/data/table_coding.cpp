@@ -1,0 +1,250 @@
+#include "hourglass/data/table_coding.hpp"
+
+#include <torch/nn/functional/activation.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "hourglass/data/dataset.hpp"
+#include "hourglass/error.hpp"
+
+namespace hourglass {
+namespace {
+
+std::string column_label(const std::vector<std::string>& names, int64_t column) {
+  const auto c = static_cast<size_t>(column);
+  return c < names.size() ? "'" + abbreviate(names[c]) + "'" : std::to_string(column + 1);
+}
+
+}  // namespace
+
+void TableCoding::lay_out(int64_t columns) {
+  columns_ = columns;
+  shape_ = {columns};
+  if (levels_.empty()) levels_.resize(static_cast<size_t>(columns));
+  std::vector<int64_t> numeric_columns, numeric_values;
+  groups_.clear();
+  width_ = 0;
+  for (int64_t c = 0; c < columns; ++c) {
+    const auto size = static_cast<int64_t>(levels_[static_cast<size_t>(c)].size());
+    if (size == 0) {
+      numeric_columns.push_back(c);
+      numeric_values.push_back(width_++);
+    } else {
+      groups_.push_back({c, width_, size});
+      width_ += size;
+    }
+  }
+  if (groups_.empty()) levels_.clear();
+  numeric_columns_ = torch::tensor(numeric_columns, torch::kLong);
+  numeric_values_ = torch::tensor(numeric_values, torch::kLong);
+  fill_values_ = torch::zeros({width_}, torch::kFloat);
+  if (mean_.defined() && mean_.numel() > 0) {
+    fill_values_.index_copy_(0, numeric_values_, scaler_.transform(mean_.unsqueeze(0)).squeeze(0));
+  }
+}
+
+TableCoding TableCoding::fit(const std::string& scale, const at::Tensor& data,
+                             std::vector<std::vector<std::string>> levels, std::vector<std::string> names) {
+  const auto rows = data.reshape({data.size(0), -1});
+  const int64_t columns = rows.size(1);
+  if (!levels.empty() && static_cast<int64_t>(levels.size()) != columns) {
+    throw InvalidArgument("TableCoding: " + std::to_string(levels.size()) + " lists of levels for " +
+                          std::to_string(columns) + " columns; give one per column (empty for a numeric one)");
+  }
+  TableCoding coding;
+  coding.levels_ = std::move(levels);
+  coding.names_ = std::move(names);
+  std::vector<int64_t> numeric;
+  for (int64_t c = 0; c < columns; ++c) {
+    const auto* column_levels = coding.levels_.empty() ? nullptr : &coding.levels_[static_cast<size_t>(c)];
+    if (!column_levels || column_levels->empty()) {
+      numeric.push_back(c);
+      continue;
+    }
+    if (column_levels->size() > kMaxLevels) {
+      throw DataError("column " + column_label(coding.names_, c) + " has " + std::to_string(column_levels->size()) +
+                      " different values, more than " + std::to_string(kMaxLevels) +
+                      " categories: an identifier or free text? Leave it out of the features (or make it the label)");
+    }
+    const auto codes = rows.select(1, c);
+    const auto present = codes.isnan().logical_not();
+    const auto bad =
+        present & ((codes < 0) | (codes >= static_cast<double>(column_levels->size())) | (codes != codes.floor()));
+    if (bad.any().item<bool>()) {
+      const auto row = bad.nonzero()[0][0].item<int64_t>();
+      throw DataError("column " + column_label(coding.names_, c) + ", row " + std::to_string(row + 1) + ": " +
+                      format_number(codes[row].item<double>()) + " is not the index of one of its " +
+                      std::to_string(column_levels->size()) + " levels (0 to " +
+                      std::to_string(column_levels->size() - 1) + ")");
+    }
+    coding.fitted_on_holes_ = coding.fitted_on_holes_ || !present.all().item<bool>();
+    if (!present.any().item<bool>()) {
+      throw DataError("column " + column_label(coding.names_, c) +
+                      " has no value in the training data (every cell is missing); leave it out");
+    }
+  }
+  // All numeric: the data itself, not a copy (it may be a memory-mapped file).
+  const auto summary =
+      summarize_columns(coding.levels_.empty() ? rows : rows.index_select(1, torch::tensor(numeric, torch::kLong)));
+  const auto empty = summary.count == 0;
+  if (empty.any().item<bool>()) {
+    const auto column = numeric[static_cast<size_t>(empty.nonzero()[0][0].item<int64_t>())];
+    throw DataError("column " + column_label(coding.names_, column) +
+                    " has no value in the training data (every cell is missing); leave it out");
+  }
+  coding.fitted_on_holes_ =
+      coding.fitted_on_holes_ || (summary.count < static_cast<double>(rows.size(0))).any().item<bool>();
+  coding.scaler_ = Scaler::fit(scale, summary);
+  coding.mean_ = summary.mean.to(torch::kFloat);
+  coding.lay_out(columns);
+  return coding;
+}
+
+TableCoding TableCoding::from_parts(Scaler scaler, at::Tensor mean, std::vector<std::vector<std::string>> levels,
+                                    std::vector<std::string> names) {
+  TableCoding coding;
+  coding.scaler_ = std::move(scaler);
+  coding.mean_ = mean.defined() ? mean.to(torch::kFloat).reshape({-1}).contiguous() : mean;
+  coding.levels_ = std::move(levels);
+  coding.names_ = std::move(names);
+  int64_t numeric = coding.mean_.defined() ? coding.mean_.numel() : coding.scaler_.offset().numel();
+  int64_t categorical = 0;
+  for (const auto& l : coding.levels_) categorical += l.empty() ? 0 : 1;
+  coding.lay_out(coding.levels_.empty() ? numeric : static_cast<int64_t>(coding.levels_.size()));
+  if (coding.numeric_columns_.numel() != numeric && (coding.mean_.defined() || !coding.scaler_.is_identity())) {
+    throw InvalidArgument("TableCoding: " + std::to_string(numeric) + " numeric means or scales for " +
+                          std::to_string(coding.numeric_columns_.numel()) + " numeric columns (" +
+                          std::to_string(categorical) + " categorical)");
+  }
+  return coding;
+}
+
+at::Tensor TableCoding::target(const at::Tensor& data) const {
+  if (groups_.empty()) return scaler_.transform(data);
+  auto out = torch::empty({data.size(0), width_}, data.options().dtype(torch::kFloat));
+  out.index_copy_(1, numeric_values_, scaler_.transform(data.index_select(1, numeric_columns_)));
+  for (const auto& g : groups_) {
+    const auto codes = data.select(1, g.column);
+    const auto missing = codes.isnan().unsqueeze(1);
+    const auto one_hot = torch::nn::functional::one_hot(codes.nan_to_num(0).to(torch::kLong), g.size).to(torch::kFloat);
+    out.narrow(1, g.first, g.size).copy_(torch::where(missing, torch::full_like(one_hot, NAN), one_hot));
+  }
+  return out;
+}
+
+at::Tensor TableCoding::fill(const at::Tensor& target) const {
+  const auto missing = target.isnan();
+  if (!missing.any().item<bool>()) return target;
+  if (!mean_.defined()) {
+    throw DataError(
+        "the data has missing cells (NaN) but this model was saved before Hourglass took them; "
+        "train it again, or fill the holes first");
+  }
+  return torch::where(missing, fill_values_.view({1, -1}).expand_as(target), target);
+}
+
+at::Tensor TableCoding::inverse_transform(const at::Tensor& values) const {
+  if (groups_.empty()) return scaler_.inverse_transform(values);
+  auto out = torch::empty({values.size(0), columns_}, values.options().dtype(torch::kFloat));
+  out.index_copy_(1, numeric_columns_, scaler_.inverse_transform(values.index_select(1, numeric_values_)));
+  for (const auto& g : groups_) {
+    out.select(1, g.column).copy_(values.narrow(1, g.first, g.size).argmax(1).to(torch::kFloat));
+  }
+  return out;
+}
+
+bool TableCoding::needs_column_losses(const at::Tensor& target) const {
+  return !groups_.empty() || target.isnan().any().item<bool>();
+}
+
+TableCoding::ColumnLosses TableCoding::column_losses(const at::Tensor& prediction, const at::Tensor& target,
+                                                     CellLoss cell_loss) const {
+  const int64_t rows = target.size(0);
+  const auto present_values = target.isnan().logical_not();
+  // A missing target is 0 before the loss, then masked: NaN would reach the gradient.
+  const auto known = target.nan_to_num(0.0);
+  if (groups_.empty()) {
+    const auto present = present_values.to(prediction.scalar_type());
+    return {cell_loss(prediction, known).reshape({rows, -1}) * present, present};
+  }
+  auto values = torch::zeros({rows, columns_}, prediction.options());
+  auto present = torch::zeros({rows, columns_}, prediction.options());
+  const auto numeric_present = present_values.index_select(1, numeric_values_).to(prediction.scalar_type());
+  const auto numeric_loss =
+      cell_loss(prediction.index_select(1, numeric_values_), known.index_select(1, numeric_values_));
+  values = values.index_copy(1, numeric_columns_, numeric_loss * numeric_present);
+  present = present.index_copy(1, numeric_columns_, numeric_present);
+  for (const auto& g : groups_) {
+    const auto group_present = present_values.select(1, g.first).to(prediction.scalar_type());
+    const auto log_p = torch::log_softmax(prediction.narrow(1, g.first, g.size), 1);
+    const auto cross_entropy = -(known.narrow(1, g.first, g.size) * log_p).sum(1);
+    values = values.index_copy(1, torch::tensor({g.column}), (cross_entropy * group_present).unsqueeze(1));
+    present = present.index_copy(1, torch::tensor({g.column}), group_present.unsqueeze(1));
+  }
+  return {values, present};
+}
+
+at::Tensor TableCoding::conform(const Dataset& data, bool unseen_as_missing) const {
+  const auto columns = data.cols();
+  // Names are compared when both sides have them: a file without a header has only
+  // V1..Vn, and a count that differs is the model's shape error to report.
+  const bool named = !names_.empty() && data.columns.size() == names_.size() &&
+                     data.columns != numbered_columns("V", static_cast<int64_t>(data.columns.size()));
+  if (named && data.columns != names_) {
+    for (size_t c = 0; c < std::max(names_.size(), data.columns.size()); ++c) {
+      const std::string theirs = c < data.columns.size() ? "'" + abbreviate(data.columns[c]) + "'" : "none";
+      const std::string ours = c < names_.size() ? "'" + abbreviate(names_[c]) + "'" : "none";
+      if (theirs != ours) {
+        throw DataError("column " + std::to_string(c + 1) + " of the data is " + theirs + " where the model has " +
+                        ours + "; give the data the training data's columns, in its order (" +
+                        abbreviate(join(names_), 200) + ")");
+      }
+    }
+  }
+  if (!data.has_categories()) {
+    if (!groups_.empty() && columns == columns_) {
+      const auto& g = groups_.front();
+      throw DataError("column " + column_label(names_, g.column) + " is categorical in the model (levels " +
+                      abbreviate(join(levels_[static_cast<size_t>(g.column)]), 120) +
+                      ") but holds numbers in the data; give it as text");
+    }
+    return data.features;
+  }
+  if (columns != columns_) {
+    throw DataError("the data has " + std::to_string(columns) + " columns where the model has " +
+                    std::to_string(columns_) + "; give it the training data's columns");
+  }
+  auto features = data.features.clone();
+  for (int64_t c = 0; c < columns; ++c) {
+    const auto& theirs = data.levels[static_cast<size_t>(c)];
+    const std::vector<std::string> none;
+    const auto& ours = levels_.empty() ? none : levels_[static_cast<size_t>(c)];
+    if (theirs.empty() && ours.empty()) continue;
+    if (theirs.empty() || ours.empty()) {
+      throw DataError("column " + column_label(data.columns, c) + " is " +
+                      (ours.empty() ? "numeric in the model but text in the data"
+                                    : "categorical in the model but numbers in the data") +
+                      "; give the data the training data's kinds of columns");
+    }
+    // Each of the data's levels to the model's index of the same name.
+    std::vector<float> mapping(theirs.size(), NAN);
+    for (size_t l = 0; l < theirs.size(); ++l) {
+      const auto found = std::find(ours.begin(), ours.end(), theirs[l]);  // R's levels need not be sorted
+      if (found != ours.end()) {
+        mapping[l] = static_cast<float>(found - ours.begin());
+      } else if (!unseen_as_missing) {
+        throw DataError("column " + column_label(data.columns, c) + ": '" + abbreviate(theirs[l]) +
+                        "' is not one of the levels the model was trained on (" + abbreviate(join(ours), 200) +
+                        "); fix the value, or read unseen levels as missing (--unseen-levels missing)");
+      }
+    }
+    auto column = features.select(1, c);
+    const auto codes = column.nan_to_num(0).to(torch::kLong);
+    const auto mapped = torch::tensor(mapping, torch::kFloat).index_select(0, codes);
+    column.copy_(torch::where(column.isnan(), column, mapped));
+  }
+  return features;
+}
+
+}  // namespace hourglass

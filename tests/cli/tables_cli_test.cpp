@@ -1,0 +1,113 @@
+// Tables as they are on the command line: text columns as categories, missing cells,
+// imputation, unseen levels and per-column scores.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "hourglass/hourglass.hpp"
+#include "support/cli.hpp"
+#include "support/fixtures.hpp"
+
+namespace hourglass {
+namespace {
+
+using namespace hourglass::testing;  // NOLINT: the helpers every test here uses
+
+// Four kinds of animal: three text columns and a weight that follow the kind, with holes.
+std::string animals_csv() {
+  const char* colours[] = {"red", "green", "blue", "black"};
+  const char* sizes[] = {"S", "M", "L", "XL"};
+  const char* kinds[] = {"cat", "dog", "cat", "dog"};
+  std::ostringstream text;
+  text << "colour,size,kind,weight\n";
+  for (int r = 0; r < 160; ++r) {
+    const int h = (r * 7) % 4;
+    text << (r % 9 == 4 ? "NA" : colours[h]) << ',' << sizes[h] << ',' << (r % 13 == 6 ? "?" : kinds[h]) << ','
+         << (r % 11 == 5 ? "" : std::to_string(10 * h + 1)) << '\n';
+  }
+  return write_text("animals.csv", text.str());
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+std::string trained(const std::string& data) {
+  const std::string model = temp_path("animals.hgm");
+  const Result r = hourglass_cli("train " + data +
+                                 " --network 8,3:tanh --optimizer adam --lr 0.01 --epochs 60 --batch-size 16 "
+                                 "--scale zscore --seed 3 -o " +
+                                 model);
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("Categories reconstructed: autoencoder 1,"), std::string::npos) << r.err;
+  return model;
+}
+
+TEST(TablesCli, TrainsReconstructsAndImputesATableWithCategoriesAndHoles) {
+  const std::string data = animals_csv(), model = trained(data);
+  Result r = hourglass_cli("reconstruct " + model + " " + data);
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto rows = lines_of(r.out);
+  ASSERT_EQ(rows.size(), 161u);
+  EXPECT_EQ(rows[0], "colour,size,kind,weight");
+  EXPECT_EQ(rows[1].rfind("red,S,cat,", 0), 0u) << rows[1];
+  EXPECT_EQ(r.out.find("NA"), std::string::npos);
+
+  const std::string filled = temp_path("filled.csv");
+  r = hourglass_cli("impute " + model + " " + data + " -o " + filled);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("Filled 45 missing cells of 160 rows"), std::string::npos) << r.err;
+  const auto original = lines_of(slurp(data)), imputed = lines_of(slurp(filled));
+  ASSERT_EQ(imputed.size(), original.size());
+  EXPECT_EQ(imputed[1], original[1]);    // complete rows stay as they are
+  EXPECT_EQ(original[5], "NA,S,cat,1");  // row 4: the colour is missing; its size says red
+  EXPECT_EQ(imputed[5], "red,S,cat,1");
+
+  r = hourglass_cli("score " + model + " " + data + " --per-feature");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(lines_of(r.out)[0], "score,score_colour,score_size,score_kind,score_weight");
+  r = hourglass_cli("encode " + model + " " + data);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(lines_of(r.out)[0], "code_1,code_2,code_3");
+}
+
+TEST(TablesCli, UnseenLevelsAreRefusedOrReadAsMissing) {
+  const std::string model = trained(animals_csv());
+  const std::string later = write_text("later.csv", "colour,size,kind,weight\npink,S,cat,1\nred,S,cat,1\n");
+  Result r = hourglass_cli("score " + model + " " + later);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_NE(r.err.find("column 'colour': 'pink' is not one of the levels the model was trained on"), std::string::npos)
+      << r.err;
+  r = hourglass_cli("reconstruct " + model + " " + later + " --unseen-levels missing");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(lines_of(r.out)[1].rfind("red,S,cat,", 0), 0u) << r.out;  // pink read as missing, filled as red
+  // Columns in another order are refused by name.
+  const std::string swapped = write_text("swapped.csv", "size,colour,kind,weight\nS,red,cat,1\n");
+  r = hourglass_cli("encode " + model + " " + swapped);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("column 1 of the data is 'size' where the model has 'colour'"), std::string::npos) << r.err;
+}
+
+TEST(TablesCli, NaValuesNameTheSpellingsOfMissing) {
+  const std::string data = write_text("coded.csv", "a,b\n1,2\n-1,4\n3,-1\n4,8\n");
+  const std::string model = temp_path("coded.hgm");
+  Result r = hourglass_cli("train " + data + " --network 1 --epochs 2 --na-values=-1 -o " + model);
+  ASSERT_EQ(r.status, 0) << r.err;
+  r = hourglass_cli("impute " + model + " " + data + " --na-values=-1");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out.find("-1"), std::string::npos) << r.out;
+  // With none, an empty cell is an error again.
+  r = hourglass_cli("train " + write_text("hole.csv", "a,b\n1,\n3,4\n") + " --network 1 --na-values none -o " + model);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("empty cell"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace hourglass
