@@ -29,7 +29,7 @@ at::Tensor outlier_truth(const Dataset& data, const std::string& outlier_class) 
 void add_evaluate_command(CLI::App& app) {
   auto* command = app.add_subcommand("evaluate", "Reconstruction metrics of a model on data");
   struct Flags {
-    std::string model, metrics = "mse";
+    std::string model, metrics;
     DataFlags data;
     ScoreFlags score;
     std::string outlier_class;
@@ -39,7 +39,8 @@ void add_evaluate_command(CLI::App& app) {
   command->add_option("model", flags->model, "model file")->required();
   flags->data.add(*command);
   command->add_option("--metric,--metrics", flags->metrics,
-                      "comma-separated: mse (default), mae, bce, binary_accuracy");
+                      "comma-separated: loss, mse (default; loss for a table of categories alone), mae, bce, "
+                      "binary_accuracy; on a table, mse and the others compare its present numeric cells");
   command->add_flag("--json", flags->json, "print one JSON object");
   flags->score.add(*command);
   command->add_option("--outlier-class", flags->outlier_class,
@@ -51,7 +52,11 @@ void add_evaluate_command(CLI::App& app) {
     }
     const Model model = load_model(flags->model);
     const Dataset data = flags->data.read_for(model);
-    auto values = model.evaluate(data.features, split_list(flags->metrics));
+    const auto& levels = model.coding().levels();
+    const bool all_categorical =
+        !levels.empty() && std::none_of(levels.begin(), levels.end(), [](const auto& l) { return l.empty(); });
+    const std::string metrics = !flags->metrics.empty() ? flags->metrics : all_categorical ? "loss" : "mse";
+    auto values = model.evaluate(data.features, split_list(metrics));
     const auto truth = outlier_truth(data, flags->outlier_class);
     if (truth.defined()) {
       const ScoreOptions options = flags->score.resolve(model);

@@ -33,7 +33,7 @@ packages=(
 command -v npm >/dev/null || packages+=(npm)
 
 if [ "${1:-}" = "bench" ]; then
-  packages+=(python3-torch python3-numpy linux-perf)
+  packages+=(python3-torch python3-numpy linux-perf r-cran-mlbench python3-sklearn)
 fi
 if [ "${1:-}" = "docs" ]; then
   packages+=(r-cran-roxygen2)

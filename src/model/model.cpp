@@ -202,6 +202,13 @@ std::map<std::string, double> Model::evaluate(const at::Tensor& data, const std:
     const auto cells = target.isnan().logical_not() & numeric.unsqueeze(0);
     prediction = prediction.masked_select(cells);
     compared = target.masked_select(cells);
+    for (const auto& name : metrics) {
+      if (name != "loss" && compared.numel() == 0) {
+        throw InvalidArgument("evaluate: metric '" + name +
+                              "' compares numeric cells, and these rows have none (the model's columns are "
+                              "categorical or missing); ask for 'loss', the cross-entropy of the categories");
+      }
+    }
   }
   std::map<std::string, double> values;
   for (size_t i = 0; i < metrics.size(); ++i) {
