@@ -13,8 +13,8 @@ call_core <- function(f, ...) {
 # A seed for the library's generator, drawn from R's so that set.seed() governs it.
 draw_seed <- function() as.numeric(sample.int(.Machine$integer.max, 1))
 
-as_data <- function(data, what = "data") {
-  if (is.data.frame(data)) return(table_matrix(data, what))
+as_data <- function(data, what = "data", levels = NULL) {
+  if (is.data.frame(data)) return(table_matrix(data, what, levels))
   if (!(is.numeric(data) || is.logical(data)) || is.null(dim(data))) {
     stop(what, ": expected a numeric matrix (rows are instances) or array, got ",
          if (is.null(dim(data))) paste("a", class(data)[1], "without dimensions") else class(data)[1],
@@ -27,10 +27,16 @@ as_data <- function(data, what = "data") {
 # A data frame as the library reads a table: numeric and logical columns as numbers,
 # factor and character columns as the index of their level counted from 0 (NA stays NA),
 # and each column's levels (character(0) for a number) in the attribute
-# "hourglass_levels" when some column has levels.
-table_matrix <- function(data, what) {
-  as_factor <- function(column) if (is.character(column)) factor(column) else column
-  columns <- lapply(data, as_factor)
+# "hourglass_levels" when some column has levels. With `levels` (another table's), the
+# text columns are coded in those.
+table_matrix <- function(data, what, levels = NULL) {
+  columns <- lapply(seq_along(data), function(i) {
+    column <- data[[i]]
+    given <- if (i <= length(levels)) levels[[i]] else character(0)
+    if (length(given) && (is.character(column) || is.factor(column))) return(factor(as.character(column), given))
+    if (is.character(column)) factor(column) else column
+  })
+  names(columns) <- names(data)
   taken <- vapply(columns, function(column) is.numeric(column) || is.logical(column) || is.factor(column),
                   logical(1))
   if (!all(taken)) {

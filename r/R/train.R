@@ -71,11 +71,14 @@ train.ruta_autoencoder <- function(learner, data, validation_data = NULL, metric
   options$metrics <- as.character(unlist(metrics))
   callbacks <- c(legacy_callbacks(options), as_callbacks(callbacks))
   verbose <- isTRUE(options$verbose)
-  validation <- if (is.null(validation_data)) NULL else as_data(validation_data, "validation_data")
+  x <- as_data(data)
+  # Validation rows in the training data's levels (a level it lacks reads as missing).
+  validation <- if (is.null(validation_data)) NULL else
+    as_data(validation_data, "validation_data", attr(x, "hourglass_levels"))
   result <- if (continuing) {
-    call_core(hg_train_more, model_of(learner), as_data(data), validation, options, verbose, callbacks)
+    call_core(hg_train_more, model_of(learner), x, validation, options, verbose, callbacks)
   } else {
-    call_core(hg_train, core_learner(learner), as_data(data), validation, options, verbose, callbacks)
+    call_core(hg_train, core_learner(learner), x, validation, options, verbose, callbacks)
   }
   if (startsWith(result$stop_reason, "interrupted")) {
     warning("training stopped by the user (", result$stop_reason, "); the model keeps what it learned so far",

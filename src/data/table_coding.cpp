@@ -187,6 +187,11 @@ TableCoding::ColumnLosses TableCoding::column_losses(const at::Tensor& predictio
 
 at::Tensor TableCoding::conform(const Dataset& data, bool unseen_as_missing) const {
   const auto columns = data.cols();
+  if (!data.label_name.empty() && std::find(names_.begin(), names_.end(), data.label_name) != names_.end()) {
+    throw DataError("'" + abbreviate(data.label_name) +
+                    "' is the data's label, but the model was trained with it as a feature; drop --label " +
+                    abbreviate(data.label_name) + " (or train again with it as the label)");
+  }
   // Names are compared when both sides have them: a file without a header has only
   // V1..Vn, and a count that differs is the model's shape error to report.
   const bool named = !names_.empty() && data.columns.size() == names_.size() &&

@@ -102,7 +102,12 @@ TEST(TablesCli, NaValuesNameTheSpellingsOfMissing) {
   ASSERT_EQ(r.status, 0) << r.err;
   r = hourglass_cli("impute " + model + " " + data + " --na-values=-1");
   ASSERT_EQ(r.status, 0) << r.err;
-  EXPECT_EQ(r.out.find("-1"), std::string::npos) << r.out;
+  const auto filled = lines_of(r.out);
+  ASSERT_EQ(filled.size(), 5u) << r.out;
+  EXPECT_EQ(filled[1], "1,2");
+  EXPECT_NE(filled[2].substr(0, filled[2].find(',')), "-1") << r.out;  // the holes hold numbers now
+  EXPECT_NE(filled[3].substr(filled[3].find(',') + 1), "-1") << r.out;
+  EXPECT_EQ(filled[4], "4,8");
   // With none, an empty cell is an error again.
   r = hourglass_cli("train " + write_text("hole.csv", "a,b\n1,\n3,4\n") + " --network 1 --na-values none -o " + model);
   EXPECT_EQ(r.status, 2);

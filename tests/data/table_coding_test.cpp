@@ -129,6 +129,10 @@ TEST(TableCoding, ConformMapsLevelsByNameAndRefusesUnseenOnes) {
               coding.conform(renamed);
             }).find("column 2 of the data is 'shade' where the model has 'colour'"),
             std::string::npos);
+  const Dataset labelled = parse_delimited("x,colour,y\n1,red,2\n", "l.csv", ReadOptions().label("y"));
+  EXPECT_NE(testing::error_of<DataError>([&] { coding.conform(labelled); })
+                .find("'y' is the data's label, but the model was trained with it as a feature"),
+            std::string::npos);
   const Dataset numbers = parse_delimited("x,colour,y\n1,2,3\n", "n.csv");
   EXPECT_NE(testing::error_of<DataError>([&] { coding.conform(numbers); }).find("categorical in the model"),
             std::string::npos);

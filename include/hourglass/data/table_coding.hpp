@@ -69,7 +69,8 @@ class TableCoding {
 
   /// `data`'s features in this coding's levels and column order, checked against its
   /// names (when both have them). Throws DataError naming the column and the value for
-  /// a level not seen in training, unless `unseen_as_missing`.
+  /// a level not seen in training, unless `unseen_as_missing`; and for a label column
+  /// (Dataset::label_name) that the model has as a feature.
   at::Tensor conform(const Dataset& data, bool unseen_as_missing = false) const;
 
   const Scaler& scaler() const { return scaler_; }

@@ -44,3 +44,13 @@ test_that("new data is read in the model's levels, whatever its own", {
   expect_error(encode(model, unseen), "'pink' is not one of the levels the model was trained on")
   expect_error(train(autoencoder(2), data.frame(when = Sys.Date() + 1:3)), "column 'when' is a Date")
 })
+
+test_that("validation rows are coded in the training data's levels", {
+  set.seed(5)
+  frame <- animals()
+  held_out <- frame[frame$size == "XL", ]  # its character column alone would have one level
+  model <- train(autoencoder(c(8, 3), "tanh"), frame, validation_data = held_out, epochs = 3, optimizer = "adam",
+                 verbose = FALSE)
+  expect_equal(utils::tail(model$history$val_loss, 1), evaluate_mean_squared_error(model, held_out)$loss,
+               tolerance = 1e-5)
+})
