@@ -4,7 +4,7 @@ BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
 HOURGLASS := $(BUILD_DIR)/hourglass
 
-.PHONY: all deps configure build run test test-sanitize fuzz hostile bench examples install-r r-docs check-headers clean
+.PHONY: all deps configure build run test test-sanitize fuzz hostile bench bench-anomaly examples install-r r-docs check-headers clean
 
 all: build
 
@@ -55,6 +55,12 @@ BENCH_FLAGS ?= --quick
 bench: build
 	@scripts/install-deps.sh bench
 	@/usr/bin/python3 bench/run.py $(BENCH_FLAGS) --build $(BUILD_DIR)
+
+# Anomaly detection on ADBench's tables from mlbench against PCA, IsolationForest and a
+# PyOD-style PyTorch autoencoder (bench/anomaly.py; results in bench/README.md).
+bench-anomaly: build
+	@scripts/install-deps.sh bench
+	@/usr/bin/python3 bench/anomaly.py --build $(BUILD_DIR)
 
 # The whole test suite under AddressSanitizer and UndefinedBehaviorSanitizer. LibTorch
 # itself is not instrumented; its one-time allocations at start-up are not leaks of ours.
