@@ -1,5 +1,7 @@
-// The module behind lstm() and gru(): LibTorch's LSTM or GRU on channels-first
-// sequences, with Keras's initialisation and Keras's choice of activation.
+// The module behind lstm() and gru(): an LSTM or GRU on channels-first sequences, with
+// Keras's initialisation and Keras's choice of activation. LibTorch's modules hold the
+// weights; the LSTM's fp32/fp64 CPU passes run fused (recurrent.cpp), the rest through
+// LibTorch's kernels.
 //
 //   Recurrent lstm(RecurrentCell::lstm, /*channels=*/1, /*units=*/32, activation_function("tanh"),
 //                  /*return_sequences=*/false, /*use_bias=*/true);

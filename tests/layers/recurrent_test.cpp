@@ -129,6 +129,56 @@ TEST(Recurrent, LstmAndGruMatchTheirEquationsStepByStep) {
   }
 }
 
+// The LSTM's forward and backward passes, fused per step (nn/recurrent.cpp), against
+// LibTorch's own LSTM differentiated by autograd: the output, the gradients of the input
+// and of every weight, and the second derivatives the contractive penalty takes.
+TEST(Recurrent, FusedLstmGradientsMatchLibTorchsLstmUnderAutograd) {
+  torch::manual_seed(7);
+  for (const bool use_bias : {true, false}) {
+    SCOPED_TRACE(use_bias ? "with bias" : "without bias");
+    Built built =
+        build(Layer("lstm", {{"units", int64_t{5}}, {"return_sequences", true}, {"use_bias", use_bias}}), {3, 7});
+    built.stage->to(torch::kDouble);
+    std::vector<torch::Tensor> weights;
+    for (const auto& name : {"weight_ih", "weight_hh", "bias_ih", "bias_hh"}) {
+      for (const auto& item : built.stage->named_parameters()) {
+        if (item.key().find(std::string(name) + "_l0") != std::string::npos) weights.push_back(item.value());
+      }
+    }
+    {
+      torch::NoGradGuard no_grad;
+      for (auto& weight : weights) weight.uniform_(-0.6, 0.6);
+    }
+    const auto x = torch::randn({4, 3, 7}, torch::kDouble).requires_grad_();
+    const auto mix = torch::randn({4, 5, 7}, torch::kDouble);
+    const auto zeros = torch::zeros({1, 4, 5}, torch::kDouble);
+    const auto libtorch = [&](const torch::Tensor& input) {
+      return std::get<0>(at::lstm(input.transpose(1, 2), {zeros, zeros}, weights, use_bias, 1, 0.0, true, false, true))
+          .transpose(1, 2);
+    };
+    std::vector<torch::Tensor> inputs{x};
+    inputs.insert(inputs.end(), weights.begin(), weights.end());
+    const auto first_order = [&](const torch::Tensor& output) {
+      return torch::autograd::grad({(output * mix).sum()}, inputs);
+    };
+    const auto fused = built.stage->forward(x);
+    EXPECT_LT((fused - libtorch(x)).abs().max().item<double>(), 1e-12);
+    const auto ours = first_order(fused), theirs = first_order(libtorch(x));
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      EXPECT_LT((ours[i] - theirs[i]).abs().max().item<double>(), 1e-10) << "gradient " << i;
+    }
+    // A penalty on the input gradient, differentiated again (create_graph).
+    const auto second_order = [&](const torch::Tensor& output) {
+      const auto input_grad = torch::autograd::grad({output.sum()}, {x}, {}, true, true)[0];
+      return torch::autograd::grad({input_grad.square().sum()}, {weights[0], weights[1]});
+    };
+    const auto ours2 = second_order(built.stage->forward(x)), theirs2 = second_order(libtorch(x));
+    for (size_t i = 0; i < ours2.size(); ++i) {
+      EXPECT_LT((ours2[i] - theirs2[i]).abs().max().item<double>(), 1e-10) << "second derivative " << i;
+    }
+  }
+}
+
 TEST(Recurrent, OneDimensionalSamplesAreOneChannel) {
   torch::manual_seed(1);
   Built flat = build(lstm(3), {6});
