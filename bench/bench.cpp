@@ -12,6 +12,9 @@
 //   hourglass_bench pca    ROWS COLUMNS K [SOLVER]
 //       PCA of random low-rank data (SOLVER auto, covariance, gram or randomized):
 //       {"seconds": s, "peak_rss_mb": r, "solver": "gram", "variance": v}
+//   hourglass_bench score  MODEL.hgm DATA [REPEATS]
+//       Model::score on DATA already in memory, the median of REPEATS (default 5) after
+//       one warm-up: {"rows": n, "seconds": s, "rows_per_second": r}
 #include <sys/resource.h>
 #include <torch/torch.h>
 
@@ -208,6 +211,25 @@ int pca_command(const std::vector<std::string>& args) {
   return 0;
 }
 
+int score_command(const std::vector<std::string>& args) {
+  if (args.size() < 2) throw InvalidArgument("score MODEL.hgm DATA [REPEATS]");
+  const Model model = Model::load(args[0]);
+  const auto data = read_data(args[1]).features;
+  const int repeats = args.size() > 2 ? std::stoi(args[2]) : 5;
+  model.score(data);  // warm-up: first-touch allocations, OpenMP's threads
+  std::vector<double> seconds;
+  for (int i = 0; i < repeats; ++i) {
+    const auto start = std::chrono::steady_clock::now();
+    model.score(data);
+    seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  }
+  std::sort(seconds.begin(), seconds.end());
+  const double median = seconds[seconds.size() / 2];
+  std::cout << "{\"rows\": " << data.size(0) << ", \"seconds\": " << median
+            << ", \"rows_per_second\": " << static_cast<double>(data.size(0)) / median << "}\n";
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) try {
@@ -217,7 +239,8 @@ int main(int argc, char** argv) try {
   if (command == "gemm") return gemm_command(args);
   if (command == "npy") return npy_command(args);
   if (command == "pca") return pca_command(args);
-  std::cerr << "usage: hourglass_bench train|gemm|npy|pca ... (see bench/bench.cpp)\n";
+  if (command == "score") return score_command(args);
+  std::cerr << "usage: hourglass_bench train|gemm|npy|pca|score ... (see bench/bench.cpp)\n";
   return 2;
 } catch (const std::exception& e) {
   std::cerr << "hourglass_bench: " << e.what() << '\n';
