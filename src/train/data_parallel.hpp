@@ -1,14 +1,18 @@
 // What a training session does differently on many processes (docs/distributed.md):
 // which rows of the epoch's global order this rank trains on, the weights copied from
-// rank 0 at the start, the gradients averaged after each backward pass, and the epoch's
-// sums added up, so that every rank takes the same steps and makes the same decisions.
+// rank 0 at the start, the gradients averaged while each backward pass runs, and the
+// epoch's sums added up, so that every rank takes the same steps and makes the same
+// decisions.
 //
 //   DataParallel parallel(options.process_group());
 //   parallel.check_same_setup("150 rows x 4 values, batch 32, ...");
 //   parallel.broadcast_from_rank0(weights);
+//   parallel.watch_gradients(parameters);
 //   const auto mine = rows_of_rank(parallel.epoch_order(rows, seed, epoch), 64, 32, parallel.rank());
-//   ... backward on this rank's 32 rows ...
-//   const auto step = parallel.average_gradients(parameters, loss, 32, stop_was_requested());
+//   ... forward on this rank's 32 rows ...
+//   parallel.begin_step(loss, 32, stop_was_requested());
+//   loss.backward();                              // buckets start their allreduce as they fill
+//   const auto step = parallel.finish_step();     // every rank's mean gradient
 #pragma once
 
 #include <ATen/core/Tensor.h>
@@ -27,6 +31,7 @@ namespace hourglass {
 class DataParallel {
  public:
   explicit DataParallel(std::shared_ptr<ProcessGroup> group);
+  ~DataParallel();  // removes the gradient hooks: the parameters outlive the training
 
   int rank() const { return group_->rank(); }
   int world_size() const { return group_->world_size(); }
@@ -47,17 +52,30 @@ class DataParallel {
   /// rank 0 keeps the stream that checkpoints hold.
   void seed_rank_stream(uint64_t seed, int64_t epoch) const;
 
+  /// Averages the gradients of `parameters` (those that require them) in every later
+  /// step. They travel in flat buckets, in the reverse order of `parameters` (the order
+  /// backward reaches them): the first of at most 1 MB, so that its allreduce starts
+  /// early in the backward pass, the others of at most 25 MB (DDP's sizes). A bucket's
+  /// allreduce starts as soon as its last gradient is written (a hook on each
+  /// parameter's gradient accumulator, as DDP's Reducer does), and buckets start in the
+  /// same order on every rank, as Gloo needs.
+  void watch_gradients(const std::vector<at::Tensor>& parameters);
+
   struct Step {
-    at::Tensor loss;    ///< the mean loss over every rank's rows, 0-dim
-    int64_t rows = 0;   ///< rows over all ranks
-    bool stop = false;  ///< some rank was asked to stop
+    at::Tensor loss;                  ///< the mean loss over every rank's rows, 0-dim
+    int64_t rows = 0;                 ///< rows over all ranks
+    bool stop = false;                ///< some rank was asked to stop
+    int buckets = 0;                  ///< buckets allreduced
+    int started_during_backward = 0;  ///< of them, those whose allreduce overlapped the backward pass
   };
-  /// After each rank's backward pass over its `rows` rows (0: none, `loss` undefined):
-  /// every gradient becomes the gradient of the mean loss over all the ranks' rows, as
-  /// one process with the whole batch computes it. Allreduces flat buckets of at most
-  /// 25 MB. Throws TrainingError when another rank died or hung (the timeout).
-  Step average_gradients(const std::vector<at::Tensor>& parameters, const at::Tensor& loss, int64_t rows,
-                         bool stop_requested);
+  /// Before this rank's backward pass over its `rows` rows (0: none, and no backward
+  /// pass; `loss` undefined).
+  void begin_step(const at::Tensor& loss, int64_t rows, bool stop_requested);
+  /// After it: every gradient becomes the gradient of the mean loss over all the ranks'
+  /// rows, as one process with the whole batch computes it (each rank's gradient
+  /// weighted by its rows, so an uneven last batch is exact too). Throws TrainingError
+  /// when another rank died or hung (the timeout).
+  Step finish_step();
   /// Bytes one step allreduces for `parameters`.
   static int64_t bytes_per_step(const std::vector<at::Tensor>& parameters);
   /// `values` (double) summed over the ranks, in place.
@@ -69,8 +87,11 @@ class DataParallel {
   CallbackRef world_size_callback() const;
 
  private:
+  class GradientBuckets;
+
   std::shared_ptr<ProcessGroup> group_;
   int64_t setup_ = 0;  // keys of this session in the store
+  std::unique_ptr<GradientBuckets> buckets_;
 };
 
 /// The rows of `order` (the epoch's order of all rows) that `rank` trains on: of every

@@ -17,6 +17,8 @@
 #include "train/data_parallel.hpp"
 
 #ifdef HOURGLASS_WITH_C10D
+#include <torch/csrc/autograd/utils/lambda_post_hook.h>
+
 #include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
@@ -26,7 +28,7 @@ namespace hourglass {
 namespace {
 
 // DDP's default bucket size: large enough that the per-message latency vanishes, small
-// enough that one bucket's reduction can run while the next is being packed.
+// enough that one bucket's reduction can run while the next is being filled.
 constexpr int64_t kBucketBytes = int64_t{25} << 20;
 
 [[maybe_unused]] std::string seconds_text(std::chrono::milliseconds timeout) {
@@ -314,64 +316,147 @@ void DataParallel::broadcast_from_rank0(const std::vector<at::Tensor>& tensors) 
   }
 }
 
-DataParallel::Step DataParallel::average_gradients(const std::vector<at::Tensor>& parameters, const at::Tensor& loss,
-                                                   int64_t rows, bool stop_requested) {
-  // Each rank's mean gradient times its rows, summed, over all rows: the gradient of the
-  // mean over every row, even when the last batch shares its rows unevenly.
-  std::vector<at::Tensor> trainable;
-  for (const auto& p : parameters)
-    if (p.requires_grad()) trainable.push_back(p);
-  std::vector<std::vector<size_t>> buckets(1);  // indices into trainable
-  int64_t bytes = 0;
-  for (size_t i = 0; i < trainable.size(); ++i) {
-    const int64_t size = trainable[i].numel() * 4;
-    if (bytes > 0 && bytes + size > kBucketBytes) {
-      buckets.emplace_back();
-      bytes = 0;
+// The watched gradients in flat buckets (see watch_gradients). A post hook on each
+// parameter's gradient accumulator runs once backward has written that gradient; the
+// bucket that it completes, and any complete ones after the last started, start their
+// allreduce on Gloo's threads while backward goes on. finish() starts what backward did
+// not complete (a rank without rows has no backward pass; a parameter outside this
+// step's graph gets no gradient), in order, and waits for all.
+class DataParallel::GradientBuckets {
+ public:
+  GradientBuckets(ProcessGroup::Impl& group, const std::vector<at::Tensor>& parameters) : group_(group) {
+    for (const auto& p : parameters)
+      if (p.requires_grad()) parameters_.push_back(p);
+    bucket_of_.resize(parameters_.size());
+    int64_t bytes = 0;
+    for (size_t k = parameters_.size(); k-- > 0;) {
+      const int64_t size = parameters_[k].numel() * 4;
+      const int64_t cap = buckets_.size() <= 1 ? kFirstBucketBytes : kBucketBytes;
+      if (buckets_.empty() || (bytes > 0 && bytes + size > cap)) {
+        buckets_.emplace_back();
+        bytes = 0;
+      }
+      buckets_.back().members.push_back(k);
+      bucket_of_[k] = buckets_.size() - 1;
+      bytes += size;
     }
-    buckets.back().push_back(i);
-    bytes += size;
+    arrived_.assign(parameters_.size(), false);
+    reset();
+    for (size_t k = 0; k < parameters_.size(); ++k) {
+      accumulators_.push_back(torch::autograd::impl::grad_accumulator(parameters_[k]));
+      hooks_.push_back(accumulators_.back()->add_post_hook(std::make_unique<torch::autograd::utils::LambdaPostHook>(
+          [this, k](const torch::autograd::variable_list& outputs, const torch::autograd::variable_list&) {
+            arrived(k);
+            return outputs;
+          })));
+    }
   }
-  const auto weight = static_cast<double>(rows);
-  std::vector<std::vector<at::Tensor>> flats;
-  for (size_t b = 0; b < buckets.size(); ++b) {
-    std::vector<at::Tensor> pieces;
-    for (const size_t i : buckets[b]) {
-      const auto& p = trainable[i];
-      const auto& grad = p.grad();
-      pieces.push_back(grad.defined() && rows > 0 ? (grad.detach() * weight).reshape({-1}).to(torch::kFloat)
-                                                  : torch::zeros({p.numel()}, torch::kFloat));
-    }
-    // The loss, the rows and the stop requests travel with the last bucket.
-    if (b + 1 == buckets.size()) {
-      const double loss_sum = rows > 0 ? loss.item<double>() * weight : 0.0;
-      pieces.push_back(torch::tensor({loss_sum, weight, stop_requested ? 1.0 : 0.0}, torch::kFloat));
-    }
-    flats.push_back({torch::cat(pieces)});
+  ~GradientBuckets() {
+    for (size_t k = 0; k < accumulators_.size(); ++k) accumulators_[k]->del_post_hook(hooks_[k]);
   }
-  auto& impl = group_->impl();
-  // Gloo reduces the buckets on its threads, side by side.
-  std::vector<c10::intrusive_ptr<c10d::Work>> works;
-  for (auto& f : flats) works.push_back(impl.group->allreduce(f));
-  for (auto& work : works) impl.collective("averaging the gradients", [&] { return work; });
+  GradientBuckets(const GradientBuckets&) = delete;
+  GradientBuckets& operator=(const GradientBuckets&) = delete;
 
-  const auto& last = flats.back()[0];
-  const auto totals = last.narrow(0, last.size(0) - 3, 3).to(torch::kDouble);
-  Step step;
-  const double all_rows = totals[1].item<double>();
-  step.rows = static_cast<int64_t>(std::llround(all_rows));
-  step.stop = totals[2].item<double>() > 0;
-  step.loss = (totals[0] / all_rows).to(torch::kFloat);
-  for (size_t b = 0; b < buckets.size(); ++b) {
-    int64_t offset = 0;
-    for (const size_t i : buckets[b]) {
-      auto& p = trainable[i];
-      p.mutable_grad() = flats[b][0].narrow(0, offset, p.numel()).view_as(p).div(all_rows).to(p.scalar_type());
-      offset += p.numel();
-    }
+  void begin(const at::Tensor& loss, int64_t rows, bool stop_requested) {
+    rows_ = static_cast<double>(rows);
+    loss_sum_ = rows > 0 ? loss.item<double>() * rows_ : 0.0;
+    stop_ = stop_requested;
+    in_backward_ = true;
   }
-  return step;
+
+  Step finish() {
+    in_backward_ = false;
+    Step step;
+    step.buckets = static_cast<int>(buckets_.size());
+    step.started_during_backward = static_cast<int>(next_);
+    while (next_ < buckets_.size()) start(next_++);
+    for (auto& bucket : buckets_) group_.collective("averaging the gradients", [&] { return bucket.work; });
+
+    const auto& last = buckets_.back().flat[0];
+    const auto totals = last.narrow(0, last.size(0) - 3, 3).to(torch::kDouble);
+    const double all_rows = totals[1].item<double>();
+    step.rows = static_cast<int64_t>(std::llround(all_rows));
+    step.stop = totals[2].item<double>() > 0;
+    step.loss = (totals[0] / all_rows).to(torch::kFloat);
+    for (auto& bucket : buckets_) {
+      int64_t offset = 0;
+      for (const size_t k : bucket.members) {
+        auto& p = parameters_[k];
+        p.mutable_grad() = bucket.flat[0].narrow(0, offset, p.numel()).view_as(p).div(all_rows).to(p.scalar_type());
+        offset += p.numel();
+      }
+    }
+    reset();
+    return step;
+  }
+
+ private:
+  // DDP's sizes: the first bucket small, so that its reduction starts early in the
+  // backward pass; the others large enough that the per-message latency vanishes.
+  static constexpr int64_t kFirstBucketBytes = int64_t{1} << 20;
+
+  struct Bucket {
+    std::vector<size_t> members;  // indices into parameters_, in the order backward reaches them
+    size_t waiting = 0;           // gradients not yet written in this step
+    std::vector<at::Tensor> flat;
+    c10::intrusive_ptr<c10d::Work> work;
+  };
+
+  void arrived(size_t k) {
+    if (!in_backward_ || arrived_[k]) return;  // a backward pass outside a step, or a second write
+    arrived_[k] = true;
+    --buckets_[bucket_of_[k]].waiting;
+    while (next_ < buckets_.size() && buckets_[next_].waiting == 0) start(next_++);
+  }
+
+  // Each rank's mean gradient times its rows: summed over the ranks and divided by all
+  // their rows, the gradient of the mean over every row. The loss, the rows and the stop
+  // requests travel with the last bucket.
+  void start(size_t b) {
+    torch::NoGradGuard no_grad;
+    auto& bucket = buckets_[b];
+    std::vector<at::Tensor> pieces;
+    for (const size_t k : bucket.members) {
+      const auto& p = parameters_[k];
+      const auto& grad = p.grad();
+      pieces.push_back(grad.defined() && rows_ > 0 ? (grad.detach() * rows_).reshape({-1}).to(torch::kFloat)
+                                                   : torch::zeros({p.numel()}, torch::kFloat));
+    }
+    if (b + 1 == buckets_.size()) {
+      pieces.push_back(torch::tensor({loss_sum_, rows_, stop_ ? 1.0 : 0.0}, torch::kFloat));
+    }
+    bucket.flat = {torch::cat(pieces)};
+    bucket.work = group_.group->allreduce(bucket.flat);
+  }
+
+  void reset() {
+    std::fill(arrived_.begin(), arrived_.end(), false);
+    for (auto& bucket : buckets_) bucket.waiting = bucket.members.size();
+    next_ = 0;
+  }
+
+  ProcessGroup::Impl& group_;
+  std::vector<at::Tensor> parameters_;
+  std::vector<size_t> bucket_of_;
+  std::vector<Bucket> buckets_;
+  std::vector<std::shared_ptr<torch::autograd::Node>> accumulators_;
+  std::vector<uintptr_t> hooks_;
+  std::vector<bool> arrived_;
+  size_t next_ = 0;  // the next bucket to start
+  bool in_backward_ = false;
+  double rows_ = 0, loss_sum_ = 0;
+  bool stop_ = false;
+};
+
+void DataParallel::watch_gradients(const std::vector<at::Tensor>& parameters) {
+  buckets_ = std::make_unique<GradientBuckets>(group_->impl(), parameters);
 }
+
+void DataParallel::begin_step(const at::Tensor& loss, int64_t rows, bool stop_requested) {
+  buckets_->begin(loss, rows, stop_requested);
+}
+
+DataParallel::Step DataParallel::finish_step() { return buckets_->finish(); }
 
 void DataParallel::sum(at::Tensor& values) {
   std::vector<at::Tensor> buffer{values.contiguous()};
@@ -385,13 +470,15 @@ void DataParallel::sum(at::Tensor& values) {
 uint64_t DataParallel::seed_of_rank0(uint64_t seed) { return seed; }
 void DataParallel::check_same_setup(const std::string&) {}
 void DataParallel::broadcast_from_rank0(const std::vector<at::Tensor>&) {}
-DataParallel::Step DataParallel::average_gradients(const std::vector<at::Tensor>&, const at::Tensor& loss, int64_t rows,
-                                                   bool stop_requested) {
-  return Step{loss, rows, stop_requested};
-}
+class DataParallel::GradientBuckets {};
+void DataParallel::watch_gradients(const std::vector<at::Tensor>&) {}
+void DataParallel::begin_step(const at::Tensor&, int64_t, bool) {}
+DataParallel::Step DataParallel::finish_step() { return {}; }
 void DataParallel::sum(at::Tensor&) {}
 
 #endif
+
+DataParallel::~DataParallel() = default;
 
 bool DataParallel::any(bool local) {
   auto flag = torch::tensor({local ? 1.0 : 0.0}, torch::kDouble);

@@ -344,6 +344,7 @@ void TrainingSession::prepare(const at::Tensor& data, const Callbacks& callbacks
     auto weights = net->parameters();
     for (const auto& buffer : net->buffers()) weights.push_back(buffer);
     parallel_->broadcast_from_rank0(weights);
+    parallel_->watch_gradients(parameters_);
   }
 }
 
@@ -447,16 +448,16 @@ void TrainingSession::step(const at::Tensor& batch) {
   Objective::Terms terms;
   const bool has_rows = batch.size(0) > 0;
   if (has_rows) {
-    {
-      MixedPrecision scope(bf16_);
-      terms = (*objective_)(batch);
-    }
-    terms.total.backward();
+    MixedPrecision scope(bf16_);
+    terms = (*objective_)(batch);
   }
   BatchLogs logs{epoch_, ++batch_in_epoch_, batch.size(0), has_rows ? terms.total.detach() : at::Tensor()};
+  // On many processes, the gradients' allreduce starts during the backward pass.
+  if (parallel_) parallel_->begin_step(logs.loss, logs.rows, stop_was_requested());
+  if (has_rows) terms.total.backward();
   std::optional<bool> agreed_stop;
   if (parallel_) {
-    const auto agreed = parallel_->average_gradients(parameters_, logs.loss, logs.rows, stop_was_requested());
+    const auto agreed = parallel_->finish_step();
     logs.rows = agreed.rows;
     logs.loss = agreed.loss;
     agreed_stop = agreed.stop;

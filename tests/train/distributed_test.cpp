@@ -108,9 +108,11 @@ bool identical(const std::string& a, const std::string& b) {
   return pa.size() == pb.size();
 }
 
-const std::string kTrain = "--threads 1 train " + kIris +
-                           " --label Species --network 8,2:tanh --scale zscore --optimizer adam --lr 0.01 --seed 7 "
-                           "-q --no-baseline ";
+std::string train_arguments(const std::string& network) {
+  return "--threads 1 train " + kIris + " --label Species --network " + network +
+         " --scale zscore --optimizer adam --lr 0.01 --seed 7 -q --no-baseline ";
+}
+const std::string kTrain = train_arguments("8,2:tanh");
 
 // The rows of one epoch's global order each rank trains on, written out: of each batch
 // of 64, rank 0 the first 32 and rank 1 the rest; 150 rows end with a batch of 22, all
@@ -128,24 +130,69 @@ TEST(DataParallel, EachRankTakesItsShareOfEveryGlobalBatch) {
 
 // The proof of the averaging: 2 ranks x 32 rows take the same steps as 1 rank x 64 rows
 // over the same global order (7 epochs of 3 steps: 21 steps, the last of each epoch
-// with 22 rows, all on rank 0 and none on rank 1).
+// with 22 rows, all on rank 0 and none on rank 1). The small network's gradients travel
+// in one bucket; the wide one's (1.7 MB) in two, the first started during backward.
 TEST(DataParallel, TwoRanksOfBatch32EqualOneRankOfBatch64) {
   SKIP_WITHOUT_DISTRIBUTED();
-  const std::string one = temp_path("one.hgm"), two = temp_path("two.hgm");
-  const auto single = hourglass_cli(kTrain + "--epochs 7 --batch-size 64 --nproc 1 -o " + one);
-  ASSERT_EQ(single.status, 0) << single.err;
-  const auto statuses =
-      run_ranks(2, {kTrain + "--epochs 7 --batch-size 32 -o " + two, kTrain + "--epochs 7 --batch-size 32 -o " + two});
-  ASSERT_EQ(statuses, (std::vector<int>{0, 0})) << slurp(temp_path("rank0.err")) << slurp(temp_path("rank1.err"));
-  EXPECT_LE(max_difference(one, two), 1e-5);
-  // The weights moved far more than that after the first epoch: the comparison is not
-  // of networks that barely trained.
-  const auto first = hourglass_cli(kTrain + "--epochs 1 --batch-size 64 --nproc 1 -o " + temp_path("first.hgm"));
-  ASSERT_EQ(first.status, 0) << first.err;
-  EXPECT_GT(max_difference(one, temp_path("first.hgm")), 1e-2);
-  // The history agrees: the epoch losses are those of all 150 rows on every rank.
-  EXPECT_NEAR(Model::load(one).history().epochs.back().values[0].second,
-              Model::load(two).history().epochs.back().values[0].second, 1e-5);
+  for (const std::string network : {"8,2:tanh", "640,320:tanh"}) {
+    SCOPED_TRACE(network);
+    const std::string train = train_arguments(network);
+    const std::string one = temp_path("one.hgm"), two = temp_path("two.hgm");
+    const auto single = hourglass_cli(train + "--epochs 7 --batch-size 64 --nproc 1 -o " + one);
+    ASSERT_EQ(single.status, 0) << single.err;
+    const auto statuses =
+        run_ranks(2, {train + "--epochs 7 --batch-size 32 -o " + two, train + "--epochs 7 --batch-size 32 -o " + two});
+    ASSERT_EQ(statuses, (std::vector<int>{0, 0})) << slurp(temp_path("rank0.err")) << slurp(temp_path("rank1.err"));
+    EXPECT_LE(max_difference(one, two), 1e-5);
+    // The weights moved far more than that after the first epoch: the comparison is not
+    // of networks that barely trained.
+    const auto first = hourglass_cli(train + "--epochs 1 --batch-size 64 --nproc 1 -o " + temp_path("first.hgm"));
+    ASSERT_EQ(first.status, 0) << first.err;
+    EXPECT_GT(max_difference(one, temp_path("first.hgm")), 1e-2);
+    // The history agrees: the epoch losses are those of all 150 rows on every rank.
+    EXPECT_NEAR(Model::load(one).history().epochs.back().values[0].second,
+                Model::load(two).history().epochs.back().values[0].second, 1e-5);
+  }
+}
+
+// In one process (a group of one), the buckets of a 3.6 MB network: the first (the last
+// layer's 0.24 MB) starts its allreduce when backward has written the last layer's
+// gradients, the second at the end of backward; the gradients that come back are
+// autograd's. Once the training is over its hooks are gone.
+TEST(DataParallel, GradientBucketsStartDuringTheBackwardPass) {
+  SKIP_WITHOUT_DISTRIBUTED();
+  DistributedEnvironment environment;
+  environment.master_port = free_port();
+  torch::manual_seed(3);
+  torch::nn::Sequential net(torch::nn::Linear(100, 1200), torch::nn::Tanh(), torch::nn::Linear(1200, 600),
+                            torch::nn::Tanh(), torch::nn::Linear(600, 100));
+  const auto x = torch::randn({16, 100});
+  const auto loss_of = [&] { return (net->forward(x) - x).square().mean(); };
+  const auto expected = torch::autograd::grad({loss_of()}, net->parameters());
+  {
+    DataParallel parallel(join_process_group(environment, std::chrono::seconds(30)));
+    parallel.watch_gradients(net->parameters());
+    for (int step = 0; step < 2; ++step) {
+      for (auto& p : net->parameters()) p.mutable_grad().reset();
+      const auto loss = loss_of();
+      parallel.begin_step(loss.detach(), 16, false);
+      loss.backward();
+      const auto agreed = parallel.finish_step();
+      EXPECT_EQ(agreed.buckets, 2);
+      EXPECT_EQ(agreed.started_during_backward, 2);
+      EXPECT_EQ(agreed.rows, 16);
+      EXPECT_NEAR(agreed.loss.item<double>(), loss.item<double>(), 1e-6);
+      for (size_t i = 0; i < expected.size(); ++i) {
+        EXPECT_LT((net->parameters()[i].grad() - expected[i]).abs().max().item<double>(), 1e-6) << "parameter " << i;
+      }
+    }
+  }
+  for (auto& p : net->parameters()) {
+    p.mutable_grad().reset();
+    EXPECT_TRUE(torch::autograd::impl::grad_accumulator(p)->post_hooks().empty());
+  }
+  loss_of().backward();
+  EXPECT_LT((net->parameters()[0].grad() - expected[0]).abs().max().item<double>(), 1e-6);
 }
 
 // --nproc 2 is the hand-made launch of two ranks, bit for bit.
