@@ -107,7 +107,7 @@ void check_values(const at::Tensor& values, const std::string& source, bool nan_
   // are given back as the check goes.
   const int64_t rows = values.dim() > 0 ? values.size(0) : 1;
   const int64_t row_values = rows > 0 ? std::max<int64_t>(1, values.numel() / rows) : 1;
-  const int64_t chunk = std::max<int64_t>(1, (int64_t{1} << 24) / row_values);
+  const int64_t chunk = std::max<int64_t>(1, (int64_t{1} << 20) / row_values);
   for (int64_t first = 0; first < rows; first += chunk) {
     check_mapped_file(values);
     const auto part = values.dim() > 0 ? values.narrow(0, first, std::min(chunk, rows - first)) : values;

@@ -84,9 +84,11 @@ TableCoding TableCoding::fit(const std::string& scale, const at::Tensor& data,
                       " has no value in the training data (every cell is missing); leave it out");
     }
   }
-  // All numeric: the data itself, not a copy (it may be a memory-mapped file).
+  // All numeric (no levels, or only empty ones, as a .npy file has): the data itself, not
+  // a copy, which for a memory-mapped file would be the whole file in memory.
+  const bool all_numeric = static_cast<int64_t>(numeric.size()) == columns;
   const auto summary =
-      summarize_columns(coding.levels_.empty() ? rows : rows.index_select(1, torch::tensor(numeric, torch::kLong)));
+      summarize_columns(all_numeric ? rows : rows.index_select(1, torch::tensor(numeric, torch::kLong)));
   const auto empty = summary.count == 0;
   if (empty.any().item<bool>()) {
     const auto column = numeric[static_cast<size_t>(empty.nonzero()[0][0].item<int64_t>())];
