@@ -76,8 +76,6 @@ class DataParallel {
   /// weighted by its rows, so an uneven last batch is exact too). Throws TrainingError
   /// when another rank died or hung (the timeout).
   Step finish_step();
-  /// Bytes one step allreduces for `parameters`.
-  static int64_t bytes_per_step(const std::vector<at::Tensor>& parameters);
   /// `values` (double) summed over the ranks, in place.
   void sum(at::Tensor& values);
   /// True on every rank when `local` is true on some rank.

@@ -486,13 +486,6 @@ bool DataParallel::any(bool local) {
   return flag.item<double>() > 0;
 }
 
-int64_t DataParallel::bytes_per_step(const std::vector<at::Tensor>& parameters) {
-  int64_t values = 3;
-  for (const auto& p : parameters)
-    if (p.requires_grad()) values += p.numel();
-  return values * 4;
-}
-
 at::Tensor DataParallel::epoch_order(int64_t rows, uint64_t seed, int64_t epoch) const {
   auto generator = at::detail::createCPUGenerator(seed * 0x9E3779B97F4A7C15ULL + static_cast<uint64_t>(epoch));
   return torch::randperm(rows, generator, torch::kLong);
