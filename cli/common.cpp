@@ -195,6 +195,14 @@ void TrainFlags::add(CLI::App& command) {
             return text.rfind('-', 0) == 0 ? std::string("expected a whole number >= 0, got " + text) : std::string();
           },
           "SEED"));
+  command.add_option_function<double>(
+      "--trim", [&o](double v) { o.trim(v); },
+      "leave out of each batch's loss this share of its rows, those reconstructed worst (0 to 0.5; more than the "
+      "expected contamination): outliers in the training rows are then not learnt");
+  command.add_option_function<int64_t>(
+      "--ensemble", [&o](int64_t v) { o.ensemble(v); },
+      "train this many networks (seeds SEED, SEED+1, ...) and keep them all: scores and reconstructions are their "
+      "means, steadier for anomaly detection (default 1)");
   command.add_flag("--no-shuffle", no_shuffle, "keep the row order in every epoch");
   auto* stopping = command.add_option("--early-stopping", early_stopping,
                                       "stop after PATIENCE epochs without improvement of val_loss (loss without "

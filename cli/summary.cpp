@@ -20,6 +20,10 @@ void add_summary_command(CLI::App& app) {
     if (!flags->model.empty()) {
       const Model loaded = Model::load(flags->model);
       std::cout << loaded.learner().to_string() << loaded.summary();
+      if (loaded.ensemble_size() > 1) {
+        std::cout << "An ensemble of " << loaded.ensemble_size()
+                  << " such networks: scores and reconstructions are their means, codes the first's\n";
+      }
       return;
     }
     if (flags->network.empty()) {
@@ -35,7 +39,8 @@ void add_summary_command(CLI::App& app) {
       char* end = nullptr;
       const long long value = std::strtoll(side.c_str(), &end, 10);
       if (side.empty() || *end != '\0' || value < 1 || value > (1LL << 31)) {
-        throw InvalidArgument("--input-shape: expected positive sizes such as 4 or 1x28x28, got '" + flags->input_shape + "'");
+        throw InvalidArgument("--input-shape: expected positive sizes such as 4 or 1x28x28, got '" +
+                              flags->input_shape + "'");
       }
       shape.push_back(value);
       side.clear();

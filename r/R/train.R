@@ -36,7 +36,11 @@ train <- function(learner, ...) UseMethod("train")
 #'   `scale` (`"none"`, `"zscore"`, `"minmax"`), `early_stopping` (patience in epochs,
 #'   0 = off, keeping the best epoch's weights; or use [callback_early_stopping()]),
 #'   `min_delta`, `clip_grad_norm`, `precision` (`"fp32"` or `"bf16"`), `checkpoint`
-#'   (a file written every `checkpoint_every` epochs), `verbose` (one line per epoch;
+#'   (a file written every `checkpoint_every` epochs), `ensemble` (networks trained
+#'   from seeds `seed`, `seed + 1`, ... and kept together: scores and reconstructions are
+#'   their means, steadier for anomaly detection; 1), `trim` (the share of each batch's
+#'   rows, those reconstructed worst, left out of its loss: 0 to 0.5, more than the expected
+#'   contamination; 0), `verbose` (one line per epoch;
 #'   `getOption("hourglass.verbose", TRUE)`)
 #' @return The learner, trained (invisibly); `$history` holds a row per epoch
 #' @examples
@@ -51,7 +55,8 @@ train.ruta_autoencoder <- function(learner, data, validation_data = NULL, metric
   extra <- list(...)
   defaults <- list(batch_size = 32, shuffle = TRUE, validation_split = 0, learning_rate = 0, momentum = 0,
                    seed = NULL, scale = "none", early_stopping = 0, min_delta = 0, clip_grad_norm = 0,
-                   precision = "fp32", checkpoint = "", checkpoint_every = 1,
+                   precision = "fp32", checkpoint = "", checkpoint_every = 1, ensemble = 1,
+                   trim = 0,
                    verbose = getOption("hourglass.verbose", TRUE))
   unknown <- setdiff(names(extra), names(defaults))
   if (length(unknown) > 0 || (length(extra) > 0 && is.null(names(extra)))) {

@@ -81,6 +81,8 @@ hourglass::TrainOptions train_options(const Rcpp::List& options) {
       .validation_split(number("validation_split"))
       .scale(Rcpp::as<std::string>(options["scale"]))
       .clip_grad_norm(number("clip_grad_norm"))
+      .ensemble(static_cast<int64_t>(number("ensemble")))
+      .trim(number("trim"))
       .precision(Rcpp::as<std::string>(options["precision"]))
       .metrics(Rcpp::as<std::vector<std::string>>(options["metrics"]));
   if (given("seed")) o.seed(static_cast<uint64_t>(number("seed")));

@@ -133,6 +133,12 @@ std::string onnx_model(const Model& model, const OnnxExportOptions& given) {
         "the model has categorical columns, which its ONNX graph would need as one-hot groups; export takes "
         "models of numeric columns (train on the numbers alone, or one-hot encode the categories before training)");
   }
+  if (model.ensemble_size() > 1 && (options.part_ == "autoencoder" || options.part_ == "scorer")) {
+    throw InvalidArgument("the model is an ensemble of " + std::to_string(model.ensemble_size()) + " networks, whose " +
+                          options.part_ +
+                          " is their mean; export takes one network (the encoder and decoder are the first "
+                          "network's, as Model::encode and decode; or train with ensemble 1)");
+  }
   if (!options.columns_.empty() && static_cast<int64_t>(options.columns_.size()) != model.input_dim()) {
     throw InvalidArgument("the model has " + std::to_string(model.input_dim()) + " columns but " +
                           std::to_string(options.columns_.size()) + " column names were given");

@@ -243,11 +243,15 @@ at::Tensor Model::score(const at::Tensor& data, const ScoreOptions& options) con
   if (options.kind() == "reconstruction") {
     return in_chunks(rows, [&](const at::Tensor& chunk) {
       const auto target = model.coding.target(chunk);
-      const auto prediction = model.net->forward(model.coding.fill(target));
-      if (!model.coding.needs_column_losses(target)) return loss.rows(prediction, target);
-      // The mean over the row's present cells (a categorical column counts once).
-      const auto columns = model.coding.column_losses(prediction, target, table_cell_loss(learner().loss));
-      return columns.values.sum(1) / columns.present.sum(1).clamp_min(1);
+      const auto input = model.coding.fill(target);
+      const bool table = model.coding.needs_column_losses(target);
+      return model.mean_over_networks([&](nn::AutoencoderNet& net) {
+        const auto prediction = net->forward(input);
+        if (!table) return loss.rows(prediction, target);
+        // The mean over the row's present cells (a categorical column counts once).
+        const auto columns = model.coding.column_losses(prediction, target, table_cell_loss(learner().loss));
+        return columns.values.sum(1) / columns.present.sum(1).clamp_min(1);
+      });
     });
   }
   // The negative ELBO as training's objective has it, per row: the reconstruction loss
@@ -257,21 +261,24 @@ at::Tensor Model::score(const at::Tensor& data, const ScoreOptions& options) con
   return in_chunks(rows, [&](const at::Tensor& chunk) {
     const auto target = model.coding.target(chunk);
     const bool table = model.coding.needs_column_losses(target);
-    const auto q = model.net->posterior(model.coding.fill(target));
-    auto reconstruction = torch::zeros({chunk.size(0)}, torch::kDouble);
-    for (int64_t draw = 0; draw < options.samples(); ++draw) {
-      const auto decoded = model.net->decode(model.net->variational()->sample(q));
-      if (table) {
-        reconstruction += model.coding.column_losses(decoded, target, table_cell_loss(learner().loss))
-                              .values.sum(1)
-                              .to(torch::kDouble);
-        continue;
+    const auto input = model.coding.fill(target);
+    return model.mean_over_networks([&](nn::AutoencoderNet& net) {
+      const auto q = net->posterior(input);
+      auto reconstruction = torch::zeros({chunk.size(0)}, torch::kDouble);
+      for (int64_t draw = 0; draw < options.samples(); ++draw) {
+        const auto decoded = net->decode(net->variational()->sample(q));
+        if (table) {
+          reconstruction += model.coding.column_losses(decoded, target, table_cell_loss(learner().loss))
+                                .values.sum(1)
+                                .to(torch::kDouble);
+          continue;
+        }
+        const auto per_row = loss.rows(decoded, target).to(torch::kDouble);
+        reconstruction += loss.cells ? per_row * values : per_row;
       }
-      const auto per_row = loss.rows(decoded, target).to(torch::kDouble);
-      reconstruction += loss.cells ? per_row * values : per_row;
-    }
-    reconstruction /= static_cast<double>(options.samples());
-    return (reconstruction + beta * nn::kl_to_standard_normal(q).to(torch::kDouble)).to(torch::kFloat);
+      reconstruction /= static_cast<double>(options.samples());
+      return (reconstruction + beta * nn::kl_to_standard_normal(q).to(torch::kDouble)).to(torch::kFloat);
+    });
   });
 }
 
@@ -288,8 +295,11 @@ at::Tensor Model::score_per_feature(const at::Tensor& data) const {
   // the row's present cells; a missing cell's share is 0.
   return in_chunks(rows, [&](const at::Tensor& chunk) {
     const auto target = model.coding.target(chunk);
-    const auto columns = model.coding.column_losses(model.net->forward(model.coding.fill(target)), target, loss.cells);
-    return columns.values / columns.present.sum(1, /*keepdim=*/true).clamp_min(1);
+    const auto input = model.coding.fill(target);
+    return model.mean_over_networks([&](nn::AutoencoderNet& net) {
+      const auto columns = model.coding.column_losses(net->forward(input), target, loss.cells);
+      return columns.values / columns.present.sum(1, /*keepdim=*/true).clamp_min(1);
+    });
   });
 }
 

@@ -35,15 +35,26 @@ std::optional<nn::Prior> prior_of(const Model::Impl& impl) {
 
 }  // namespace
 
+namespace {
+
+nn::AutoencoderNet copy_of(const nn::AutoencoderNet& net, const Network& network) {
+  nn::AutoencoderNet copy(network, net->data_shape());
+  torch::NoGradGuard no_grad;
+  const auto from_parameters = net->parameters(), to_parameters = copy->parameters();
+  for (size_t i = 0; i < from_parameters.size(); ++i) to_parameters[i].copy_(from_parameters[i]);
+  const auto from_buffers = net->buffers(), to_buffers = copy->buffers();
+  for (size_t i = 0; i < from_buffers.size(); ++i) to_buffers[i].copy_(from_buffers[i]);
+  return copy;
+}
+
+}  // namespace
+
 std::shared_ptr<Model::Impl> Model::Impl::clone() const {
   auto copy = std::make_shared<Impl>(*this);
-  copy->net = nn::AutoencoderNet(learner.network, net->data_shape());
-  torch::NoGradGuard no_grad;
-  const auto from_parameters = net->parameters(), to_parameters = copy->net->parameters();
-  for (size_t i = 0; i < from_parameters.size(); ++i) to_parameters[i].copy_(from_parameters[i]);
-  const auto from_buffers = net->buffers(), to_buffers = copy->net->buffers();
-  for (size_t i = 0; i < from_buffers.size(); ++i) to_buffers[i].copy_(from_buffers[i]);
+  copy->net = copy_of(net, learner.network);
+  for (auto& member : copy->members) member = copy_of(member, learner.network);
   if (discriminator) {
+    torch::NoGradGuard no_grad;
     copy->discriminator = nn::Discriminator(net->code_dim(), learner.adversarial->discriminator);
     const auto from = discriminator->parameters(), to = copy->discriminator->parameters();
     for (size_t i = 0; i < from.size(); ++i) to[i].copy_(from[i]);
@@ -51,7 +62,23 @@ std::shared_ptr<Model::Impl> Model::Impl::clone() const {
   return copy;
 }
 
-Model::Model(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) { impl_->net->eval(); }
+std::vector<nn::AutoencoderNet> Model::Impl::networks() const {
+  std::vector<nn::AutoencoderNet> all{net};
+  all.insert(all.end(), members.begin(), members.end());
+  return all;
+}
+
+at::Tensor Model::Impl::mean_over_networks(const std::function<at::Tensor(nn::AutoencoderNet&)>& each) const {
+  auto first = net;
+  auto sum = each(first);
+  if (members.empty()) return sum;
+  for (auto member : members) sum = sum + each(member);
+  return sum / static_cast<double>(members.size() + 1);
+}
+
+Model::Model(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {
+  for (auto& net : impl_->networks()) net->eval();
+}
 
 Model::Impl& Model::impl() const {
   if (!impl_) throw InvalidArgument("this model has no weights yet: train() a learner or Model::load() a file first");
@@ -70,6 +97,7 @@ const Shape& Model::sample_shape() const {
   return impl().coding.has_categories() ? impl().coding.shape() : impl().net->data_shape();
 }
 uint64_t Model::seed() const { return impl().seed; }
+int64_t Model::ensemble_size() const { return static_cast<int64_t>(impl().members.size()) + 1; }
 std::string Model::summary() const { return network().summary(impl().net->data_shape()); }
 
 int64_t Model::parameter_count() const {
@@ -169,7 +197,8 @@ namespace {
 // Rows x values in, rows x values out.
 at::Tensor reconstruct_checked(Model::Impl& impl, const at::Tensor& x) {
   return in_chunks(x, [&](const at::Tensor& chunk) {
-    return impl.coding.inverse_transform(impl.net->forward(impl.coding.transform(chunk)));
+    const auto input = impl.coding.transform(chunk);
+    return impl.coding.inverse_transform(impl.mean_over_networks([&](auto& net) { return net->forward(input); }));
   });
 }
 
@@ -219,13 +248,15 @@ std::map<std::string, double> Model::evaluate(const at::Tensor& data, const std:
 
 double Model::objective_value(const at::Tensor& rows) const {
   torch::NoGradGuard no_grad;
-  Objective objective(learner(), impl().net, impl().coding);
   double sum = 0;
-  for (int64_t first = 0; first < rows.size(0); first += kInferenceChunk) {
-    const auto chunk = impl().coding.target(rows.narrow(0, first, std::min(kInferenceChunk, rows.size(0) - first)));
-    sum += objective(chunk).total.item<double>() * static_cast<double>(chunk.size(0));
+  for (const auto& net : impl().networks()) {
+    Objective objective(learner(), net, impl().coding);
+    for (int64_t first = 0; first < rows.size(0); first += kInferenceChunk) {
+      const auto chunk = impl().coding.target(rows.narrow(0, first, std::min(kInferenceChunk, rows.size(0) - first)));
+      sum += objective(chunk).total.item<double>() * static_cast<double>(chunk.size(0));
+    }
   }
-  return sum / static_cast<double>(rows.size(0));
+  return sum / static_cast<double>(rows.size(0) * static_cast<int64_t>(impl().networks().size()));
 }
 
 void Model::export_onnx(const std::string& path, const std::string& part) const {

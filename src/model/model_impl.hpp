@@ -1,7 +1,9 @@
 // What a Model holds (internal: the LibTorch module is not part of the public API).
 #pragma once
 
+#include <functional>
 #include <optional>
+#include <vector>
 
 #include "hourglass/model/model.hpp"
 #include "nn/adversarial.hpp"
@@ -23,6 +25,14 @@ struct Model::Impl {
   /// The anomaly threshold, kept in the model file; training more drops it (new weights,
   /// new scores).
   std::optional<Threshold> threshold;
+  /// An ensemble's other networks (TrainOptions::ensemble): the same learner and coding,
+  /// trained from seeds seed + 1, seed + 2, ...; `net` is its first.
+  std::vector<nn::AutoencoderNet> members;
+
+  /// Every network: `net`, then the members.
+  std::vector<nn::AutoencoderNet> networks() const;
+  /// The mean of `each` over every network: an ensemble's scores and reconstructions.
+  at::Tensor mean_over_networks(const std::function<at::Tensor(nn::AutoencoderNet&)>& each) const;
 
   /// A deep copy: new weights, the same values (training on it leaves this one alone).
   std::shared_ptr<Impl> clone() const;

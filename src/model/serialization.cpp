@@ -9,6 +9,7 @@
 #include "hourglass/error.hpp"
 #include "hourglass/losses/loss.hpp"
 #include "hourglass/network/parse.hpp"
+#include "hourglass/train/options.hpp"
 #include "model/safetensors.hpp"
 #include "network/shapes.hpp"
 #include "train/optimizers.hpp"
@@ -207,6 +208,9 @@ Threshold threshold_from_json(const json& in, const Autoencoder& learner) {
   return threshold;
 }
 
+// Where an ensemble's k-th other network (0-based) keeps its tensors.
+std::string member_prefix(size_t k) { return "member." + std::to_string(k + 1) + ".net."; }
+
 }  // namespace
 
 std::string serialize_model(const Model::Impl& model) {
@@ -218,6 +222,13 @@ std::string serialize_model(const Model::Impl& model) {
   safetensors::NamedTensors tensors;
   for (const auto& item : model.net->named_parameters()) tensors.emplace_back("net." + item.key(), item.value());
   for (const auto& item : model.net->named_buffers()) tensors.emplace_back("net." + item.key(), item.value());
+  for (size_t k = 0; k < model.members.size(); ++k) {
+    const std::string prefix = member_prefix(k);
+    for (const auto& item : model.members[k]->named_parameters())
+      tensors.emplace_back(prefix + item.key(), item.value());
+    for (const auto& item : model.members[k]->named_buffers()) tensors.emplace_back(prefix + item.key(), item.value());
+  }
+  if (!model.members.empty()) config["ensemble"] = model.members.size() + 1;
   if (model.discriminator) {
     for (const auto& item : model.discriminator->named_parameters())
       tensors.emplace_back(kDiscriminatorPrefix + item.key(), item.value());
@@ -268,8 +279,15 @@ std::shared_ptr<Model::Impl> deserialize_model(std::string_view bytes, const std
   auto impl = std::make_shared<Model::Impl>();
   Shape input_shape;
   int64_t input_dim = 1;
+  size_t members = 0;
   try {
     impl->learner = learner_from_json(config.at("learner"));
+    if (config.contains("ensemble")) {
+      const auto networks = config.at("ensemble").get<int64_t>();
+      if (networks < 2 || networks > TrainOptions::kMaxEnsemble)
+        throw fail("invalid ensemble size " + std::to_string(networks));
+      members = static_cast<size_t>(networks - 1);
+    }
     // Files from before shaped data hold the width alone.
     input_shape = config.contains("input_shape") ? config.at("input_shape").get<Shape>()
                                                  : Shape{config.at("input_dim").get<int64_t>()};
@@ -357,7 +375,18 @@ std::shared_ptr<Model::Impl> deserialize_model(std::string_view bytes, const std
       throw fail("its network needs " + std::to_string(needed) + " weights but the file holds " +
                  std::to_string(stored) + " (truncated or corrupted file)");
     }
+    for (size_t k = 0; k < members; ++k) {
+      int64_t member_stored = 0;
+      for (const auto& [name, tensor] : contents.tensors) {
+        if (name.rfind(member_prefix(k), 0) == 0) member_stored += tensor.numel();
+      }
+      if (needed > member_stored) {
+        throw fail("its ensemble's network " + std::to_string(k + 2) + " needs " + std::to_string(needed) +
+                   " weights but the file holds " + std::to_string(member_stored) + " (truncated or corrupted file)");
+      }
+    }
     impl->net = nn::AutoencoderNet(network, input_shape);
+    for (size_t k = 0; k < members; ++k) impl->members.emplace_back(network, input_shape);
   } catch (const InvalidArgument& e) {
     throw fail(std::string("its network does not fit its input shape (") + e.what() + ")");
   }
@@ -384,6 +413,10 @@ std::shared_ptr<Model::Impl> deserialize_model(std::string_view bytes, const std
   };
   for (auto& item : impl->net->named_parameters()) fill(item.key(), item.value());
   for (auto& item : impl->net->named_buffers()) fill(item.key(), item.value());
+  for (size_t k = 0; k < members; ++k) {
+    for (auto& item : impl->members[k]->named_parameters()) fill(item.key(), item.value(), member_prefix(k));
+    for (auto& item : impl->members[k]->named_buffers()) fill(item.key(), item.value(), member_prefix(k));
+  }
   if (impl->learner.adversarial) {
     // Its sizes come from the config (checked there); the code is the network's.
     impl->discriminator = nn::Discriminator(impl->net->code_dim(), impl->learner.adversarial->discriminator);

@@ -205,13 +205,14 @@ Computed compute(const Model& model, const Dataset& dataset, const ReportOptions
     const int64_t k = std::min(model.code_dim(), width);
     std::optional<Pca> baseline;
     if (options.pca_baseline() && n >= 2) baseline = Pca::fit(model.coding().transform(rows), k);
-    auto& net = model.impl().net;
+    const auto& impl = model.impl();
     std::vector<at::Tensor> errors;
     auto feature_sq = torch::zeros({width}, torch::kDouble), feature_sq_pca = torch::zeros({width}, torch::kDouble);
     double data_sq = 0, data_sq_pca = 0;  // squared errors in the data's units
     for_each_scaled_chunk(model, rows, [&](int64_t first, const at::Tensor& scaled) {
-      const auto back = net->forward(scaled).reshape_as(scaled);
-      errors.push_back(row_loss(back, scaled));
+      const auto back = impl.mean_over_networks([&](auto& net) { return net->forward(scaled).reshape_as(scaled); });
+      errors.push_back(impl.mean_over_networks(
+          [&](auto& net) { return row_loss(net->forward(scaled).reshape_as(scaled), scaled); }));
       feature_sq += (back - scaled).square().sum(0).to(torch::kDouble);
       const auto original = rows.narrow(0, first, scaled.size(0));
       data_sq += (model.coding().inverse_transform(back) - original).square().nansum().item<double>();
@@ -548,10 +549,10 @@ at::Tensor reconstruction_errors(const Model& model, const at::Tensor& data) {
   init_runtime();
   const auto rows = flat_rows(model, data);
   const RowLossFunction row_loss = row_loss_function(model.learner().loss);
-  auto& net = model.impl().net;
   std::vector<at::Tensor> errors;
   for_each_scaled_chunk(model, rows, [&](int64_t, const at::Tensor& scaled) {
-    errors.push_back(row_loss(net->forward(scaled).reshape_as(scaled), scaled));
+    errors.push_back(model.impl().mean_over_networks(
+        [&](auto& net) { return row_loss(net->forward(scaled).reshape_as(scaled), scaled); }));
   });
   return torch::cat(errors);
 }

@@ -7,11 +7,25 @@
 
 namespace hourglass {
 
-Objective::Objective(const Autoencoder& learner, nn::AutoencoderNet net, TableCoding coding)
+Objective::Objective(const Autoencoder& learner, nn::AutoencoderNet net, TableCoding coding, double trim)
     : learner_(learner),
       net_(std::move(net)),
       reconstruction_loss_(&losses().at(learner.loss)),
-      coding_(std::move(coding)) {}
+      coding_(std::move(coding)),
+      trim_(trim) {}
+
+namespace {
+
+// The rows to keep of a batch whose rows lose `row_losses`: all but the floor(trim x rows)
+// with the largest loss. Undefined when nothing is trimmed.
+at::Tensor kept_rows(const at::Tensor& row_losses, double trim) {
+  const int64_t rows = row_losses.size(0);
+  const auto dropped = static_cast<int64_t>(trim * static_cast<double>(rows));
+  if (dropped == 0) return {};
+  return std::get<1>(row_losses.detach().topk(rows - dropped, /*dim=*/0, /*largest=*/false));
+}
+
+}  // namespace
 
 void Objective::check_table_learner(const Autoencoder& learner) {
   if (learner.correntropy) {
@@ -24,13 +38,25 @@ void Objective::check_table_learner(const Autoencoder& learner) {
 
 at::Tensor Objective::reconstruction_loss(const at::Tensor& reconstruction, const at::Tensor& batch,
                                           bool per_row) const {
+  const double trim = net_->is_training() ? trim_ : 0.0;
   if (coding_.needs_column_losses(batch)) {
     check_table_learner(learner_);
-    const auto columns = coding_.column_losses(reconstruction, batch, table_cell_loss(learner_.loss));
+    auto columns = coding_.column_losses(reconstruction, batch, table_cell_loss(learner_.loss));
+    if (trim > 0) {
+      // Rows rank by their mean over present cells, as their scores do.
+      const auto kept = kept_rows(columns.values.sum(1) / columns.present.sum(1).clamp_min(1), trim);
+      if (kept.defined()) columns = {columns.values.index_select(0, kept), columns.present.index_select(0, kept)};
+    }
     if (per_row) return columns.values.sum(1).mean();
     return columns.values.sum() / columns.present.sum().clamp_min(1);
   }
   if (learner_.correntropy) return correntropy_loss(reconstruction, batch, learner_.correntropy->sigma);
+  if (trim > 0) {
+    const auto row_losses = reconstruction_loss_->rows(reconstruction, batch);
+    const auto kept = kept_rows(row_losses, trim);
+    const auto mean = kept.defined() ? row_losses.index_select(0, kept).mean() : row_losses.mean();
+    return per_row && reconstruction_loss_->cells ? mean * batch[0].numel() : mean;
+  }
   // The ELBO sums a cell loss over a row's values (the mean times their count, as ruta
   // does); a loss of the whole sample is already one value per row.
   if (per_row && reconstruction_loss_->cells)

@@ -29,8 +29,10 @@ class Objective {
     at::Tensor reconstruction;
   };
 
-  /// `coding` says which of the batch's values form a categorical column's group.
-  Objective(const Autoencoder& learner, nn::AutoencoderNet net, TableCoding coding = {});
+  /// `coding` says which of the batch's values form a categorical column's group. In
+  /// training mode the reconstruction loss leaves out the `trim` share of the batch's
+  /// rows that it reconstructs worst (TrainOptions::trim).
+  Objective(const Autoencoder& learner, nn::AutoencoderNet net, TableCoding coding = {}, double trim = 0);
 
   /// The loss of a batch of targets (TableCoding::target: missing cells are NaN, and are
   /// filled before the network reads them). In training mode a denoising learner
@@ -62,6 +64,7 @@ class Objective {
   nn::AutoencoderNet net_;
   const LossDefinition* reconstruction_loss_ = nullptr;
   TableCoding coding_;
+  double trim_ = 0;
 };
 
 }  // namespace hourglass

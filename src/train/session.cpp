@@ -51,6 +51,9 @@ void check_options(const TrainOptions& o) {
     throw InvalidArgument("clip_grad_norm must be a finite number >= 0 (0: off), got " +
                           format_number(o.clip_grad_norm()));
   }
+  if (!(o.trim() >= 0.0 && o.trim() <= 0.5)) {
+    throw InvalidArgument("trim must be a share of rows from 0 (off) to 0.5, got " + format_number(o.trim()));
+  }
 }
 
 // Rows x values, float, contiguous: the shape of a sample is kept apart.
@@ -311,7 +314,12 @@ void TrainingSession::prepare(const at::Tensor& data, const Callbacks& callbacks
   if (impl_->coding.has_categories() || impl_->coding.fitted_on_holes()) {
     Objective::check_table_learner(impl_->learner);
   }
-  objective_ = std::make_unique<Objective>(impl_->learner, net, impl_->coding);
+  if (options_.trim() > 0 && impl_->learner.correntropy) {
+    throw InvalidArgument(
+        "trim: the robust learner's correntropy already discounts the rows it reconstructs worst; drop the trim "
+        "or the robust variant");
+  }
+  objective_ = std::make_unique<Objective>(impl_->learner, net, impl_->coding, options_.trim());
   metrics_ = metric_functions(options_.metrics(), objective_->part_names());
   bf16_ = use_bf16(options_.precision());
   chunk_ = chunk_rows(x_, batch_);

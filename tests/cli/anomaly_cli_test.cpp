@@ -45,6 +45,32 @@ TEST(CliAnomaly, TrainWithContaminationStoresThePyodThreshold) {
       << r.err;
 }
 
+TEST(CliAnomaly, AnEnsembleTrainsScoresAndSaysSoInItsSummary) {
+  const std::string path = trained("--ensemble 3 --contamination 0.1");
+  const Model model = Model::load(path);
+  ASSERT_EQ(model.ensemble_size(), 3);
+  const auto x = testing::iris().features;
+  EXPECT_DOUBLE_EQ(model.threshold()->value, score_quantile(model.score(x), 0.9));
+  Result r = hourglass_cli("score " + path + " " + kIris + " --label Species");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const Dataset table = parse_delimited(r.out, "scores", ReadOptions().label("Species"));
+  EXPECT_TRUE(torch::equal(table.features.select(1, 0), model.score(x)));
+  r = hourglass_cli("summary " + path);
+  EXPECT_NE(r.out.find("An ensemble of 3 such networks"), std::string::npos) << r.out;
+
+  r = hourglass_cli("export " + path + " --part scorer -o " + temp_path("ensemble.onnx"));
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("an ensemble of 3 networks"), std::string::npos) << r.err;
+  r = hourglass_cli("train " + kIris + " --label Species --network 2 --epochs 1 --ensemble 0 --quiet -o " +
+                    temp_path("e0.hgm"));
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("ensemble: expected 1 to 100 networks, got 0"), std::string::npos) << r.err;
+  r = hourglass_cli("train " + kIris + " --label Species --epochs 1 --from " + path + " --quiet -o " +
+                    temp_path("more.hgm"));
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("an ensemble trains in full at once"), std::string::npos) << r.err;
+}
+
 TEST(CliAnomaly, ScoreWritesTheLibrarysScoresOutliersAndLabels) {
   const std::string model_path = trained("--threshold iqr:1.5");
   const Result r = hourglass_cli("score " + model_path + " " + kIris + " --label Species");

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <limits>
@@ -132,6 +133,38 @@ TEST(Model, NonFiniteNumbersInTheHistorySaveAndLoad) {
   const auto loaded = deserialize_model(serialize_model(impl), "inf.hgm");
   EXPECT_EQ(loaded->history.epochs.back().value("val_custom"), std::numeric_limits<double>::infinity());
   EXPECT_TRUE(std::isnan(loaded->history.epochs.back().value("custom")));
+}
+
+TEST(Model, AnEnsembleSavesAndLoadsWhole) {
+  const auto x = iris().features;
+  const Model ensemble = train(autoencoder(input() + dense(3, "tanh") + batch_norm() + dense(2) + output()), x,
+                               TrainOptions().epochs(2).scale("zscore").ensemble(3).seed(4));
+  const std::string path = temp_path("ensemble.hgm");
+  ensemble.save(path);
+  const Model loaded = Model::load(path);
+  EXPECT_EQ(loaded.ensemble_size(), 3);
+  EXPECT_TRUE(torch::equal(loaded.score(x), ensemble.score(x)));
+  EXPECT_TRUE(torch::equal(loaded.reconstruct(x), ensemble.reconstruct(x)));
+  EXPECT_TRUE(torch::equal(loaded.encode(x), ensemble.encode(x)));
+
+  // A file missing one member's tensor, or claiming more members than it holds, is refused.
+  auto contents = safetensors::decode(serialize_model(ensemble.impl()), "x");
+  const auto tensors = contents.tensors;
+  contents.tensors.erase(std::find_if(contents.tensors.begin(), contents.tensors.end(),
+                                      [](const auto& t) { return t.first.rfind("member.2.net.", 0) == 0; }));
+  ASSERT_EQ(contents.tensors.size() + 1, tensors.size());
+  auto message = testing::error_of<ModelFileError>(
+      [&] { deserialize_model(safetensors::encode(contents.tensors, contents.metadata), "cut.hgm"); });
+  EXPECT_NE(message.find("is not a valid Hourglass model file"), std::string::npos) << message;
+  contents.tensors = tensors;
+  auto config = nlohmann::json::parse(contents.metadata["config"]);
+  for (int size : {4, 1, 1000}) {
+    config["ensemble"] = size;
+    contents.metadata["config"] = config.dump();
+    message = testing::error_of<ModelFileError>(
+        [&] { deserialize_model(safetensors::encode(contents.tensors, contents.metadata), "claims.hgm"); });
+    EXPECT_NE(message.find("is not a valid Hourglass model file"), std::string::npos) << message;
+  }
 }
 
 TEST(Model, AHeaderClaimingHugeTensorsIsRefused) {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include "hourglass/error.hpp"
 #include "hourglass/network/parse.hpp"
 #include "hourglass/runtime.hpp"
 #include "hourglass/train/train.hpp"
@@ -105,6 +106,60 @@ TEST(Objective, DenoisingCorruptsOnlyInTraining) {
   EXPECT_TRUE(objective.part_names().empty());  // no penalty: "loss" alone
 }
 
+TEST(Objective, TrimLeavesOutTheRowsReconstructedWorstOnlyInTraining) {
+  torch::manual_seed(3);
+  const auto learner = autoencoder(parse_network("input() + dense(2) + output()"), "mae");
+  nn::AutoencoderNet net(learner.network, 5);
+  Objective objective(learner, net, {}, /*trim=*/0.25);
+  const auto x = torch::randn({10, 5});
+  net->train();
+  const auto terms = objective(x);
+  // floor(0.25 x 10) = 2 rows out: the mean absolute error of the other 8.
+  const auto rows = (net->forward(x) - x).abs().mean(1).detach();
+  const auto sorted = std::get<0>(rows.sort());
+  EXPECT_NEAR(terms.total.item<double>(), sorted.narrow(0, 0, 8).mean().item<double>(), 1e-6);
+  // Its gradient is that of the kept rows' mean, by autograd on the network's output.
+  const auto gradients = [&](auto loss) {
+    net->zero_grad();
+    loss().backward();
+    std::vector<at::Tensor> out;
+    for (const auto& p : net->parameters()) out.push_back(p.grad().clone());
+    return out;
+  };
+  const auto kept = std::get<1>(rows.topk(8, 0, /*largest=*/false));
+  const auto trimmed = gradients([&] { return objective(x).total; });
+  const auto by_hand = gradients([&] { return (net->forward(x) - x).abs().mean(1).index_select(0, kept).mean(); });
+  const auto untrimmed = gradients([&] { return (net->forward(x) - x).abs().mean(); });
+  for (size_t i = 0; i < trimmed.size(); ++i) EXPECT_TRUE(torch::allclose(trimmed[i], by_hand[i], 1e-5, 1e-7));
+  EXPECT_FALSE(torch::allclose(trimmed[0], untrimmed[0], 1e-5, 1e-7));
+  // Evaluation does not trim.
+  net->eval();
+  torch::NoGradGuard no_grad;
+  EXPECT_NEAR(objective(x).total.item<double>(), rows.mean().item<double>(), 1e-6);
+}
+
+TEST(Objective, TrimOnATableRanksRowsByTheirMeanOverPresentCells) {
+  torch::manual_seed(4);
+  // Two numeric columns and a categorical one of 3 levels; row 0 misses its first cell.
+  auto data = torch::tensor({{0.1f, 1.0f, 0.f}, {NAN, 2.0f, 1.f}, {0.3f, -1.0f, 2.f}, {2.0f, 0.5f, 1.f}});
+  const auto coding = TableCoding::fit("none", data, {{}, {}, {"a", "b", "c"}});
+  const auto learner = autoencoder(parse_network("input() + dense(2) + output()"));
+  nn::AutoencoderNet net(learner.network, coding.width());
+  Objective trimmed(learner, net, coding, /*trim=*/0.25), plain(learner, net, coding);
+  net->train();
+  const auto target = coding.target(data);
+  const auto columns = coding.column_losses(net->forward(coding.fill(target)), target, table_cell_loss("mse"));
+  const auto per_row = (columns.values.sum(1) / columns.present.sum(1)).detach();
+  const auto worst = std::get<1>(per_row.max(0)).item<int64_t>();
+  const auto keep = torch::ones({4}, torch::kBool).index_fill_(0, torch::tensor({worst}), false);
+  const double expected =
+      (columns.values.detach().sum(1).masked_select(keep).sum() / columns.present.sum(1).masked_select(keep).sum())
+          .item<double>();
+  EXPECT_NEAR(trimmed(target).total.item<double>(), expected, 1e-6);
+  EXPECT_NEAR(plain(target).total.item<double>(),
+              (columns.values.detach().sum() / columns.present.sum()).item<double>(), 1e-6);
+}
+
 TEST(Objective, PenaltiesAreHistoryColumnsAndValidationStaysClean) {
   const auto data = unit_data(96, 6, 2);
   const auto validation = unit_data(32, 6, 3);
@@ -156,6 +211,21 @@ TEST(VariantBehaviour, RobustIgnoresOutlierRowsThatPullTheBasicAutoencoder) {
   const double basic_error = basic.evaluate(test).at("mse");
   const double robust_error = robust.evaluate(test).at("mse");
   EXPECT_LT(robust_error, 0.1 * basic_error) << "basic " << basic_error << ", robust " << robust_error;
+}
+
+TEST(VariantBehaviour, TrimmingIgnoresOutlierRowsThatPullTheBasicAutoencoder) {
+  auto [data, test] = train_and_test(400, 200, 6, 7);
+  data.narrow(0, 0, 20).fill_(5.0);  // 5% gross outliers, as above
+  const auto learner = autoencoder(parse_network("input() + dense(2) + output()"));
+  const Model basic = train(learner, data, quick(80));
+  const Model trimmed = train(learner, data, quick(80).trim(0.2));
+  const double basic_error = basic.evaluate(test).at("mse"), trimmed_error = trimmed.evaluate(test).at("mse");
+  EXPECT_LT(trimmed_error, 0.1 * basic_error) << "basic " << basic_error << ", trimmed " << trimmed_error;
+  // And the outliers stand out in its scores: every one above every test row.
+  EXPECT_GT(trimmed.score(data.narrow(0, 0, 20)).min().item<double>(), trimmed.score(test).max().item<double>());
+
+  for (double share : {-0.1, 0.6}) EXPECT_THROW(train(learner, data, quick(1).trim(share)), InvalidArgument);
+  EXPECT_THROW(train(autoencoder_robust(learner.network, 0.2), data, quick(1).trim(0.1)), InvalidArgument);
 }
 
 TEST(VariantBehaviour, ContractiveEncodersHaveSmallerJacobians) {

@@ -179,6 +179,69 @@ TEST(Train, BatchEndRunsAfterEveryStepAndMayStopTraining) {
   EXPECT_EQ(stopped.history().stop_reason, "interrupted during epoch 2");
 }
 
+TEST(Train, AnEnsembleIsItsNetworksTrainedFromConsecutiveSeeds) {
+  set_threads(1);
+  const auto x = iris().features;
+  const auto learner = autoencoder(Network::from_sizes({8, 2}, "tanh"));
+  const auto options = TrainOptions().epochs(3).seed(7).scale("zscore");
+  const Model ensemble = train(learner, x, TrainOptions(options).ensemble(3));
+  std::vector<Model> singles;
+  for (uint64_t seed : {7, 8, 9}) singles.push_back(train(learner, x, TrainOptions(options).seed(seed)));
+  ASSERT_EQ(ensemble.ensemble_size(), 3);
+  EXPECT_EQ(singles[0].ensemble_size(), 1);
+  EXPECT_EQ(ensemble.seed(), 7u);
+  // Codes and history are the first network's.
+  EXPECT_TRUE(torch::equal(ensemble.encode(x), singles[0].encode(x)));
+  EXPECT_EQ(ensemble.history().epochs.back().value("loss"), singles[0].history().epochs.back().value("loss"));
+  // Scores, their per-feature shares, reconstructions and the loss are the networks' means.
+  torch::Tensor scores = torch::zeros({150}), shares = torch::zeros({150, 4}), back = torch::zeros({150, 4});
+  double loss = 0;
+  for (const Model& single : singles) {
+    scores += single.score(x) / 3;
+    shares += single.score_per_feature(x) / 3;
+    back += single.reconstruct(x) / 3;  // a z-score is linear: the mean survives unscaling
+    loss += single.evaluate(x, {"loss"}).at("loss") / 3;
+  }
+  EXPECT_TRUE(torch::allclose(ensemble.score(x), scores, 1e-5, 1e-7)) << (ensemble.score(x) - scores).abs().max();
+  EXPECT_TRUE(torch::allclose(ensemble.score_per_feature(x), shares, 1e-5, 1e-7));
+  EXPECT_TRUE(torch::allclose(ensemble.score_per_feature(x).sum(1), ensemble.score(x), 1e-5, 1e-7));
+  EXPECT_TRUE(torch::allclose(ensemble.reconstruct(x), back, 1e-5, 1e-5));
+  EXPECT_NEAR(ensemble.evaluate(x, {"loss"}).at("loss"), loss, 1e-6);
+  EXPECT_FALSE(torch::allclose(singles[0].score(x), singles[1].score(x)));  // the seeds differ
+}
+
+TEST(Train, AnEnsembleTrainsInFullOrNotAtAll) {
+  const auto x = iris().features;
+  const auto learner = autoencoder("3");
+  for (int64_t size : {0, 101}) {
+    EXPECT_EQ(testing::error_of<InvalidArgument>([&] { train(learner, x, TrainOptions().ensemble(size)); }),
+              "ensemble: expected 1 to 100 networks, got " + std::to_string(size));
+  }
+  const Model ensemble = train(learner, x, TrainOptions().epochs(1).ensemble(2).seed(1));
+  EXPECT_THROW(train(ensemble, x, TrainOptions().epochs(1)), InvalidArgument);
+  EXPECT_THROW(resume(ensemble, x, TrainOptions().epochs(2)), InvalidArgument);
+  const Model single = train(learner, x, TrainOptions().epochs(1).seed(1));
+  EXPECT_EQ(testing::error_of<InvalidArgument>([&] { train(single, x, TrainOptions().epochs(1).ensemble(2)); }),
+            "train: an ensemble trains in full at once; train a new one (ensemble 2) instead of training more");
+  const auto checkpoint = ModelCheckpoint(testing::temp_path("ensemble.hgm"));
+  EXPECT_THROW(train(learner, x, TrainOptions().epochs(1).ensemble(2), {checkpoint}), InvalidArgument);
+}
+
+TEST(Train, AnInterruptedEnsembleKeepsTheNetworksTrainedSoFar) {
+  const auto x = iris().features;
+  int trainings = 0;
+  LambdaCallback interrupt;
+  interrupt.train_begin = [&](Trainer&) { ++trainings; };
+  interrupt.epoch_end = [&](Trainer&, EpochRecord& record) {
+    if (trainings == 2 && record.epoch == 2) request_stop();
+  };
+  const Model model = train(autoencoder("3"), x, TrainOptions().epochs(4).ensemble(4).seed(3), {interrupt});
+  EXPECT_EQ(trainings, 2);
+  EXPECT_EQ(model.ensemble_size(), 2);
+  EXPECT_EQ(model.history().stop_reason.rfind("interrupted", 0), 0u) << model.history().stop_reason;
+  EXPECT_EQ(model.history().epochs.size(), 4u);  // the first network's, trained in full
+}
+
 TEST(Autoencode, ReturnsTheEncodingOfTheData) {
   const auto x = iris().features;
   const auto codes = autoencode(x, 3, "basic", "tanh", 2);

@@ -121,8 +121,11 @@ class Model {
   int64_t code_dim() const;
   /// The shape of one code: {units}, or {channels, height, width} for a conv code.
   const Shape& code_shape() const;
-  /// The seed training used.
+  /// The seed training used (an ensemble's first network's; the others' follow it).
   uint64_t seed() const;
+  /// Its networks: 1, or an ensemble's size (TrainOptions::ensemble), whose scores and
+  /// reconstructions are the means of its networks' and whose codes are the first's.
+  int64_t ensemble_size() const;
   /// The Keras-like summary of the network for this model's input width.
   std::string summary() const;
   /// Its trainable values (the summary's "Trainable params").

@@ -19,6 +19,8 @@ namespace hourglass {
 class ProcessGroup;
 
 struct TrainOptions {
+  static constexpr int64_t kMaxEnsemble = 100;
+
   TORCH_ARG(int64_t, epochs) = 20;
   TORCH_ARG(int64_t, batch_size) = 32;
   /// rmsprop, sgd, adam, adamax, adagrad (see optimizer_names()); empty: rmsprop (ruta's
@@ -55,6 +57,22 @@ struct TrainOptions {
   /// Print the network summary, then a progress line per epoch, on stderr (adds a
   /// ProgressBar callback).
   TORCH_ARG(bool, verbose) = false;
+  /// Share of each training batch's rows, those with the largest reconstruction loss,
+  /// left out of the loss (0 to 0.5; 0: off): a trimmed loss, so that outliers among the
+  /// training rows do not teach the network to reconstruct them. Trim more than the share
+  /// of outliers expected: batches vary (32 rows drawn from data with 5% outliers hold
+  /// more than 3 of them one time in 14), and a few steps that see gross outliers can
+  /// teach them. Only training steps trim (their loss column in the history); val_loss,
+  /// evaluate and scores do not.
+  TORCH_ARG(double, trim) = 0.0;
+  /// Networks to train, 1 to kMaxEnsemble: more than one trains each from its own seed
+  /// (seed, seed + 1, ...: its own initial weights and batch order) on the same data, and
+  /// the model keeps them all as an ensemble. Its scores, per-feature shares and
+  /// reconstructions are the means of its networks' (steadier than one network's, the
+  /// idea of RandNet's autoencoder ensembles for outlier detection); encode and decode use
+  /// the first network, whose history the model keeps. An ensemble is trained in full at
+  /// once: it does not continue training or resume.
+  TORCH_ARG(int64_t, ensemble) = 1;
   /// Train data-parallel with the other processes of this group (train/distributed.hpp):
   /// batch_size is then per process, and every process ends with the same model.
   TORCH_ARG(std::shared_ptr<ProcessGroup>, process_group) = nullptr;

@@ -54,3 +54,16 @@ test_that("a variational model's elbo score follows set.seed()", {
   expect_true(all(a > 0))
   expect_error(anomaly_score(vae, iris_x, score = "elbo", per_feature = TRUE), "per-feature")
 })
+
+test_that("an ensemble's scores are the mean of its networks' and it trains in full at once", {
+  configure(threads = 1)  # identical weights for a fixed seed
+  on.exit(configure(threads = parallel::detectCores()))
+  one <- train(autoencoder(c(3, 2)), iris_x, epochs = 2, seed = 11, scale = "zscore")
+  two <- train(autoencoder(c(3, 2)), iris_x, epochs = 2, seed = 12, scale = "zscore")
+  both <- train(autoencoder(c(3, 2)), iris_x, epochs = 2, seed = 11, scale = "zscore", ensemble = 2)
+  expect_equal(anomaly_score(both, iris_x), (anomaly_score(one, iris_x) + anomaly_score(two, iris_x)) / 2,
+               tolerance = 1e-5)
+  expect_equal(encode(both, iris_x), encode(one, iris_x))
+  expect_error(train(both, iris_x, epochs = 1), "an ensemble trains in full at once")
+  expect_error(train(autoencoder(2), iris_x, ensemble = 0), "expected 1 to 100 networks, got 0")
+})
