@@ -111,6 +111,24 @@ TEST(Report, ErrorsAreEachRowsLossOnTheScaledData) {
   EXPECT_EQ(histogram["above_threshold"], (expected > 0.5).sum().item<int64_t>());
 }
 
+TEST(Report, AnEnsemblesErrorsAreItsScoresAndItsFeaturesItsMeanReconstruction) {
+  const Dataset data = iris();
+  const Model ensemble =
+      train(autoencoder("3,2:tanh"), data.features, TrainOptions().epochs(3).scale("zscore").ensemble(3).seed(2));
+  const auto scores = ensemble.score(data.features).to(torch::kDouble);
+  EXPECT_TRUE(torch::allclose(reconstruction_errors(ensemble, data.features).to(torch::kDouble), scores, 1e-5, 1e-7));
+  const json report = json::parse(report_data(ensemble, data, ReportOptions().bins(10)));
+  EXPECT_NEAR(chart(report, "errors")["mean"].get<double>(), scores.mean().item<double>(), 1e-6);
+  const auto& scaler = ensemble.scaler();
+  const auto scaled = scaler.transform(data.features).to(torch::kDouble);
+  const auto ours =
+      (scaler.transform(ensemble.reconstruct(data.features)).to(torch::kDouble) - scaled).square().mean(0);
+  const json& features = chart(report, "features");
+  for (int64_t j = 0; j < 4; ++j) {
+    EXPECT_NEAR(features["values"][2 * j]["value"].get<double>(), ours[j].item<double>(), 1e-5);
+  }
+}
+
 TEST(Report, CodesFeaturesAndBaselineMatchTheirFormulas) {
   const Model& model = iris_model();
   const Dataset data = iris();
