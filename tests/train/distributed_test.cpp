@@ -196,6 +196,23 @@ TEST(DataParallel, GradientBucketsStartDuringTheBackwardPass) {
 }
 
 // --nproc 2 is the hand-made launch of two ranks, bit for bit.
+// An ensemble's networks are data-parallel sessions one after another: on 2 ranks of 32
+// rows each, every network takes the steps one rank of 64 takes.
+TEST(DataParallel, AnEnsembleOnTwoRanksEqualsOneOnOneRank) {
+  SKIP_WITHOUT_DISTRIBUTED();
+  const std::string one = temp_path("ensemble-one.hgm"), two = temp_path("ensemble-two.hgm");
+  const auto single = hourglass_cli(kTrain + "--ensemble 2 --epochs 5 --batch-size 64 --nproc 1 -o " + one);
+  ASSERT_EQ(single.status, 0) << single.err;
+  const auto args = kTrain + "--ensemble 2 --epochs 5 --batch-size 32 -o " + two;
+  ASSERT_EQ(run_ranks(2, {args, args}), (std::vector<int>{0, 0})) << slurp(temp_path("rank1.err"));
+  const Model a = Model::load(one), b = Model::load(two);
+  ASSERT_EQ(a.ensemble_size(), 2);
+  ASSERT_EQ(b.ensemble_size(), 2);
+  const auto x = testing::iris().features;
+  EXPECT_LE((a.score(x) - b.score(x)).abs().max().item<double>(), 1e-4);
+  EXPECT_LE(max_difference(one, two), 1e-5);  // the first networks' weights
+}
+
 TEST(DataParallel, NprocEqualsTheEnvironmentLaunch) {
   SKIP_WITHOUT_DISTRIBUTED();
   const std::string launched = temp_path("nproc.hgm"), manual = temp_path("manual.hgm");
