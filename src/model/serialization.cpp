@@ -208,8 +208,9 @@ Threshold threshold_from_json(const json& in, const Autoencoder& learner) {
   return threshold;
 }
 
-// Where an ensemble's k-th other network (0-based) keeps its tensors.
-std::string member_prefix(size_t k) { return "member." + std::to_string(k + 1) + ".net."; }
+// Where network k keeps its tensors: the first (every model's) under "net.", an
+// ensemble's others under "member.<k>.net.".
+std::string network_prefix(size_t k) { return k == 0 ? "net." : "member." + std::to_string(k) + ".net."; }
 
 }  // namespace
 
@@ -220,13 +221,12 @@ std::string serialize_model(const Model::Impl& model) {
       {"history", history_to_json(model.history)}, {"stop_reason", model.history.stop_reason},
   };
   safetensors::NamedTensors tensors;
-  for (const auto& item : model.net->named_parameters()) tensors.emplace_back("net." + item.key(), item.value());
-  for (const auto& item : model.net->named_buffers()) tensors.emplace_back("net." + item.key(), item.value());
-  for (size_t k = 0; k < model.members.size(); ++k) {
-    const std::string prefix = member_prefix(k);
-    for (const auto& item : model.members[k]->named_parameters())
-      tensors.emplace_back(prefix + item.key(), item.value());
-    for (const auto& item : model.members[k]->named_buffers()) tensors.emplace_back(prefix + item.key(), item.value());
+  const auto networks = model.networks();
+  for (size_t k = 0; k < networks.size(); ++k) {
+    for (const auto& item : networks[k]->named_parameters())
+      tensors.emplace_back(network_prefix(k) + item.key(), item.value());
+    for (const auto& item : networks[k]->named_buffers())
+      tensors.emplace_back(network_prefix(k) + item.key(), item.value());
   }
   if (!model.members.empty()) config["ensemble"] = model.members.size() + 1;
   if (model.discriminator) {
@@ -350,14 +350,11 @@ std::shared_ptr<Model::Impl> deserialize_model(std::string_view bytes, const std
     const Network& network = impl->learner.network;
     const auto shapes = network.output_shapes(input_shape);
     Shape in = network.input_shape_for(input_shape);
-    int64_t needed = 0, stored = 0;
+    int64_t needed = 0;
     for (size_t i = 0; i < network.size(); ++i) {
       const auto count = layer_parameters(network[i], in, shapes[i]);
       needed += count.trainable + count.frozen;
       in = shapes[i];
-    }
-    for (const auto& [name, tensor] : contents.tensors) {
-      if (name.rfind("net.", 0) == 0) stored += tensor.numel();
     }
     if (impl->learner.adversarial) {
       const int64_t discriminator_needed = nn::DiscriminatorImpl::parameter_count(
@@ -371,18 +368,15 @@ std::shared_ptr<Model::Impl> deserialize_model(std::string_view bytes, const std
                    std::to_string(discriminator_stored));
       }
     }
-    if (needed > stored) {
-      throw fail("its network needs " + std::to_string(needed) + " weights but the file holds " +
-                 std::to_string(stored) + " (truncated or corrupted file)");
-    }
-    for (size_t k = 0; k < members; ++k) {
-      int64_t member_stored = 0;
+    for (size_t k = 0; k <= members; ++k) {
+      int64_t stored = 0;
       for (const auto& [name, tensor] : contents.tensors) {
-        if (name.rfind(member_prefix(k), 0) == 0) member_stored += tensor.numel();
+        if (name.rfind(network_prefix(k), 0) == 0) stored += tensor.numel();
       }
-      if (needed > member_stored) {
-        throw fail("its ensemble's network " + std::to_string(k + 2) + " needs " + std::to_string(needed) +
-                   " weights but the file holds " + std::to_string(member_stored) + " (truncated or corrupted file)");
+      if (needed > stored) {
+        throw fail("its network" + (k == 0 ? std::string() : " " + std::to_string(k + 1)) + " needs " +
+                   std::to_string(needed) + " weights but the file holds " + std::to_string(stored) +
+                   " (truncated or corrupted file)");
       }
     }
     impl->net = nn::AutoencoderNet(network, input_shape);
@@ -395,7 +389,7 @@ std::shared_ptr<Model::Impl> deserialize_model(std::string_view bytes, const std
   // One lookup table: a network of many layers loads in linear time.
   std::unordered_map<std::string_view, const torch::Tensor*> by_name;
   for (const auto& [name, t] : contents.tensors) by_name.emplace(name, &t);
-  auto fill = [&](const std::string& key, torch::Tensor& target, const std::string& prefix = "net.") {
+  auto fill = [&](const std::string& key, torch::Tensor& target, const std::string& prefix) {
     const std::string name = prefix + key;
     const auto found = by_name.find(name);
     if (found == by_name.end()) throw fail("tensor '" + name + "' is missing");
@@ -411,11 +405,10 @@ std::shared_ptr<Model::Impl> deserialize_model(std::string_view bytes, const std
     target.copy_(t);
     ++matched;
   };
-  for (auto& item : impl->net->named_parameters()) fill(item.key(), item.value());
-  for (auto& item : impl->net->named_buffers()) fill(item.key(), item.value());
-  for (size_t k = 0; k < members; ++k) {
-    for (auto& item : impl->members[k]->named_parameters()) fill(item.key(), item.value(), member_prefix(k));
-    for (auto& item : impl->members[k]->named_buffers()) fill(item.key(), item.value(), member_prefix(k));
+  auto networks = impl->networks();
+  for (size_t k = 0; k < networks.size(); ++k) {
+    for (auto& item : networks[k]->named_parameters()) fill(item.key(), item.value(), network_prefix(k));
+    for (auto& item : networks[k]->named_buffers()) fill(item.key(), item.value(), network_prefix(k));
   }
   if (impl->learner.adversarial) {
     // Its sizes come from the config (checked there); the code is the network's.

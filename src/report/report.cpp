@@ -205,14 +205,20 @@ Computed compute(const Model& model, const Dataset& dataset, const ReportOptions
     const int64_t k = std::min(model.code_dim(), width);
     std::optional<Pca> baseline;
     if (options.pca_baseline() && n >= 2) baseline = Pca::fit(model.coding().transform(rows), k);
-    const auto& impl = model.impl();
+    auto networks = model.impl().networks();
     std::vector<at::Tensor> errors;
     auto feature_sq = torch::zeros({width}, torch::kDouble), feature_sq_pca = torch::zeros({width}, torch::kDouble);
     double data_sq = 0, data_sq_pca = 0;  // squared errors in the data's units
     for_each_scaled_chunk(model, rows, [&](int64_t first, const at::Tensor& scaled) {
-      const auto back = impl.mean_over_networks([&](auto& net) { return net->forward(scaled).reshape_as(scaled); });
-      errors.push_back(impl.mean_over_networks(
-          [&](auto& net) { return row_loss(net->forward(scaled).reshape_as(scaled), scaled); }));
+      // Each network runs once: the mean of their reconstructions, and of their row errors
+      // (an ensemble's scores).
+      at::Tensor back = torch::zeros_like(scaled), row_errors = torch::zeros({scaled.size(0)});
+      for (auto& net : networks) {
+        const auto reconstruction = net->forward(scaled).reshape_as(scaled);
+        back += reconstruction / static_cast<double>(networks.size());
+        row_errors += row_loss(reconstruction, scaled) / static_cast<double>(networks.size());
+      }
+      errors.push_back(row_errors);
       feature_sq += (back - scaled).square().sum(0).to(torch::kDouble);
       const auto original = rows.narrow(0, first, scaled.size(0));
       data_sq += (model.coding().inverse_transform(back) - original).square().nansum().item<double>();

@@ -195,7 +195,6 @@ TEST(DataParallel, GradientBucketsStartDuringTheBackwardPass) {
   EXPECT_LT((net->parameters()[0].grad() - expected[0]).abs().max().item<double>(), 1e-6);
 }
 
-// --nproc 2 is the hand-made launch of two ranks, bit for bit.
 // An ensemble's networks are data-parallel sessions one after another: on 2 ranks of 32
 // rows each, every network takes the steps one rank of 64 takes.
 TEST(DataParallel, AnEnsembleOnTwoRanksEqualsOneOnOneRank) {
@@ -213,6 +212,7 @@ TEST(DataParallel, AnEnsembleOnTwoRanksEqualsOneOnOneRank) {
   EXPECT_LE(max_difference(one, two), 1e-5);  // the first networks' weights
 }
 
+// --nproc 2 is the hand-made launch of two ranks, bit for bit.
 TEST(DataParallel, NprocEqualsTheEnvironmentLaunch) {
   SKIP_WITHOUT_DISTRIBUTED();
   const std::string launched = temp_path("nproc.hgm"), manual = temp_path("manual.hgm");
