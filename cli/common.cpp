@@ -59,8 +59,10 @@ void DataFlags::add(CLI::App& command, const std::string& what, bool required) {
       "CSV cells that mean missing, comma-separated (default: empty, NA, NaN and ?); none: no cell is missing");
   command
       .add_option("--unseen-levels", unseen_levels,
-                  "a category the model was not trained on: error (default) or missing (read as a missing cell)")
-      ->check(CLI::IsMember({"error", "missing"}));
+                  "a category the model was not trained on: error, missing (read as a missing cell) or other (the "
+                  "column's \"(other)\" level, see train --other-level); default: other where the model has that "
+                  "level, else error")
+      ->check(CLI::IsMember({"error", "missing", "other"}));
   command
       .add_option("--stride", stride,
                   "with --window: rows from one window's start to the next (default 1); the last window ends at the "
@@ -88,7 +90,11 @@ Dataset DataFlags::read() const {
 }
 
 Dataset DataFlags::conformed(const Model& model, Dataset data) const {
-  data.features = model.coding().conform(data, unseen_levels == "missing");
+  const auto unseen = unseen_levels == "error"     ? UnseenLevels::refuse
+                      : unseen_levels == "missing" ? UnseenLevels::missing
+                      : unseen_levels == "other"   ? UnseenLevels::other
+                                                   : UnseenLevels::model_rule;
+  data.features = model.coding().conform(data, unseen);
   if (model.coding().has_categories()) data.levels = model.coding().levels();
   return data;
 }
@@ -203,6 +209,14 @@ void TrainFlags::add(CLI::App& command) {
       "--ensemble", [&o](int64_t v) { o.ensemble(v); },
       "train this many networks (seeds SEED, SEED+1, ...) and keep them all: scores and reconstructions are their "
       "means, steadier for anomaly detection (default 1)");
+  command.add_flag_function(
+      "--missing-indicators", [&o](int64_t) { o.missing_indicators(true); },
+      "a table's holes also as a 0/1 value per column that has them, read and reconstructed by the network "
+      "(scikit-learn's add_indicator)");
+  command.add_option_function<int64_t>(
+      "--other-level", [&o](int64_t v) { o.other_level(v); },
+      "N: every categorical column gets a level \"(other)\" for its levels seen in fewer than N training rows "
+      "and, when the model reads data, for levels training did not see (1: those only)");
   command.add_flag("--no-shuffle", no_shuffle, "keep the row order in every epoch");
   auto* stopping = command.add_option("--early-stopping", early_stopping,
                                       "stop after PATIENCE epochs without improvement of val_loss (loss without "

@@ -22,7 +22,7 @@ struct DataFlags {
   bool memory_map = false;
   int64_t window = 0, stride = 1;        ///< --window W [--stride S]; 0: no windows
   std::optional<std::string> na_values;  ///< --na-values LIST
-  std::string unseen_levels = "error";   ///< --unseen-levels error|missing
+  std::string unseen_levels;             ///< --unseen-levels error|missing|other; empty: the model's rule
   void add(CLI::App& command,
            const std::string& what = "data file: CSV/TSV (header detected), .npy or IDX (MNIST, .gz too)",
            bool required = true);

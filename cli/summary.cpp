@@ -4,6 +4,34 @@
 
 namespace hourglass::cli {
 
+namespace {
+
+// What the network reads of a table, where it is more than the columns themselves.
+void print_table_coding(const Model& model) {
+  const TableCoding& coding = model.coding();
+  if (!coding.recodes()) return;
+  const auto columns = data_columns(model);
+  int64_t categorical = 0;
+  for (const auto& levels : coding.levels()) categorical += levels.empty() ? 0 : 1;
+  std::cout << "A table of " << coding.columns() << " columns (" << categorical << " categorical), " << coding.width()
+            << " values in the network\n";
+  if (coding.other_level() == 1) {
+    std::cout << "Each categorical column's \"" << TableCoding::kOtherLevel
+              << "\" level takes the levels training did not see\n";
+  } else if (coding.other_level() > 1) {
+    std::cout << "Each categorical column's \"" << TableCoding::kOtherLevel
+              << "\" level takes its levels seen in fewer than " << coding.other_level()
+              << " training rows, and levels training did not see\n";
+  }
+  if (!coding.missing_indicators().empty()) {
+    std::vector<std::string> indicated;
+    for (int64_t c : coding.missing_indicators()) indicated.push_back(columns[static_cast<size_t>(c)]);
+    std::cout << "Missing indicators: " << join(indicated) << '\n';
+  }
+}
+
+}  // namespace
+
 void add_summary_command(CLI::App& app) {
   auto* command = app.add_subcommand("summary", "Print a network's layers and parameter counts");
   struct Flags {
@@ -24,6 +52,7 @@ void add_summary_command(CLI::App& app) {
         std::cout << "An ensemble of " << loaded.ensemble_size()
                   << " such networks: scores and reconstructions are their means, codes the first's\n";
       }
+      print_table_coding(loaded);
       return;
     }
     if (flags->network.empty()) {

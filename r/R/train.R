@@ -40,7 +40,10 @@ train <- function(learner, ...) UseMethod("train")
 #'   from seeds `seed`, `seed + 1`, ... and kept together: scores and reconstructions are
 #'   their means, steadier for anomaly detection; 1), `trim` (the share of each batch's
 #'   rows, those reconstructed worst, left out of its loss: 0 to 0.5, more than the expected
-#'   contamination; 0), `verbose` (one line per epoch;
+#'   contamination; 0), `missing_indicators` (a data frame's holes also as a 0/1 column per
+#'   column that has them, read and reconstructed by the network; `FALSE`), `other_level`
+#'   (N >= 1: each factor gets the level `"(other)"` for its levels seen in fewer than N
+#'   training rows and, later, for levels training did not see; 0), `verbose` (one line per epoch;
 #'   `getOption("hourglass.verbose", TRUE)`)
 #' @return The learner, trained (invisibly); `$history` holds a row per epoch
 #' @examples
@@ -56,7 +59,7 @@ train.ruta_autoencoder <- function(learner, data, validation_data = NULL, metric
   defaults <- list(batch_size = 32, shuffle = TRUE, validation_split = 0, learning_rate = 0, momentum = 0,
                    seed = NULL, scale = "none", early_stopping = 0, min_delta = 0, clip_grad_norm = 0,
                    precision = "fp32", checkpoint = "", checkpoint_every = 1, ensemble = 1,
-                   trim = 0,
+                   trim = 0, missing_indicators = FALSE, other_level = 0,
                    verbose = getOption("hourglass.verbose", TRUE))
   unknown <- setdiff(names(extra), names(defaults))
   if (length(unknown) > 0 || (length(extra) > 0 && is.null(names(extra)))) {

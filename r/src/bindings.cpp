@@ -70,10 +70,18 @@ bool user_interrupted() { return R_ToplevelExec(check_interrupt, nullptr) == FAL
 hourglass::TrainOptions train_options(const Rcpp::List& options) {
   hourglass::TrainOptions o;
   const auto number = [&](const char* name) { return Rcpp::as<double>(options[name]); };
+  const auto whole = [&](const char* name) {
+    const double value = number(name);
+    if (!(std::abs(value) < 1e15) || value != std::floor(value)) {
+      throw hourglass::InvalidArgument(std::string("train(): ") + name + " must be a whole number, got " +
+                                       hourglass::format_number(value));
+    }
+    return static_cast<int64_t>(value);
+  };
   // R drops a list element set to NULL: an absent name is NULL.
   const auto given = [&](const char* name) { return options.containsElementNamed(name) && !Rf_isNull(options[name]); };
-  o.epochs(static_cast<int64_t>(number("epochs")))
-      .batch_size(static_cast<int64_t>(number("batch_size")))
+  o.epochs(whole("epochs"))
+      .batch_size(whole("batch_size"))
       .optimizer(given("optimizer") ? Rcpp::as<std::string>(options["optimizer"]) : "")
       .learning_rate(number("learning_rate"))
       .momentum(number("momentum"))
@@ -81,8 +89,10 @@ hourglass::TrainOptions train_options(const Rcpp::List& options) {
       .validation_split(number("validation_split"))
       .scale(Rcpp::as<std::string>(options["scale"]))
       .clip_grad_norm(number("clip_grad_norm"))
-      .ensemble(static_cast<int64_t>(number("ensemble")))
+      .ensemble(whole("ensemble"))
       .trim(number("trim"))
+      .missing_indicators(Rcpp::as<bool>(options["missing_indicators"]))
+      .other_level(whole("other_level"))
       .precision(Rcpp::as<std::string>(options["precision"]))
       .metrics(Rcpp::as<std::vector<std::string>>(options["metrics"]));
   if (given("seed")) o.seed(static_cast<uint64_t>(number("seed")));

@@ -36,6 +36,9 @@ void TableCoding::lay_out(int64_t columns) {
     }
   }
   if (groups_.empty()) levels_.clear();
+  first_indicator_ = width_;
+  width_ += static_cast<int64_t>(indicators_.size());
+  indicator_columns_ = torch::tensor(indicators_, torch::kLong);
   numeric_columns_ = torch::tensor(numeric_columns, torch::kLong);
   numeric_values_ = torch::tensor(numeric_values, torch::kLong);
   fill_values_ = torch::zeros({width_}, torch::kFloat);
@@ -45,27 +48,28 @@ void TableCoding::lay_out(int64_t columns) {
 }
 
 TableCoding TableCoding::fit(const std::string& scale, const at::Tensor& data,
-                             std::vector<std::vector<std::string>> levels, std::vector<std::string> names) {
+                             std::vector<std::vector<std::string>> levels, std::vector<std::string> names,
+                             const TableCodingOptions& options) {
   const auto rows = data.reshape({data.size(0), -1});
   const int64_t columns = rows.size(1);
   if (!levels.empty() && static_cast<int64_t>(levels.size()) != columns) {
     throw InvalidArgument("TableCoding: " + std::to_string(levels.size()) + " lists of levels for " +
                           std::to_string(columns) + " columns; give one per column (empty for a numeric one)");
   }
+  if (options.other_level() < 0) {
+    throw InvalidArgument("other_level: expected 0 (off) or a count of rows >= 1, got " +
+                          std::to_string(options.other_level()));
+  }
   TableCoding coding;
   coding.levels_ = std::move(levels);
   coding.names_ = std::move(names);
   std::vector<int64_t> numeric;
+  std::vector<bool> holes(static_cast<size_t>(columns), false);
   for (int64_t c = 0; c < columns; ++c) {
-    const auto* column_levels = coding.levels_.empty() ? nullptr : &coding.levels_[static_cast<size_t>(c)];
+    auto* column_levels = coding.levels_.empty() ? nullptr : &coding.levels_[static_cast<size_t>(c)];
     if (!column_levels || column_levels->empty()) {
       numeric.push_back(c);
       continue;
-    }
-    if (column_levels->size() > kMaxLevels) {
-      throw DataError("column " + column_label(coding.names_, c) + " has " + std::to_string(column_levels->size()) +
-                      " different values, more than " + std::to_string(kMaxLevels) +
-                      " categories: an identifier or free text? Leave it out of the features (or make it the label)");
     }
     const auto codes = rows.select(1, c);
     const auto present = codes.isnan().logical_not();
@@ -78,10 +82,32 @@ TableCoding TableCoding::fit(const std::string& scale, const at::Tensor& data,
                       std::to_string(column_levels->size()) + " levels (0 to " +
                       std::to_string(column_levels->size() - 1) + ")");
     }
-    coding.fitted_on_holes_ = coding.fitted_on_holes_ || !present.all().item<bool>();
+    holes[static_cast<size_t>(c)] = !present.all().item<bool>();
     if (!present.any().item<bool>()) {
       throw DataError("column " + column_label(coding.names_, c) +
                       " has no value in the training data (every cell is missing); leave it out");
+    }
+    if (options.other_level() > 0) {
+      // The levels seen often enough keep their order; the rest become "(other)", last.
+      const auto counts =
+          codes.masked_select(present).to(torch::kLong).bincount({}, column_levels->size()).contiguous();
+      const auto* count = counts.data_ptr<int64_t>();
+      std::vector<std::string> kept, rare;
+      for (size_t l = 0; l < column_levels->size(); ++l) {
+        const auto& level = (*column_levels)[l];
+        if (level == kOtherLevel) continue;
+        (count[l] >= options.other_level() ? kept : rare).push_back(level);
+      }
+      kept.emplace_back(kOtherLevel);
+      *column_levels = std::move(kept);
+      coding.rare_levels_.resize(static_cast<size_t>(columns));
+      coding.rare_levels_[static_cast<size_t>(c)] = std::move(rare);
+    }
+    if (column_levels->size() > kMaxLevels) {
+      throw DataError("column " + column_label(coding.names_, c) + " has " + std::to_string(column_levels->size()) +
+                      " different values, more than " + std::to_string(kMaxLevels) +
+                      " categories: an identifier or free text? Leave it out of the features, make it the label, or "
+                      "put its rare levels together (--other-level N)");
     }
   }
   // All numeric (no levels, or only empty ones, as a .npy file has): the data itself, not
@@ -95,35 +121,74 @@ TableCoding TableCoding::fit(const std::string& scale, const at::Tensor& data,
     throw DataError("column " + column_label(coding.names_, column) +
                     " has no value in the training data (every cell is missing); leave it out");
   }
-  coding.fitted_on_holes_ =
-      coding.fitted_on_holes_ || (summary.count < static_cast<double>(rows.size(0))).any().item<bool>();
+  const auto numeric_holes = (summary.count < static_cast<double>(rows.size(0))).contiguous();
+  const bool* numeric_has_holes = numeric_holes.data_ptr<bool>();
+  for (size_t i = 0; i < numeric.size(); ++i) holes[static_cast<size_t>(numeric[i])] = numeric_has_holes[i];
+  for (int64_t c = 0; c < columns; ++c) {
+    if (!holes[static_cast<size_t>(c)]) continue;
+    coding.fitted_on_holes_ = true;
+    if (options.missing_indicators()) coding.indicators_.push_back(c);
+  }
+  if (!coding.indicators_.empty() && data.dim() > 2) {
+    throw InvalidArgument("missing indicators are for tables (rows x columns), not samples of " +
+                          std::to_string(data.dim() - 1) + " dimensions; drop the missing indicators");
+  }
   coding.scaler_ = Scaler::fit(scale, summary);
   coding.mean_ = summary.mean.to(torch::kFloat);
   coding.lay_out(columns);
+  coding.other_level_ = coding.has_categories() ? options.other_level() : 0;
   return coding;
 }
 
 TableCoding TableCoding::from_parts(Scaler scaler, at::Tensor mean, std::vector<std::vector<std::string>> levels,
-                                    std::vector<std::string> names) {
+                                    std::vector<std::string> names, std::vector<int64_t> missing_indicators,
+                                    int64_t other_level, std::vector<std::vector<std::string>> rare_levels) {
   TableCoding coding;
   coding.scaler_ = std::move(scaler);
   coding.mean_ = mean.defined() ? mean.to(torch::kFloat).reshape({-1}).contiguous() : mean;
   coding.levels_ = std::move(levels);
   coding.names_ = std::move(names);
+  coding.indicators_ = std::move(missing_indicators);
   int64_t numeric = coding.mean_.defined() ? coding.mean_.numel() : coding.scaler_.offset().numel();
   int64_t categorical = 0;
   for (const auto& l : coding.levels_) categorical += l.empty() ? 0 : 1;
-  coding.lay_out(coding.levels_.empty() ? numeric : static_cast<int64_t>(coding.levels_.size()));
+  const int64_t columns = coding.levels_.empty() ? numeric : static_cast<int64_t>(coding.levels_.size());
+  for (size_t i = 0; i < coding.indicators_.size(); ++i) {
+    const int64_t c = coding.indicators_[i];
+    if (c < 0 || c >= columns || (i > 0 && c <= coding.indicators_[i - 1])) {
+      throw InvalidArgument("TableCoding: missing indicators must name columns 0 to " + std::to_string(columns - 1) +
+                            " in increasing order, got column " + std::to_string(c));
+    }
+  }
+  if (!coding.indicators_.empty() && !coding.mean_.defined()) {
+    throw InvalidArgument("TableCoding: missing indicators need the numeric columns' means");
+  }
+  coding.lay_out(columns);
   if (coding.numeric_columns_.numel() != numeric && (coding.mean_.defined() || !coding.scaler_.is_identity())) {
     throw InvalidArgument("TableCoding: " + std::to_string(numeric) + " numeric means or scales for " +
                           std::to_string(coding.numeric_columns_.numel()) + " numeric columns (" +
                           std::to_string(categorical) + " categorical)");
   }
+  if (other_level < 0 || (other_level > 0 && !coding.has_categories())) {
+    throw InvalidArgument("TableCoding: an other_level of " + std::to_string(other_level) +
+                          " needs a count >= 1 and categorical columns");
+  }
+  for (const auto& g : coding.groups_) {
+    if (other_level > 0 && coding.levels_[static_cast<size_t>(g.column)].back() != kOtherLevel) {
+      throw InvalidArgument("TableCoding: with an other_level, every categorical column's last level is \"" +
+                            std::string(kOtherLevel) + "\"; column " + std::to_string(g.column + 1) + "'s is not");
+    }
+  }
+  if (!rare_levels.empty() && (other_level == 0 || rare_levels.size() != static_cast<size_t>(columns))) {
+    throw InvalidArgument("TableCoding: rare levels need an other_level and one list per column");
+  }
+  coding.other_level_ = other_level;
+  coding.rare_levels_ = std::move(rare_levels);
   return coding;
 }
 
 at::Tensor TableCoding::target(const at::Tensor& data) const {
-  if (groups_.empty()) return scaler_.transform(data);
+  if (!recodes()) return scaler_.transform(data);
   auto out = torch::empty({data.size(0), width_}, data.options().dtype(torch::kFloat));
   out.index_copy_(1, numeric_values_, scaler_.transform(data.index_select(1, numeric_columns_)));
   for (const auto& g : groups_) {
@@ -131,6 +196,9 @@ at::Tensor TableCoding::target(const at::Tensor& data) const {
     const auto missing = codes.isnan().unsqueeze(1);
     const auto one_hot = torch::nn::functional::one_hot(codes.nan_to_num(0).to(torch::kLong), g.size).to(torch::kFloat);
     out.narrow(1, g.first, g.size).copy_(torch::where(missing, torch::full_like(one_hot, NAN), one_hot));
+  }
+  if (!indicators_.empty()) {
+    out.narrow(1, first_indicator_, indicator_columns_.numel()).copy_(data.index_select(1, indicator_columns_).isnan());
   }
   return out;
 }
@@ -147,7 +215,7 @@ at::Tensor TableCoding::fill(const at::Tensor& target) const {
 }
 
 at::Tensor TableCoding::inverse_transform(const at::Tensor& values) const {
-  if (groups_.empty()) return scaler_.inverse_transform(values);
+  if (!recodes()) return scaler_.inverse_transform(values);
   auto out = torch::empty({values.size(0), columns_}, values.options().dtype(torch::kFloat));
   out.index_copy_(1, numeric_columns_, scaler_.inverse_transform(values.index_select(1, numeric_values_)));
   for (const auto& g : groups_) {
@@ -157,7 +225,7 @@ at::Tensor TableCoding::inverse_transform(const at::Tensor& values) const {
 }
 
 bool TableCoding::needs_column_losses(const at::Tensor& target) const {
-  return !groups_.empty() || target.isnan().any().item<bool>();
+  return recodes() || target.isnan().any().item<bool>();
 }
 
 TableCoding::ColumnLosses TableCoding::column_losses(const at::Tensor& prediction, const at::Tensor& target,
@@ -166,7 +234,7 @@ TableCoding::ColumnLosses TableCoding::column_losses(const at::Tensor& predictio
   const auto present_values = target.isnan().logical_not();
   // A missing target is 0 before the loss, then masked: NaN would reach the gradient.
   const auto known = target.nan_to_num(0.0);
-  if (groups_.empty()) {
+  if (!recodes()) {
     const auto present = present_values.to(prediction.scalar_type());
     return {cell_loss(prediction, known).reshape({rows, -1}) * present, present};
   }
@@ -180,14 +248,22 @@ TableCoding::ColumnLosses TableCoding::column_losses(const at::Tensor& predictio
   for (const auto& g : groups_) {
     const auto group_present = present_values.select(1, g.first).to(prediction.scalar_type());
     const auto log_p = torch::log_softmax(prediction.narrow(1, g.first, g.size), 1);
-    const auto cross_entropy = -(known.narrow(1, g.first, g.size) * log_p).sum(1);
+    // known x (-log p), not -(known x log p): a missing cell's share is +0, not -0.
+    const auto cross_entropy = (known.narrow(1, g.first, g.size) * log_p.neg()).sum(1);
     values = values.index_copy(1, torch::tensor({g.column}), (cross_entropy * group_present).unsqueeze(1));
     present = present.index_copy(1, torch::tensor({g.column}), group_present.unsqueeze(1));
+  }
+  if (!indicators_.empty()) {
+    // An indicator is always known: its column counts in every row.
+    const auto n = indicator_columns_.numel();
+    const auto indicated = cell_loss(prediction.narrow(1, first_indicator_, n), known.narrow(1, first_indicator_, n));
+    values = values.index_add(1, indicator_columns_, indicated);
+    present = present.index_fill(1, indicator_columns_, 1.0);
   }
   return {values, present};
 }
 
-at::Tensor TableCoding::conform(const Dataset& data, bool unseen_as_missing) const {
+at::Tensor TableCoding::conform(const Dataset& data, UnseenLevels unseen) const {
   const auto columns = data.cols();
   if (!data.label_name.empty() && std::find(names_.begin(), names_.end(), data.label_name) != names_.end()) {
     throw DataError("'" + abbreviate(data.label_name) +
@@ -222,14 +298,32 @@ at::Tensor TableCoding::conform(const Dataset& data, bool unseen_as_missing) con
     throw DataError("the data has " + std::to_string(columns) + " columns where the model has " +
                     std::to_string(columns_) + "; give it the training data's columns");
   }
-  auto features = data.features.clone();
+  return relevel(data.features, data.levels, data.columns, unseen);
+}
+
+at::Tensor TableCoding::relevel(const at::Tensor& features, const std::vector<std::vector<std::string>>& levels,
+                                const std::vector<std::string>& names, UnseenLevels unseen) const {
+  if (unseen == UnseenLevels::other && other_level_ == 0) {
+    throw InvalidArgument("unseen levels as \"" + std::string(kOtherLevel) +
+                          "\": the model has no such level; train it with one (--other-level, R's other_level), "
+                          "or read unseen levels as missing");
+  }
+  const int64_t columns = features.size(1);
+  if (static_cast<int64_t>(levels.size()) != columns || columns != columns_) {
+    throw InvalidArgument("TableCoding::relevel: " + std::to_string(levels.size()) + " lists of levels for " +
+                          std::to_string(columns) + " columns of data and " + std::to_string(columns_) +
+                          " of the model; give one list per column");
+  }
+  const bool to_other = unseen == UnseenLevels::other || (unseen == UnseenLevels::model_rule && other_level_ > 0);
+  auto out = features.clone();
   for (int64_t c = 0; c < columns; ++c) {
-    const auto& theirs = data.levels[static_cast<size_t>(c)];
+    const auto& theirs = levels[static_cast<size_t>(c)];
     const std::vector<std::string> none;
     const auto& ours = levels_.empty() ? none : levels_[static_cast<size_t>(c)];
+    const auto& rare = rare_levels_.empty() ? none : rare_levels_[static_cast<size_t>(c)];
     if (theirs.empty() && ours.empty()) continue;
     if (theirs.empty() || ours.empty()) {
-      throw DataError("column " + column_label(data.columns, c) + " is " +
+      throw DataError("column " + column_label(names, c) + " is " +
                       (ours.empty() ? "numeric in the model but text in the data"
                                     : "categorical in the model but numbers in the data") +
                       "; give the data the training data's kinds of columns");
@@ -240,18 +334,23 @@ at::Tensor TableCoding::conform(const Dataset& data, bool unseen_as_missing) con
       const auto found = std::find(ours.begin(), ours.end(), theirs[l]);  // R's levels need not be sorted
       if (found != ours.end()) {
         mapping[l] = static_cast<float>(found - ours.begin());
-      } else if (!unseen_as_missing) {
-        throw DataError("column " + column_label(data.columns, c) + ": '" + abbreviate(theirs[l]) +
+      } else if (to_other || std::find(rare.begin(), rare.end(), theirs[l]) != rare.end()) {
+        mapping[l] = static_cast<float>(ours.size() - 1);
+      } else if (unseen != UnseenLevels::missing) {
+        throw DataError("column " + column_label(names, c) + ": '" + abbreviate(theirs[l]) +
                         "' is not one of the levels the model was trained on (" + abbreviate(join(ours), 200) +
-                        "); fix the value, or read unseen levels as missing (--unseen-levels missing)");
+                        (other_level_ > 0 ? "); fix the value, or read it as \"(other)\" or as missing "
+                                            "(--unseen-levels other|missing)"
+                                          : "); fix the value, read unseen levels as missing (--unseen-levels "
+                                            "missing), or train with an \"(other)\" level for them (--other-level)"));
       }
     }
-    auto column = features.select(1, c);
+    auto column = out.select(1, c);
     const auto codes = column.nan_to_num(0).to(torch::kLong);
     const auto mapped = torch::tensor(mapping, torch::kFloat).index_select(0, codes);
     column.copy_(torch::where(column.isnan(), column, mapped));
   }
-  return features;
+  return out;
 }
 
 }  // namespace hourglass

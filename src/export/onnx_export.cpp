@@ -133,6 +133,11 @@ std::string onnx_model(const Model& model, const OnnxExportOptions& given) {
         "the model has categorical columns, which its ONNX graph would need as one-hot groups; export takes "
         "models of numeric columns (train on the numbers alone, or one-hot encode the categories before training)");
   }
+  if (!model.coding().missing_indicators().empty()) {
+    throw InvalidArgument(
+        "the model has missing indicators, which its ONNX graph would need to compute from the holes; export "
+        "takes models without them (train without missing indicators)");
+  }
   if (model.ensemble_size() > 1 && (options.part_ == "autoencoder" || options.part_ == "scorer")) {
     throw InvalidArgument("the model is an ensemble of " + std::to_string(model.ensemble_size()) + " networks, whose " +
                           options.part_ +

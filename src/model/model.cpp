@@ -93,8 +93,8 @@ int64_t Model::input_dim() const { return shape_size(sample_shape()); }
 int64_t Model::code_dim() const { return impl().net->code_dim(); }
 const Shape& Model::code_shape() const { return impl().net->code_shape(); }
 const Shape& Model::sample_shape() const {
-  // A table's categorical columns are wider on the network's side than in the data.
-  return impl().coding.has_categories() ? impl().coding.shape() : impl().net->data_shape();
+  // A table's categorical columns and missing indicators are wider on the network's side.
+  return impl().coding.recodes() ? impl().coding.shape() : impl().net->data_shape();
 }
 uint64_t Model::seed() const { return impl().seed; }
 int64_t Model::ensemble_size() const { return static_cast<int64_t>(impl().members.size()) + 1; }

@@ -245,6 +245,9 @@ std::string serialize_model(const Model::Impl& model) {
   if (stores_mean) tensors.emplace_back("coding.mean", model.coding.mean());
   if (!model.coding.names().empty()) config["columns"] = model.coding.names();
   if (model.coding.has_categories()) config["levels"] = model.coding.levels();
+  if (!model.coding.missing_indicators().empty()) config["missing_indicators"] = model.coding.missing_indicators();
+  if (model.coding.other_level() > 0) config["other_level"] = model.coding.other_level();
+  if (!model.coding.rare_levels().empty()) config["rare_levels"] = model.coding.rare_levels();
   if (!model.training.empty()) config["training"] = training_to_json(model.training, tensors);
   if (model.threshold) config["threshold"] = threshold_to_json(*model.threshold);
   std::map<std::string, std::string> metadata;
@@ -301,19 +304,30 @@ std::shared_ptr<Model::Impl> deserialize_model(std::string_view bytes, const std
     if (config.contains("stop_reason")) impl->history.stop_reason = config.at("stop_reason").get<std::string>();
     if (config.contains("threshold")) impl->threshold = threshold_from_json(config.at("threshold"), impl->learner);
     if (config.contains("training")) impl->training = training_from_json(config.at("training"), contents.tensors);
-    // A table's categorical columns are levels().size() values wide in the network.
+    // A table's categorical columns are levels().size() values wide in the network, and
+    // each missing indicator one more value after the columns.
     std::vector<std::vector<std::string>> levels;
     if (config.contains("levels")) levels = config.at("levels").get<std::vector<std::vector<std::string>>>();
-    int64_t numeric = levels.empty() ? input_dim : 0, width = 0;
+    std::vector<int64_t> indicators;
+    if (config.contains("missing_indicators")) indicators = config.at("missing_indicators").get<std::vector<int64_t>>();
+    const auto indicated = static_cast<int64_t>(indicators.size());
+    if (indicated >= input_dim) throw fail("it has more missing indicators than values");
+    const int64_t other_level = config.contains("other_level") ? config.at("other_level").get<int64_t>() : 0;
+    std::vector<std::vector<std::string>> rare_levels;
+    if (config.contains("rare_levels")) {
+      rare_levels = config.at("rare_levels").get<std::vector<std::vector<std::string>>>();
+    }
+    int64_t numeric = levels.empty() ? input_dim - indicated : 0, width = indicated;
     for (const auto& l : levels) {
       if (l.size() > TableCoding::kMaxLevels) throw fail("a column has more levels than any model can");
       numeric += l.empty() ? 1 : 0;
       width += l.empty() ? 1 : static_cast<int64_t>(l.size());
     }
     if (!levels.empty() && width != input_dim) throw fail("its columns' levels do not fit its input shape");
+    const size_t columns = levels.empty() ? static_cast<size_t>(input_dim - indicated) : levels.size();
     std::vector<std::string> names;
     if (config.contains("columns")) names = config.at("columns").get<std::vector<std::string>>();
-    if (!names.empty() && names.size() != (levels.empty() ? static_cast<size_t>(input_dim) : levels.size())) {
+    if (!names.empty() && names.size() != columns) {
       throw fail("it names " + std::to_string(names.size()) + " columns for data of another width");
     }
     auto find = [&](const std::string& name, bool required) -> torch::Tensor {
@@ -335,7 +349,8 @@ std::shared_ptr<Model::Impl> deserialize_model(std::string_view bytes, const std
     }
     auto mean = find("coding.mean", false);
     if (!mean.defined() && !levels.empty() && numeric == 0) mean = torch::zeros({0});
-    impl->coding = TableCoding::from_parts(fitted, mean, std::move(levels), std::move(names));
+    impl->coding = TableCoding::from_parts(fitted, mean, std::move(levels), std::move(names), std::move(indicators),
+                                           other_level, std::move(rare_levels));
   } catch (const json::exception& e) {
     throw fail(std::string("malformed config (") + e.what() + ")");
   } catch (const ModelFileError&) {

@@ -162,10 +162,11 @@ Computed compute(const Model& model, const Dataset& dataset, const ReportOptions
   if (options.max_points() < 1 || options.bins() < 1 || options.examples() < 0) {
     throw InvalidArgument("report: max_points and bins must be at least 1 and examples at least 0");
   }
-  if (model.coding().has_categories() && dataset.rows() > 0) {
-    throw InvalidArgument(
-        "report: the data part of a report takes models of numeric columns; this model has categorical "
-        "columns (report the model alone, without data, and score the data with hourglass score)");
+  if (model.coding().recodes() && dataset.rows() > 0) {
+    throw InvalidArgument(std::string("report: the data part of a report takes models of numeric columns; this model "
+                                      "has ") +
+                          (model.coding().has_categories() ? "categorical columns" : "missing indicators") +
+                          " (report the model alone, without data, and score the data with hourglass score)");
   }
   Computed out;
   json& data = out.data;

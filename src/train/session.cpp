@@ -54,6 +54,10 @@ void check_options(const TrainOptions& o) {
   if (!(o.trim() >= 0.0 && o.trim() <= 0.5)) {
     throw InvalidArgument("trim must be a share of rows from 0 (off) to 0.5, got " + format_number(o.trim()));
   }
+  if (o.other_level() < 0) {
+    throw InvalidArgument("other_level must be 0 (off) or a count of training rows >= 1, got " +
+                          std::to_string(o.other_level()));
+  }
 }
 
 // Rows x values, float, contiguous: the shape of a sample is kept apart.
@@ -264,14 +268,26 @@ void TrainingSession::prepare(const at::Tensor& data, const Callbacks& callbacks
   batch_ = std::min(options_.batch_size(), x_.size(0));  // a larger batch is the whole data
   global_batch_ = parallel_ ? std::min(options_.batch_size() * parallel_->world_size(), x_.size(0)) : batch_;
   if (start_ == Start::fresh) {
-    impl_->coding = TableCoding::fit(options_.scale(), x_, table_levels_, table_columns_);
-    // A categorical column is one value in the data and a one-hot group in the network.
-    const Shape network_shape = impl_->coding.has_categories() ? Shape{impl_->coding.width()} : sample_shape;
+    if (options_.missing_indicators() && sample_shape.size() > 1) {
+      throw InvalidArgument("missing indicators are for tables (rows x columns); these samples have shape " +
+                            shape_to_string(sample_shape) + " (drop the missing indicators)");
+    }
+    impl_->coding = TableCoding::fit(
+        options_.scale(), x_, table_levels_, table_columns_,
+        TableCodingOptions().missing_indicators(options_.missing_indicators()).other_level(options_.other_level()));
+    if (impl_->coding.other_level() > 0) {
+      // Rare levels became "(other)": the rows in the model's levels.
+      x_ = impl_->coding.relevel(x_, table_levels_, table_columns_);
+      if (validation_.defined()) validation_ = impl_->coding.relevel(validation_, table_levels_, table_columns_);
+    }
+    // A categorical column is one value in the data and a one-hot group in the network,
+    // and a missing indicator one more value.
+    const Shape network_shape = impl_->coding.recodes() ? Shape{impl_->coding.width()} : sample_shape;
     check_memory(impl_->learner.network, network_shape, batch_);
     torch::manual_seed(impl_->seed);
     impl_->net = nn::AutoencoderNet(impl_->learner.network, network_shape);
   } else {
-    const Shape& trained_on = impl_->coding.has_categories() ? impl_->coding.shape() : impl_->net->data_shape();
+    const Shape& trained_on = impl_->coding.recodes() ? impl_->coding.shape() : impl_->net->data_shape();
     const bool fits = sample_shape == trained_on || (sample_shape.size() == 1 && x_.size(1) == shape_size(trained_on));
     if (!fits) {
       throw InvalidArgument("the model was trained on samples of shape " + shape_to_string(trained_on) +
@@ -311,7 +327,7 @@ void TrainingSession::prepare(const at::Tensor& data, const Callbacks& callbacks
     }
     adversarial_ = std::make_unique<AdversarialSteps>(*impl_, saved);
   }
-  if (impl_->coding.has_categories() || impl_->coding.fitted_on_holes()) {
+  if (impl_->coding.recodes() || impl_->coding.fitted_on_holes()) {
     Objective::check_table_learner(impl_->learner);
   }
   if (options_.trim() > 0 && impl_->learner.correntropy) {

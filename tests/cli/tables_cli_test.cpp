@@ -95,6 +95,40 @@ TEST(TablesCli, UnseenLevelsAreRefusedOrReadAsMissing) {
   EXPECT_NE(r.err.find("column 1 of the data is 'size' where the model has 'colour'"), std::string::npos) << r.err;
 }
 
+TEST(TablesCli, AnOtherLevelAndMissingIndicatorsAreTrainOptionsTheModelKeeps) {
+  const std::string data = animals_csv(), model = temp_path("animals-other.hgm");
+  Result r = hourglass_cli("train " + data +
+                           " --network 8,3:tanh --optimizer adam --lr 0.01 --epochs 20 --batch-size 16 --scale zscore "
+                           "--seed 3 --other-level 2 --missing-indicators -o " +
+                           model);
+  ASSERT_EQ(r.status, 0) << r.err;
+  r = hourglass_cli("summary " + model);
+  ASSERT_EQ(r.status, 0) << r.err;
+  // colour 4 + 1, size 4 + 1, kind 2 + 1, weight 1, and the indicators of colour, kind and weight.
+  EXPECT_NE(r.out.find("A table of 4 columns (3 categorical), 17 values in the network"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"(other)\" level takes its levels seen in fewer than 2 training rows"), std::string::npos);
+  EXPECT_NE(r.out.find("Missing indicators: colour, kind, weight"), std::string::npos) << r.out;
+  // An unseen colour is "(other)" by the model's rule; asked to, it is refused.
+  const std::string later = write_text("later.csv", "colour,size,kind,weight\npink,S,cat,1\nred,S,cat,\n");
+  r = hourglass_cli("score " + model + " " + later + " --per-feature");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(lines_of(r.out).size(), 3u) << r.out;
+  r = hourglass_cli("score " + model + " " + later + " --unseen-levels error");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("'pink' is not one of the levels the model was trained on (black, blue, green, red, (other))"),
+            std::string::npos)
+      << r.err;
+  // A model without the level says so.
+  r = hourglass_cli("score " + trained(data) + " " + later + " --unseen-levels other");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_NE(r.err.find("the model has no such level"), std::string::npos) << r.err;
+  r = hourglass_cli("train " + data + " --network 2 --other-level -1 -o " + temp_path("bad.hgm"));
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("other_level must be 0 (off) or a count of training rows >= 1, got -1"), std::string::npos)
+      << r.err;
+}
+
 TEST(TablesCli, NaValuesNameTheSpellingsOfMissing) {
   const std::string data = write_text("coded.csv", "a,b\n1,2\n-1,4\n3,-1\n4,8\n");
   const std::string model = temp_path("coded.hgm");

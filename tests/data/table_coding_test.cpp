@@ -86,6 +86,7 @@ TEST(TableCoding, ColumnLossesMatchTheirFormulasAndLeaveHolesOut) {
   const double expected_ce = -(logits[0] - logits.exp().sum().log()).item<double>();
   EXPECT_NEAR(losses.values[1][1].item<double>(), expected_ce, 1e-5);
   EXPECT_EQ(losses.values[1][2].item<float>(), 0.0f);
+  EXPECT_FALSE(std::signbit(losses.values[3][1].item<float>()));  // a missing category's share is 0, not -0
   EXPECT_TRUE(torch::equal(
       losses.present,
       torch::tensor({{1.f, 1.f, 1.f}, {1.f, 1.f, 0.f}, {0.f, 1.f, 1.f}, {1.f, 0.f, 1.f}, {1.f, 1.f, 1.f}})));
@@ -120,7 +121,7 @@ TEST(TableCoding, ConformMapsLevelsByNameAndRefusesUnseenOnes) {
                          "red)"),
             std::string::npos)
       << message;
-  const auto codes = coding.conform(later, /*unseen_as_missing=*/true);
+  const auto codes = coding.conform(later, UnseenLevels::missing);
   EXPECT_EQ(codes[0][1].item<float>(), 1.0f);  // green
   EXPECT_EQ(codes[1][1].item<float>(), 2.0f);  // red
   EXPECT_TRUE(codes[2][1].isnan().item<bool>());
@@ -130,12 +131,117 @@ TEST(TableCoding, ConformMapsLevelsByNameAndRefusesUnseenOnes) {
             }).find("column 2 of the data is 'shade' where the model has 'colour'"),
             std::string::npos);
   const Dataset labelled = parse_delimited("x,colour,y\n1,red,2\n", "l.csv", ReadOptions().label("y"));
-  EXPECT_NE(testing::error_of<DataError>([&] { coding.conform(labelled); })
-                .find("'y' is the data's label, but the model was trained with it as a feature"),
+  EXPECT_NE(testing::error_of<DataError>([&] {
+              coding.conform(labelled);
+            }).find("'y' is the data's label, but the model was trained with it as a feature"),
             std::string::npos);
   const Dataset numbers = parse_delimited("x,colour,y\n1,2,3\n", "n.csv");
   EXPECT_NE(testing::error_of<DataError>([&] { coding.conform(numbers); }).find("categorical in the model"),
             std::string::npos);
+}
+
+TEST(TableCoding, MissingIndicatorsFollowTheColumnsAndAddTheirLossToTheirColumn) {
+  const Dataset table = small_table();
+  const TableCoding plain = TableCoding::fit("zscore", table.features, table.levels, table.columns);
+  const TableCoding coding = TableCoding::fit("zscore", table.features, table.levels, table.columns,
+                                              TableCodingOptions().missing_indicators(true));
+  ASSERT_EQ(coding.missing_indicators(), (std::vector<int64_t>{0, 1, 2}));  // each column has a hole
+  EXPECT_TRUE(coding.recodes());
+  EXPECT_EQ(coding.columns(), 3);
+  EXPECT_EQ(coding.width(), 8);  // x, blue/green/red, y, then the indicators of x, colour, y
+  const auto target = coding.target(table.features);
+  EXPECT_TRUE(torch::equal(target.narrow(1, 0, 5).nan_to_num(-7), plain.target(table.features).nan_to_num(-7)));
+  const auto indicators =
+      torch::tensor({{0.f, 0.f, 0.f}, {0.f, 0.f, 1.f}, {1.f, 0.f, 0.f}, {0.f, 1.f, 0.f}, {0.f, 0.f, 0.f}});
+  EXPECT_TRUE(torch::equal(target.narrow(1, 5, 3), indicators));
+  EXPECT_TRUE(torch::equal(coding.fill(target).narrow(1, 5, 3), indicators));  // never missing themselves
+  // Back in the data's units the indicators are dropped.
+  torch::manual_seed(5);
+  const auto prediction = torch::randn({5, 8});
+  EXPECT_TRUE(torch::equal(coding.inverse_transform(prediction), plain.inverse_transform(prediction.narrow(1, 0, 5))));
+  // Each column's loss is its own plus its indicator's, and every column counts in every row.
+  const auto with = coding.column_losses(prediction, target, squared_error);
+  const auto without = plain.column_losses(prediction.narrow(1, 0, 5), plain.target(table.features), squared_error);
+  const auto indicator_loss = (prediction.narrow(1, 5, 3) - indicators).square();
+  EXPECT_TRUE(torch::allclose(with.values, without.values + indicator_loss, 1e-6, 1e-6));
+  EXPECT_TRUE(torch::equal(with.present, torch::ones({5, 3})));
+  EXPECT_TRUE(coding.needs_column_losses(coding.fill(target)));
+
+  // Only the columns with holes in the training data get one; without holes, none.
+  const auto some_holes = torch::tensor({{1.f, 2.f, kNaN}, {3.f, 4.f, 5.f}, {kNaN, 6.f, 7.f}});
+  const auto two = TableCoding::fit("none", some_holes, {}, {}, TableCodingOptions().missing_indicators(true));
+  EXPECT_EQ(two.missing_indicators(), (std::vector<int64_t>{0, 2}));
+  EXPECT_EQ(two.width(), 5);
+  EXPECT_TRUE(
+      torch::equal(two.target(some_holes).narrow(1, 3, 2), torch::tensor({{0.f, 1.f}, {0.f, 0.f}, {1.f, 0.f}})));
+  const auto full = torch::ones({3, 2});
+  EXPECT_FALSE(TableCoding::fit("none", full, {}, {}, TableCodingOptions().missing_indicators(true)).recodes());
+  // Samples that are not rows of a table take none.
+  EXPECT_THROW(
+      TableCoding::fit("none", some_holes.reshape({3, 1, 3}), {}, {}, TableCodingOptions().missing_indicators(true)),
+      InvalidArgument);
+  // A coding rebuilt from its parts codes alike.
+  const auto rebuilt = TableCoding::from_parts(coding.scaler(), coding.mean(), coding.levels(), coding.names(),
+                                               coding.missing_indicators());
+  EXPECT_TRUE(torch::equal(rebuilt.target(table.features).nan_to_num(-7), target.nan_to_num(-7)));
+  EXPECT_THROW(TableCoding::from_parts(coding.scaler(), coding.mean(), coding.levels(), coding.names(), {2, 1}),
+               InvalidArgument);
+  EXPECT_THROW(TableCoding::from_parts(coding.scaler(), coding.mean(), coding.levels(), coding.names(), {3}),
+               InvalidArgument);
+}
+
+TEST(TableCoding, TheOtherLevelTakesRareLevelsAndUnseenOnes) {
+  // colour: red 3 times, blue and green once each, one hole.
+  const Dataset table = parse_delimited("colour,x\nred,1\nblue,2\nred,3\ngreen,4\nred,5\nNA,6\n", "t.csv");
+  const TableCoding coding =
+      TableCoding::fit("none", table.features, table.levels, table.columns, TableCodingOptions().other_level(2));
+  ASSERT_EQ(coding.levels()[0], (std::vector<std::string>{"red", TableCoding::kOtherLevel}));
+  EXPECT_EQ(coding.other_level(), 2);
+  EXPECT_EQ(coding.width(), 3);
+  // The training rows in the model's levels: blue and green are "(other)" now.
+  const auto rows = coding.relevel(table.features, table.levels, table.columns);
+  const auto colour = rows.select(1, 0);
+  EXPECT_TRUE(torch::equal(colour.narrow(0, 0, 5), torch::tensor({0.f, 1.f, 0.f, 1.f, 0.f})));
+  EXPECT_TRUE(colour[5].isnan().item<bool>());
+  EXPECT_TRUE(torch::equal(rows.select(1, 1), table.features.select(1, 1)));
+
+  // Later data: an unseen level is "(other)" by the model's rule, or as asked.
+  const Dataset later = parse_delimited("colour,x\npurple,1\nred,2\nblue,3\n", "later.csv");
+  EXPECT_TRUE(torch::equal(coding.conform(later).select(1, 0), torch::tensor({1.f, 0.f, 1.f})));
+  EXPECT_TRUE(torch::equal(coding.conform(later, UnseenLevels::other).select(1, 0), torch::tensor({1.f, 0.f, 1.f})));
+  // Blue was "(other)" in training, and stays so whatever the rule for unseen levels.
+  EXPECT_EQ(coding.rare_levels()[0], (std::vector<std::string>{"blue", "green"}));
+  const auto missing = coding.conform(later, UnseenLevels::missing).select(1, 0);
+  EXPECT_TRUE(missing[0].isnan().item<bool>());
+  EXPECT_TRUE(torch::equal(missing.narrow(0, 1, 2), torch::tensor({0.f, 1.f})));
+  EXPECT_NE(testing::error_of<DataError>([&] {
+              coding.conform(later, UnseenLevels::refuse);
+            }).find("'purple' is not one of the levels the model was trained on (red, (other))"),
+            std::string::npos);
+  const auto rebuilt = TableCoding::from_parts(coding.scaler(), coding.mean(), coding.levels(), coding.names(), {},
+                                               coding.other_level(), coding.rare_levels());
+  EXPECT_TRUE(torch::equal(rebuilt.conform(later, UnseenLevels::missing).nan_to_num(-1),
+                           coding.conform(later, UnseenLevels::missing).nan_to_num(-1)));
+  // A model without the level cannot map to it.
+  const TableCoding without = TableCoding::fit("none", table.features, table.levels, table.columns);
+  EXPECT_EQ(without.other_level(), 0);
+  EXPECT_NE(testing::error_of<InvalidArgument>([&] {
+              without.conform(later, UnseenLevels::other);
+            }).find("the model has no such level"),
+            std::string::npos);
+  // 1 keeps every level seen, and adds "(other)" for the unseen ones.
+  const auto every = TableCoding::fit("none", table.features, table.levels, {}, TableCodingOptions().other_level(1));
+  EXPECT_EQ(every.levels()[0], (std::vector<std::string>{"blue", "green", "red", TableCoding::kOtherLevel}));
+  // Many rare levels fit under the cap once put together.
+  std::vector<std::string> many;
+  for (size_t i = 0; i <= TableCoding::kMaxLevels; ++i) many.push_back("id" + std::to_string(i));
+  const auto ids = torch::arange(static_cast<int64_t>(many.size()), torch::kFloat).unsqueeze(1);
+  EXPECT_THROW(TableCoding::fit("none", ids, {many}), DataError);
+  EXPECT_EQ(TableCoding::fit("none", ids, {many}, {}, TableCodingOptions().other_level(2)).width(), 1);
+  // from_parts checks what a model file claims.
+  EXPECT_THROW(TableCoding::from_parts(Scaler(), coding.mean(), {{"red", "blue"}, {}}, {}, {}, 2), InvalidArgument);
+  EXPECT_THROW(TableCoding::fit("none", table.features, table.levels, {}, TableCodingOptions().other_level(-1)),
+               InvalidArgument);
 }
 
 TEST(TableCoding, RefusesColumnsItCannotCode) {

@@ -145,6 +145,82 @@ TEST(Tables, ASavedModelKeepsItsColumnsLevelsAndMeans) {
   EXPECT_EQ(more.history().epochs.size(), 3u);
 }
 
+TEST(Tables, AMissingIndicatorMakesARareHoleScoreHighAndSaves) {
+  // Column 0 is missing in 4% of the rows, at random: a hole there is rare.
+  const auto complete = testing::low_rank_data(400, 6, 2, 21);
+  const auto rare = (torch::arange(400) % 25 == 0).unsqueeze(1) & (torch::arange(6) == 0).unsqueeze(0);
+  const auto x = complete.masked_fill(rare, NAN);
+  const Model with = train(autoencoder("6,2"), x, quick(80).missing_indicators(true));
+  const Model without = train(autoencoder("6,2"), x, quick(80));
+  EXPECT_EQ(with.coding().missing_indicators(), (std::vector<int64_t>{0}));
+  EXPECT_EQ(with.coding().width(), 7);
+  EXPECT_EQ(with.sample_shape(), (Shape{6}));
+  EXPECT_TRUE(without.coding().missing_indicators().empty());
+
+  // Rows that were complete, as they are and with column 0 knocked out.
+  const auto clean = complete.index_select(0, (torch::arange(400) % 25 != 0).nonzero().squeeze(1)).narrow(0, 0, 100);
+  auto holed = clean.clone();
+  holed.select(1, 0).fill_(NAN);
+  const double clean_score = with.score(clean).mean().item<double>();
+  const double holed_score = with.score(holed).mean().item<double>();
+  EXPECT_GT(holed_score, 3 * clean_score) << holed_score << " vs " << clean_score;
+  EXPECT_GT(holed_score, 2 * without.score(holed).mean().item<double>());
+  // The hole's column takes the blame, and the shares still add up to the score.
+  const auto shares = with.score_per_feature(holed);
+  EXPECT_TRUE(torch::allclose(shares.sum(1), with.score(holed), 1e-5, 1e-6));
+  EXPECT_GT(shares.select(1, 0).mean().item<double>(), 0.5 * holed_score);
+
+  // Imputation still fills the holes from the other columns.
+  const auto filled = with.impute(x);
+  const auto column_mean = torch::nanmean(x.select(1, 0)).item<double>();
+  const double error = (filled - complete).masked_select(rare).square().mean().sqrt().item<double>();
+  const double mean_error =
+      (complete.select(1, 0).masked_select(rare.select(1, 0)) - column_mean).square().mean().sqrt().item<double>();
+  EXPECT_LT(error, 0.5 * mean_error) << error << " vs " << mean_error;
+
+  const std::string path = temp_path("indicators.hgm");
+  with.save(path);
+  const Model loaded = Model::load(path);
+  EXPECT_EQ(loaded.coding().missing_indicators(), (std::vector<int64_t>{0}));
+  EXPECT_TRUE(torch::equal(loaded.score(holed), with.score(holed)));
+  EXPECT_TRUE(torch::equal(loaded.reconstruct(holed), with.reconstruct(holed)));
+  EXPECT_NE(error_of<InvalidArgument>([&] { loaded.export_onnx(temp_path("i.onnx")); }).find("missing indicators"),
+            std::string::npos);
+  // Images and windows are not tables.
+  EXPECT_NE(error_of<InvalidArgument>([&] {
+              train(autoencoder("2"), x.reshape({400, 1, 6}), quick(1).missing_indicators(true));
+            }).find("missing indicators are for tables"),
+            std::string::npos);
+}
+
+TEST(Tables, RareLevelsTrainAsOtherAndUnseenOnesScoreAsIt) {
+  Dataset table = categorical_table(160, false);
+  // Two rows of a colour seen nowhere else.
+  const auto purple = static_cast<float>(table.levels[0].size());
+  table.levels[0].push_back("purple");
+  table.features[10][0] = purple;
+  table.features[90][0] = purple;
+  const Model model = train(autoencoder("8,3:tanh"), table, quick(60).other_level(3));
+  const std::vector<std::string> colours = {"black", "blue", "green", "red", TableCoding::kOtherLevel};
+  EXPECT_EQ(model.coding().levels()[0], colours);
+  EXPECT_EQ(model.coding().levels()[1].back(), TableCoding::kOtherLevel);  // every categorical column has it
+  // Purple trained as "(other)"; pink was never seen and reads as "(other)" too.
+  const Dataset later =
+      parse_delimited("colour,size,kind,weight\npink,S,cat,1\npurple,S,cat,1\nred,S,cat,1\n", "later.csv");
+  const auto rows = model.coding().conform(later);
+  EXPECT_EQ(rows[0][0].item<float>(), 4.0f);
+  EXPECT_EQ(rows[1][0].item<float>(), 4.0f);
+  const auto scores = model.score(rows);
+  EXPECT_GT(scores[0].item<float>(), 2 * scores[2].item<float>()) << scores;  // a rare colour is surprising
+  const std::string path = temp_path("other.hgm");
+  model.save(path);
+  const Model loaded = Model::load(path);
+  EXPECT_EQ(loaded.coding().other_level(), 3);
+  EXPECT_TRUE(torch::equal(loaded.score(loaded.coding().conform(later)), scores));
+  // Training goes on with the data in the model's levels.
+  EXPECT_EQ(train(loaded, loaded.coding().conform(table), quick(1)).history().epochs.size(), 61u);
+}
+
 TEST(Tables, WhatCannotTakeCategoriesOrHolesSaysSo) {
   const Dataset table = categorical_table(40, true);
   EXPECT_NE(error_of<InvalidArgument>([&] {

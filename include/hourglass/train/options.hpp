@@ -73,6 +73,15 @@ struct TrainOptions {
   /// the first network, whose history the model keeps. An ensemble is trained in full at
   /// once: it does not continue training or resume.
   TORCH_ARG(int64_t, ensemble) = 1;
+  /// A table's missing cells also as a 0/1 indicator per column that has them in the
+  /// training data, read and reconstructed by the network beside the columns
+  /// (TableCodingOptions::missing_indicators; scikit-learn's add_indicator). Training
+  /// that continues keeps the model's coding, as it keeps its scaler.
+  TORCH_ARG(bool, missing_indicators) = false;
+  /// 0: off. N >= 1: every categorical column gets the level "(other)", which takes its
+  /// levels seen in fewer than N training rows and, when the model reads data, the levels
+  /// training did not see (TableCodingOptions::other_level).
+  TORCH_ARG(int64_t, other_level) = 0;
   /// Train data-parallel with the other processes of this group (train/distributed.hpp):
   /// batch_size is then per process, and every process ends with the same model.
   TORCH_ARG(std::shared_ptr<ProcessGroup>, process_group) = nullptr;

@@ -54,3 +54,25 @@ test_that("validation rows are coded in the training data's levels", {
   expect_equal(utils::tail(model$history$val_loss, 1), evaluate_mean_squared_error(model, held_out)$loss,
                tolerance = 1e-5)
 })
+
+test_that("an other level takes rare and unseen levels, and missing indicators make rare holes score high", {
+  set.seed(6)
+  frame <- animals(160)
+  frame$colour <- factor(as.character(frame$colour), levels = c(levels(frame$colour), "purple"))
+  frame$colour[c(10, 90)] <- "purple"  # a colour seen twice
+  model <- train(autoencoder(c(8, 3), "tanh"), frame, epochs = 40, optimizer = "adam", learning_rate = 0.01,
+                 batch_size = 16, scale = "zscore", other_level = 3, missing_indicators = TRUE, verbose = FALSE)
+  back <- reconstruct(model, frame)
+  expect_equal(levels(back$colour), c("black", "blue", "green", "red", "(other)"))
+  later <- data.frame(colour = factor(c("pink", "red")), size = "S", big = FALSE, weight = c(11, NA))
+  scores <- anomaly_score(model, later)
+  expect_equal(length(scores), 2)
+  # pink reads as "(other)", as the rare purple trained: more surprising than a colour seen often.
+  expect_gt(scores[1], anomaly_score(model, data.frame(colour = "red", size = "S", big = FALSE, weight = 11)))
+  # The weight's hole is rare (one row in 160): its indicator gives the weight a share far
+  # above the weight's shares in the training rows.
+  shares <- anomaly_score(model, later, per_feature = TRUE)
+  expect_gt(shares[2, 4], 50 * stats::median(anomaly_score(model, frame, per_feature = TRUE)[, 4]))
+  expect_equal(rowSums(shares), scores, tolerance = 1e-5)
+  expect_error(train(autoencoder(2), frame, other_level = NA, verbose = FALSE), "other_level must be a whole number")
+})
