@@ -12,7 +12,16 @@ Objective::Objective(const Autoencoder& learner, nn::AutoencoderNet net, TableCo
       net_(std::move(net)),
       reconstruction_loss_(&losses().at(learner.loss)),
       coding_(std::move(coding)),
-      trim_(trim) {}
+      trim_(trim) {
+  if (coding_.has_categories()) {
+    std::vector<int64_t> categorical, numeric;
+    for (size_t c = 0; c < coding_.levels().size(); ++c) {
+      (coding_.levels()[c].empty() ? numeric : categorical).push_back(static_cast<int64_t>(c));
+    }
+    categorical_columns_ = torch::tensor(categorical, torch::kLong);
+    numeric_columns_ = torch::tensor(numeric, torch::kLong);
+  }
+}
 
 namespace {
 
@@ -36,8 +45,8 @@ void Objective::check_table_learner(const Autoencoder& learner) {
   table_cell_loss(learner.loss);
 }
 
-at::Tensor Objective::reconstruction_loss(const at::Tensor& reconstruction, const at::Tensor& batch,
-                                          bool per_row) const {
+at::Tensor Objective::reconstruction_loss(const at::Tensor& reconstruction, const at::Tensor& batch, bool per_row,
+                                          Parts& parts) const {
   const double trim = net_->is_training() ? trim_ : 0.0;
   if (coding_.needs_column_losses(batch)) {
     check_table_learner(learner_);
@@ -47,8 +56,17 @@ at::Tensor Objective::reconstruction_loss(const at::Tensor& reconstruction, cons
       const auto kept = kept_rows(columns.values.sum(1) / columns.present.sum(1).clamp_min(1), trim);
       if (kept.defined()) columns = {columns.values.index_select(0, kept), columns.present.index_select(0, kept)};
     }
-    if (per_row) return columns.values.sum(1).mean();
-    return columns.values.sum() / columns.present.sum().clamp_min(1);
+    // Each part is its columns' losses over the same count as the whole: they sum to it.
+    const auto total_of = [&](const at::Tensor& values) {
+      return per_row ? values.sum(1).mean() : values.sum() / columns.present.sum().clamp_min(1);
+    };
+    if (categorical_columns_.defined()) {
+      if (numeric_columns_.numel() > 0) {
+        parts.emplace_back("numeric", total_of(columns.values.index_select(1, numeric_columns_)));
+      }
+      parts.emplace_back("categorical", total_of(columns.values.index_select(1, categorical_columns_)));
+    }
+    return total_of(columns.values);
   }
   if (learner_.correntropy) return correntropy_loss(reconstruction, batch, learner_.correntropy->sigma);
   if (trim > 0) {
@@ -71,6 +89,10 @@ bool Objective::has_penalty() const {
 std::vector<std::string> Objective::part_names() const {
   std::vector<std::string> names;
   if (has_penalty()) names.emplace_back("reconstruction");
+  if (categorical_columns_.defined()) {
+    if (numeric_columns_.numel() > 0) names.emplace_back("numeric");
+    names.emplace_back("categorical");
+  }
   if (learner_.variational) names.emplace_back("kl");
   if (learner_.sparsity) names.emplace_back("sparsity");
   if (learner_.contraction) names.emplace_back("contraction");
@@ -103,8 +125,10 @@ Objective::Terms Objective::variational_terms(const at::Tensor& input, const at:
   // The ELBO is estimated with a sample in evaluation too; Model::reconstruct uses the mean.
   const auto q = net_->posterior(input);
   const auto reconstruction = net_->decode(net_->variational()->sample(q));
-  const auto reconstruction_term = reconstruction_loss(reconstruction, batch, /*per_row=*/true);
+  Parts table_parts;
+  const auto reconstruction_term = reconstruction_loss(reconstruction, batch, /*per_row=*/true, table_parts);
   Terms terms{reconstruction_term, {{"reconstruction", reconstruction_term}}, reconstruction};
+  terms.parts.insert(terms.parts.end(), table_parts.begin(), table_parts.end());
   const auto kl = nn::kl_to_standard_normal(q).mean();
   terms.total = terms.total + learner_.variational->beta * kl;
   terms.parts.emplace_back("kl", kl);
@@ -139,9 +163,11 @@ Objective::Terms Objective::reconstruction_terms(at::Tensor input, const at::Ten
   }
 
   const auto reconstruction = net_->decode(code);
-  const auto reconstruction_term = reconstruction_loss(reconstruction, batch, /*per_row=*/false);
+  Parts table_parts;
+  const auto reconstruction_term = reconstruction_loss(reconstruction, batch, /*per_row=*/false, table_parts);
   Terms terms{reconstruction_term, {}, reconstruction};
   if (has_penalty()) terms.parts.emplace_back("reconstruction", reconstruction_term);
+  terms.parts.insert(terms.parts.end(), table_parts.begin(), table_parts.end());
   if (learner_.sparsity) {
     add(terms, "sparsity",
         regularizers::sparsity_penalty(code, net_->encoding_activation().sparsity_low, *learner_.sparsity));

@@ -21,10 +21,13 @@ namespace hourglass {
 
 class Objective {
  public:
+  using Parts = std::vector<std::pair<std::string, at::Tensor>>;
   struct Terms {
     at::Tensor total;
-    /// Named parts in column order; empty for a learner with no penalty.
-    std::vector<std::pair<std::string, at::Tensor>> parts;
+    /// Named parts in column order; empty for a learner with no penalty on a table
+    /// without categories. A table with categories adds its "numeric" and "categorical"
+    /// columns' shares of the reconstruction loss, which sum to it.
+    Parts parts;
     /// The network's output for the batch, to compare with it for metrics.
     at::Tensor reconstruction;
   };
@@ -57,8 +60,12 @@ class Objective {
   static void add(Terms& terms, const char* name, const at::Tensor& penalty);
   /// The reconstruction loss: the mean over the batch's values, or a table's mean over
   /// its present cells (a categorical column's cross-entropy counting as one);
-  /// `per_row` sums each row's instead, as the ELBO does.
-  at::Tensor reconstruction_loss(const at::Tensor& reconstruction, const at::Tensor& batch, bool per_row) const;
+  /// `per_row` sums each row's instead, as the ELBO does. A table with categories
+  /// appends its numeric and categorical shares to `parts`.
+  at::Tensor reconstruction_loss(const at::Tensor& reconstruction, const at::Tensor& batch, bool per_row,
+                                 Parts& parts) const;
+  /// A table with categories: which of its columns are categorical, which numeric.
+  at::Tensor categorical_columns_, numeric_columns_;
 
   Autoencoder learner_;
   nn::AutoencoderNet net_;

@@ -59,6 +59,12 @@ TEST(Tables, MixedColumnsWithHolesTrainAndReconstructWithoutNaN) {
   const Dataset table = categorical_table(200, true);
   ASSERT_TRUE(table.features.isnan().any().item<bool>());
   const Model model = train(autoencoder("8,3:tanh"), table, quick(60));
+  // The history splits the loss between the numeric and the categorical columns.
+  const auto& last = model.history().epochs.back();
+  ASSERT_EQ(last.values.size(), 3u);
+  EXPECT_EQ(last.values[1].first, "numeric");
+  EXPECT_EQ(last.values[2].first, "categorical");
+  EXPECT_NEAR(last.value("loss"), last.value("numeric") + last.value("categorical"), 1e-5);
   const auto back = model.reconstruct(table.features);
   EXPECT_FALSE(back.isnan().any().item<bool>());
   // The present categories come back, and the holes are filled from the other columns.

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <cmath>
+
 #include "hourglass/error.hpp"
 #include "hourglass/network/parse.hpp"
 #include "hourglass/runtime.hpp"
@@ -158,6 +160,48 @@ TEST(Objective, TrimOnATableRanksRowsByTheirMeanOverPresentCells) {
   EXPECT_NEAR(trimmed(target).total.item<double>(), expected, 1e-6);
   EXPECT_NEAR(plain(target).total.item<double>(),
               (columns.values.detach().sum() / columns.present.sum()).item<double>(), 1e-6);
+}
+
+TEST(Objective, ATablesNumericAndCategoricalPartsAreItsColumnsSharesOfTheLoss) {
+  torch::manual_seed(6);
+  auto data = torch::tensor({{0.1f, 1.0f, 0.f}, {NAN, 2.0f, 1.f}, {0.3f, -1.0f, NAN}, {2.0f, 0.5f, 1.f}});
+  const auto coding = TableCoding::fit("none", data, {{}, {}, {"a", "b", "c"}});
+  const auto target = coding.target(data);
+  const auto check = [&](const Autoencoder& learner, const std::vector<std::string>& expected_names) {
+    nn::AutoencoderNet net(learner.network, coding.width());
+    Objective objective(learner, net, coding);
+    net->eval();
+    torch::NoGradGuard no_grad;
+    const auto terms = objective(target);
+    std::vector<std::string> names;
+    for (const auto& [name, value] : terms.parts) names.push_back(name);
+    EXPECT_EQ(names, expected_names);
+    EXPECT_EQ(objective.part_names(), expected_names);
+    return terms;
+  };
+  const auto basic = autoencoder(parse_network("input() + dense(2) + output()"));
+  const auto terms = check(basic, {"numeric", "categorical"});
+  // Independently: the two numeric columns' squared errors and the category's
+  // cross-entropy, each over the count of present cells (10 of 12).
+  const auto out = terms.reconstruction;
+  double numeric = 0, categorical = 0;
+  for (int64_t r = 0; r < 4; ++r) {
+    for (int64_t c = 0; c < 2; ++c) {
+      if (!std::isnan(data[r][c].item<float>()))
+        numeric += std::pow(out[r][c].item<double>() - data[r][c].item<double>(), 2);
+    }
+    if (!std::isnan(data[r][2].item<float>())) {
+      categorical -= torch::log_softmax(out[r].narrow(0, 2, 3), 0)[data[r][2].item<int64_t>()].item<double>();
+    }
+  }
+  EXPECT_NEAR(terms.parts[0].second.item<double>(), numeric / 10, 1e-5);
+  EXPECT_NEAR(terms.parts[1].second.item<double>(), categorical / 10, 1e-5);
+  EXPECT_NEAR(terms.total.item<double>(), (numeric + categorical) / 10, 1e-5);
+  // Beside a penalty they follow the reconstruction they split.
+  const auto sparse = check(autoencoder_sparse(parse_network("input() + dense(2, sigmoid) + output()")),
+                            {"reconstruction", "numeric", "categorical", "sparsity"});
+  EXPECT_NEAR(sparse.parts[1].second.item<double>() + sparse.parts[2].second.item<double>(),
+              sparse.parts[0].second.item<double>(), 1e-6);
 }
 
 TEST(Objective, PenaltiesAreHistoryColumnsAndValidationStaysClean) {
