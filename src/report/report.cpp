@@ -7,6 +7,7 @@
 #include <iterator>
 #include <nlohmann/json.hpp>
 #include <numeric>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -16,6 +17,7 @@
 #include "hourglass/losses/loss.hpp"
 #include "hourglass/model/pca.hpp"
 #include "hourglass/runtime.hpp"
+#include "losses/losses.hpp"
 #include "model/model_impl.hpp"
 #include "report/assets.hpp"
 #include "report/html.hpp"
@@ -156,17 +158,77 @@ struct Computed {
   std::vector<std::vector<std::string>> worst_rows;         // row, label, error
 };
 
+// The data part's errors: each row's, each feature's and the mean (the baseline table's),
+// the autoencoder's and PCA's.
+struct DataErrors {
+  at::Tensor rows, features, features_pca;  // double
+  double mean = 0, mean_pca = 0;
+};
+
+// Samples of numbers with no holes: each row's loss and each value's squared error on
+// the scaled data; the means in the data's units, as `hourglass autoencode` prints them.
+DataErrors value_errors(const Model& model, const at::Tensor& rows, const std::optional<Pca>& baseline) {
+  const RowLossFunction row_loss = row_loss_function(model.learner().loss);
+  auto networks = model.impl().networks();
+  std::vector<at::Tensor> row_errors;
+  const int64_t width = rows.size(1);
+  DataErrors out{{}, torch::zeros({width}, torch::kDouble), torch::zeros({width}, torch::kDouble)};
+  double data_sq = 0, data_sq_pca = 0;
+  for_each_scaled_chunk(model, rows, [&](int64_t first, const at::Tensor& scaled) {
+    // Each network runs once: the mean of their reconstructions, and of their row errors
+    // (an ensemble's scores).
+    at::Tensor back = torch::zeros_like(scaled), errors = torch::zeros({scaled.size(0)});
+    for (auto& net : networks) {
+      const auto reconstruction = net->forward(scaled).reshape_as(scaled);
+      back += reconstruction / static_cast<double>(networks.size());
+      errors += row_loss(reconstruction, scaled) / static_cast<double>(networks.size());
+    }
+    row_errors.push_back(errors);
+    out.features += (back - scaled).square().sum(0).to(torch::kDouble);
+    const auto original = rows.narrow(0, first, scaled.size(0));
+    data_sq += (model.coding().inverse_transform(back) - original).square().sum().item<double>();
+    if (baseline) {
+      const auto pca_back = baseline->reconstruct(scaled).to(torch::kFloat);
+      out.features_pca += (pca_back - scaled).square().sum(0).to(torch::kDouble);
+      data_sq_pca += (model.coding().inverse_transform(pca_back) - original).square().sum().item<double>();
+    }
+  });
+  const auto n = static_cast<double>(rows.size(0));
+  out.rows = torch::cat(row_errors).to(torch::kDouble);
+  out.features /= n;
+  out.features_pca /= n;
+  out.mean = data_sq / static_cast<double>(rows.numel());
+  out.mean_pca = data_sq_pca / static_cast<double>(rows.numel());
+  return out;
+}
+
+// A table with categories, missing indicators or holes: the rows' scores (Model::score)
+// and each column's mean share of them, and PCA's under the same column losses.
+DataErrors table_errors(const Model& model, const at::Tensor& rows, const std::optional<Pca>& baseline) {
+  const auto& coding = model.coding();
+  DataErrors out{model.score(rows).to(torch::kDouble), model.score_per_feature(rows).to(torch::kDouble).mean(0),
+                 torch::zeros({coding.columns()}, torch::kDouble)};
+  out.mean = out.rows.mean().item<double>();
+  if (!baseline) return out;
+  const auto cell_loss = table_cell_loss(model.learner().loss);
+  torch::NoGradGuard no_grad;
+  for (int64_t first = 0; first < rows.size(0); first += kChunk) {
+    const auto target = coding.target(rows.narrow(0, first, std::min(kChunk, rows.size(0) - first)));
+    const auto columns =
+        coding.column_losses(baseline->reconstruct(coding.fill(target)).to(torch::kFloat), target, cell_loss);
+    const auto shares = columns.values / columns.present.sum(1, /*keepdim=*/true).clamp_min(1);
+    out.features_pca += shares.sum(0).to(torch::kDouble);
+  }
+  out.features_pca /= static_cast<double>(rows.size(0));
+  out.mean_pca = out.features_pca.sum().item<double>();
+  return out;
+}
+
 Computed compute(const Model& model, const Dataset& dataset, const ReportOptions& options) {
   init_runtime();
   if (!model.is_trained()) throw InvalidArgument("report: the model has no weights; train or load one first");
   if (options.max_points() < 1 || options.bins() < 1 || options.examples() < 0) {
     throw InvalidArgument("report: max_points and bins must be at least 1 and examples at least 0");
-  }
-  if (model.coding().recodes() && dataset.rows() > 0) {
-    throw InvalidArgument(std::string("report: the data part of a report takes models of numeric columns; this model "
-                                      "has ") +
-                          (model.coding().has_categories() ? "categorical columns" : "missing indicators") +
-                          " (report the model alone, without data, and score the data with hourglass score)");
   }
   Computed out;
   json& data = out.data;
@@ -191,7 +253,8 @@ Computed compute(const Model& model, const Dataset& dataset, const ReportOptions
   data["baseline"] = nullptr;
 
   if (dataset.rows() > 0) {
-    const auto rows = flat_rows(model, dataset.features);
+    // A table's categories in the model's levels (unseen ones as the model's rule says).
+    const auto rows = flat_rows(model, dataset.has_categories() ? model.coding().conform(dataset) : dataset.features);
     const int64_t n = rows.size(0), width = rows.size(1);
     const bool labelled = !dataset.labels.empty() && static_cast<int64_t>(dataset.labels.size()) == n;
     const bool tabular = model.sample_shape().size() == 1;
@@ -201,41 +264,21 @@ Computed compute(const Model& model, const Dataset& dataset, const ReportOptions
                     {"shape", model.sample_shape()},
                     {"label", labelled ? dataset.label_name : ""}};
 
-    // One pass: each row's error, each feature's squared error, and the PCA baseline.
-    const RowLossFunction row_loss = row_loss_function(learner.loss);
-    const int64_t k = std::min(model.code_dim(), width);
+    // Each row's error, each feature's, and the PCA baseline's, in one pass.
+    const int64_t k = std::min(model.code_dim(), model.coding().width());
     std::optional<Pca> baseline;
     if (options.pca_baseline() && n >= 2) baseline = Pca::fit(model.coding().transform(rows), k);
-    auto networks = model.impl().networks();
-    std::vector<at::Tensor> errors;
-    auto feature_sq = torch::zeros({width}, torch::kDouble), feature_sq_pca = torch::zeros({width}, torch::kDouble);
-    double data_sq = 0, data_sq_pca = 0;  // squared errors in the data's units
-    for_each_scaled_chunk(model, rows, [&](int64_t first, const at::Tensor& scaled) {
-      // Each network runs once: the mean of their reconstructions, and of their row errors
-      // (an ensemble's scores).
-      at::Tensor back = torch::zeros_like(scaled), row_errors = torch::zeros({scaled.size(0)});
-      for (auto& net : networks) {
-        const auto reconstruction = net->forward(scaled).reshape_as(scaled);
-        back += reconstruction / static_cast<double>(networks.size());
-        row_errors += row_loss(reconstruction, scaled) / static_cast<double>(networks.size());
-      }
-      errors.push_back(row_errors);
-      feature_sq += (back - scaled).square().sum(0).to(torch::kDouble);
-      const auto original = rows.narrow(0, first, scaled.size(0));
-      data_sq += (model.coding().inverse_transform(back) - original).square().nansum().item<double>();
-      if (baseline) {
-        const auto pca_back = baseline->reconstruct(scaled).to(torch::kFloat);
-        feature_sq_pca += (pca_back - scaled).square().sum(0).to(torch::kDouble);
-        data_sq_pca += (model.coding().inverse_transform(pca_back) - original).square().nansum().item<double>();
-      }
-    });
-    const auto error = torch::cat(errors).to(torch::kDouble);
+    const bool table = model.coding().recodes() || rows.isnan().any().item<bool>();
+    const DataErrors errors = table ? table_errors(model, rows, baseline) : value_errors(model, rows, baseline);
+    const auto& error = errors.rows;
     const auto error_values = to_vector(error);
 
     json error_chart = {{"id", "errors"},
                         {"kind", "histogram"},
                         {"title", "reconstruction error"},
-                        {"measure", learner.loss + " per row" + (scale.empty() ? "" : ", " + scale + "data")},
+                        {"measure", table ? "score per row: the mean of its present columns' " + learner.loss + "" +
+                                                (model.coding().has_categories() ? " or cross-entropy" : "")
+                                          : learner.loss + " per row" + (scale.empty() ? "" : ", " + scale + "data")},
                         {"values", histogram(error_values, options.bins())},
                         {"mean", error.mean().item<double>()},
                         {"threshold", nullptr}};
@@ -297,7 +340,7 @@ Computed compute(const Model& model, const Dataset& dataset, const ReportOptions
     if (tabular) {
       const auto names =
           dataset.columns.size() == static_cast<size_t>(width) ? dataset.columns : numbered_columns("V", width);
-      const auto ours = to_vector(feature_sq / n), theirs = to_vector(feature_sq_pca / n);
+      const auto ours = to_vector(errors.features), theirs = to_vector(errors.features_pca);
       json bars = json::array();
       for (int64_t j = 0; j < width; ++j) {
         bars.push_back({{"feature", names[j]}, {"method", "autoencoder"}, {"value", ours[j]}});
@@ -308,18 +351,19 @@ Computed compute(const Model& model, const Dataset& dataset, const ReportOptions
       charts.push_back({{"id", "features"},
                         {"kind", "features"},
                         {"title", "reconstruction error per feature"},
-                        {"measure", "mse, " + (scale.empty() ? std::string("data units") : scale + "data")},
+                        {"measure", table ? std::string("mean share of the score")
+                                          : "mse, " + (scale.empty() ? std::string("data units") : scale + "data")},
                         {"values", bars}});
     }
 
     if (baseline) {
-      const double ours = data_sq / static_cast<double>(rows.numel()),
-                   theirs = data_sq_pca / static_cast<double>(rows.numel());
       data["baseline"] = {{"k", k},
                           {"scale", model.scaler().kind()},
-                          {"autoencoder_mse", ours},
-                          {"pca_mse", theirs},
-                          {"ratio", theirs > 0 ? json(ours / theirs) : json(nullptr)}};
+                          {"measure", table ? "mean score (the model's loss over each row's present columns)"
+                                            : "reconstruction MSE (data units)"},
+                          {"autoencoder", errors.mean},
+                          {"pca", errors.mean_pca},
+                          {"ratio", errors.mean_pca > 0 ? json(errors.mean / errors.mean_pca) : json(nullptr)}};
     }
 
     // A few examples next to their reconstructions (and PCA's).
@@ -536,11 +580,11 @@ std::string render(const Computed& computed) {
   if (!data["baseline"].is_null()) {
     const json& baseline = data["baseline"];
     page << "<section id=\"baseline\">\n<h2>Autoencoder and PCA</h2>\n<table class=\"baseline\">\n"
-         << "<tr><th>method</th><th>reconstruction MSE (data units)</th></tr>\n"
-         << "<tr><td>autoencoder</td><td>" << number_text(baseline["autoencoder_mse"]) << "</td></tr>\n"
+         << "<tr><th>method</th><th>" << text(baseline["measure"]) << "</th></tr>\n"
+         << "<tr><td>autoencoder</td><td>" << number_text(baseline["autoencoder"]) << "</td></tr>\n"
          << "<tr><td>PCA, k=" << baseline["k"].get<int64_t>()
          << (baseline["scale"] == "none" ? "" : ", " + text(baseline["scale"]) + " scaled") << "</td><td>"
-         << number_text(baseline["pca_mse"])
+         << number_text(baseline["pca"])
          << "</td></tr>\n</table>\n<p>Ratio autoencoder / PCA: " << number_text(baseline["ratio"])
          << " (below 1: the autoencoder reconstructs better).</p>\n</section>\n";
   }
@@ -555,6 +599,8 @@ std::string render(const Computed& computed) {
 at::Tensor reconstruction_errors(const Model& model, const at::Tensor& data) {
   init_runtime();
   const auto rows = flat_rows(model, data);
+  // A table's error is its score: the mean over each row's present columns.
+  if (model.coding().recodes() || rows.isnan().any().item<bool>()) return model.score(rows);
   const RowLossFunction row_loss = row_loss_function(model.learner().loss);
   std::vector<at::Tensor> errors;
   for_each_scaled_chunk(model, rows, [&](int64_t, const at::Tensor& scaled) {

@@ -158,7 +158,8 @@ void TrainingQueue::train(const std::shared_ptr<Job>& job) {
       job->epochs.push_back(logs);
       changed();
     };
-    const Model model = hourglass::train(job->learner, data.samples(), job->request.options, {progress});
+    // The data set itself, not its samples: a table keeps its categories and column names.
+    const Model model = hourglass::train(job->learner, data, job->request.options, {progress});
     model.save(workspace_.model_destination(job->model_name));
     state = model.history().stop_reason.empty() ? Job::State::done : Job::State::stopped;
     message = model.history().stop_reason;

@@ -79,6 +79,11 @@ json job_json(const Job& job, bool epochs) {
   return out;
 }
 
+// A data set's rows for `model`: a table's categories in the model's levels.
+at::Tensor model_rows(const Model& model, const Dataset& data) {
+  return data.has_categories() ? model.coding().conform(data) : data.samples();
+}
+
 std::string csv_field(const std::string& text) {
   if (text.find_first_of(",\"\n") == std::string::npos) return text;
   std::string quoted = "\"";
@@ -374,7 +379,7 @@ struct Server::Impl {
                const std::string name = req.matches[1].str(), dataset = req.get_param_value("dataset");
                const Model model = Model::load(workspace.model_path(name));
                const Dataset data = workspace.read_dataset(dataset);
-               const auto codes = model.encode(data.samples()).reshape({data.rows(), -1});
+               const auto codes = model.encode(model_rows(model, data)).reshape({data.rows(), -1});
                std::ostringstream csv;
                write_csv(csv, codes, numbered_columns("code", codes.size(1)), data.label_name, data.labels);
                res.set_content(csv.str(), "text/csv");
@@ -386,7 +391,8 @@ struct Server::Impl {
                const std::string name = req.matches[1].str(), dataset = req.get_param_value("dataset");
                const Model model = Model::load(workspace.model_path(name));
                const Dataset data = workspace.read_dataset(dataset);
-               const auto errors = reconstruction_errors(model, data.samples()).to(torch::kDouble).contiguous();
+               const auto errors =
+                   reconstruction_errors(model, model_rows(model, data)).to(torch::kDouble).contiguous();
                std::ostringstream csv;
                csv << "row,error" << (data.label_name.empty() ? "" : "," + csv_field(data.label_name)) << '\n';
                for (int64_t row = 0; row < errors.size(0); ++row) {

@@ -161,10 +161,65 @@ TEST(Report, CodesFeaturesAndBaselineMatchTheirFormulas) {
   // As the CLI's comparison: both errors in data units, PCA under the model's scaler.
   const json& baseline = report["baseline"];
   EXPECT_EQ(baseline["k"], 2);
-  EXPECT_NEAR(baseline["autoencoder_mse"].get<double>(), model.evaluate(data.features, {"mse"}).at("mse"), 1e-6);
+  EXPECT_NEAR(baseline["autoencoder"].get<double>(), model.evaluate(data.features, {"mse"}).at("mse"), 1e-6);
   const auto pca_back =
       scaler.inverse_transform(pca(scaler.transform(data.features), 2).reconstruct(scaler.transform(data.features)));
-  EXPECT_NEAR(baseline["pca_mse"].get<double>(), (pca_back - data.features).square().mean().item<double>(), 1e-6);
+  EXPECT_NEAR(baseline["pca"].get<double>(), (pca_back - data.features).square().mean().item<double>(), 1e-6);
+}
+
+TEST(Report, NumbersWithHolesReportTheirScoresAndMaskedSharesAndPcasUnderTheSameMask) {
+  auto x = testing::low_rank_data(120, 5, 2, 8);
+  torch::manual_seed(9);
+  const auto holes = torch::rand({120, 5}) < 0.1;
+  x = x.masked_fill(holes, NAN);
+  const Model model = train(autoencoder("4,2"), x, TrainOptions().epochs(5).scale("zscore").seed(3));
+  Dataset data;
+  data.features = x;
+  data.columns = numbered_columns("V", 5);
+  const json report = json::parse(report_data(model, data, ReportOptions().bins(10)));
+  // Independently: errors on the present cells of the scaled data, over their count.
+  const auto& scaler = model.scaler();
+  const auto present = holes.logical_not().to(torch::kDouble);
+  const auto scaled = scaler.transform(x).to(torch::kDouble).nan_to_num(0);
+  const auto filled = scaler.transform(x.nan_to_num(0) + holes * model.coding().mean().unsqueeze(0));
+  const auto back = scaler.transform(model.reconstruct(x)).to(torch::kDouble);
+  const auto counts = present.sum(1, /*keepdim=*/true);
+  const auto ours = (back - scaled).square() * present / counts;
+  EXPECT_NEAR(chart(report, "errors")["mean"].get<double>(), ours.sum(1).mean().item<double>(), 1e-5);
+  const auto pca_back = pca(filled.to(torch::kDouble), 2).reconstruct(filled.to(torch::kDouble));
+  const auto theirs = (pca_back - scaled).square() * present / counts;
+  const json& features = chart(report, "features");
+  for (int64_t j = 0; j < 5; ++j) {
+    EXPECT_NEAR(features["values"][2 * j]["value"].get<double>(), ours.select(1, j).mean().item<double>(), 1e-5);
+    EXPECT_NEAR(features["values"][2 * j + 1]["value"].get<double>(), theirs.select(1, j).mean().item<double>(), 1e-5);
+  }
+  EXPECT_NEAR(report["baseline"]["pca"].get<double>(), theirs.sum(1).mean().item<double>(), 1e-5);
+  EXPECT_EQ(report["baseline"]["measure"], "mean score (the model's loss over each row's present columns)");
+}
+
+TEST(Report, ATableWithCategoriesReportsItsScoresInTheModelsLevels) {
+  std::string csv = "colour,size,weight\n";
+  const char* colours[] = {"red", "green", "blue"};
+  for (int r = 0; r < 90; ++r) {
+    csv += std::string(r % 10 == 3 ? "NA" : colours[r % 3]) + "," + std::to_string(r % 3) + "," +
+           std::to_string(10 * (r % 3) + r % 2) + "\n";
+  }
+  const Dataset table = parse_delimited(csv, "t.csv");
+  const Model model = train(autoencoder("4,2:tanh"), table, TrainOptions().epochs(5).scale("zscore").seed(4));
+  // Read alone, later rows have levels of their own: the report puts them in the model's.
+  const Dataset later = parse_delimited("colour,size,weight\nred,0,1\nblue,2,21\n", "later.csv");
+  const json report = json::parse(report_data(model, later));
+  const auto rows = model.coding().conform(later);
+  const auto scores = model.score(rows).to(torch::kDouble);
+  EXPECT_NEAR(chart(report, "errors")["mean"].get<double>(), scores.mean().item<double>(), 1e-6);
+  const auto shares = model.score_per_feature(rows).to(torch::kDouble).mean(0);
+  const json& features = chart(report, "features");
+  ASSERT_EQ(features["values"].size(), 6u);
+  EXPECT_EQ(features["values"][0]["feature"], "colour");
+  EXPECT_NEAR(features["values"][0]["value"].get<double>(), shares[0].item<double>(), 1e-6);
+  EXPECT_TRUE(torch::allclose(reconstruction_errors(model, rows).to(torch::kDouble), scores, 1e-6, 1e-7));
+  const std::string page = render_report(model, table);
+  EXPECT_NE(page.find("mean score (the model&#39;s loss over each row&#39;s present columns)"), std::string::npos);
 }
 
 TEST(Report, WideCodesAreShownInTheirFirstTwoPrincipalComponents) {

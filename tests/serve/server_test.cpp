@@ -283,6 +283,40 @@ TEST_F(ServerTest, TrainsStreamsProgressAndServesTheModel) {
   expect_nothing_outside();
 }
 
+TEST_F(ServerTest, TrainsATableWithCategoriesAndScoresItInTheModelsLevels) {
+  start();
+  // Two text columns are categorical features (one alone would be the label), with holes.
+  std::string csv = "colour,size,weight\n";
+  const char* colours[] = {"red", "green", "blue"};
+  const char* sizes[] = {"S", "M", "L"};
+  for (int r = 0; r < 60; ++r) {
+    csv +=
+        std::string(r % 7 == 2 ? "" : colours[r % 3]) + "," + sizes[r % 3] + "," + std::to_string(10 * (r % 3)) + "\n";
+  }
+  ASSERT_EQ(upload("pets.csv", csv)->status, 201);
+  const auto submitted =
+      client_->Post("/api/trainings", kPageHeaders,
+                    R"({"dataset": "pets.csv", "network": "4,2:tanh", "epochs": 3, "scale": "zscore", "seed": 3})",
+                    "application/json");
+  ASSERT_EQ(submitted->status, 202) << submitted->body;
+  const json job = wait_for_training(json::parse(submitted->body)["id"], {"done", "failed"});
+  ASSERT_EQ(job["state"], "done") << job.dump();
+  const Model model = Model::load((parent_ / "work/models" / job["model"].get<std::string>()).string());
+  EXPECT_EQ(model.coding().levels()[0], (std::vector<std::string>{"blue", "green", "red"}));
+  EXPECT_EQ(model.coding().width(), 3 + 3 + 1);
+  // A later file with levels of its own is scored in the model's.
+  ASSERT_EQ(upload("later.csv", "colour,size,weight\nred,L,20\nblue,S,0\n")->status, 201);
+  const auto scores = client_->Get("/api/models/" + job["model"].get<std::string>() + "/scores?dataset=later.csv");
+  ASSERT_EQ(scores->status, 200) << scores->body;
+  const Dataset later = parse_delimited("colour,size,weight\nred,L,20\nblue,S,0\n", "later.csv");
+  const double expected = model.score(model.coding().conform(later))[0].item<double>();
+  const std::string first_row = scores->body.substr(scores->body.find('\n') + 1);
+  EXPECT_NEAR(std::stod(first_row.substr(first_row.find(',') + 1)), expected, 1e-6);
+  const auto report = client_->Get("/api/models/" + job["model"].get<std::string>() + "/report?dataset=pets.csv");
+  ASSERT_EQ(report->status, 200) << report->body;
+  EXPECT_NE(report->body.find("mean share of the score"), std::string::npos);
+}
+
 TEST_F(ServerTest, TrainingsQueueAndStop) {
   start();
   ASSERT_EQ(upload("iris.csv", iris_csv())->status, 201);
