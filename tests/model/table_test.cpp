@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 
 #include <cmath>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "hourglass/data/dataset.hpp"
@@ -11,6 +12,8 @@
 #include "hourglass/model/model.hpp"
 #include "hourglass/train/train.hpp"
 #include "model/model_impl.hpp"
+#include "model/safetensors.hpp"
+#include "model/serialization.hpp"
 #include "support/fixtures.hpp"
 
 namespace hourglass {
@@ -225,6 +228,30 @@ TEST(Tables, RareLevelsTrainAsOtherAndUnseenOnesScoreAsIt) {
   EXPECT_TRUE(torch::equal(loaded.score(loaded.coding().conform(later)), scores));
   // Training goes on with the data in the model's levels.
   EXPECT_EQ(train(loaded, loaded.coding().conform(table), quick(1)).history().epochs.size(), 61u);
+}
+
+TEST(Tables, AModelFileWhoseTableCodingDoesNotFitIsRefused) {
+  Dataset table = categorical_table(80, true);
+  const Model model = train(autoencoder("4,2"), table, quick(1).missing_indicators(true).other_level(2));
+  ASSERT_EQ(model.coding().missing_indicators(), (std::vector<int64_t>{0, 3}));
+  auto contents = safetensors::decode(serialize_model(model.impl()), "x");
+  const auto original = nlohmann::json::parse(contents.metadata["config"]);
+  EXPECT_EQ(original["other_level"], 2);
+  const auto refused = [&](const std::function<void(nlohmann::json&)>& damage) {
+    auto config = original;
+    damage(config);
+    contents.metadata["config"] = config.dump();
+    const auto message = error_of<ModelFileError>(
+        [&] { deserialize_model(safetensors::encode(contents.tensors, contents.metadata), "damaged.hgm"); });
+    EXPECT_NE(message.find("is not a valid Hourglass model file"), std::string::npos) << message;
+  };
+  refused([](auto& c) { c["missing_indicators"] = {0, 4}; });     // no column 5
+  refused([](auto& c) { c["missing_indicators"] = {3, 0}; });     // out of order
+  refused([](auto& c) { c["missing_indicators"] = {0, 1, 3}; });  // wider than the network
+  refused([](auto& c) { c["other_level"] = -1; });
+  refused([](auto& c) { c["levels"][0].back() = "violet"; });  // the last level is not "(other)"
+  refused([](auto& c) { c["rare_levels"] = {{"a"}}; });         // not one list per column
+  refused([](auto& c) { c.erase("other_level"); });             // rare levels without the level
 }
 
 TEST(Tables, WhatCannotTakeCategoriesOrHolesSaysSo) {
