@@ -3,6 +3,7 @@
 #include <cmath>
 #include <functional>
 #include <limits>
+#include <nlohmann/json.hpp>
 
 #include "hourglass/error.hpp"
 #include "hourglass/export/onnx.hpp"
@@ -46,8 +47,166 @@ std::string unscale(ExportContext& c, const std::string& x) {
   return y;
 }
 
+// A table whose network reads other values than its columns (TableCoding::recodes():
+// one-hot groups of categories, missing indicators), coded in the graph as TableCoding
+// codes it: the data's columns hold numbers and level indices, NaN where missing.
+class TableGraph {
+ public:
+  explicit TableGraph(ExportContext& c) : c_(c), coding_(c.model.coding()) {
+    int64_t at = 0;
+    for (int64_t column = 0; column < coding_.columns(); ++column) {
+      const auto size = coding_.levels().empty() ? 0 : static_cast<int64_t>(coding_.levels()[column].size());
+      if (size == 0) {
+        numeric_positions_.push_back(static_cast<int64_t>(numeric_columns_.size()));
+        numeric_columns_.push_back(column);
+        numeric_values_.push_back(at++);
+      } else {
+        numeric_positions_.push_back(-1);
+        groups_.push_back({column, at, size});
+        at += size;
+      }
+    }
+    first_indicator_ = at;
+  }
+
+  // data -> the network's input (TableCoding::transform); keeps what the score needs.
+  std::string encode(const std::string& data) {
+    c_.onnx.set_scope("table_coding");
+    if (!numeric_columns_.empty()) {
+      scaled_ = scale(c_, c_.onnx.node("Gather", {data, c_.onnx.int64s(numeric_columns_)}, {{"axis", int64_t{1}}}));
+      c_.onnx.set_scope("table_coding");
+      numeric_missing_ = c_.onnx.node("IsNaN", {scaled_});
+      const auto& mean = coding_.mean();
+      const auto fill = mean.defined() && mean.numel() > 0
+                            ? coding_.scaler().transform(mean.unsqueeze(0))
+                            : at::zeros({1, static_cast<int64_t>(numeric_columns_.size())});
+      filled_ = c_.onnx.node("Where", {numeric_missing_, c_.onnx.initializer("fill", fill), scaled_});
+    }
+    one_hot_.clear();
+    auto pieces = in_column_order(filled_, [&](const Group& g) {
+      // A missing level becomes index `size`, outside the group: OneHot gives all zeros.
+      const auto codes = c_.onnx.node("Gather", {data, c_.onnx.int64s({g.column})}, {{"axis", int64_t{1}}});
+      const auto known = c_.onnx.node("Where", {c_.onnx.node("IsNaN", {codes}), c_.onnx.scalar(g.size), codes});
+      const auto index = c_.onnx.node("Cast", {known}, {{"to", int64_t{7}}});
+      const auto hot = c_.onnx.node(
+          "OneHot", {index, c_.onnx.int64s({g.size}), c_.onnx.initializer("off_on", at::tensor({0.0f, 1.0f}))});
+      one_hot_.push_back(c_.onnx.reshape(hot, {g.size}));
+      return one_hot_.back();
+    });
+    const auto& indicated = coding_.missing_indicators();
+    if (!indicated.empty()) {
+      const auto cells = c_.onnx.node("Gather", {data, c_.onnx.int64s(indicated)}, {{"axis", int64_t{1}}});
+      indicators_ = c_.onnx.node("Cast", {c_.onnx.node("IsNaN", {cells})}, {{"to", int64_t{1}}});
+      pieces.push_back(indicators_);
+    }
+    const auto input = concat(pieces);
+    c_.onnx.set_scope("");
+    return input;
+  }
+
+  // The network's values -> the data's units (TableCoding::inverse_transform).
+  std::string decode(const std::string& values) {
+    std::string numbers;
+    if (!numeric_columns_.empty()) {
+      c_.onnx.set_scope("table_decoding");
+      numbers = unscale(c_, c_.onnx.node("Gather", {values, c_.onnx.int64s(numeric_values_)}, {{"axis", int64_t{1}}}));
+    }
+    c_.onnx.set_scope("table_decoding");
+    const auto out = concat(in_column_order(numbers, [&](const Group& g) {
+      const auto most_likely =
+          c_.onnx.node("ArgMax", {slice(values, g.first, g.size)}, {{"axis", int64_t{1}}, {"keepdims", int64_t{1}}});
+      return c_.onnx.node("Cast", {most_likely}, {{"to", int64_t{1}}});
+    }));
+    c_.onnx.set_scope("");
+    return out;
+  }
+
+  // Model::score of the rows encode() read: the mean over each row's present columns of
+  // the cell loss (numbers, indicators added to their column) or the cross-entropy
+  // (categories).
+  std::string score(const std::string& data, const std::string& reconstruction) {
+    c_.onnx.set_scope("score");
+    const std::string& name = c_.model.learner().loss;
+    const LossDefinition& loss = losses().at(name);
+    table_cell_loss(name);  // a table's loss is one of cells: throws for another
+    if (!loss.onnx) onnx_row_loss(c_.onnx, name, reconstruction, data);  // throws, naming those with an ONNX form
+    const auto row_sum = [&](const std::string& x) {
+      return c_.onnx.node("ReduceSum", {x, c_.onnx.int64s({1})}, {{"keepdims", int64_t{0}}});
+    };
+    std::vector<std::string> sums;
+    if (!numeric_columns_.empty()) {
+      // A missing target is 0 before the loss and masked after, as in training.
+      const auto known = c_.onnx.node("Where", {numeric_missing_, c_.onnx.scalar(0.0), scaled_});
+      const auto predicted =
+          c_.onnx.node("Gather", {reconstruction, c_.onnx.int64s(numeric_values_)}, {{"axis", int64_t{1}}});
+      const auto present = c_.onnx.node("Cast", {c_.onnx.node("Not", {numeric_missing_})}, {{"to", int64_t{1}}});
+      sums.push_back(row_sum(c_.onnx.node("Mul", {loss.onnx(c_.onnx, predicted, known), present})));
+    }
+    for (size_t i = 0; i < groups_.size(); ++i) {
+      // -sum(one-hot x log softmax): 0 for a missing level, whose one-hot is all zeros.
+      const auto log_p = c_.onnx.node("LogSoftmax", {slice(reconstruction, groups_[i].first, groups_[i].size)},
+                                      {{"axis", int64_t{1}}});
+      sums.push_back(row_sum(c_.onnx.node("Mul", {one_hot_[i], c_.onnx.node("Neg", {log_p})})));
+    }
+    const auto& indicated = coding_.missing_indicators();
+    if (!indicated.empty()) {
+      const auto predicted = slice(reconstruction, first_indicator_, static_cast<int64_t>(indicated.size()));
+      sums.push_back(row_sum(loss.onnx(c_.onnx, predicted, indicators_)));
+    }
+    // Present columns: those with a value, and those with an indicator always.
+    auto present = c_.onnx.node("Cast", {c_.onnx.node("Not", {c_.onnx.node("IsNaN", {data})})}, {{"to", int64_t{1}}});
+    if (!indicated.empty()) {
+      auto always = at::zeros({1, coding_.columns()});
+      for (int64_t column : indicated) always[0][column] = 1;
+      present = c_.onnx.node("Max", {present, c_.onnx.initializer("indicated", always)});
+    }
+    const auto count = c_.onnx.node("Max", {row_sum(present), c_.onnx.scalar(1.0)});
+    const auto total = sums.size() == 1 ? sums[0] : c_.onnx.node("Sum", sums);
+    const auto score = c_.onnx.node("Div", {total, count});
+    c_.onnx.set_scope("");
+    return score;
+  }
+
+ private:
+  struct Group {
+    int64_t column, first, size;
+  };
+  // Each column's piece, in the data's order: its slice of `numbers` (one value per
+  // numeric column) for a number, `piece(group)` for a category.
+  template <typename Piece>
+  std::vector<std::string> in_column_order(const std::string& numbers, Piece&& piece) {
+    std::vector<std::string> pieces;
+    auto group = groups_.begin();
+    for (int64_t column = 0; column < coding_.columns(); ++column) {
+      const int64_t j = numeric_positions_[column];
+      pieces.push_back(j >= 0 ? slice(numbers, j, 1) : piece(*group++));
+    }
+    return pieces;
+  }
+  std::string concat(const std::vector<std::string>& pieces) {
+    return pieces.size() == 1 ? pieces[0] : c_.onnx.node("Concat", pieces, {{"axis", int64_t{1}}});
+  }
+  std::string slice(const std::string& x, int64_t first, int64_t size) {
+    return c_.onnx.node("Slice", {x, c_.onnx.int64s({first}), c_.onnx.int64s({first + size}), c_.onnx.int64s({1})});
+  }
+
+  ExportContext& c_;
+  const TableCoding& coding_;
+  std::vector<int64_t> numeric_columns_, numeric_values_, numeric_positions_;
+  std::vector<Group> groups_;
+  int64_t first_indicator_ = 0;
+  std::string scaled_, numeric_missing_, filled_, indicators_;
+  std::vector<std::string> one_hot_;
+};
+
 void write_encoder(ExportContext& c) {
   c.onnx.input("data", c.model.input_dim());
+  if (c.model.coding().recodes()) {
+    TableGraph table(c);
+    c.onnx.output("code", c.net.export_encoder(c.onnx, table.encode("data")), c.model.code_dim(),
+                  OnnxBuilder::ElementType::float32, "the code of each row");
+    return;
+  }
   c.onnx.output("code", c.net.export_encoder(c.onnx, scale(c, "data")), c.model.code_dim(),
                 OnnxBuilder::ElementType::float32,
                 "the code of each row" + std::string(c.net.is_variational() ? " (the posterior mean)" : ""));
@@ -55,15 +214,22 @@ void write_encoder(ExportContext& c) {
 
 void write_decoder(ExportContext& c) {
   c.onnx.input("code", c.model.code_dim());
-  c.onnx.output("reconstruction", unscale(c, c.net.export_decoder(c.onnx, "code")), c.model.input_dim(),
-                OnnxBuilder::ElementType::float32, "the data each code decodes to, in the data's units");
+  const auto values = c.net.export_decoder(c.onnx, "code");
+  TableGraph table(c);
+  c.onnx.output("reconstruction", c.model.coding().recodes() ? table.decode(values) : unscale(c, values),
+                c.model.input_dim(), OnnxBuilder::ElementType::float32,
+                "the data each code decodes to, in the data's units (a category as its level's index)");
 }
 
 void write_autoencoder(ExportContext& c) {
   c.onnx.input("data", c.model.input_dim());
-  const auto code = c.net.export_encoder(c.onnx, scale(c, "data"));
-  c.onnx.output("reconstruction", unscale(c, c.net.export_decoder(c.onnx, code)), c.model.input_dim(),
-                OnnxBuilder::ElementType::float32, "the reconstruction of each row, in the data's units");
+  const bool recodes = c.model.coding().recodes();
+  TableGraph table(c);
+  const auto code = c.net.export_encoder(c.onnx, recodes ? table.encode("data") : scale(c, "data"));
+  const auto values = c.net.export_decoder(c.onnx, code);
+  c.onnx.output("reconstruction", recodes ? table.decode(values) : unscale(c, values), c.model.input_dim(),
+                OnnxBuilder::ElementType::float32,
+                "the reconstruction of each row, in the data's units (a category as its level's index)");
 }
 
 // The loss of each row between the reconstruction and the row, both scaled: what
@@ -71,13 +237,24 @@ void write_autoencoder(ExportContext& c) {
 void write_scorer(ExportContext& c) {
   const std::string& loss = c.model.learner().loss;
   c.onnx.input("data", c.model.input_dim());
-  const auto scaled = scale(c, "data");
-  const auto reconstruction = c.net.export_decoder(c.onnx, c.net.export_encoder(c.onnx, scaled));
-  c.onnx.set_scope("score");
-  const auto score = onnx_row_loss(c.onnx, loss, reconstruction, scaled);
-  c.onnx.output("score", score, 0, OnnxBuilder::ElementType::float32,
-                "the " + loss + " of each row's reconstruction (on the scaled data)");
-  c.onnx.metadata("hourglass.score", loss + " of each row's reconstruction, on the scaled data");
+  std::string score;
+  if (c.model.coding().recodes()) {
+    TableGraph table(c);
+    score = table.score("data", c.net.export_decoder(c.onnx, c.net.export_encoder(c.onnx, table.encode("data"))));
+    c.onnx.output("score", score, 0, OnnxBuilder::ElementType::float32,
+                  "each row's mean over its present columns of the " + loss +
+                      " (numbers, on the scaled data) or cross-entropy (categories)");
+    c.onnx.metadata("hourglass.score", "mean over each row's present columns of its " + loss +
+                                           " or cross-entropy, as hourglass score computes it");
+  } else {
+    const auto scaled = scale(c, "data");
+    const auto reconstruction = c.net.export_decoder(c.onnx, c.net.export_encoder(c.onnx, scaled));
+    c.onnx.set_scope("score");
+    score = onnx_row_loss(c.onnx, loss, reconstruction, scaled);
+    c.onnx.output("score", score, 0, OnnxBuilder::ElementType::float32,
+                  "the " + loss + " of each row's reconstruction (on the scaled data)");
+    c.onnx.metadata("hourglass.score", loss + " of each row's reconstruction, on the scaled data");
+  }
   if (c.options.threshold_) {
     c.onnx.set_scope("outlier");
     const auto above = c.onnx.node("Greater", {score, c.onnx.scalar(*c.options.threshold_)});
@@ -128,16 +305,6 @@ std::string onnx_model(const Model& model, const OnnxExportOptions& given) {
     throw InvalidArgument("the threshold must be a finite number within float32's range, got " +
                           format_number(*options.threshold_));
   }
-  if (model.coding().has_categories()) {
-    throw InvalidArgument(
-        "the model has categorical columns, which its ONNX graph would need as one-hot groups; export takes "
-        "models of numeric columns (train on the numbers alone, or one-hot encode the categories before training)");
-  }
-  if (!model.coding().missing_indicators().empty()) {
-    throw InvalidArgument(
-        "the model has missing indicators, which its ONNX graph would need to compute from the holes; export "
-        "takes models without them (train without missing indicators)");
-  }
   if (model.ensemble_size() > 1 && (options.part_ == "autoencoder" || options.part_ == "scorer")) {
     throw InvalidArgument("the model is an ensemble of " + std::to_string(model.ensemble_size()) + " networks, whose " +
                           options.part_ +
@@ -161,6 +328,13 @@ std::string onnx_model(const Model& model, const OnnxExportOptions& given) {
   onnx.metadata("hourglass.sample_shape", shape_to_string(model.sample_shape()));
   onnx.metadata("hourglass.scaler", model.scaler().kind());
   if (!options.columns_.empty()) onnx.metadata("hourglass.columns", join(options.columns_, ","));
+  if (model.coding().has_categories()) {
+    // What a categorical column's index means: its level, in the model's order.
+    onnx.metadata("hourglass.levels", nlohmann::json(model.coding().levels()).dump());
+  }
+  if (!model.coding().missing_indicators().empty()) {
+    onnx.metadata("hourglass.missing_indicators", nlohmann::json(model.coding().missing_indicators()).dump());
+  }
   return onnx.serialize();
 }
 

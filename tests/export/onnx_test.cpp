@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <map>
+
 #include "hourglass/export/onnx_builder.hpp"
 #include "hourglass/hourglass.hpp"
 #include "hourglass/nn/module_builder.hpp"
@@ -249,6 +251,41 @@ TEST(OnnxExport, TheScorerFlagsByTheModelsOwnThreshold) {
   // The model's own flags, from its own scores: the same rows.
   EXPECT_TRUE(outputs.at("outlier").equal(model.is_outlier(data).to(torch::kLong)));
   EXPECT_NE(check_with_python_onnx(path).find("hourglass.threshold=" + format_number(threshold)), std::string::npos);
+}
+
+TEST(OnnxExport, ATableWithCategoriesHolesAndIndicatorsMatchesOnnxRuntime) {
+  // A number, two categories (one of them with holes) and a number with holes.
+  std::string csv = "x,colour,size,y\n";
+  const char* colours[] = {"red", "green", "blue", "black"};
+  for (int r = 0; r < 80; ++r) {
+    const int h = (r * 7) % 4;
+    csv += std::to_string(h + 0.1 * (r % 5)) + "," + (r % 9 == 4 ? "NA" : colours[h]) + "," + (h < 2 ? "S" : "L") +
+           "," + (r % 11 == 5 ? "NA" : std::to_string(10 * h + 1)) + "\n";
+  }
+  const Dataset table = parse_delimited(csv, "t.csv");
+  for (const std::string loss : {"mse", "mae"}) {
+    const Model model = train(autoencoder("6,3:tanh", loss), table,
+                              TrainOptions().epochs(3).batch_size(16).seed(3).scale("zscore").missing_indicators(true));
+    ASSERT_EQ(model.coding().width(), 1 + 4 + 2 + 1 + 2);
+    const auto& rows = table.features;
+    const std::map<std::string, std::pair<torch::Tensor, torch::Tensor>> parts = {
+        {"encoder", {rows, model.encode(rows)}},
+        {"decoder", {model.encode(rows) + 0.1, model.decode(model.encode(rows) + 0.1)}},
+        {"autoencoder", {rows, model.reconstruct(rows)}},
+        {"scorer", {rows, model.score(rows)}}};
+    for (const auto& [part, io] : parts) {
+      const std::string path = temp_path("table-" + part + ".onnx");
+      model.export_onnx(path, part);
+      EXPECT_EQ(check_with_python_onnx(path).rfind("FAILED", 0), std::string::npos) << check_with_python_onnx(path);
+      const auto outputs = run_in_onnx_runtime(path, {{part == "decoder" ? "code" : "data", io.first}});
+      ASSERT_TRUE(outputs.count(output_of(part))) << part;
+      EXPECT_LE(max_abs_difference(outputs.at(output_of(part)), io.second), kTolerance) << part << " with " << loss;
+    }
+    const auto metadata = check_with_python_onnx(temp_path("table-scorer.onnx"));
+    EXPECT_NE(metadata.find(R"(hourglass.levels=[[],["black","blue","green","red"],["L","S"],[]])"), std::string::npos)
+        << metadata;
+    EXPECT_NE(metadata.find("hourglass.missing_indicators=[1,3]"), std::string::npos) << metadata;
+  }
 }
 
 TEST(OnnxExport, BadRequestsAreRefusedWithOneLine) {
