@@ -55,7 +55,7 @@ enum class UnseenLevels {
   model_rule,  ///< "(other)" where the model has that level (TableCodingOptions::other_level), else refuse
   refuse,      ///< a DataError naming the column and the value
   missing,     ///< a missing cell, as H2O does
-  other,       ///< the column's "(other)" level; a DataError for a model without one
+  other,       ///< the column's "(other)" level; InvalidArgument for a model without one
 };
 
 class TableCoding {
