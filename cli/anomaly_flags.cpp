@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "common.hpp"
+#include "hourglass/model/anomaly.hpp"
 
 namespace hourglass::cli {
 

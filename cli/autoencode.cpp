@@ -1,6 +1,9 @@
+#include "hourglass/train/autoencode.hpp"
+
 #include <iostream>
 
 #include "common.hpp"
+#include "hourglass/model/pca.hpp"
 #include "signals.hpp"
 
 namespace hourglass::cli {

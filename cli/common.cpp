@@ -1,3 +1,4 @@
+
 #include "common.hpp"
 
 #include <sys/stat.h>
@@ -8,6 +9,16 @@
 #include <new>
 #include <optional>
 
+#include "hourglass/data/scaler.hpp"
+#include "hourglass/data/table_coding.hpp"
+#include "hourglass/io/atomic_file.hpp"
+#include "hourglass/model/pca.hpp"
+#include "hourglass/network/network.hpp"
+#include "hourglass/noise/noise.hpp"
+#include "hourglass/runtime.hpp"
+#include "hourglass/train/distributed.hpp"
+#include "hourglass/train/option_specs.hpp"
+#include "hourglass/train/train.hpp"
 #include "signals.hpp"
 
 namespace hourglass::cli {
@@ -176,48 +187,49 @@ void ModelDataFlags::add(CLI::App& command, const std::string& data_help, const 
   output.add(command, output_help);
 }
 
+namespace {
+
+// batch_size -> batch-size
+std::string kebab(std::string name) {
+  std::replace(name.begin(), name.end(), '_', '-');
+  return name;
+}
+
+std::string flag_help(const OptionSpec& spec) {
+  std::string help = spec.help;
+  if (spec.choices) help += ": " + join(spec.choices(), " | ");
+  return help + " (default " + default_text(spec) + ")";
+}
+
+// A declared training option as a flag: --name (and its aliases) with a value, or for a
+// flag, --name; one that is on by default is turned off with --no-name.
+void add_train_option(CLI::App& command, const OptionSpec& spec, TrainOptions& options) {
+  std::string names = "--" + kebab(spec.name);
+  for (const auto& alias : spec.aliases) names += ",--" + kebab(alias);
+  const std::string name = spec.name;  // the table may grow: look the option up when used
+  if (spec.type == OptionType::flag) {
+    if (std::get<bool>(default_value(spec))) names += ",!--no-" + kebab(spec.name);
+    command.add_flag_function(
+        names, [&options, name](int64_t count) { set_train_option(options, name, count > 0); }, flag_help(spec));
+    return;
+  }
+  command.add_option_function<std::string>(
+      names,
+      [&options, name](const std::string& text) {
+        try {
+          set_train_option(options, name, parse_option_value(train_option_spec(name), text));
+        } catch (const InvalidArgument& e) {
+          throw InvalidArgument("--" + kebab(name) + ": " + e.what());  // the message names the flag given
+        }
+      },
+      flag_help(spec));
+}
+
+}  // namespace
+
 void TrainFlags::add(CLI::App& command) {
-  auto& o = options;
-  command.add_option_function<int64_t>(
-      "--epochs", [&o](int64_t v) { o.epochs(v); }, "passes over the data (default 20; with --resume, in all)");
-  command.add_option_function<int64_t>(
-      "--batch-size", [&o](int64_t v) { o.batch_size(v); }, "rows per gradient step (default 32)");
-  command.add_option_function<std::string>(
-      "--optimizer", [&o](const std::string& v) { o.optimizer(v); },
-      join(optimizer_names()) + " (default rmsprop, or the model's with --from)");
-  command.add_option_function<double>(
-      "--lr", [&o](double v) { o.learning_rate(v); }, "learning rate (default: the optimizer's Keras default)");
-  command.add_option_function<double>(
-      "--momentum", [&o](double v) { o.momentum(v); }, "sgd momentum");
-  command.add_option_function<double>(
-      "--validation-split", [&o](double v) { o.validation_split(v); },
-      "fraction of rows, from the end, used for val_loss");
-  command.add_option_function<std::string>(
-      "--scale", [&o](const std::string& v) { o.scale(v); },
-      join(scaler_names()) + " (default none); stored in the model");
-  command.add_option("--seed", seed, "fixed seed, a whole number >= 0: identical results on one thread")
-      ->check(CLI::Validator(
-          [](const std::string& text) {
-            return text.rfind('-', 0) == 0 ? std::string("expected a whole number >= 0, got " + text) : std::string();
-          },
-          "SEED"));
-  command.add_option_function<double>(
-      "--trim", [&o](double v) { o.trim(v); },
-      "leave out of each batch's loss this share of its rows, those reconstructed worst (0 to 0.5; more than the "
-      "expected contamination): outliers in the training rows are then not learnt");
-  command.add_option_function<int64_t>(
-      "--ensemble", [&o](int64_t v) { o.ensemble(v); },
-      "train this many networks (seeds SEED, SEED+1, ...) and keep them all: scores and reconstructions are their "
-      "means, steadier for anomaly detection (default 1)");
-  command.add_flag_function(
-      "--missing-indicators", [&o](int64_t) { o.missing_indicators(true); },
-      "a table's holes also as a 0/1 value per column that has them, read and reconstructed by the network "
-      "(scikit-learn's add_indicator)");
-  command.add_option_function<int64_t>(
-      "--other-level", [&o](int64_t v) { o.other_level(v); },
-      "N: every categorical column gets a level \"(other)\" for its levels seen in fewer than N training rows "
-      "and, when the model reads data, for levels training did not see (1: those only)");
-  command.add_flag("--no-shuffle", no_shuffle, "keep the row order in every epoch");
+  for (const auto& spec : train_option_specs())
+    if (spec.in_bindings) add_train_option(command, spec, options);
   auto* stopping = command.add_option("--early-stopping", early_stopping,
                                       "stop after PATIENCE epochs without improvement of val_loss (loss without "
                                       "validation) and keep the best epoch's weights");
@@ -230,15 +242,6 @@ void TrainFlags::add(CLI::App& command) {
   command.add_option("--reduce-lr-on-plateau", reduce_lr,
                      "PATIENCE[:FACTOR]: multiply the learning rate by FACTOR (default 0.1) after PATIENCE epochs "
                      "without improvement of val_loss (loss without validation)");
-  command.add_option_function<std::string>(
-      "--metrics", [&o](const std::string& v) { o.metrics(split_list(v)); },
-      "metrics per epoch beside the loss, e.g. mae,binary_accuracy");
-  command.add_option_function<double>(
-      "--clip-grad-norm", [&o](double v) { o.clip_grad_norm(v); }, "rescale each gradient to at most this L2 norm");
-  command.add_option_function<std::string>(
-      "--precision", [&o](const std::string& v) { o.precision(v); },
-      "fp32 (default), or bf16: matrix products and convolutions in bfloat16 "
-      "with fp32 weights (falls back to fp32 where the CPU lacks bf16)");
   command.add_option("--checkpoint", checkpoint,
                      "write the model with its training state to this file every --checkpoint-every epochs "
                      "(default 1) and at the end");
@@ -255,8 +258,6 @@ void TrainFlags::add(CLI::App& command) {
 
 TrainOptions TrainFlags::resolve() const {
   TrainOptions resolved = options;
-  if (seed >= 0) resolved.seed(static_cast<uint64_t>(seed));
-  resolved.shuffle(!no_shuffle);
   resolved.verbose(!quiet);
   return resolved;
 }
@@ -431,19 +432,7 @@ void add_model_command(CLI::App& app, const std::string& name, const std::string
   });
 }
 
-std::vector<std::string> split_list(const std::string& text) {
-  std::vector<std::string> items;
-  std::string item;
-  for (char c : text + ",") {
-    if (c == ',') {
-      if (!item.empty()) items.push_back(item);
-      item.clear();
-    } else if (c != ' ') {
-      item += c;
-    }
-  }
-  return items;
-}
+std::vector<std::string> split_list(const std::string& text) { return split_names(text); }
 
 namespace {
 
@@ -464,21 +453,8 @@ std::optional<std::string> allocation_failure(const std::string& what) {
          format_bytes(available_memory_bytes()) + " is free; use smaller layers, batches or data";
 }
 
-}  // namespace
-
-int run(int argc, char** argv) {
-  report_bus_errors();
-  CLI::App app(
-      "hourglass: neural autoencoders (basic, sparse, contractive, denoising, robust, variational, "
-      "adversarial, convolutional; PCA baseline)",
-      "hourglass");
-  app.require_subcommand(1);
-  app.fallthrough();
-  app.set_version_flag("--version", std::string("hourglass ") + version());
-  app.add_option_function<int>(
-         "--threads", [](int n) { set_threads(n); },
-         "threads for tensor operations (default: all cores, or OMP_NUM_THREADS)")
-      ->check(CLI::PositiveNumber);
+// Every subcommand, in the order help lists them.
+void add_commands(CLI::App& app) {
   add_autoencode_command(app);
   add_train_command(app);
   add_encode_command(app);
@@ -497,6 +473,24 @@ int run(int argc, char** argv) {
   add_serve_command(app);
   add_score_command(app);
   add_threshold_command(app);
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  report_bus_errors();
+  CLI::App app(
+      "hourglass: neural autoencoders (basic, sparse, contractive, denoising, robust, variational, "
+      "adversarial, convolutional; PCA baseline)",
+      "hourglass");
+  app.require_subcommand(1);
+  app.fallthrough();
+  app.set_version_flag("--version", std::string("hourglass ") + version());
+  app.add_option_function<int>(
+         "--threads", [](int n) { set_threads(n); },
+         "threads for tensor operations (default: all cores, or OMP_NUM_THREADS)")
+      ->check(CLI::PositiveNumber);
+  add_commands(app);
   try {
     app.parse(argc, argv);
     return 0;
@@ -529,6 +523,14 @@ int run(int argc, char** argv) {
               << " (please report it with the command that caused it)\n";
     return 1;
   }
+}
+
+int run(const std::vector<std::string>& args) {
+  std::vector<std::string> copies = args;  // argv's strings are writable
+  std::vector<char*> argv;
+  for (auto& arg : copies) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  return run(static_cast<int>(copies.size()), argv.data());
 }
 
 }  // namespace hourglass::cli

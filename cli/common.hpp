@@ -9,7 +9,15 @@
 #include <string>
 #include <vector>
 
-#include "hourglass/hourglass.hpp"
+#include "hourglass/data/dataset.hpp"
+#include "hourglass/data/windows.hpp"
+#include "hourglass/error.hpp"
+#include "hourglass/io/png.hpp"
+#include "hourglass/model/model.hpp"
+#include "hourglass/train/callbacks.hpp"
+#include "hourglass/train/options.hpp"
+#include "hourglass/variants/autoencoder.hpp"
+#include "run.hpp"
 
 namespace hourglass::cli {
 
@@ -84,9 +92,8 @@ struct ModelDataFlags {
 
 /// The training options of train and autoencode, and the callbacks their flags ask for.
 struct TrainFlags {
-  TrainOptions options = TrainOptions().verbose(true);
-  int64_t seed = -1;
-  bool no_shuffle = false, quiet = false;
+  TrainOptions options;  ///< every declared option has its flag (option_specs.hpp)
+  bool quiet = false;
   std::string history_csv, checkpoint, resume, reduce_lr;
   int64_t early_stopping = 0, checkpoint_every = 1;
   double min_delta = 0;
@@ -204,10 +211,6 @@ void add_report_command(CLI::App& app);
 void add_serve_command(CLI::App& app);
 void add_score_command(CLI::App& app);
 void add_threshold_command(CLI::App& app);
-
-/// Parses and runs; returns the exit status: 0 success, 2 bad input (one line on
-/// stderr), 3 training failed (loss not finite), 1 internal error.
-int run(int argc, char** argv);
 
 }  // namespace hourglass::cli
 

@@ -1,4 +1,5 @@
 #include "common.hpp"
+#include "hourglass/data/table_coding.hpp"
 
 namespace hourglass::cli {
 

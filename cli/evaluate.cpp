@@ -3,6 +3,8 @@
 #include <nlohmann/json.hpp>
 
 #include "common.hpp"
+#include "hourglass/data/table_coding.hpp"
+#include "hourglass/model/anomaly.hpp"
 
 namespace hourglass::cli {
 namespace {

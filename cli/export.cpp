@@ -1,6 +1,7 @@
 #include <iostream>
 
 #include "common.hpp"
+#include "hourglass/export/onnx.hpp"
 
 namespace hourglass::cli {
 

@@ -1,6 +1,7 @@
 #include <random>
 
 #include "common.hpp"
+#include "hourglass/data/table_coding.hpp"
 
 namespace hourglass::cli {
 

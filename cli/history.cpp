@@ -1,3 +1,5 @@
+#include "hourglass/model/history.hpp"
+
 #include <iostream>
 
 #include "common.hpp"

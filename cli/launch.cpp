@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "common.hpp"
+#include "hourglass/train/distributed.hpp"
 
 namespace hourglass::cli {
 namespace {
@@ -83,6 +84,96 @@ int status_of(int wait_status) {
   return WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : 128 + WTERMSIG(wait_status);
 }
 
+// Whether the user chose the threads: OMP_NUM_THREADS is set or the command line has --threads.
+bool threads_chosen(const std::vector<std::string>& arguments) {
+  return std::getenv("OMP_NUM_THREADS") != nullptr ||
+         std::any_of(arguments.begin(), arguments.end(),
+                     [](const std::string& a) { return a == "--threads" || a.rfind("--threads=", 0) == 0; });
+}
+
+// The environment of rank `rank` of nproc: this process's, with the group's variables set
+// anew, and OMP_NUM_THREADS set to `threads` unless the user chose the threads.
+std::vector<std::string> rank_environment(int rank, int nproc, int port, bool user_threads, int threads) {
+  std::vector<std::string> environment;
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string variable = *e;
+    const std::string name = variable.substr(0, variable.find('='));
+    static const char* const kOwn[] = {"RANK",        "LOCAL_RANK", "WORLD_SIZE", "LOCAL_WORLD_SIZE",
+                                       "MASTER_ADDR", "MASTER_PORT"};
+    if (std::find(std::begin(kOwn), std::end(kOwn), name) == std::end(kOwn)) environment.push_back(variable);
+  }
+  environment.push_back("RANK=" + std::to_string(rank));
+  environment.push_back("LOCAL_RANK=" + std::to_string(rank));
+  environment.push_back("WORLD_SIZE=" + std::to_string(nproc));
+  environment.push_back("LOCAL_WORLD_SIZE=" + std::to_string(nproc));
+  environment.push_back("MASTER_ADDR=127.0.0.1");
+  environment.push_back("MASTER_PORT=" + std::to_string(port));
+  if (!user_threads) environment.push_back("OMP_NUM_THREADS=" + std::to_string(threads));
+  return environment;
+}
+
+// The strings as execve() takes them: pointers into them, then a null pointer.
+std::vector<char*> pointers(std::vector<std::string>& strings) {
+  std::vector<char*> out;
+  for (auto& s : strings) out.push_back(s.data());
+  out.push_back(nullptr);
+  return out;
+}
+
+// Starts a process per rank, each running this program with argv and the rank's
+// environment; on a failure to start one, kills those started and throws.
+void start_ranks(int nproc, std::vector<char*>& argv, std::vector<std::vector<std::string>>& environments) {
+  for (int rank = 0; rank < nproc; ++rank) {
+    auto envp = pointers(environments[rank]);
+    const pid_t pid = fork();
+    if (pid == 0) {
+      execve("/proc/self/exe", argv.data(), envp.data());
+      _exit(127);
+    }
+    if (pid < 0) {
+      kill_others(SIGKILL);
+      throw Error("--nproc: could not start process " + std::to_string(rank));
+    }
+    children[rank] = pid;
+    child_count = rank + 1;
+  }
+}
+
+// Waits for the nproc children and returns the launch's status. The first failure decides
+// it and ends the others: SIGTERM (they stop after their step), then SIGKILL for one that
+// does not exit within 10 s.
+int wait_for_ranks(int nproc) {
+  int status = 0, running = nproc;
+  std::optional<std::chrono::steady_clock::time_point> kill_at;
+  while (running > 0) {
+    int wait_status = 0;
+    const pid_t pid = waitpid(-1, &wait_status, kill_at ? WNOHANG : 0);
+    if (pid < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    if (pid == 0) {
+      if (std::chrono::steady_clock::now() >= *kill_at) kill_others(SIGKILL);
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      continue;
+    }
+    --running;
+    const auto rank = std::find(children, children + nproc, pid) - children;
+    if (rank < nproc) children[rank] = 0;
+    const int child_status = status_of(wait_status);
+    if (child_status != 0 && status == 0) {
+      status = child_status;
+      if (running > 0 && !signalled) {  // after a signal, the others are stopping already
+        std::cerr << "hourglass: rank " << rank << " of " << nproc << " exited with status " << child_status
+                  << "; stopping the other processes\n";
+        kill_others(SIGTERM);
+        kill_at = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+      }
+    }
+  }
+  return status;
+}
+
 }  // namespace
 
 void DistributedFlags::add(CLI::App& command) {
@@ -122,38 +213,14 @@ std::optional<int> DistributedFlags::launch() const {
   const auto arguments = rank_arguments();
   const int port = free_port();
   // N processes share the cores: each gets its share unless the user chose threads.
-  const bool threads_chosen = std::getenv("OMP_NUM_THREADS") != nullptr ||
-                              std::any_of(arguments.begin(), arguments.end(), [](const std::string& a) {
-                                return a == "--threads" || a.rfind("--threads=", 0) == 0;
-                              });
+  const bool user_threads = threads_chosen(arguments);
   const int threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / nproc);
 
   // Everything the children need is built before fork(): after it, only exec.
   std::vector<std::vector<std::string>> environments;
   for (int rank = 0; rank < nproc; ++rank) {
-    std::vector<std::string> environment;
-    for (char** e = environ; *e != nullptr; ++e) {
-      const std::string variable = *e;
-      const std::string name = variable.substr(0, variable.find('='));
-      static const char* const kOwn[] = {"RANK",        "LOCAL_RANK", "WORLD_SIZE", "LOCAL_WORLD_SIZE",
-                                         "MASTER_ADDR", "MASTER_PORT"};
-      if (std::find(std::begin(kOwn), std::end(kOwn), name) == std::end(kOwn)) environment.push_back(variable);
-    }
-    environment.push_back("RANK=" + std::to_string(rank));
-    environment.push_back("LOCAL_RANK=" + std::to_string(rank));
-    environment.push_back("WORLD_SIZE=" + std::to_string(nproc));
-    environment.push_back("LOCAL_WORLD_SIZE=" + std::to_string(nproc));
-    environment.push_back("MASTER_ADDR=127.0.0.1");
-    environment.push_back("MASTER_PORT=" + std::to_string(port));
-    if (!threads_chosen) environment.push_back("OMP_NUM_THREADS=" + std::to_string(threads));
-    environments.push_back(std::move(environment));
+    environments.push_back(rank_environment(rank, nproc, port, user_threads, threads));
   }
-  const auto pointers = [](std::vector<std::string>& strings) {
-    std::vector<char*> out;
-    for (auto& s : strings) out.push_back(s.data());
-    out.push_back(nullptr);
-    return out;
-  };
   std::vector<std::string> argument_strings = arguments;
   auto argv = pointers(argument_strings);
 
@@ -165,51 +232,8 @@ std::optional<int> DistributedFlags::launch() const {
 
   child_count = 0;
   signalled = false;
-  for (int rank = 0; rank < nproc; ++rank) {
-    auto envp = pointers(environments[rank]);
-    const pid_t pid = fork();
-    if (pid == 0) {
-      execve("/proc/self/exe", argv.data(), envp.data());
-      _exit(127);
-    }
-    if (pid < 0) {
-      kill_others(SIGKILL);
-      throw Error("--nproc: could not start process " + std::to_string(rank));
-    }
-    children[rank] = pid;
-    child_count = rank + 1;
-  }
-
-  // The first failure decides the status and ends the others: SIGTERM (they stop after
-  // their step), then SIGKILL for one that does not exit within 10 s.
-  int status = 0, running = nproc;
-  std::optional<std::chrono::steady_clock::time_point> kill_at;
-  while (running > 0) {
-    int wait_status = 0;
-    const pid_t pid = waitpid(-1, &wait_status, kill_at ? WNOHANG : 0);
-    if (pid < 0) {
-      if (errno == EINTR) continue;
-      break;
-    }
-    if (pid == 0) {
-      if (std::chrono::steady_clock::now() >= *kill_at) kill_others(SIGKILL);
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      continue;
-    }
-    --running;
-    const auto rank = std::find(children, children + nproc, pid) - children;
-    if (rank < nproc) children[rank] = 0;
-    const int child_status = status_of(wait_status);
-    if (child_status != 0 && status == 0) {
-      status = child_status;
-      if (running > 0 && !signalled) {  // after a signal, the others are stopping already
-        std::cerr << "hourglass: rank " << rank << " of " << nproc << " exited with status " << child_status
-                  << "; stopping the other processes\n";
-        kill_others(SIGTERM);
-        kill_at = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-      }
-    }
-  }
+  start_ranks(nproc, argv, environments);
+  const int status = wait_for_ranks(nproc);
   for (size_t i = 0; i < std::size(kForwardedSignals); ++i) sigaction(kForwardedSignals[i], &previous[i], nullptr);
   child_count = 0;
   return status;

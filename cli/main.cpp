@@ -1,3 +1,3 @@
-#include "common.hpp"
+#include "run.hpp"
 
 int main(int argc, char** argv) { return hourglass::cli::run(argc, argv); }

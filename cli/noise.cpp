@@ -1,6 +1,9 @@
+#include "hourglass/noise/noise.hpp"
+
 #include <random>
 
 #include "common.hpp"
+#include "hourglass/runtime.hpp"
 
 namespace hourglass::cli {
 

@@ -1,3 +1,5 @@
+#include "hourglass/model/pca.hpp"
+
 #include <iostream>
 
 #include "common.hpp"

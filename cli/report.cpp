@@ -1,8 +1,10 @@
+
 #include "hourglass/report/report.hpp"
 
 #include <iostream>
 
 #include "common.hpp"
+#include "hourglass/model/pca.hpp"
 
 namespace hourglass::cli {
 

@@ -1,6 +1,9 @@
 #include <iostream>
 
 #include "common.hpp"
+#include "hourglass/data/table_coding.hpp"
+#include "hourglass/network/network.hpp"
+#include "hourglass/network/parse.hpp"
 
 namespace hourglass::cli {
 

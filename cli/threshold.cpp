@@ -1,4 +1,5 @@
 #include "common.hpp"
+#include "hourglass/model/anomaly.hpp"
 
 namespace hourglass::cli {
 

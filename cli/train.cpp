@@ -2,21 +2,89 @@
 #include <optional>
 
 #include "common.hpp"
+#include "hourglass/losses/loss.hpp"
+#include "hourglass/model/anomaly.hpp"
+#include "hourglass/model/history.hpp"
+#include "hourglass/model/pca.hpp"
+#include "hourglass/network/network.hpp"
+#include "hourglass/network/parse.hpp"
+#include "hourglass/train/distributed.hpp"
 #include "signals.hpp"
 
 namespace hourglass::cli {
 
+namespace {
+
+struct Flags {
+  DataFlags data;
+  TrainFlags training;
+  VariantFlags variants;
+  ThresholdFlags threshold;
+  ScoreFlags score;
+  DistributedFlags distributed;
+  std::string network, loss, model_path, from;
+};
+
+// Rank 0's part after training: the threshold when one is asked for, the model file and
+// the comparison with PCA; a run stopped by a signal ends with its status once saved.
+void save_trained(Model& model, const Dataset& data, Flags& flags, const StopSignals& signals) {
+  const Dataset table = flags.data.conformed(model, data);
+  if (flags.threshold.given()) {
+    const ScoreOptions options = flags.score.resolve(model);
+    flags.threshold.apply(model, model.score(table.features, options), options, flags.training.quiet);
+  }
+  model.save(flags.model_path);
+  if (signals.received()) {
+    std::cerr << "hourglass: interrupted by " << signals.name() << ": saved the model as learned so far ("
+              << model.history().epochs.size() << " epochs) to " << flags.model_path << '\n';
+    throw Interrupted{signals.exit_status()};
+  }
+  report_against_pca(model, table.features, flags.training);
+  if (!flags.training.quiet) std::cerr << "Saved " << flags.model_path << '\n';
+}
+
+// Trains a new model, or more epochs of one, on this process or as the flags launch or
+// join a group of them.
+void run_training(Flags& flags) {
+  if (flags.from.empty() && flags.network.empty()) {
+    throw InvalidArgument("train needs --network SPEC (e.g. --network 64,16), or --from MODEL to continue one");
+  }
+  if (!flags.from.empty() && flags.variants.given()) {
+    throw InvalidArgument("--from takes the variants from the model; leave --type and its parameters out");
+  }
+  if (flags.threshold.given()) flags.threshold.resolve();  // a bad rule fails before training
+  if (const auto status = flags.distributed.launch()) throw Interrupted{*status};
+  const Dataset data = flags.data.read();
+  check_output(flags.model_path);
+  // Built before the signals are taken over: Ctrl-C until training starts just quits.
+  std::optional<Autoencoder> learner;
+  std::optional<Model> start;
+  if (flags.from.empty()) {
+    learner = flags.variants.apply(autoencoder(parse_network(flags.network), flags.loss.empty() ? "mse" : flags.loss));
+  } else {
+    start = Model::load(flags.from);
+  }
+  const auto group = flags.distributed.join();
+  flags.training.options.process_group(group);
+  if (group && group->is_main() && !flags.training.quiet) {
+    const int n = group->world_size();
+    std::cerr << "Training on " << n << (n == 1 ? " process" : " processes") << " (c10d/Gloo): batches of "
+              << flags.training.options.batch_size() << " rows per process, " << flags.training.options.batch_size() * n
+              << " per step\n";
+  }
+  const StopSignals signals;  // until the model is saved
+  Model model = learner ? flags.training.train(*learner, data) : flags.training.train_more(*start, data);
+  if (group && !group->is_main()) {  // rank 0 writes the model and reports
+    if (signals.received()) throw Interrupted{signals.exit_status()};
+    return;
+  }
+  save_trained(model, data, flags, signals);
+}
+
+}  // namespace
+
 void add_train_command(CLI::App& app) {
   auto* command = app.add_subcommand("train", "Train an autoencoder and save the model");
-  struct Flags {
-    DataFlags data;
-    TrainFlags training;
-    VariantFlags variants;
-    ThresholdFlags threshold;
-    ScoreFlags score;
-    DistributedFlags distributed;
-    std::string network, loss, model_path, from;
-  };
   auto flags = std::make_shared<Flags>();
   flags->data.add(*command);
   auto* network = command->add_option("-n,--network", flags->network,
@@ -34,54 +102,7 @@ void add_train_command(CLI::App& app) {
   flags->score.add(*command);
   flags->distributed.add(*command);
   command->add_option("-o,--output", flags->model_path, "model file to write (safetensors)")->required();
-  command->callback([flags] {
-    if (flags->from.empty() && flags->network.empty()) {
-      throw InvalidArgument("train needs --network SPEC (e.g. --network 64,16), or --from MODEL to continue one");
-    }
-    if (!flags->from.empty() && flags->variants.given()) {
-      throw InvalidArgument("--from takes the variants from the model; leave --type and its parameters out");
-    }
-    if (flags->threshold.given()) flags->threshold.resolve();  // a bad rule fails before training
-    if (const auto status = flags->distributed.launch()) throw Interrupted{*status};
-    const Dataset data = flags->data.read();
-    check_output(flags->model_path);
-    // Built before the signals are taken over: Ctrl-C until training starts just quits.
-    std::optional<Autoencoder> learner;
-    std::optional<Model> start;
-    if (flags->from.empty()) {
-      learner =
-          flags->variants.apply(autoencoder(parse_network(flags->network), flags->loss.empty() ? "mse" : flags->loss));
-    } else {
-      start = Model::load(flags->from);
-    }
-    const auto group = flags->distributed.join();
-    flags->training.options.process_group(group);
-    if (group && group->is_main() && !flags->training.quiet) {
-      const int n = group->world_size();
-      std::cerr << "Training on " << n << (n == 1 ? " process" : " processes") << " (c10d/Gloo): batches of "
-                << flags->training.options.batch_size() << " rows per process, "
-                << flags->training.options.batch_size() * n << " per step\n";
-    }
-    const StopSignals signals;  // until the model is saved
-    Model model = learner ? flags->training.train(*learner, data) : flags->training.train_more(*start, data);
-    if (group && !group->is_main()) {  // rank 0 writes the model and reports
-      if (signals.received()) throw Interrupted{signals.exit_status()};
-      return;
-    }
-    const Dataset table = flags->data.conformed(model, data);
-    if (flags->threshold.given()) {
-      const ScoreOptions options = flags->score.resolve(model);
-      flags->threshold.apply(model, model.score(table.features, options), options, flags->training.quiet);
-    }
-    model.save(flags->model_path);
-    if (signals.received()) {
-      std::cerr << "hourglass: interrupted by " << signals.name() << ": saved the model as learned so far ("
-                << model.history().epochs.size() << " epochs) to " << flags->model_path << '\n';
-      throw Interrupted{signals.exit_status()};
-    }
-    report_against_pca(model, table.features, flags->training);
-    if (!flags->training.quiet) std::cerr << "Saved " << flags->model_path << '\n';
-  });
+  command->callback([flags] { run_training(*flags); });
 }
 
 }  // namespace hourglass::cli

@@ -21,6 +21,12 @@ std::string format_number(double value) {
   return std::string(buffer, result.ptr);
 }
 
+std::string shape_to_string(const std::vector<int64_t>& shape) {
+  std::string out;
+  for (size_t i = 0; i < shape.size(); ++i) out += (i ? "x" : "") + std::to_string(shape[i]);
+  return out;
+}
+
 std::string abbreviate(std::string_view text, size_t max) {
   std::string out;
   for (char c : text.substr(0, std::min(text.size(), max))) out += (c == '\n' || c == '\r') ? ' ' : c;

@@ -57,6 +57,9 @@ InvalidArgument unknown_name(std::string_view kind, std::string_view name, const
 /// The shortest text that reads back as the same double ("0.1", "2e-04" -> "0.0002").
 std::string format_number(double value);
 
+/// A sample's or tensor's shape as messages write it: "1x28x28".
+std::string shape_to_string(const std::vector<int64_t>& shape);
+
 /// User content quoted in a message, cut to `max` characters ("abc... (523 characters)"):
 /// a message stays one short line whatever the input holds.
 std::string abbreviate(std::string_view text, size_t max = 80);

@@ -9,6 +9,14 @@ hg_take_warnings <- function() {
     .Call(`_hourglass_hg_take_warnings`)
 }
 
+hg_train_option_specs <- function() {
+    .Call(`_hourglass_hg_train_option_specs`)
+}
+
+hg_declare_train_option <- function(name, type, initial, help) {
+    invisible(.Call(`_hourglass_hg_declare_train_option`, name, type, initial, help))
+}
+
 hg_check_activation <- function(name) {
     invisible(.Call(`_hourglass_hg_check_activation`, name))
 }

@@ -29,22 +29,16 @@ train <- function(learner, ...) UseMethod("train")
 #'   [callback_model_checkpoint()], [callback_csv_logger()],
 #'   [callback_reduce_lr_on_plateau()], [callback_learning_rate_scheduler()],
 #'   [callback_terminate_on_nan()], [callback_lambda()])
-#' @param ... Further options: `batch_size` (32), `shuffle` (`TRUE`),
-#'   `validation_split` (0), `learning_rate` (the optimizer's Keras default), `momentum`
-#'   (sgd), `seed` (drawn from R's generator, so `set.seed()` makes training
-#'   reproducible; a trained learner goes on with its generator unless one is given),
-#'   `scale` (`"none"`, `"zscore"`, `"minmax"`), `early_stopping` (patience in epochs,
-#'   0 = off, keeping the best epoch's weights; or use [callback_early_stopping()]),
-#'   `min_delta`, `clip_grad_norm`, `precision` (`"fp32"` or `"bf16"`), `checkpoint`
-#'   (a file written every `checkpoint_every` epochs), `ensemble` (networks trained
-#'   from seeds `seed`, `seed + 1`, ... and kept together: scores and reconstructions are
-#'   their means, steadier for anomaly detection; 1), `trim` (the share of each batch's
-#'   rows, those reconstructed worst, left out of its loss: 0 to 0.5, more than the expected
-#'   contamination; 0), `missing_indicators` (a data frame's holes also as a 0/1 column per
-#'   column that has them, read and reconstructed by the network; `FALSE`), `other_level`
-#'   (N >= 1: each factor gets the level `"(other)"` for its levels seen in fewer than N
-#'   training rows and, later, for levels training did not see; 0), `verbose` (one line per epoch;
-#'   `getOption("hourglass.verbose", TRUE)`)
+#' @param ... Further options. Every training option of the library, declared once
+#'   there with its type, default, range and help: [train_options()] lists them
+#'   (`batch_size`, `shuffle`, `validation_split`, `learning_rate`, `momentum`, `seed`,
+#'   `scale`, `clip_grad_norm`, `precision`, `trim`, `ensemble`, `missing_indicators`,
+#'   `other_level`, ...). `seed` is drawn from R's generator when not given, so
+#'   `set.seed()` makes training reproducible (a trained learner goes on with its
+#'   generator unless one is given). Also `early_stopping` (patience in epochs, 0 = off,
+#'   keeping the best epoch's weights; or use [callback_early_stopping()]) with
+#'   `min_delta`, `checkpoint` (a file written every `checkpoint_every` epochs), and
+#'   `verbose` (one line per epoch; `getOption("hourglass.verbose", TRUE)`)
 #' @return The learner, trained (invisibly); `$history` holds a row per epoch
 #' @examples
 #' \donttest{
@@ -53,14 +47,14 @@ train <- function(learner, ...) UseMethod("train")
 #' model <- train(model, x, epochs = 5, verbose = FALSE)  # epochs 6 to 10
 #' }
 #' @export
-train.ruta_autoencoder <- function(learner, data, validation_data = NULL, metrics = NULL, epochs = 20,
-                                   optimizer = NULL, callbacks = NULL, ...) {
+train.ruta_autoencoder <- function(learner, data, validation_data = NULL, metrics = NULL,
+                                   epochs = train_option_default("epochs"), optimizer = NULL, callbacks = NULL, ...) {
   extra <- list(...)
-  defaults <- list(batch_size = 32, shuffle = TRUE, validation_split = 0, learning_rate = 0, momentum = 0,
-                   seed = NULL, scale = "none", early_stopping = 0, min_delta = 0, clip_grad_norm = 0,
-                   precision = "fp32", checkpoint = "", checkpoint_every = 1, ensemble = 1,
-                   trim = 0, missing_indicators = FALSE, other_level = 0,
-                   verbose = getOption("hourglass.verbose", TRUE))
+  declared <- train_option_defaults()
+  # Options with an argument of their own, and train()'s own: callbacks given as options.
+  defaults <- c(declared[setdiff(names(declared), c("epochs", "optimizer", "metrics"))],
+                list(early_stopping = 0, min_delta = 0, checkpoint = "", checkpoint_every = 1,
+                     verbose = getOption("hourglass.verbose", TRUE)))
   unknown <- setdiff(names(extra), names(defaults))
   if (length(unknown) > 0 || (length(extra) > 0 && is.null(names(extra)))) {
     stop("train(): unknown option ", paste0("'", unknown, "'", collapse = ", "), " (valid: ",
@@ -68,8 +62,8 @@ train.ruta_autoencoder <- function(learner, data, validation_data = NULL, metric
          ")", call. = FALSE)
   }
   if (!is.null(optimizer) && (!is.character(optimizer) || length(optimizer) != 1)) {
-    stop("train(): optimizer must be a name (rmsprop, sgd, adam, adamax, adagrad), got a ", class(optimizer)[1],
-         call. = FALSE)
+    stop("train(): optimizer must be a name (", paste(train_option_spec("optimizer")$choices, collapse = ", "),
+         "), got a ", class(optimizer)[1], call. = FALSE)
   }
   options <- utils::modifyList(defaults, extra)
   continuing <- is_trained(learner)
@@ -95,6 +89,38 @@ train.ruta_autoencoder <- function(learner, data, validation_data = NULL, metric
     message("Stopped: ", result$stop_reason)
   }
   invisible(attach_model(learner, result))
+}
+
+#' The training options
+#'
+#' Every option [train()] takes, as the library declares it once (the command line's
+#' flags, e.g. `--batch-size`, and the Python package read the same declaration).
+#' @return A data frame with a row per option: `name`, `type` (`"flag"`, `"integer"`,
+#'   `"number"`, `"name"`, `"names"` or `"seed"`), `default` (as text), `help` and
+#'   `choices` (the valid names, where there is a list of them)
+#' @examples
+#' train_options()[, c("name", "default")]
+#' @export
+train_options <- function() {
+  specs <- hg_train_option_specs()
+  field <- function(name) vapply(specs, function(spec) spec[[name]], "")
+  data.frame(name = field("name"), type = field("type"), default = field("default_text"), help = field("help"),
+             choices = vapply(specs, function(spec) paste(spec$choices, collapse = ", "), ""),
+             stringsAsFactors = FALSE)
+}
+
+# The declaration of one option (a list: name, type, default, default_text, help, choices).
+train_option_spec <- function(name) {
+  for (spec in hg_train_option_specs()) if (spec$name == name) return(spec)
+  stop("no training option '", name, "'", call. = FALSE)
+}
+
+# Each option's default, as the library declares it (NULL for a seed to be drawn).
+train_option_default <- function(name) train_option_spec(name)$default
+
+train_option_defaults <- function() {
+  specs <- hg_train_option_specs()
+  stats::setNames(lapply(specs, function(spec) spec$default), vapply(specs, function(spec) spec$name, ""))
 }
 
 # The options train() took before callbacks, as the callbacks they are.
@@ -130,7 +156,7 @@ legacy_callbacks <- function(options) {
 #' encoded <- as.matrix(iris[, 1:4]) |> autoencode(2, "robust")
 #' }
 #' @export
-autoencode <- function(data, dim, type = "basic", activation = "linear", epochs = 20) {
+autoencode <- function(data, dim, type = "basic", activation = "linear", epochs = train_option_default("epochs")) {
   make <- switch(tolower(type), basic = autoencoder, sparse = autoencoder_sparse,
                  contractive = autoencoder_contractive, denoising = autoencoder_denoising,
                  robust = autoencoder_robust, variational = autoencoder_variational,

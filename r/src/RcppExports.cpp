@@ -29,6 +29,29 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// hg_train_option_specs
+Rcpp::List hg_train_option_specs();
+RcppExport SEXP _hourglass_hg_train_option_specs() {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    rcpp_result_gen = Rcpp::wrap(hg_train_option_specs());
+    return rcpp_result_gen;
+END_RCPP
+}
+// hg_declare_train_option
+void hg_declare_train_option(std::string name, std::string type, SEXP initial, std::string help);
+RcppExport SEXP _hourglass_hg_declare_train_option(SEXP nameSEXP, SEXP typeSEXP, SEXP initialSEXP, SEXP helpSEXP) {
+BEGIN_RCPP
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< std::string >::type name(nameSEXP);
+    Rcpp::traits::input_parameter< std::string >::type type(typeSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type initial(initialSEXP);
+    Rcpp::traits::input_parameter< std::string >::type help(helpSEXP);
+    hg_declare_train_option(name, type, initial, help);
+    return R_NilValue;
+END_RCPP
+}
 // hg_check_activation
 void hg_check_activation(std::string name);
 RcppExport SEXP _hourglass_hg_check_activation(SEXP nameSEXP) {
@@ -431,6 +454,8 @@ END_RCPP
 static const R_CallMethodDef CallEntries[] = {
     {"_hourglass_hg_init", (DL_FUNC) &_hourglass_hg_init, 0},
     {"_hourglass_hg_take_warnings", (DL_FUNC) &_hourglass_hg_take_warnings, 0},
+    {"_hourglass_hg_train_option_specs", (DL_FUNC) &_hourglass_hg_train_option_specs, 0},
+    {"_hourglass_hg_declare_train_option", (DL_FUNC) &_hourglass_hg_declare_train_option, 4},
     {"_hourglass_hg_check_activation", (DL_FUNC) &_hourglass_hg_check_activation, 1},
     {"_hourglass_hg_encoding_index", (DL_FUNC) &_hourglass_hg_encoding_index, 1},
     {"_hourglass_hg_check_layer", (DL_FUNC) &_hourglass_hg_check_layer, 1},

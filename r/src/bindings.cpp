@@ -13,6 +13,7 @@
 
 #include "convert.h"
 #include "hourglass/data/dataset.hpp"
+#include "hourglass/data/table_coding.hpp"
 #include "hourglass/error.hpp"
 #include "hourglass/export/onnx.hpp"
 #include "hourglass/model/model.hpp"
@@ -21,6 +22,7 @@
 #include "hourglass/report/report.hpp"
 #include "hourglass/runtime.hpp"
 #include "hourglass/train/callbacks.hpp"
+#include "hourglass/train/option_specs.hpp"
 #include "hourglass/train/train.hpp"
 
 namespace {
@@ -67,35 +69,48 @@ void check_interrupt(void*) { R_CheckUserInterrupt(); }
 // never crosses the training loop's frames.
 bool user_interrupted() { return R_ToplevelExec(check_interrupt, nullptr) == FALSE; }
 
+// What the option `name` expects, as an R user writes it.
+std::string expected_in_r(const std::string& name) {
+  switch (hourglass::train_option_spec(name).type) {
+    case hourglass::OptionType::flag:
+      return "TRUE or FALSE";
+    case hourglass::OptionType::integer:
+    case hourglass::OptionType::seed:
+      return "a whole number";
+    case hourglass::OptionType::number:
+      return "a number";
+    default:
+      return "a name";
+  }
+}
+
+// An R value as the option value it reads as: TRUE/FALSE, a number, a name, names.
+hourglass::OptionValue option_value_from_r(const std::string& name, SEXP value) {
+  if (Rf_isNull(value)) return std::monostate{};
+  if (Rf_isString(value)) {
+    const auto names = Rcpp::as<std::vector<std::string>>(value);
+    if (names.size() == 1) return names[0];
+    return names;
+  }
+  if (Rf_length(value) != 1 || !(Rf_isLogical(value) || Rf_isNumeric(value))) {
+    throw hourglass::InvalidArgument("train(): " + name + " must be " + expected_in_r(name) + ", got " +
+                                     (Rf_length(value) != 1 ? std::to_string(Rf_length(value)) + " values"
+                                                            : std::string("a ") + Rf_type2char(TYPEOF(value))));
+  }
+  const bool missing = Rf_isLogical(value) ? LOGICAL(value)[0] == NA_LOGICAL : std::isnan(Rcpp::as<double>(value));
+  if (missing) throw hourglass::InvalidArgument("train(): " + name + " must be " + expected_in_r(name) + ", got NA");
+  if (Rf_isLogical(value)) return LOGICAL(value)[0] != 0;
+  return Rcpp::as<double>(value);
+}
+
+// The options train() was given, each set through its declaration (option_specs.hpp); R
+// drops a list element set to NULL, so an absent name keeps its default.
 hourglass::TrainOptions train_options(const Rcpp::List& options) {
   hourglass::TrainOptions o;
-  const auto number = [&](const char* name) { return Rcpp::as<double>(options[name]); };
-  const auto whole = [&](const char* name) {
-    const double value = number(name);
-    if (!(std::abs(value) < 1e15) || value != std::floor(value)) {
-      throw hourglass::InvalidArgument(std::string("train(): ") + name + " must be a whole number, got " +
-                                       hourglass::format_number(value));
-    }
-    return static_cast<int64_t>(value);
-  };
-  // R drops a list element set to NULL: an absent name is NULL.
-  const auto given = [&](const char* name) { return options.containsElementNamed(name) && !Rf_isNull(options[name]); };
-  o.epochs(whole("epochs"))
-      .batch_size(whole("batch_size"))
-      .optimizer(given("optimizer") ? Rcpp::as<std::string>(options["optimizer"]) : "")
-      .learning_rate(number("learning_rate"))
-      .momentum(number("momentum"))
-      .shuffle(Rcpp::as<bool>(options["shuffle"]))
-      .validation_split(number("validation_split"))
-      .scale(Rcpp::as<std::string>(options["scale"]))
-      .clip_grad_norm(number("clip_grad_norm"))
-      .ensemble(whole("ensemble"))
-      .trim(number("trim"))
-      .missing_indicators(Rcpp::as<bool>(options["missing_indicators"]))
-      .other_level(whole("other_level"))
-      .precision(Rcpp::as<std::string>(options["precision"]))
-      .metrics(Rcpp::as<std::vector<std::string>>(options["metrics"]));
-  if (given("seed")) o.seed(static_cast<uint64_t>(number("seed")));
+  for (const auto& spec : hourglass::train_option_specs()) {
+    if (!spec.in_bindings || !options.containsElementNamed(spec.name.c_str())) continue;
+    hourglass::set_train_option(o, spec.name, option_value_from_r(spec.name, options[spec.name]));
+  }
   return o;
 }
 
@@ -256,6 +271,46 @@ Rcpp::CharacterVector hg_take_warnings() {
   Rcpp::CharacterVector messages(queued_warnings.begin(), queued_warnings.end());
   queued_warnings.clear();
   return messages;
+}
+
+// The training options' declaration: a list per option (name, type, default, help,
+// choices), for train()'s checks and train_options().
+// [[Rcpp::export]]
+Rcpp::List hg_train_option_specs() {
+  return guarded([&] {
+    Rcpp::List out;
+    for (const auto& spec : hourglass::train_option_specs()) {
+      if (!spec.in_bindings) continue;
+      out.push_back(Rcpp::List::create(
+          Rcpp::Named("name") = spec.name, Rcpp::Named("type") = hourglass::option_type_name(spec.type),
+          Rcpp::Named("default") = hourglass::r::option_value_to_r(hourglass::default_value(spec)),
+          Rcpp::Named("default_text") = hourglass::default_text(spec), Rcpp::Named("help") = spec.help,
+          Rcpp::Named("choices") = spec.choices ? Rcpp::wrap(spec.choices()) : R_NilValue));
+    }
+    return out;
+  });
+}
+
+// Declares a training option of a plug-in (declare_train_option), kept in the options'
+// extensions: what a C++ plug-in does when R loads it, for the package's tests.
+// [[Rcpp::export]]
+void hg_declare_train_option(std::string name, std::string type, SEXP initial, std::string help) {
+  guarded([&] {
+    hourglass::OptionSpec spec;
+    spec.name = name;
+    spec.help = help;
+    bool known = false;
+    for (auto t : {hourglass::OptionType::flag, hourglass::OptionType::integer, hourglass::OptionType::number,
+                   hourglass::OptionType::name, hourglass::OptionType::names, hourglass::OptionType::seed}) {
+      if (type == hourglass::option_type_name(t)) {
+        spec.type = t;
+        known = true;
+      }
+    }
+    if (!known) throw hourglass::InvalidArgument("unknown option type '" + type + "'");
+    spec.extension_default = option_value_from_r(name, initial);
+    hourglass::declare_train_option(spec);
+  });
 }
 
 // [[Rcpp::export]]

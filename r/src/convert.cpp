@@ -85,6 +85,18 @@ SEXP argument_to_r(const ArgumentValue& value) {
   return std::visit(ToR{}, value);
 }
 
+SEXP option_value_to_r(const OptionValue& value) {
+  struct ToR {
+    SEXP operator()(std::monostate) const { return R_NilValue; }
+    SEXP operator()(bool v) const { return Rcpp::wrap(v); }
+    SEXP operator()(int64_t v) const { return Rcpp::wrap(static_cast<double>(v)); }
+    SEXP operator()(double v) const { return Rcpp::wrap(v); }
+    SEXP operator()(const std::string& v) const { return Rcpp::wrap(v); }
+    SEXP operator()(const std::vector<std::string>& v) const { return Rcpp::wrap(v); }
+  };
+  return std::visit(ToR{}, value);
+}
+
 namespace {
 
 // list(type = "conv", filters = 16, kernel_size = 3, ...): the kind and its arguments

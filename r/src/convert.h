@@ -18,6 +18,7 @@
 
 #include "hourglass/model/history.hpp"
 #include "hourglass/noise/noise.hpp"
+#include "hourglass/train/options.hpp"
 #include "hourglass/variants/autoencoder.hpp"
 
 namespace hourglass::r {
@@ -32,6 +33,9 @@ NoiseFilter noise_from_r(const Rcpp::List& noise);
 
 /// A layer argument as R's value (NULL for none).
 SEXP argument_to_r(const ArgumentValue& value);
+
+/// A training option's value as R holds it: NULL for none, a whole number as a double.
+SEXP option_value_to_r(const OptionValue& value);
 
 Autoencoder learner_from_r(const Rcpp::List& learner);
 Rcpp::List learner_to_r(const Autoencoder& learner);

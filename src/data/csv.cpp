@@ -21,20 +21,21 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-// Splits the text into rows of fields; quoted fields may hold delimiters, quotes ("")
-// and line breaks. Blank lines are skipped.
-std::vector<Row> split_rows(std::string_view text, char delimiter, const std::string& source) {
+// The rows split_rows assembles: those done, and the row and field under way.
+struct RowBuilder {
   std::vector<Row> rows;
   Row row;
   std::string field;
-  bool in_quotes = false, field_started = false, row_has_content = false;
-  size_t line = 1, row_line = 1, quote_line = 0;
-  auto end_field = [&] {
+  bool field_started = false, row_has_content = false;
+  size_t row_line = 1;
+
+  void end_field() {
     row.fields.push_back(field);
     field.clear();
     field_started = false;
-  };
-  auto end_row = [&] {
+  }
+  // Keeps the row under way when it has content (blank lines are skipped) and starts the next.
+  void end_row() {
     if (row_has_content) {
       end_field();
       row.line = row_line;
@@ -43,46 +44,54 @@ std::vector<Row> split_rows(std::string_view text, char delimiter, const std::st
     row = Row{};
     field.clear();
     field_started = row_has_content = false;
-  };
+  }
+};
+
+// Splits the text into rows of fields; quoted fields may hold delimiters, quotes ("")
+// and line breaks. Blank lines are skipped.
+std::vector<Row> split_rows(std::string_view text, char delimiter, const std::string& source) {
+  RowBuilder built;
+  bool in_quotes = false;
+  size_t line = 1, quote_line = 0;
   for (size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (in_quotes) {
       if (c == '"') {
         if (i + 1 < text.size() && text[i + 1] == '"') {
-          field += '"';
+          built.field += '"';
           ++i;
         } else {
           in_quotes = false;
         }
       } else {
         if (c == '\n') ++line;
-        field += c;
+        built.field += c;
       }
       continue;
     }
     if (c == '\n' || c == '\r') {
-      end_row();
+      built.end_row();
       if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
-      row_line = ++line;
+      built.row_line = ++line;
     } else if (c == delimiter) {
-      row_has_content = true;
-      end_field();
-    } else if (c == '"' && !field_started && trim(field).empty()) {
-      in_quotes = field_started = row_has_content = true;
+      built.row_has_content = true;
+      built.end_field();
+    } else if (c == '"' && !built.field_started && trim(built.field).empty()) {
+      in_quotes = built.field_started = built.row_has_content = true;
       quote_line = line;
-      field.clear();
+      built.field.clear();
     } else {
-      field += c;
-      field_started = true;
-      if (c != ' ' && c != '\t') row_has_content = true;
+      built.field += c;
+      built.field_started = true;
+      if (c != ' ' && c != '\t') built.row_has_content = true;
     }
   }
   if (in_quotes) {
     throw DataError("'" + source + "': line " + std::to_string(quote_line) +
                     ": a quoted field is never closed; add the closing '\"'");
   }
-  end_row();
-  return rows;
+  built.end_row();
+  return std::move(built.rows);
 }
 
 bool parse_number(std::string_view text, float& value) {
@@ -120,6 +129,136 @@ char detect_delimiter(std::string_view text) {
   return tabs && !commas ? '\t' : ',';
 }
 
+// The position of the label column among the file's width columns: the one the label
+// names or, in a file without a header, the one at its 1-based position.
+size_t label_column_of(const std::vector<std::string>& columns, const std::string& label, bool header, size_t width,
+                       const std::string& source) {
+  size_t label_column = width;  // none
+  for (size_t c = 0; c < width; ++c) {
+    if (columns[c] == label) label_column = c;
+  }
+  if (label_column == width && !header) {
+    char* end = nullptr;
+    long position = std::strtol(label.c_str(), &end, 10);
+    if (*end == '\0' && position >= 1 && static_cast<size_t>(position) <= width) {
+      label_column = static_cast<size_t>(position - 1);
+    }
+  }
+  if (label_column == width) {
+    throw DataError("'" + source + "': no column '" + abbreviate(label) + "' to use as the label" +
+                    (header
+                         ? " (columns: " + abbreviate(join(columns), 200) + ")"
+                         : " (the file has no header: give the column's number, 1 to " + std::to_string(width) + ")"));
+  }
+  return label_column;
+}
+
+// The rows of a file as their cells are read: where the data rows start, which column is
+// the label (width for none), and which cells mean "missing".
+struct Cells {
+  const std::vector<Row>& rows;
+  const std::string& source;
+  bool header;
+  size_t width, label_column, first_data_row, n_features;
+  const std::vector<std::string>& na_values;
+
+  bool is_missing(std::string_view cell) const {
+    return std::find(na_values.begin(), na_values.end(), trim(cell)) != na_values.end();
+  }
+  std::string column_name(size_t c) const {
+    return header ? abbreviate(trim(rows[0].fields[c])) : "V" + std::to_string(c + 1);
+  }
+};
+
+// Per column: its cells of numbers, its cells of text and the first row with text.
+struct ColumnCounts {
+  explicit ColumnCounts(size_t width) : numbers(width, 0), texts(width, 0), first_text(width, 0) {}
+  std::vector<size_t> numbers, texts, first_text;
+};
+
+// One pass over the data rows: the labels go to data, each feature cell's number to the
+// values returned (NaN for a missing cell or text), and the cells are counted.
+std::vector<float> read_numbers(const Cells& cells, Dataset& data, ColumnCounts& counts) {
+  const auto& rows = cells.rows;
+  const auto& source = cells.source;
+  std::vector<float> values;
+  values.reserve((rows.size() - cells.first_data_row) * cells.n_features);
+  for (size_t r = cells.first_data_row; r < rows.size(); ++r) {
+    const Row& row = rows[r];
+    if (row.fields.size() != cells.width) {
+      throw DataError("'" + source + "': line " + std::to_string(row.line) + " has " +
+                      std::to_string(row.fields.size()) + " fields, expected " + std::to_string(cells.width) +
+                      (cells.header ? " as in the header" : " as in line 1"));
+    }
+    for (size_t c = 0; c < cells.width; ++c) {
+      if (c == cells.label_column) {
+        data.labels.emplace_back(trim(row.fields[c]));
+        continue;
+      }
+      float value = 0;
+      const std::string& cell = row.fields[c];
+      if (cells.is_missing(cell)) {  // first: a spelling of "missing" may be a number (-999)
+        values.push_back(NAN);
+        continue;
+      }
+      const bool number = parse_number(cell, value);
+      if (number && std::isinf(value)) {
+        throw DataError("'" + source + "': line " + std::to_string(row.line) + ", column " + std::to_string(c + 1) +
+                        " ('" + cells.column_name(c) + "'): '" + abbreviate(cell) +
+                        "' is not finite; Inf is not accepted (replace it, or mark it missing with NA)");
+      }
+      if (number && !std::isnan(value)) {
+        ++counts.numbers[c];
+      } else if (number && !cells.na_values.empty()) {  // NaN, however it is spelled
+        value = NAN;
+      } else {
+        if (counts.texts[c]++ == 0) counts.first_text[c] = r;
+        value = NAN;
+      }
+      values.push_back(value);
+    }
+  }
+  return values;
+}
+
+// The columns where cells of text are the majority become categories: their levels go to
+// data and each cell's value is the index of its level. A cell of text elsewhere is an error.
+void read_categories(const Cells& cells, const ColumnCounts& counts, std::vector<float>& values, Dataset& data) {
+  const auto& rows = cells.rows;
+  const auto feature_of = [&](size_t c) { return c < cells.label_column ? c : c - 1; };
+  for (size_t c = 0; c < cells.width; ++c) {
+    if (c == cells.label_column || counts.texts[c] == 0) continue;
+    const std::string& cell = rows[counts.first_text[c]].fields[c];
+    const std::string where = "'" + cells.source + "': line " + std::to_string(rows[counts.first_text[c]].line) +
+                              ", column " + std::to_string(c + 1) + " ('" + cells.column_name(c) + "')";
+    if (trim(cell).empty()) {
+      throw DataError(where + ": empty cell; mark missing cells with NA (or list the empty cell in --na-values)");
+    }
+    if (counts.texts[c] <= counts.numbers[c]) {
+      throw DataError(where + ": '" + abbreviate(cell) + "' is not a number while " +
+                      std::to_string(counts.numbers[c]) +
+                      " cells of the column are; fix the cell, add it to --na-values if it means missing, or "
+                      "name the column as the label (--label) to keep it out of the features");
+    }
+    // A categorical column: its levels sorted, each cell the index of its level.
+    std::vector<std::string> levels;
+    for (size_t r = cells.first_data_row; r < rows.size(); ++r) {
+      if (!cells.is_missing(rows[r].fields[c])) levels.emplace_back(trim(rows[r].fields[c]));
+    }
+    std::sort(levels.begin(), levels.end());
+    levels.erase(std::unique(levels.begin(), levels.end()), levels.end());
+    const size_t feature = feature_of(c);
+    for (size_t r = cells.first_data_row; r < rows.size(); ++r) {
+      float& value = values[(r - cells.first_data_row) * cells.n_features + feature];
+      if (cells.is_missing(rows[r].fields[c])) continue;
+      const std::string_view level = trim(rows[r].fields[c]);
+      value = static_cast<float>(std::lower_bound(levels.begin(), levels.end(), level) - levels.begin());
+    }
+    if (data.levels.empty()) data.levels.resize(cells.n_features);
+    data.levels[feature] = std::move(levels);
+  }
+}
+
 }  // namespace
 
 Dataset parse_delimited(std::string_view text, const std::string& source, const ReadOptions& options) {
@@ -139,22 +278,7 @@ Dataset parse_delimited(std::string_view text, const std::string& source, const 
 
   size_t label_column = width;  // none
   if (!options.label().empty()) {
-    for (size_t c = 0; c < width; ++c) {
-      if (data.columns[c] == options.label()) label_column = c;
-    }
-    if (label_column == width && !header) {
-      char* end = nullptr;
-      long position = std::strtol(options.label().c_str(), &end, 10);
-      if (*end == '\0' && position >= 1 && static_cast<size_t>(position) <= width) {
-        label_column = static_cast<size_t>(position - 1);
-      }
-    }
-    if (label_column == width) {
-      throw DataError(
-          "'" + source + "': no column '" + abbreviate(options.label()) + "' to use as the label" +
-          (header ? " (columns: " + abbreviate(join(data.columns), 200) + ")"
-                  : " (the file has no header: give the column's number, 1 to " + std::to_string(width) + ")"));
-    }
+    label_column = label_column_of(data.columns, options.label(), header, width, source);
     data.label_name = data.columns[label_column];
     data.columns.erase(data.columns.begin() + label_column);
   }
@@ -168,84 +292,12 @@ Dataset parse_delimited(std::string_view text, const std::string& source, const 
   if (n_features == 0) {
     throw DataError("'" + source + "': no feature columns left besides the label");
   }
-  const auto& na_values = options.na_values();
-  const auto is_missing = [&](std::string_view cell) {
-    return std::find(na_values.begin(), na_values.end(), trim(cell)) != na_values.end();
-  };
-  auto column_name = [&](size_t c) {
-    return header ? abbreviate(trim(rows[0].fields[c])) : "V" + std::to_string(c + 1);
-  };
+  const Cells cells{rows, source, header, width, label_column, first_data_row, n_features, options.na_values()};
   // One pass parses the numbers; cells of text are counted per column, and the columns
   // where they are the majority are read as categories afterwards.
-  std::vector<float> values;
-  values.reserve(n_rows * n_features);
-  std::vector<size_t> numbers(width, 0), texts(width, 0), first_text(width, 0);
-  for (size_t r = first_data_row; r < rows.size(); ++r) {
-    const Row& row = rows[r];
-    if (row.fields.size() != width) {
-      throw DataError("'" + source + "': line " + std::to_string(row.line) + " has " +
-                      std::to_string(row.fields.size()) + " fields, expected " + std::to_string(width) +
-                      (header ? " as in the header" : " as in line 1"));
-    }
-    for (size_t c = 0; c < width; ++c) {
-      if (c == label_column) {
-        data.labels.emplace_back(trim(row.fields[c]));
-        continue;
-      }
-      float value = 0;
-      const std::string& cell = row.fields[c];
-      if (is_missing(cell)) {  // first: a spelling of "missing" may be a number (-999)
-        values.push_back(NAN);
-        continue;
-      }
-      const bool number = parse_number(cell, value);
-      if (number && std::isinf(value)) {
-        throw DataError("'" + source + "': line " + std::to_string(row.line) + ", column " + std::to_string(c + 1) +
-                        " ('" + column_name(c) + "'): '" + abbreviate(cell) +
-                        "' is not finite; Inf is not accepted (replace it, or mark it missing with NA)");
-      }
-      if (number && !std::isnan(value)) {
-        ++numbers[c];
-      } else if (number && !na_values.empty()) {  // NaN, however it is spelled
-        value = NAN;
-      } else {
-        if (texts[c]++ == 0) first_text[c] = r;
-        value = NAN;
-      }
-      values.push_back(value);
-    }
-  }
-  const auto feature_of = [&](size_t c) { return c < label_column ? c : c - 1; };
-  for (size_t c = 0; c < width; ++c) {
-    if (c == label_column || texts[c] == 0) continue;
-    const std::string& cell = rows[first_text[c]].fields[c];
-    const std::string where = "'" + source + "': line " + std::to_string(rows[first_text[c]].line) + ", column " +
-                              std::to_string(c + 1) + " ('" + column_name(c) + "')";
-    if (trim(cell).empty()) {
-      throw DataError(where + ": empty cell; mark missing cells with NA (or list the empty cell in --na-values)");
-    }
-    if (texts[c] <= numbers[c]) {
-      throw DataError(where + ": '" + abbreviate(cell) + "' is not a number while " + std::to_string(numbers[c]) +
-                      " cells of the column are; fix the cell, add it to --na-values if it means missing, or "
-                      "name the column as the label (--label) to keep it out of the features");
-    }
-    // A categorical column: its levels sorted, each cell the index of its level.
-    std::vector<std::string> levels;
-    for (size_t r = first_data_row; r < rows.size(); ++r) {
-      if (!is_missing(rows[r].fields[c])) levels.emplace_back(trim(rows[r].fields[c]));
-    }
-    std::sort(levels.begin(), levels.end());
-    levels.erase(std::unique(levels.begin(), levels.end()), levels.end());
-    const size_t feature = feature_of(c);
-    for (size_t r = first_data_row; r < rows.size(); ++r) {
-      float& value = values[(r - first_data_row) * n_features + feature];
-      if (is_missing(rows[r].fields[c])) continue;
-      const std::string_view level = trim(rows[r].fields[c]);
-      value = static_cast<float>(std::lower_bound(levels.begin(), levels.end(), level) - levels.begin());
-    }
-    if (data.levels.empty()) data.levels.resize(n_features);
-    data.levels[feature] = std::move(levels);
-  }
+  ColumnCounts counts(width);
+  std::vector<float> values = read_numbers(cells, data, counts);
+  read_categories(cells, counts, values, data);
   data.features =
       torch::from_blob(values.data(), {static_cast<int64_t>(n_rows), static_cast<int64_t>(n_features)}, torch::kFloat)
           .clone();

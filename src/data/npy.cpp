@@ -65,8 +65,9 @@ struct NpyLayout {
   size_t bytes = 0;   // of the values
 };
 
-// `head` is the start of the file (at least the whole header), `file_size` its length.
-NpyLayout npy_layout(std::string_view head, size_t file_size, const std::string& source) {
+// The header at the start of a .npy file's `head` (at least the whole header), and the
+// offset of the values after it.
+std::pair<NpyHeader, size_t> read_header(std::string_view head, const std::string& source) {
   static const char magic[] = "\x93NUMPY";
   if (head.size() < 10 || head.substr(0, 6) != std::string_view(magic, 6)) {
     throw DataError("'" + source + "': not a .npy file (bad magic bytes); save it with numpy.save");
@@ -90,6 +91,12 @@ NpyLayout npy_layout(std::string_view head, size_t file_size, const std::string&
   }
   const NpyHeader header = parse_header(std::string(head.substr(offset, header_len)), source);
   offset += header_len;
+  return {header, offset};
+}
+
+// `head` is the start of the file (at least the whole header), `file_size` its length.
+NpyLayout npy_layout(std::string_view head, size_t file_size, const std::string& source) {
+  const auto [header, offset] = read_header(head, source);
 
   const char order = header.descr.empty() ? '?' : header.descr[0];
   const auto dtype = dtype_of(header.descr.empty() ? "" : header.descr.substr(1));

@@ -16,6 +16,58 @@ std::string column_label(const std::vector<std::string>& names, int64_t column) 
   return c < names.size() ? "'" + abbreviate(names[c]) + "'" : std::to_string(column + 1);
 }
 
+// Where categorical column c's codes (the indices of its `levels` levels, NaN in a hole)
+// are present, once each present code is checked to be an index and the column to have one.
+at::Tensor checked_codes(const at::Tensor& codes, size_t levels, const std::vector<std::string>& names, int64_t c) {
+  const auto present = codes.isnan().logical_not();
+  const auto bad = present & ((codes < 0) | (codes >= static_cast<double>(levels)) | (codes != codes.floor()));
+  if (bad.any().item<bool>()) {
+    const auto row = bad.nonzero()[0][0].item<int64_t>();
+    throw DataError("column " + column_label(names, c) + ", row " + std::to_string(row + 1) + ": " +
+                    format_number(codes[row].item<double>()) + " is not the index of one of its " +
+                    std::to_string(levels) + " levels (0 to " + std::to_string(levels - 1) + ")");
+  }
+  if (!present.any().item<bool>()) {
+    throw DataError("column " + column_label(names, c) +
+                    " has no value in the training data (every cell is missing); leave it out");
+  }
+  return present;
+}
+
+// Puts a column's levels seen in fewer than other_level rows together: the others keep
+// their order, and "(other)" comes last. Returns the levels put together.
+std::vector<std::string> put_rare_levels_together(std::vector<std::string>& levels, const at::Tensor& codes,
+                                                  const at::Tensor& present, int64_t other_level) {
+  const auto counts = codes.masked_select(present).to(torch::kLong).bincount({}, levels.size()).contiguous();
+  const auto* count = counts.data_ptr<int64_t>();
+  std::vector<std::string> kept, rare;
+  for (size_t l = 0; l < levels.size(); ++l) {
+    const auto& level = levels[l];
+    if (level == TableCoding::kOtherLevel) continue;
+    (count[l] >= other_level ? kept : rare).push_back(level);
+  }
+  kept.emplace_back(TableCoding::kOtherLevel);
+  levels = std::move(kept);
+  return rare;
+}
+
+// The summary of the numeric columns of the rows, each checked to have a value.
+ColumnSummary numeric_summary(const at::Tensor& rows, const std::vector<int64_t>& numeric,
+                              const std::vector<std::string>& names) {
+  // All numeric (no levels, or only empty ones, as a .npy file has): the data itself, not
+  // a copy, which for a memory-mapped file would be the whole file in memory.
+  const bool all_numeric = static_cast<int64_t>(numeric.size()) == rows.size(1);
+  const auto summary =
+      summarize_columns(all_numeric ? rows : rows.index_select(1, torch::tensor(numeric, torch::kLong)));
+  const auto empty = summary.count == 0;
+  if (empty.any().item<bool>()) {
+    const auto column = numeric[static_cast<size_t>(empty.nonzero()[0][0].item<int64_t>())];
+    throw DataError("column " + column_label(names, column) +
+                    " has no value in the training data (every cell is missing); leave it out");
+  }
+  return summary;
+}
+
 }  // namespace
 
 void TableCoding::lay_out(int64_t columns) {
@@ -72,34 +124,10 @@ TableCoding TableCoding::fit(const std::string& scale, const at::Tensor& data,
       continue;
     }
     const auto codes = rows.select(1, c);
-    const auto present = codes.isnan().logical_not();
-    const auto bad =
-        present & ((codes < 0) | (codes >= static_cast<double>(column_levels->size())) | (codes != codes.floor()));
-    if (bad.any().item<bool>()) {
-      const auto row = bad.nonzero()[0][0].item<int64_t>();
-      throw DataError("column " + column_label(coding.names_, c) + ", row " + std::to_string(row + 1) + ": " +
-                      format_number(codes[row].item<double>()) + " is not the index of one of its " +
-                      std::to_string(column_levels->size()) + " levels (0 to " +
-                      std::to_string(column_levels->size() - 1) + ")");
-    }
+    const auto present = checked_codes(codes, column_levels->size(), coding.names_, c);
     holes[static_cast<size_t>(c)] = !present.all().item<bool>();
-    if (!present.any().item<bool>()) {
-      throw DataError("column " + column_label(coding.names_, c) +
-                      " has no value in the training data (every cell is missing); leave it out");
-    }
     if (options.other_level() > 0) {
-      // The levels seen often enough keep their order; the rest become "(other)", last.
-      const auto counts =
-          codes.masked_select(present).to(torch::kLong).bincount({}, column_levels->size()).contiguous();
-      const auto* count = counts.data_ptr<int64_t>();
-      std::vector<std::string> kept, rare;
-      for (size_t l = 0; l < column_levels->size(); ++l) {
-        const auto& level = (*column_levels)[l];
-        if (level == kOtherLevel) continue;
-        (count[l] >= options.other_level() ? kept : rare).push_back(level);
-      }
-      kept.emplace_back(kOtherLevel);
-      *column_levels = std::move(kept);
+      auto rare = put_rare_levels_together(*column_levels, codes, present, options.other_level());
       coding.rare_levels_.resize(static_cast<size_t>(columns));
       coding.rare_levels_[static_cast<size_t>(c)] = std::move(rare);
     }
@@ -110,17 +138,7 @@ TableCoding TableCoding::fit(const std::string& scale, const at::Tensor& data,
                       "put its rare levels together (--other-level N)");
     }
   }
-  // All numeric (no levels, or only empty ones, as a .npy file has): the data itself, not
-  // a copy, which for a memory-mapped file would be the whole file in memory.
-  const bool all_numeric = static_cast<int64_t>(numeric.size()) == columns;
-  const auto summary =
-      summarize_columns(all_numeric ? rows : rows.index_select(1, torch::tensor(numeric, torch::kLong)));
-  const auto empty = summary.count == 0;
-  if (empty.any().item<bool>()) {
-    const auto column = numeric[static_cast<size_t>(empty.nonzero()[0][0].item<int64_t>())];
-    throw DataError("column " + column_label(coding.names_, column) +
-                    " has no value in the training data (every cell is missing); leave it out");
-  }
+  const auto summary = numeric_summary(rows, numeric, coding.names_);
   const auto numeric_holes = (summary.count < static_cast<double>(rows.size(0))).contiguous();
   const bool* numeric_has_holes = numeric_holes.data_ptr<bool>();
   for (size_t i = 0; i < numeric.size(); ++i) holes[static_cast<size_t>(numeric[i])] = numeric_has_holes[i];

@@ -3,9 +3,10 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <string>
+#include <vector>
 
 #include "hourglass/error.hpp"
-#include "hourglass/network/layer.hpp"
 
 namespace hourglass {
 

@@ -7,11 +7,12 @@
 
 #include "hourglass/error.hpp"
 #include "hourglass/export/onnx.hpp"
-#include "hourglass/export/onnx_builder.hpp"
 #include "hourglass/io/atomic_file.hpp"
+#include "hourglass/onnx/onnx_builder.hpp"
 #include "hourglass/registry.hpp"
 #include "hourglass/runtime.hpp"
 #include "losses/losses.hpp"
+#include "model/model_access.hpp"
 #include "model/model_impl.hpp"
 
 namespace hourglass {
@@ -317,7 +318,7 @@ std::string onnx_model(const Model& model, const OnnxExportOptions& given) {
   }
   torch::NoGradGuard no_grad;
   OnnxBuilder onnx("hourglass_" + options.part_);
-  ExportContext context{model, options, onnx, *model.impl().net};
+  ExportContext context{model, options, onnx, *ModelAccess::impl(model).net};
   write(context);
   onnx.documentation("Hourglass " + std::string(version()) + " " + options.part_ + " of " +
                      model.learner().network.to_string());
@@ -340,6 +341,12 @@ std::string onnx_model(const Model& model, const OnnxExportOptions& given) {
 
 void export_onnx(const Model& model, const std::string& path, const OnnxExportOptions& options) {
   write_file_atomically(path, onnx_model(model, options));
+}
+
+// Declared with the model (hourglass/model/model.hpp) and defined here, where the export
+// lives: the model folder sits below this one and includes nothing of it.
+void Model::export_onnx(const std::string& path, const std::string& part) const {
+  hourglass::export_onnx(*this, path, OnnxExportOptions().part(part));
 }
 
 }  // namespace hourglass

@@ -58,6 +58,23 @@ Image blank(int64_t width, int64_t height, uint8_t grey) {
   return Image{width, height, std::vector<uint8_t>(static_cast<size_t>(3 * width * height), grey)};
 }
 
+// The distinct labels, sorted (numerically when they are all numbers: digits).
+std::vector<std::string> legend_of(const std::vector<std::string>& labels) {
+  std::vector<std::string> legend(labels.begin(), labels.end());
+  std::sort(legend.begin(), legend.end());
+  legend.erase(std::unique(legend.begin(), legend.end()), legend.end());
+  const bool numeric = std::all_of(legend.begin(), legend.end(), [](const std::string& label) {
+    char* end = nullptr;
+    std::strtod(label.c_str(), &end);
+    return !label.empty() && *end == '\0';
+  });
+  if (numeric) {
+    std::sort(legend.begin(), legend.end(),
+              [](const std::string& a, const std::string& b) { return std::stod(a) < std::stod(b); });
+  }
+  return legend;
+}
+
 }  // namespace
 
 Image image_grid(const at::Tensor& images, int64_t columns, int64_t gap) {
@@ -111,19 +128,8 @@ Image scatter_plot(const at::Tensor& points, const std::vector<std::string>& lab
   const double x_span = std::max(high[0].item<double>() - x_min, 1e-12);
   const double y_span = std::max(high[1].item<double>() - y_min, 1e-12);
 
-  // Colours follow the sorted labels (numerically when they are all numbers: digits).
-  std::vector<std::string> legend(labels.begin(), labels.end());
-  std::sort(legend.begin(), legend.end());
-  legend.erase(std::unique(legend.begin(), legend.end()), legend.end());
-  const bool numeric = std::all_of(legend.begin(), legend.end(), [](const std::string& label) {
-    char* end = nullptr;
-    std::strtod(label.c_str(), &end);
-    return !label.empty() && *end == '\0';
-  });
-  if (numeric) {
-    std::sort(legend.begin(), legend.end(),
-              [](const std::string& a, const std::string& b) { return std::stod(a) < std::stod(b); });
-  }
+  // Colours follow the sorted labels.
+  const std::vector<std::string> legend = legend_of(labels);
   std::map<std::string, size_t> colour_of;
   for (size_t i = 0; i < legend.size(); ++i) colour_of[legend[i]] = i;
   const int64_t margin = 36, legend_width = legend.empty() ? 0 : 150;

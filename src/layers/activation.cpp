@@ -1,7 +1,9 @@
 // activation(name) and leaky_relu(alpha): activations as layers of their own, as
 // Keras's layer_activation() and LeakyReLU layer.
-#include "hourglass/export/onnx_builder.hpp"
+#include "nn/activation.hpp"
+
 #include "hourglass/nn/module_builder.hpp"
+#include "hourglass/onnx/onnx_builder.hpp"
 #include "layers/builtin.hpp"
 
 namespace hourglass {
@@ -19,7 +21,7 @@ class ActivationKind : public LayerKind {
   }
   std::string export_onnx(OnnxBuilder& onnx, const std::string& x, const Layer& layer, const Shape&, const Shape&,
                           const LayerModules&) const override {
-    return onnx.activation(layer.activation(), x);
+    return nn::onnx_activation(onnx, layer.activation(), x);
   }
 };
 

@@ -1,6 +1,6 @@
 // batch_norm(): normalises each feature or channel over the batch, Keras's defaults.
-#include "hourglass/export/onnx_builder.hpp"
 #include "hourglass/nn/module_builder.hpp"
+#include "hourglass/onnx/onnx_builder.hpp"
 #include "layers/builtin.hpp"
 
 namespace hourglass {

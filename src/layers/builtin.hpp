@@ -1,17 +1,12 @@
 // The layer kinds Hourglass ships, each defined in its own file here. Adding one is its
-// file and a line in builtin.cpp.
+// file and a line in builtin.cpp, whose register_builtin_layer_kinds() (declared in
+// network/builtin_kinds.hpp) hands them to the network folder's registry.
 #pragma once
 
-#include <functional>
-#include <memory>
-#include <string>
-#include <vector>
-
 #include "hourglass/network/layer_kind.hpp"
+#include "network/builtin_kinds.hpp"  // LayerKindPtr, register_builtin_layer_kinds, defined in builtin.cpp
 
 namespace hourglass {
-
-using LayerKindPtr = std::shared_ptr<const LayerKind>;
 
 LayerKindPtr input_kind();
 LayerKindPtr dense_kind();
@@ -28,9 +23,5 @@ LayerKindPtr leaky_relu_kind();
 LayerKindPtr lstm_kind();
 LayerKindPtr gru_kind();
 LayerKindPtr repeat_vector_kind();
-
-/// Calls `add` with each built-in kind and its aliases, in the order `hourglass layers`
-/// lists them.
-void register_builtin_layer_kinds(const std::function<void(LayerKindPtr, const std::vector<std::string>&)>& add);
 
 }  // namespace hourglass

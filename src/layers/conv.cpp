@@ -3,9 +3,10 @@
 #include "layers/conv.hpp"
 
 #include "hourglass/error.hpp"
-#include "hourglass/export/onnx_builder.hpp"
 #include "hourglass/nn/module_builder.hpp"
+#include "hourglass/onnx/onnx_builder.hpp"
 #include "layers/builtin.hpp"
+#include "nn/activation.hpp"
 
 namespace hourglass {
 namespace {
@@ -308,7 +309,7 @@ std::string export_convolution(OnnxBuilder& onnx, const std::string& x, const La
     y = two_d ? export_convolution_module(onnx, x, layer, in, modules.get<torch::nn::ConvTranspose2dImpl>(layer))
               : export_convolution_module(onnx, x, layer, in, modules.get<torch::nn::ConvTranspose1dImpl>(layer));
   }
-  return export_resampling(onnx, onnx.activation(layer.activation(), y), layer, in.size() - 1);
+  return export_resampling(onnx, nn::onnx_activation(onnx, layer.activation(), y), layer, in.size() - 1);
 }
 
 LayerKindPtr conv_kind() {

@@ -1,9 +1,10 @@
 // dense(units, activation): a fully connected layer.
 #include "layers/dense.hpp"
 
-#include "hourglass/export/onnx_builder.hpp"
 #include "hourglass/nn/module_builder.hpp"
+#include "hourglass/onnx/onnx_builder.hpp"
 #include "layers/builtin.hpp"
+#include "nn/activation.hpp"
 
 namespace hourglass {
 
@@ -22,7 +23,7 @@ std::string export_dense(OnnxBuilder& onnx, const std::string& x, const torch::n
   // Gemm computes x W^T + b with LibTorch's out x in weight as it is.
   std::vector<std::string> inputs{x, onnx.initializer("weight", linear.weight)};
   if (linear.bias.defined()) inputs.push_back(onnx.initializer("bias", linear.bias));
-  return onnx.activation(activation, onnx.node("Gemm", inputs, {{"transB", int64_t{1}}}));
+  return nn::onnx_activation(onnx, activation, onnx.node("Gemm", inputs, {{"transB", int64_t{1}}}));
 }
 
 int64_t dense_parameters(int64_t in, int64_t out, bool use_bias) {

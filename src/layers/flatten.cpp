@@ -1,6 +1,6 @@
 // flatten(): CxHxW -> C*H*W, so that a conv encoder can end in a dense code.
-#include "hourglass/export/onnx_builder.hpp"
 #include "hourglass/nn/module_builder.hpp"
+#include "hourglass/onnx/onnx_builder.hpp"
 #include "layers/builtin.hpp"
 
 namespace hourglass {

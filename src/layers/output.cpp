@@ -2,11 +2,12 @@
 // is dense; after conv layers it is a "same" conv back to the data's channels; after a
 // sequence (lstm or gru with return_sequences, repeat_vector) it is one dense layer
 // applied at every step (per_step, which the network sets by itself there).
-#include "hourglass/export/onnx_builder.hpp"
 #include "hourglass/nn/module_builder.hpp"
+#include "hourglass/onnx/onnx_builder.hpp"
 #include "layers/builtin.hpp"
 #include "layers/conv.hpp"
 #include "layers/dense.hpp"
+#include "nn/activation.hpp"
 
 namespace hourglass {
 namespace {
@@ -37,7 +38,7 @@ std::string export_per_step(OnnxBuilder& onnx, const std::string& x, const Layer
   const auto steps = onnx.node("Transpose", {x}, {{"perm", swap}});
   const auto mapped = onnx.node("Add", {onnx.node("MatMul", {steps, onnx.initializer("weight", linear.weight.t())}),
                                         onnx.initializer("bias", linear.bias)});
-  const auto y = onnx.activation(layer.activation(), onnx.node("Transpose", {mapped}, {{"perm", swap}}));
+  const auto y = nn::onnx_activation(onnx, layer.activation(), onnx.node("Transpose", {mapped}, {{"perm", swap}}));
   return out.size() == 1 ? onnx.reshape(y, out) : y;
 }
 

@@ -4,8 +4,8 @@
 #include "nn/recurrent.hpp"
 
 #include "hourglass/error.hpp"
-#include "hourglass/export/onnx_builder.hpp"
 #include "hourglass/nn/module_builder.hpp"
+#include "hourglass/onnx/onnx_builder.hpp"
 #include "layers/builtin.hpp"
 
 namespace hourglass {

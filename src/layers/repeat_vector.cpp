@@ -1,7 +1,7 @@
 // repeat_vector(n): a code of units -> the same vector at each of n steps (units x n),
 // so that a recurrent decoder can unroll it (Keras's RepeatVector).
-#include "hourglass/export/onnx_builder.hpp"
 #include "hourglass/nn/module_builder.hpp"
+#include "hourglass/onnx/onnx_builder.hpp"
 #include "layers/builtin.hpp"
 
 namespace hourglass {

@@ -1,7 +1,7 @@
 // reshape(dims...): n -> dims (channels first), so that a dense decoder can feed conv layers.
 #include "hourglass/error.hpp"
-#include "hourglass/export/onnx_builder.hpp"
 #include "hourglass/nn/module_builder.hpp"
+#include "hourglass/onnx/onnx_builder.hpp"
 #include "layers/builtin.hpp"
 
 namespace hourglass {

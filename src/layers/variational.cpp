@@ -2,8 +2,8 @@
 // variational autoencoder.
 #include "nn/variational.hpp"
 
-#include "hourglass/export/onnx_builder.hpp"
 #include "hourglass/nn/module_builder.hpp"
+#include "hourglass/onnx/onnx_builder.hpp"
 #include "layers/builtin.hpp"
 #include "layers/dense.hpp"
 

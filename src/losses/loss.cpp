@@ -4,7 +4,7 @@
 #include <utility>
 
 #include "hourglass/error.hpp"
-#include "hourglass/export/onnx_builder.hpp"
+#include "hourglass/onnx/onnx_builder.hpp"
 #include "hourglass/registry.hpp"
 #include "losses/losses.hpp"
 

@@ -10,6 +10,7 @@
 #include "hourglass/runtime.hpp"
 #include "losses/losses.hpp"
 #include "model/inputs.hpp"
+#include "model/model_access.hpp"
 #include "model/model_impl.hpp"
 #include "nn/variational.hpp"
 
@@ -220,7 +221,7 @@ const LossDefinition& score_loss(const Model& model) { return losses().at(model.
 
 void check_score_options(const Model& model, const ScoreOptions& options) {
   if (options.kind() == "elbo") {
-    if (!model.impl().net->is_variational()) {
+    if (!ModelAccess::impl(model).net->is_variational()) {
       throw InvalidArgument("score: the elbo score needs a variational model; this one is " +
                             join(model.learner().types()) + " (use the reconstruction score)");
     }

@@ -6,14 +6,13 @@
 
 #include "hourglass/data/dataset.hpp"
 #include "hourglass/error.hpp"
-#include "hourglass/export/onnx.hpp"
 #include "hourglass/io/atomic_file.hpp"
 #include "hourglass/losses/loss.hpp"
 #include "hourglass/runtime.hpp"
 #include "model/inputs.hpp"
 #include "model/model_impl.hpp"
+#include "model/objective.hpp"
 #include "model/serialization.hpp"
-#include "train/objective.hpp"
 
 namespace hourglass {
 namespace {
@@ -84,6 +83,10 @@ Model::Impl& Model::impl() const {
   if (!impl_) throw InvalidArgument("this model has no weights yet: train() a learner or Model::load() a file first");
   return *impl_;
 }
+
+bool is_trained(const Model& model) { return model.is_trained(); }
+
+const Network& Model::network() const { return learner().network; }
 
 const Autoencoder& Model::learner() const { return impl().learner; }
 const Scaler& Model::scaler() const { return impl().coding.scaler(); }
@@ -257,10 +260,6 @@ double Model::objective_value(const at::Tensor& rows) const {
     }
   }
   return sum / static_cast<double>(rows.size(0) * static_cast<int64_t>(impl().networks().size()));
-}
-
-void Model::export_onnx(const std::string& path, const std::string& part) const {
-  hourglass::export_onnx(*this, path, OnnxExportOptions().part(part));
 }
 
 void Model::save(const std::string& path) const { write_file_atomically(path, serialize_model(impl())); }

@@ -5,10 +5,13 @@
 #include <optional>
 #include <vector>
 
+#include "hourglass/data/table_coding.hpp"
+#include "hourglass/model/history.hpp"
 #include "hourglass/model/model.hpp"
+#include "hourglass/variants/autoencoder.hpp"
+#include "model/training_state.hpp"
 #include "nn/adversarial.hpp"
 #include "nn/autoencoder_net.hpp"
-#include "train/training_state.hpp"
 
 namespace hourglass {
 

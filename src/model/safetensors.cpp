@@ -137,17 +137,101 @@ bool verify_checksum(std::string_view bytes, size_t header_end) {
   return bytes.substr(at, kChecksumDigits) == hex8(crc);
 }
 
+namespace {
+
+// The error for a file at source that is no model file, saying what is wrong.
+ModelFileError invalid_file(const std::string& source, const std::string& what) {
+  return ModelFileError("'" + source + "' is not a valid Hourglass model file: " + what);
+}
+
+// The bytes of the data region a tensor takes.
+struct Range {
+  uint64_t begin, end;
+  std::string name;
+};
+
+// The header's __metadata__ entry into metadata: strings only, and without the checksum of
+// a checksummed file.
+void read_metadata(const json& entry, bool checksummed, std::map<std::string, std::string>& metadata,
+                   const std::string& source) {
+  if (!entry.is_object()) throw invalid_file(source, "__metadata__ is not an object");
+  for (const auto& [key, value] : entry.items()) {
+    if (!value.is_string()) throw invalid_file(source, "metadata '" + abbreviate(key, 40) + "' is not a string");
+    // The checksum belongs to the file (Contents::checksummed), not to its metadata.
+    if (checksummed && key == "hourglass_crc32") continue;
+    metadata[key] = value.get<std::string>();
+  }
+}
+
+// The tensor a header entry describes, its dtype, shape and data_offsets checked against
+// the data region before its bytes are copied; the range it takes goes to ranges.
+at::Tensor read_tensor(const std::string& name, const json& entry, std::string_view data, std::vector<Range>& ranges,
+                       const std::string& source) {
+  if (!entry.is_object() || !entry.contains("dtype") || !entry.contains("shape") || !entry.contains("data_offsets") ||
+      !entry["dtype"].is_string() || !entry["shape"].is_array() || !entry["data_offsets"].is_array() ||
+      entry["data_offsets"].size() != 2) {
+    throw invalid_file(source, "tensor '" + name + "' lacks a valid dtype, shape or data_offsets");
+  }
+  std::optional<torch::Dtype> dtype;
+  for (const auto& [key, type] : dtypes()) {
+    if (key == entry["dtype"].get<std::string>()) dtype = type;
+  }
+  if (!dtype) throw invalid_file(source, "tensor '" + abbreviate(name) + "' has an unsupported dtype");
+  std::vector<int64_t> shape;
+  uint64_t count = 1;
+  for (const auto& d : entry["shape"]) {
+    if (!d.is_number_unsigned() || d.get<uint64_t>() > data.size()) {
+      throw invalid_file(
+          source, "tensor '" + abbreviate(name) + "' has an invalid shape (not a list of sizes within the file)");
+    }
+    const uint64_t dim = d.get<uint64_t>();
+    if (dim != 0 && count > data.size() / dim) {
+      throw invalid_file(source, "tensor '" + name + "' claims more bytes than the file holds");
+    }
+    count *= dim;
+    shape.push_back(static_cast<int64_t>(dim));
+  }
+  const auto& offsets = entry["data_offsets"];
+  if (!offsets[0].is_number_unsigned() || !offsets[1].is_number_unsigned()) {
+    throw invalid_file(source, "tensor '" + name + "' has invalid data_offsets");
+  }
+  const uint64_t begin = offsets[0].get<uint64_t>(), end = offsets[1].get<uint64_t>();
+  const uint64_t size = count * c10::elementSize(*dtype);
+  if (begin > end || end > data.size() || end - begin != size) {
+    throw invalid_file(source, "tensor '" + name + "' has data_offsets [" + std::to_string(begin) + ", " +
+                                   std::to_string(end) + "] that do not match its shape or the file size (" +
+                                   std::to_string(data.size()) + " data bytes)");
+  }
+  ranges.push_back({begin, end, name});
+  auto tensor = torch::empty(shape, *dtype);
+  if (size > 0) std::memcpy(tensor.data_ptr(), data.data() + begin, size);
+  return tensor;
+}
+
+// Refuses tensors that do not tile the data region of data_size bytes exactly: no
+// overlap, no hole, nothing extra.
+void check_tiling(std::vector<Range>& ranges, uint64_t data_size, const std::string& source) {
+  std::sort(ranges.begin(), ranges.end(), [](const Range& a, const Range& b) { return a.begin < b.begin; });
+  uint64_t expected = 0;
+  for (const auto& r : ranges) {
+    if (r.begin != expected) throw invalid_file(source, "tensor '" + r.name + "' overlaps another or leaves a gap");
+    expected = r.end;
+  }
+  if (expected != data_size) {
+    throw invalid_file(source, std::to_string(data_size - expected) + " bytes after the last tensor");
+  }
+}
+
+}  // namespace
+
 Contents decode(std::string_view bytes, const std::string& source) {
-  auto fail = [&](const std::string& what) -> ModelFileError {
-    return ModelFileError("'" + source + "' is not a valid Hourglass model file: " + what);
-  };
   if (!is_little_endian()) throw Error("safetensors: big-endian hosts are not supported");
-  if (bytes.size() < 8) throw fail("shorter than the 8-byte header length (truncated?)");
+  if (bytes.size() < 8) throw invalid_file(source, "shorter than the 8-byte header length (truncated?)");
   uint64_t header_len = 0;
   for (int i = 7; i >= 0; --i) header_len = header_len << 8 | static_cast<unsigned char>(bytes[i]);
   if (header_len > kMaxHeaderBytes || header_len > bytes.size() - 8) {
-    throw fail("the header claims " + std::to_string(header_len) + " bytes but the file has " +
-               std::to_string(bytes.size() - 8) + " after the length (truncated?)");
+    throw invalid_file(source, "the header claims " + std::to_string(header_len) + " bytes but the file has " +
+                                   std::to_string(bytes.size() - 8) + " after the length (truncated?)");
   }
   const std::string_view header_text = bytes.substr(8, header_len);
   // A checksummed file is verified before anything in it is parsed.
@@ -159,78 +243,25 @@ Contents decode(std::string_view bytes, const std::string& source) {
         "changed after Hourglass wrote it)");
   }
   if (json_depth(header_text) > kMaxJsonDepth) {
-    throw fail("its header nests more than " + std::to_string(kMaxJsonDepth) + " levels deep (corrupted?)");
+    throw invalid_file(source,
+                       "its header nests more than " + std::to_string(kMaxJsonDepth) + " levels deep (corrupted?)");
   }
   json header = json::parse(header_text, nullptr, /*allow_exceptions=*/false);
-  if (!header.is_object()) throw fail("the header is not a JSON object (corrupted?)");
+  if (!header.is_object()) throw invalid_file(source, "the header is not a JSON object (corrupted?)");
   const std::string_view data = bytes.substr(8 + header_len);
 
   Contents contents;
   contents.checksummed = checksummed;
-  struct Range {
-    uint64_t begin, end;
-    std::string name;
-  };
   std::vector<Range> ranges;
   for (const auto& [name, entry] : header.items()) {
     if (name == "__metadata__") {
-      if (!entry.is_object()) throw fail("__metadata__ is not an object");
-      for (const auto& [key, value] : entry.items()) {
-        if (!value.is_string()) throw fail("metadata '" + abbreviate(key, 40) + "' is not a string");
-        // The checksum belongs to the file (Contents::checksummed), not to its metadata.
-        if (checksummed && key == "hourglass_crc32") continue;
-        contents.metadata[key] = value.get<std::string>();
-      }
+      read_metadata(entry, checksummed, contents.metadata, source);
       continue;
     }
-    if (!entry.is_object() || !entry.contains("dtype") || !entry.contains("shape") || !entry.contains("data_offsets") ||
-        !entry["dtype"].is_string() || !entry["shape"].is_array() || !entry["data_offsets"].is_array() ||
-        entry["data_offsets"].size() != 2) {
-      throw fail("tensor '" + name + "' lacks a valid dtype, shape or data_offsets");
-    }
-    std::optional<torch::Dtype> dtype;
-    for (const auto& [key, type] : dtypes()) {
-      if (key == entry["dtype"].get<std::string>()) dtype = type;
-    }
-    if (!dtype) throw fail("tensor '" + abbreviate(name) + "' has an unsupported dtype");
-    std::vector<int64_t> shape;
-    uint64_t count = 1;
-    for (const auto& d : entry["shape"]) {
-      if (!d.is_number_unsigned() || d.get<uint64_t>() > data.size()) {
-        throw fail("tensor '" + abbreviate(name) + "' has an invalid shape (not a list of sizes within the file)");
-      }
-      const uint64_t dim = d.get<uint64_t>();
-      if (dim != 0 && count > data.size() / dim) {
-        throw fail("tensor '" + name + "' claims more bytes than the file holds");
-      }
-      count *= dim;
-      shape.push_back(static_cast<int64_t>(dim));
-    }
-    const auto& offsets = entry["data_offsets"];
-    if (!offsets[0].is_number_unsigned() || !offsets[1].is_number_unsigned()) {
-      throw fail("tensor '" + name + "' has invalid data_offsets");
-    }
-    const uint64_t begin = offsets[0].get<uint64_t>(), end = offsets[1].get<uint64_t>();
-    const uint64_t size = count * c10::elementSize(*dtype);
-    if (begin > end || end > data.size() || end - begin != size) {
-      throw fail("tensor '" + name + "' has data_offsets [" + std::to_string(begin) + ", " + std::to_string(end) +
-                 "] that do not match its shape or the file size (" + std::to_string(data.size()) + " data bytes)");
-    }
-    ranges.push_back({begin, end, name});
-    auto tensor = torch::empty(shape, *dtype);
-    if (size > 0) std::memcpy(tensor.data_ptr(), data.data() + begin, size);
-    contents.tensors.emplace_back(name, tensor);
+    contents.tensors.emplace_back(name, read_tensor(name, entry, data, ranges, source));
   }
   // The tensors must tile the data region exactly: no overlap, no hole, nothing extra.
-  std::sort(ranges.begin(), ranges.end(), [](const Range& a, const Range& b) { return a.begin < b.begin; });
-  uint64_t expected = 0;
-  for (const auto& r : ranges) {
-    if (r.begin != expected) throw fail("tensor '" + r.name + "' overlaps another or leaves a gap");
-    expected = r.end;
-  }
-  if (expected != data.size()) {
-    throw fail(std::to_string(data.size() - expected) + " bytes after the last tensor");
-  }
+  check_tiling(ranges, data.size(), source);
   std::sort(contents.tensors.begin(), contents.tensors.end(),
             [&](const auto& a, const auto& b) { return a.first < b.first; });
   return contents;

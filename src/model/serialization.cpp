@@ -9,10 +9,8 @@
 #include "hourglass/error.hpp"
 #include "hourglass/losses/loss.hpp"
 #include "hourglass/network/parse.hpp"
-#include "hourglass/train/options.hpp"
 #include "model/safetensors.hpp"
 #include "network/shapes.hpp"
-#include "train/optimizers.hpp"
 
 namespace hourglass {
 namespace {
@@ -96,7 +94,7 @@ json training_to_json(const TrainingState& training, safetensors::NamedTensors& 
 TrainingState training_from_json(const json& in, const safetensors::NamedTensors& tensors) {
   TrainingState training;
   training.optimizer = in.at("optimizer").get<std::string>();
-  optimizer_kinds().at(training.optimizer);  // an unknown name is an invalid config
+  check_optimizer_name(training.optimizer);  // an unknown name is an invalid config
   training.learning_rate = number_from_json(in.at("learning_rate"));
   training.momentum = number_from_json(in.at("momentum"));
   training.final_epoch = in.at("final_epoch").get<int64_t>();
@@ -212,6 +210,201 @@ Threshold threshold_from_json(const json& in, const Autoencoder& learner) {
 // ensemble's others under "member.<k>.net.".
 std::string network_prefix(size_t k) { return k == 0 ? "net." : "member." + std::to_string(k) + ".net."; }
 
+// The error for a file at source that is no model file, saying what is wrong.
+ModelFileError invalid_file(const std::string& source, const std::string& what) {
+  return ModelFileError("'" + source + "' is not a valid Hourglass model file: " + what);
+}
+
+// The config of a decoded file, once its metadata shows a model of a format version this build reads.
+json checked_config(const safetensors::Contents& contents, const std::string& source) {
+  const auto& meta = contents.metadata;
+  if (!meta.count("format") || meta.at("format") != "hourglass" || !meta.count("config") ||
+      !meta.count("format_version")) {
+    throw invalid_file(source, "a safetensors file without Hourglass metadata");
+  }
+  const std::string version = meta.at("format_version");
+  if (version == std::to_string(kModelFormatVersion) && !contents.checksummed) {
+    throw invalid_file(source, "it has no checksum, which every file of format version " + version + " has (damaged?)");
+  }
+  if (version != std::to_string(kModelFormatVersion) && version != "1") {
+    throw ModelFileError("'" + source + "' has model format version " + abbreviate(version, 20) +
+                         " but this build of Hourglass reads version " + std::to_string(kModelFormatVersion) +
+                         "; use a matching Hourglass version");
+  }
+  const json config = json::parse(meta.at("config"), nullptr, false);
+  if (!config.is_object()) throw invalid_file(source, "the config metadata is not a JSON object");
+  return config;
+}
+
+// The sizes a config states: the samples' shape and values, and the ensemble's networks.
+struct Sizes {
+  Shape input_shape;
+  int64_t input_dim = 1;
+  size_t members = 0;  // the networks beside the first
+};
+
+// The config's ensemble size and input shape, checked.
+Sizes sizes_from_json(const json& config, const std::string& source) {
+  Sizes sizes;
+  if (config.contains("ensemble")) {
+    const auto networks = config.at("ensemble").get<int64_t>();
+    if (networks < 2 || networks > Model::kMaxNetworks)
+      throw invalid_file(source, "invalid ensemble size " + std::to_string(networks));
+    sizes.members = static_cast<size_t>(networks - 1);
+  }
+  // Files from before shaped data hold the width alone.
+  sizes.input_shape = config.contains("input_shape") ? config.at("input_shape").get<Shape>()
+                                                     : Shape{config.at("input_dim").get<int64_t>()};
+  if (sizes.input_shape.empty() || sizes.input_shape.size() > 3) throw invalid_file(source, "invalid input_shape");
+  for (int64_t side : sizes.input_shape) {
+    if (side < 1 || side > (int64_t{1} << 31) / sizes.input_dim) throw invalid_file(source, "invalid input_shape");
+    sizes.input_dim *= side;
+  }
+  return sizes;
+}
+
+// The table coding a config and the file's tensors describe, for input_dim values: the
+// columns' levels and names, the missing indicators, the scaler and the means.
+TableCoding coding_from_json(const json& config, const safetensors::NamedTensors& tensors, int64_t input_dim,
+                             const std::string& source) {
+  // A table's categorical columns are levels().size() values wide in the network, and
+  // each missing indicator one more value after the columns.
+  std::vector<std::vector<std::string>> levels;
+  if (config.contains("levels")) levels = config.at("levels").get<std::vector<std::vector<std::string>>>();
+  std::vector<int64_t> indicators;
+  if (config.contains("missing_indicators")) indicators = config.at("missing_indicators").get<std::vector<int64_t>>();
+  const auto indicated = static_cast<int64_t>(indicators.size());
+  if (indicated >= input_dim) throw invalid_file(source, "it has more missing indicators than values");
+  const int64_t other_level = config.contains("other_level") ? config.at("other_level").get<int64_t>() : 0;
+  std::vector<std::vector<std::string>> rare_levels;
+  if (config.contains("rare_levels")) {
+    rare_levels = config.at("rare_levels").get<std::vector<std::vector<std::string>>>();
+  }
+  int64_t numeric = levels.empty() ? input_dim - indicated : 0, width = indicated;
+  for (const auto& l : levels) {
+    if (l.size() > TableCoding::kMaxLevels) throw invalid_file(source, "a column has more levels than any model can");
+    numeric += l.empty() ? 1 : 0;
+    width += l.empty() ? 1 : static_cast<int64_t>(l.size());
+  }
+  if (!levels.empty() && width != input_dim)
+    throw invalid_file(source, "its columns' levels do not fit its input shape");
+  const size_t columns = levels.empty() ? static_cast<size_t>(input_dim - indicated) : levels.size();
+  std::vector<std::string> names;
+  if (config.contains("columns")) names = config.at("columns").get<std::vector<std::string>>();
+  if (!names.empty() && names.size() != columns) {
+    throw invalid_file(source, "it names " + std::to_string(names.size()) + " columns for data of another width");
+  }
+  auto find = [&](const std::string& name, bool required) -> torch::Tensor {
+    for (const auto& [key, t] : tensors) {
+      if (key == name) {
+        if (t.dim() != 1 || t.size(0) != numeric) throw invalid_file(source, "'" + name + "' has the wrong shape");
+        return t;
+      }
+    }
+    if (required) throw invalid_file(source, "the scaler's '" + name + "' tensor is missing");
+    return {};
+  };
+  const std::string scaler = config.at("scaler").get<std::string>();
+  Scaler fitted;
+  if (scaler != "none" && numeric == 0) {
+    fitted = Scaler::from_parts(scaler, torch::zeros({0}), torch::zeros({0}));
+  } else if (scaler != "none") {
+    fitted = Scaler::from_parts(scaler, find("scaler.offset", true), find("scaler.scale", true));
+  }
+  auto mean = find("coding.mean", false);
+  if (!mean.defined() && !levels.empty() && numeric == 0) mean = torch::zeros({0});
+  return TableCoding::from_parts(fitted, mean, std::move(levels), std::move(names), std::move(indicators), other_level,
+                                 std::move(rare_levels));
+}
+
+// The count of the values of the tensors whose names start with prefix.
+int64_t stored_values(const safetensors::NamedTensors& tensors, const std::string& prefix) {
+  int64_t stored = 0;
+  for (const auto& [name, tensor] : tensors) {
+    if (name.rfind(prefix, 0) == 0) stored += tensor.numel();
+  }
+  return stored;
+}
+
+// Refuses a file whose tensors hold fewer values than its networks (and discriminator)
+// need, before any of their memory is taken.
+void check_weights_fit(const Model::Impl& impl, const Sizes& sizes, const safetensors::NamedTensors& tensors,
+                       const std::string& source) {
+  const Network& network = impl.learner.network;
+  const auto shapes = network.output_shapes(sizes.input_shape);
+  Shape in = network.input_shape_for(sizes.input_shape);
+  int64_t needed = 0;
+  for (size_t i = 0; i < network.size(); ++i) {
+    const auto count = layer_parameters(network[i], in, shapes[i]);
+    needed += count.trainable + count.frozen;
+    in = shapes[i];
+  }
+  if (impl.learner.adversarial) {
+    const int64_t discriminator_needed = nn::DiscriminatorImpl::parameter_count(
+        shape_size(shapes[network.encoding_index()]), impl.learner.adversarial->discriminator);
+    const int64_t discriminator_stored = stored_values(tensors, kDiscriminatorPrefix);
+    if (discriminator_needed > discriminator_stored) {
+      throw invalid_file(source, "its discriminator needs " + std::to_string(discriminator_needed) +
+                                     " weights but the file holds " + std::to_string(discriminator_stored));
+    }
+  }
+  for (size_t k = 0; k <= sizes.members; ++k) {
+    const int64_t stored = stored_values(tensors, network_prefix(k));
+    if (needed > stored) {
+      throw invalid_file(source, "its network" + (k == 0 ? std::string() : " " + std::to_string(k + 1)) + " needs " +
+                                     std::to_string(needed) + " weights but the file holds " + std::to_string(stored) +
+                                     " (truncated or corrupted file)");
+    }
+  }
+}
+
+// Copies the file's tensors into the networks (and the discriminator), checking each
+// name, shape and type, and that the file holds no tensor beside them, the scaler's and the
+// training state's.
+void load_weights(Model::Impl& impl, const safetensors::NamedTensors& tensors, const std::string& source) {
+  torch::NoGradGuard no_grad;
+  size_t matched = 0;
+  // One lookup table: a network of many layers loads in linear time.
+  std::unordered_map<std::string_view, const torch::Tensor*> by_name;
+  for (const auto& [name, t] : tensors) by_name.emplace(name, &t);
+  auto fill = [&](const std::string& key, torch::Tensor& target, const std::string& prefix) {
+    const std::string name = prefix + key;
+    const auto found = by_name.find(name);
+    if (found == by_name.end()) throw invalid_file(source, "tensor '" + name + "' is missing");
+    const torch::Tensor& t = *found->second;
+    if (t.sizes() != target.sizes()) {
+      throw invalid_file(source, "tensor '" + name + "' has shape " + c10::str(t.sizes()) + " but the network needs " +
+                                     c10::str(target.sizes()));
+    }
+    if (t.scalar_type() != target.scalar_type()) {
+      throw invalid_file(source, "tensor '" + name + "' holds " + std::string(c10::toString(t.scalar_type())) +
+                                     " values but the network needs " + c10::toString(target.scalar_type()));
+    }
+    target.copy_(t);
+    ++matched;
+  };
+  auto networks = impl.networks();
+  for (size_t k = 0; k < networks.size(); ++k) {
+    for (auto& item : networks[k]->named_parameters()) fill(item.key(), item.value(), network_prefix(k));
+    for (auto& item : networks[k]->named_buffers()) fill(item.key(), item.value(), network_prefix(k));
+  }
+  if (impl.learner.adversarial) {
+    // Its sizes come from the config (checked there); the code is the network's.
+    impl.discriminator = nn::Discriminator(impl.net->code_dim(), impl.learner.adversarial->discriminator);
+    for (auto& item : impl.discriminator->named_parameters()) fill(item.key(), item.value(), kDiscriminatorPrefix);
+  }
+  const size_t scaler_tensors =
+      (impl.coding.scaler().is_identity() || impl.coding.scaler().offset().numel() == 0 ? 0 : 2) +
+      (impl.coding.mean().defined() && impl.coding.mean().numel() > 0 ? 1 : 0);
+  // Version 1 kept its training state under "checkpoint.".
+  const auto training_tensors = std::count_if(tensors.begin(), tensors.end(), [](const auto& t) {
+    return t.first.rfind(kTrainingPrefix, 0) == 0 || t.first.rfind("checkpoint.", 0) == 0;
+  });
+  if (matched + scaler_tensors + static_cast<size_t>(training_tensors) != tensors.size()) {
+    throw invalid_file(source, "it holds tensors the network does not have");
+  }
+}
+
 }  // namespace
 
 std::string serialize_model(const Model::Impl& model) {
@@ -258,188 +451,39 @@ std::string serialize_model(const Model::Impl& model) {
 }
 
 std::shared_ptr<Model::Impl> deserialize_model(std::string_view bytes, const std::string& source) {
-  auto fail = [&](const std::string& what) {
-    return ModelFileError("'" + source + "' is not a valid Hourglass model file: " + what);
-  };
   const auto contents = safetensors::decode(bytes, source);
-  const auto& meta = contents.metadata;
-  if (!meta.count("format") || meta.at("format") != "hourglass" || !meta.count("config") ||
-      !meta.count("format_version")) {
-    throw fail("a safetensors file without Hourglass metadata");
-  }
-  const std::string version = meta.at("format_version");
-  if (version == std::to_string(kModelFormatVersion) && !contents.checksummed) {
-    throw fail("it has no checksum, which every file of format version " + version + " has (damaged?)");
-  }
-  if (version != std::to_string(kModelFormatVersion) && version != "1") {
-    throw ModelFileError("'" + source + "' has model format version " + abbreviate(version, 20) +
-                         " but this build of Hourglass reads version " + std::to_string(kModelFormatVersion) +
-                         "; use a matching Hourglass version");
-  }
-  const json config = json::parse(meta.at("config"), nullptr, false);
-  if (!config.is_object()) throw fail("the config metadata is not a JSON object");
+  const json config = checked_config(contents, source);
 
   auto impl = std::make_shared<Model::Impl>();
-  Shape input_shape;
-  int64_t input_dim = 1;
-  size_t members = 0;
+  Sizes sizes;
   try {
     impl->learner = learner_from_json(config.at("learner"));
-    if (config.contains("ensemble")) {
-      const auto networks = config.at("ensemble").get<int64_t>();
-      if (networks < 2 || networks > TrainOptions::kMaxEnsemble)
-        throw fail("invalid ensemble size " + std::to_string(networks));
-      members = static_cast<size_t>(networks - 1);
-    }
-    // Files from before shaped data hold the width alone.
-    input_shape = config.contains("input_shape") ? config.at("input_shape").get<Shape>()
-                                                 : Shape{config.at("input_dim").get<int64_t>()};
-    if (input_shape.empty() || input_shape.size() > 3) throw fail("invalid input_shape");
-    for (int64_t side : input_shape) {
-      if (side < 1 || side > (int64_t{1} << 31) / input_dim) throw fail("invalid input_shape");
-      input_dim *= side;
-    }
+    sizes = sizes_from_json(config, source);
     impl->seed = config.at("seed").get<uint64_t>();
     impl->history = history_from_json(config.at("history"));
     if (config.contains("stop_reason")) impl->history.stop_reason = config.at("stop_reason").get<std::string>();
     if (config.contains("threshold")) impl->threshold = threshold_from_json(config.at("threshold"), impl->learner);
     if (config.contains("training")) impl->training = training_from_json(config.at("training"), contents.tensors);
-    // A table's categorical columns are levels().size() values wide in the network, and
-    // each missing indicator one more value after the columns.
-    std::vector<std::vector<std::string>> levels;
-    if (config.contains("levels")) levels = config.at("levels").get<std::vector<std::vector<std::string>>>();
-    std::vector<int64_t> indicators;
-    if (config.contains("missing_indicators")) indicators = config.at("missing_indicators").get<std::vector<int64_t>>();
-    const auto indicated = static_cast<int64_t>(indicators.size());
-    if (indicated >= input_dim) throw fail("it has more missing indicators than values");
-    const int64_t other_level = config.contains("other_level") ? config.at("other_level").get<int64_t>() : 0;
-    std::vector<std::vector<std::string>> rare_levels;
-    if (config.contains("rare_levels")) {
-      rare_levels = config.at("rare_levels").get<std::vector<std::vector<std::string>>>();
-    }
-    int64_t numeric = levels.empty() ? input_dim - indicated : 0, width = indicated;
-    for (const auto& l : levels) {
-      if (l.size() > TableCoding::kMaxLevels) throw fail("a column has more levels than any model can");
-      numeric += l.empty() ? 1 : 0;
-      width += l.empty() ? 1 : static_cast<int64_t>(l.size());
-    }
-    if (!levels.empty() && width != input_dim) throw fail("its columns' levels do not fit its input shape");
-    const size_t columns = levels.empty() ? static_cast<size_t>(input_dim - indicated) : levels.size();
-    std::vector<std::string> names;
-    if (config.contains("columns")) names = config.at("columns").get<std::vector<std::string>>();
-    if (!names.empty() && names.size() != columns) {
-      throw fail("it names " + std::to_string(names.size()) + " columns for data of another width");
-    }
-    auto find = [&](const std::string& name, bool required) -> torch::Tensor {
-      for (const auto& [key, t] : contents.tensors) {
-        if (key == name) {
-          if (t.dim() != 1 || t.size(0) != numeric) throw fail("'" + name + "' has the wrong shape");
-          return t;
-        }
-      }
-      if (required) throw fail("the scaler's '" + name + "' tensor is missing");
-      return {};
-    };
-    const std::string scaler = config.at("scaler").get<std::string>();
-    Scaler fitted;
-    if (scaler != "none" && numeric == 0) {
-      fitted = Scaler::from_parts(scaler, torch::zeros({0}), torch::zeros({0}));
-    } else if (scaler != "none") {
-      fitted = Scaler::from_parts(scaler, find("scaler.offset", true), find("scaler.scale", true));
-    }
-    auto mean = find("coding.mean", false);
-    if (!mean.defined() && !levels.empty() && numeric == 0) mean = torch::zeros({0});
-    impl->coding = TableCoding::from_parts(fitted, mean, std::move(levels), std::move(names), std::move(indicators),
-                                           other_level, std::move(rare_levels));
+    impl->coding = coding_from_json(config, contents.tensors, sizes.input_dim, source);
   } catch (const json::exception& e) {
-    throw fail(std::string("malformed config (") + e.what() + ")");
+    throw invalid_file(source, std::string("malformed config (") + e.what() + ")");
   } catch (const ModelFileError&) {
     throw;
   } catch (const Error& e) {
-    throw fail(std::string("invalid config (") + e.what() + ")");
+    throw invalid_file(source, std::string("invalid config (") + e.what() + ")");
   }
 
   try {
     // The weights are allocated only for a network the file can fill: a config that
     // claims huge layers is refused before any memory is taken.
+    check_weights_fit(*impl, sizes, contents.tensors, source);
     const Network& network = impl->learner.network;
-    const auto shapes = network.output_shapes(input_shape);
-    Shape in = network.input_shape_for(input_shape);
-    int64_t needed = 0;
-    for (size_t i = 0; i < network.size(); ++i) {
-      const auto count = layer_parameters(network[i], in, shapes[i]);
-      needed += count.trainable + count.frozen;
-      in = shapes[i];
-    }
-    if (impl->learner.adversarial) {
-      const int64_t discriminator_needed = nn::DiscriminatorImpl::parameter_count(
-          shape_size(shapes[network.encoding_index()]), impl->learner.adversarial->discriminator);
-      int64_t discriminator_stored = 0;
-      for (const auto& [name, tensor] : contents.tensors) {
-        if (name.rfind(kDiscriminatorPrefix, 0) == 0) discriminator_stored += tensor.numel();
-      }
-      if (discriminator_needed > discriminator_stored) {
-        throw fail("its discriminator needs " + std::to_string(discriminator_needed) + " weights but the file holds " +
-                   std::to_string(discriminator_stored));
-      }
-    }
-    for (size_t k = 0; k <= members; ++k) {
-      int64_t stored = 0;
-      for (const auto& [name, tensor] : contents.tensors) {
-        if (name.rfind(network_prefix(k), 0) == 0) stored += tensor.numel();
-      }
-      if (needed > stored) {
-        throw fail("its network" + (k == 0 ? std::string() : " " + std::to_string(k + 1)) + " needs " +
-                   std::to_string(needed) + " weights but the file holds " + std::to_string(stored) +
-                   " (truncated or corrupted file)");
-      }
-    }
-    impl->net = nn::AutoencoderNet(network, input_shape);
-    for (size_t k = 0; k < members; ++k) impl->members.emplace_back(network, input_shape);
+    impl->net = nn::AutoencoderNet(network, sizes.input_shape);
+    for (size_t k = 0; k < sizes.members; ++k) impl->members.emplace_back(network, sizes.input_shape);
   } catch (const InvalidArgument& e) {
-    throw fail(std::string("its network does not fit its input shape (") + e.what() + ")");
+    throw invalid_file(source, std::string("its network does not fit its input shape (") + e.what() + ")");
   }
-  torch::NoGradGuard no_grad;
-  size_t matched = 0;
-  // One lookup table: a network of many layers loads in linear time.
-  std::unordered_map<std::string_view, const torch::Tensor*> by_name;
-  for (const auto& [name, t] : contents.tensors) by_name.emplace(name, &t);
-  auto fill = [&](const std::string& key, torch::Tensor& target, const std::string& prefix) {
-    const std::string name = prefix + key;
-    const auto found = by_name.find(name);
-    if (found == by_name.end()) throw fail("tensor '" + name + "' is missing");
-    const torch::Tensor& t = *found->second;
-    if (t.sizes() != target.sizes()) {
-      throw fail("tensor '" + name + "' has shape " + c10::str(t.sizes()) + " but the network needs " +
-                 c10::str(target.sizes()));
-    }
-    if (t.scalar_type() != target.scalar_type()) {
-      throw fail("tensor '" + name + "' holds " + std::string(c10::toString(t.scalar_type())) +
-                 " values but the network needs " + c10::toString(target.scalar_type()));
-    }
-    target.copy_(t);
-    ++matched;
-  };
-  auto networks = impl->networks();
-  for (size_t k = 0; k < networks.size(); ++k) {
-    for (auto& item : networks[k]->named_parameters()) fill(item.key(), item.value(), network_prefix(k));
-    for (auto& item : networks[k]->named_buffers()) fill(item.key(), item.value(), network_prefix(k));
-  }
-  if (impl->learner.adversarial) {
-    // Its sizes come from the config (checked there); the code is the network's.
-    impl->discriminator = nn::Discriminator(impl->net->code_dim(), impl->learner.adversarial->discriminator);
-    for (auto& item : impl->discriminator->named_parameters()) fill(item.key(), item.value(), kDiscriminatorPrefix);
-  }
-  const size_t scaler_tensors =
-      (impl->coding.scaler().is_identity() || impl->coding.scaler().offset().numel() == 0 ? 0 : 2) +
-      (impl->coding.mean().defined() && impl->coding.mean().numel() > 0 ? 1 : 0);
-  // Version 1 kept its training state under "checkpoint.".
-  const auto training_tensors = std::count_if(contents.tensors.begin(), contents.tensors.end(), [](const auto& t) {
-    return t.first.rfind(kTrainingPrefix, 0) == 0 || t.first.rfind("checkpoint.", 0) == 0;
-  });
-  if (matched + scaler_tensors + static_cast<size_t>(training_tensors) != contents.tensors.size()) {
-    throw fail("it holds tensors the network does not have");
-  }
+  load_weights(*impl, contents.tensors, source);
   return impl;
 }
 

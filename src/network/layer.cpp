@@ -176,10 +176,4 @@ int64_t shape_size(const Shape& shape) {
   return std::accumulate(shape.begin(), shape.end(), int64_t{1}, checked_product);
 }
 
-std::string shape_to_string(const Shape& shape) {
-  std::string out;
-  for (size_t i = 0; i < shape.size(); ++i) out += (i ? "x" : "") + std::to_string(shape[i]);
-  return out;
-}
-
 }  // namespace hourglass

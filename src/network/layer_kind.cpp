@@ -7,7 +7,7 @@
 
 #include "hourglass/error.hpp"
 #include "hourglass/registry.hpp"
-#include "layers/builtin.hpp"
+#include "network/builtin_kinds.hpp"
 
 namespace hourglass {
 

@@ -163,6 +163,46 @@ class Parser {
     fail(token, "unexpected argument for " + what);
   }
 
+  // Binds the argument `name` of a layer of `kind` (the head's) to the token's value.
+  void bind(const Token& head, const LayerKind& kind, Arguments& bound, const std::string& name, const Token& token) {
+    const Parameter* parameter = kind.parameter(name);
+    if (!parameter) {
+      std::vector<std::string> valid;
+      for (const auto& p : kind.parameters()) valid.push_back(p.name());
+      fail(token, "unknown argument '" + name + "' of " + head.text +
+                      "() (valid: " + (valid.empty() ? "none" : join(valid)) + ")");
+    }
+    for (const auto& item : bound) {
+      if (item.first == name) fail(token, "argument '" + name + "' given twice");
+    }
+    bound.emplace_back(name, value_of(token, *parameter));
+  }
+
+  // Sizes take the rest of the positional arguments, from the i-th: reshape(8, 4, 4).
+  Shape sizes_from(const std::vector<Token>& positional, size_t& i) {
+    Shape sizes;
+    for (; i < positional.size(); ++i) {
+      const double value = number(positional[i], "a size");
+      if (!(value >= 1 && value <= 1e9) || value != std::floor(value)) {
+        fail(positional[i], "expected a positive integer for a size");
+      }
+      sizes.push_back(static_cast<int64_t>(value));
+    }
+    return sizes;
+  }
+
+  // Refuses a layer without each required argument of its kind.
+  void check_required(const Token& head, const LayerKind& kind, const Arguments& bound) {
+    for (const auto& parameter : kind.parameters()) {
+      const bool given =
+          std::any_of(bound.begin(), bound.end(), [&](const auto& b) { return b.first == parameter.name(); });
+      if (parameter.required() && !given) {
+        fail(head,
+             head.text + "() needs " + parameter.name() + " (" + parameter.describe() + "), e.g. " + example_of(kind));
+      }
+    }
+  }
+
   Layer parse_layer() {
     const Token head = next();
     if (head.kind != Token::identifier) fail(head, "expected a layer such as dense(16)");
@@ -177,19 +217,6 @@ class Parser {
     for (const auto& token : args.positional) texts.push_back(token.text);
     const auto order = kind->positional_order(texts);
     Arguments bound;
-    const auto bind = [&](const std::string& name, const Token& token) {
-      const Parameter* parameter = kind->parameter(name);
-      if (!parameter) {
-        std::vector<std::string> valid;
-        for (const auto& p : kind->parameters()) valid.push_back(p.name());
-        fail(token, "unknown argument '" + name + "' of " + head.text +
-                        "() (valid: " + (valid.empty() ? "none" : join(valid)) + ")");
-      }
-      for (const auto& item : bound) {
-        if (item.first == name) fail(token, "argument '" + name + "' given twice");
-      }
-      bound.emplace_back(name, value_of(token, *parameter));
-    };
     size_t position = 0;
     for (size_t i = 0; i < args.positional.size(); ++i) {
       const Token& token = args.positional[i];
@@ -199,35 +226,20 @@ class Parser {
       }
       const Parameter* parameter = kind->parameter(order[position]);
       if (parameter && parameter->type() == ArgumentType::sizes) {
-        // Sizes take the rest of the positional arguments: reshape(8, 4, 4).
-        Shape sizes;
-        for (; i < args.positional.size(); ++i) {
-          const double value = number(args.positional[i], "a size");
-          if (!(value >= 1 && value <= 1e9) || value != std::floor(value)) {
-            fail(args.positional[i], "expected a positive integer for a size");
-          }
-          sizes.push_back(static_cast<int64_t>(value));
-        }
+        Shape sizes = sizes_from(args.positional, i);
         bound.emplace_back(order[position++], sizes);
         break;
       }
-      bind(order[position++], token);
+      bind(head, *kind, bound, order[position++], token);
     }
     for (const auto& [name, token] : args.named) {
       const Parameter* parameter = kind->parameter(name);
       if (parameter && parameter->type() == ArgumentType::sizes) {
         fail(token, head.text + "() takes its sizes by position, e.g. reshape(8, 4, 4)");
       }
-      bind(name, token);
+      bind(head, *kind, bound, name, token);
     }
-    for (const auto& parameter : kind->parameters()) {
-      const bool given =
-          std::any_of(bound.begin(), bound.end(), [&](const auto& b) { return b.first == parameter.name(); });
-      if (parameter.required() && !given) {
-        fail(head,
-             head.text + "() needs " + parameter.name() + " (" + parameter.describe() + "), e.g. " + example_of(*kind));
-      }
-    }
+    check_required(head, *kind, bound);
     try {
       return Layer(head.text, bound);
     } catch (const InvalidArgument& e) {

@@ -2,8 +2,8 @@
 
 #include <cmath>
 
-#include "hourglass/export/onnx_builder.hpp"
 #include "hourglass/network/layer.hpp"
+#include "hourglass/onnx/onnx_builder.hpp"
 
 namespace hourglass::nn {
 namespace {
@@ -21,6 +21,8 @@ Onnx onnx_op(const std::string& op, OnnxAttributes attributes = {}) {
   return [op, attributes](OnnxBuilder& onnx, const std::string& x) { return onnx.node(op, {x}, attributes); };
 }
 
+// The built-in activations: each one's function, derivative, bounds, inactive value and ONNX form.
+// check-function-length: declarative table
 Registry<ActivationFunction> builtin_activations() {
   Registry<ActivationFunction> r("activation");
   const auto add = [&r](ActivationFunction f, std::vector<std::string> aliases = {}) { r.add(f.name, f, aliases); };
@@ -99,6 +101,10 @@ const Registry<ActivationFunction>& activations() {
 }
 
 const ActivationFunction& activation_function(const std::string& name) { return activations().at(name); }
+
+std::string onnx_activation(OnnxBuilder& onnx, const std::string& name, const std::string& x) {
+  return activation_function(name).onnx(onnx, x);
+}
 
 void ActivationLayerImpl::pretty_print(std::ostream& stream) const {
   stream << "hourglass::nn::ActivationLayer(" << activation_->name << ")";

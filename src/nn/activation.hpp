@@ -46,6 +46,9 @@ struct ActivationFunction {
 const Registry<ActivationFunction>& activations();
 /// Throws InvalidArgument listing the valid names.
 const ActivationFunction& activation_function(const std::string& name);
+/// The named activation applied to tensor `x` as ONNX nodes (its `onnx` form); returns
+/// the output's name. Throws InvalidArgument for an unknown name.
+std::string onnx_activation(OnnxBuilder& onnx, const std::string& name, const std::string& x);
 
 /// A module applying an activation, for use in torch::nn::Sequential.
 class ActivationLayerImpl : public torch::nn::Module {

@@ -1,9 +1,9 @@
 #include "nn/autoencoder_net.hpp"
 
 #include "hourglass/data/dataset.hpp"
-#include "hourglass/export/onnx_builder.hpp"
 #include "hourglass/network/layer_kind.hpp"
 #include "hourglass/nn/module_builder.hpp"
+#include "hourglass/onnx/onnx_builder.hpp"
 #include "nn/activation.hpp"
 
 namespace hourglass::nn {

@@ -1,6 +1,6 @@
 // The variants' penalties as plain tensor functions, so that tests can compare each
 // with its formula and its gradient with finite differences. The training objective
-// (train/objective.hpp) decides which apply and adds them to the reconstruction loss.
+// (model/objective.hpp) decides which apply and adds them to the reconstruction loss.
 #pragma once
 
 #include <optional>

@@ -18,6 +18,7 @@
 #include "hourglass/model/pca.hpp"
 #include "hourglass/runtime.hpp"
 #include "losses/losses.hpp"
+#include "model/model_access.hpp"
 #include "model/model_impl.hpp"
 #include "report/assets.hpp"
 #include "report/html.hpp"
@@ -169,7 +170,7 @@ struct DataErrors {
 // the scaled data; the means in the data's units, as `hourglass autoencode` prints them.
 DataErrors value_errors(const Model& model, const at::Tensor& rows, const std::optional<Pca>& baseline) {
   const RowLossFunction row_loss = row_loss_function(model.learner().loss);
-  auto networks = model.impl().networks();
+  auto networks = ModelAccess::impl(model).networks();
   std::vector<at::Tensor> row_errors;
   const int64_t width = rows.size(1);
   DataErrors out{{}, torch::zeros({width}, torch::kDouble), torch::zeros({width}, torch::kDouble)};
@@ -224,6 +225,269 @@ DataErrors table_errors(const Model& model, const at::Tensor& rows, const std::o
   return out;
 }
 
+// The model's facts: the page's "model" part.
+json model_facts(const Model& model, const ReportOptions& options) {
+  const Autoencoder& learner = model.learner();
+  const History& history = model.history();
+  json facts = {{"name", options.model_name()},
+                {"learner", learner.to_string()},
+                {"summary", model.summary()},
+                {"types", learner.types()},
+                {"loss", learner.loss_description()},
+                {"parameters", model.parameter_count()},
+                {"epochs", history.epochs.size()},
+                {"stop_reason", history.stop_reason},
+                {"seed", model.seed()},
+                {"scale", model.scaler().kind()},
+                {"sample_shape", model.sample_shape()},
+                {"code_shape", model.code_shape()},
+                {"variational", is_variational(learner)}};
+  return facts;
+}
+
+// The histogram of the rows' errors, with how many lie above the threshold when one is given.
+json error_chart(const Model& model, const at::Tensor& error, const std::vector<double>& error_values, bool table,
+                 const std::string& scale, const ReportOptions& options) {
+  const Autoencoder& learner = model.learner();
+  json chart = {{"id", "errors"},
+                {"kind", "histogram"},
+                {"title", "reconstruction error"},
+                {"measure", table ? "score per row: the mean of its present columns' " + learner.loss + "" +
+                                        (model.coding().has_categories() ? " or cross-entropy" : "")
+                                  : learner.loss + " per row" + (scale.empty() ? "" : ", " + scale + "data")},
+                {"values", histogram(error_values, options.bins())},
+                {"mean", error.mean().item<double>()},
+                {"threshold", nullptr}};
+  if (options.threshold()) {
+    chart["threshold"] = *options.threshold();
+    chart["above_threshold"] = (error > *options.threshold()).sum().item<int64_t>();
+  }
+  return chart;
+}
+
+// The rows with the largest errors, of n rows: row number, label and error each.
+std::vector<std::vector<std::string>> largest_errors(const at::Tensor& error, const std::vector<double>& error_values,
+                                                     const Dataset& dataset, bool labelled, int64_t n) {
+  std::vector<std::vector<std::string>> out;
+  const auto worst = std::get<1>(error.topk(std::min(kWorstRows, n)));
+  for (int64_t i = 0; i < worst.size(0); ++i) {
+    const int64_t row = worst[i].item<int64_t>();
+    out.push_back({std::to_string(row + 1), labelled ? dataset.labels[row] : "", short_number(error_values[row])});
+  }
+  return out;
+}
+
+// The codes as points in a plane, with the axes' titles: the first two principal components
+// of codes wider than two, a code of one unit against the row number of the shown rows.
+std::pair<at::Tensor, std::vector<std::string>> code_plane(const at::Tensor& codes, const at::Tensor& shown) {
+  at::Tensor points = codes;
+  std::vector<std::string> axes;
+  if (codes.size(1) > 2 && codes.size(0) >= 2) {
+    const Pca projection = Pca::fit(codes, 2);
+    points = projection.encode(codes);
+    const double total = codes.var(0).sum().item<double>();
+    for (int64_t c = 0; c < 2; ++c) {
+      const double share = total > 0 ? projection.explained_variance()[c].item<double>() / total : 0.0;
+      std::ostringstream title;
+      title << "code PC" << c + 1 << " (" << std::round(share * 1000) / 10 << "% of the code's variance)";
+      axes.push_back(title.str());
+    }
+  } else if (codes.size(1) == 2) {
+    axes = {"code_1", "code_2"};
+  } else {
+    points = torch::stack({codes.select(1, 0), shown.to(torch::kDouble) + 1}, 1);
+    axes = {"code_1", "row"};
+  }
+  return {points, axes};
+}
+
+// The codes of up to max_points rows; the first two principal components of wider ones.
+json codes_chart(const Model& model, const Dataset& dataset, const at::Tensor& rows, bool labelled,
+                 int64_t max_points) {
+  const int64_t n = rows.size(0);
+  const auto shown = evenly_spaced(n, max_points);
+  const auto codes = model.encode(rows.index_select(0, shown)).reshape({shown.size(0), -1}).to(torch::kDouble);
+  const auto [points, axes] = code_plane(codes, shown);
+  json scatter = json::array();
+  const auto xs = to_vector(points.select(1, 0)), ys = to_vector(points.select(1, 1));
+  std::vector<std::string> shown_labels;
+  for (int64_t i = 0; i < shown.size(0); ++i) {
+    const int64_t row = shown[i].item<int64_t>();
+    json point = {{"x", xs[i]}, {"y", ys[i]}, {"row", row + 1}};
+    if (labelled) {
+      point["label"] = dataset.labels[row];
+      shown_labels.push_back(dataset.labels[row]);
+    }
+    scatter.push_back(point);
+  }
+  json chart = {{"id", "codes"},
+                {"kind", "scatter"},
+                {"title", "codes"},
+                {"x_title", axes[0]},
+                {"y_title", axes[1]},
+                {"color", labelled ? dataset.label_name : ""},
+                {"color_type", labelled ? label_type(shown_labels) : "nominal"},
+                {"sampled", shown.size(0) < n},
+                {"values", scatter}};
+  return chart;
+}
+
+// Each feature's reconstruction error, the autoencoder's and (with a baseline of k components) PCA's.
+json features_chart(const Dataset& dataset, const DataErrors& errors, int64_t width, bool with_baseline, int64_t k,
+                    bool table, const std::string& scale) {
+  const auto names =
+      dataset.columns.size() == static_cast<size_t>(width) ? dataset.columns : numbered_columns("V", width);
+  const auto ours = to_vector(errors.features), theirs = to_vector(errors.features_pca);
+  json bars = json::array();
+  for (int64_t j = 0; j < width; ++j) {
+    bars.push_back({{"feature", names[j]}, {"method", "autoencoder"}, {"value", ours[j]}});
+    if (with_baseline)
+      bars.push_back({{"feature", names[j]}, {"method", "PCA (k=" + std::to_string(k) + ")"}, {"value", theirs[j]}});
+  }
+  json chart = {{"id", "features"},
+                {"kind", "features"},
+                {"title", "reconstruction error per feature"},
+                {"measure", table ? std::string("mean share of the score")
+                                  : "mse, " + (scale.empty() ? std::string("data units") : scale + "data")},
+                {"values", bars}};
+  return chart;
+}
+
+// The autoencoder's mean error against PCA's with k components: the page's "baseline" part.
+json baseline_facts(const Model& model, const DataErrors& errors, int64_t k, bool table) {
+  json facts = {{"k", k},
+                {"scale", model.scaler().kind()},
+                {"measure", table ? "mean score (the model's loss over each row's present columns)"
+                                  : "reconstruction MSE (data units)"},
+                {"autoencoder", errors.mean},
+                {"pca", errors.mean_pca},
+                {"ratio", errors.mean_pca > 0 ? json(errors.mean / errors.mean_pca) : json(nullptr)}};
+  return facts;
+}
+
+// The first channel of up to four of the examples in each of parts (the originals, the
+// autoencoder's reconstructions and PCA's), sequences of the given shape.
+json sequences_chart(const std::vector<at::Tensor>& parts, const Shape& shape, int64_t examples) {
+  const std::vector<std::string> series{"original", "autoencoder", "PCA"};
+  json values = json::array();
+  const int64_t drawn = std::min<int64_t>(examples, 4), length = shape[1];
+  for (size_t s = 0; s < parts.size(); ++s) {
+    const auto curves = parts[s].reshape({examples, shape[0], length}).select(1, 0);
+    for (int64_t e = 0; e < drawn; ++e) {
+      const auto curve = to_vector(curves[e]);
+      for (int64_t t = 0; t < length; ++t) {
+        values.push_back({{"example", e + 1}, {"position", t + 1}, {"value", curve[t]}, {"series", series[s]}});
+      }
+    }
+  }
+  json chart = {
+      {"id", "sequences"}, {"kind", "sequences"},    {"title", "sequences and their reconstructions (channel 1)"},
+      {"examples", drawn}, {"series", parts.size()}, {"values", values}};
+  return chart;
+}
+
+// A few examples next to their reconstructions (and PCA's): a grid of images, or a chart of
+// sequences.
+void add_examples(const Model& model, const at::Tensor& rows, const std::optional<Pca>& baseline, int64_t examples,
+                  Computed& out, json& charts) {
+  const auto first = rows.narrow(0, 0, examples);
+  const auto back = model.reconstruct(first).reshape_as(first);
+  std::vector<at::Tensor> parts{first, back};
+  if (baseline) {
+    const auto scaled = model.coding().transform(first);
+    parts.push_back(model.coding().inverse_transform(baseline->reconstruct(scaled).to(torch::kFloat)));
+  }
+  const Shape& shape = model.sample_shape();
+  if (is_image_shape(shape)) {
+    const double low = rows.min().item<double>(), high = rows.max().item<double>();
+    Shape grid_shape{static_cast<int64_t>(parts.size()) * examples};
+    grid_shape.insert(grid_shape.end(), shape.begin(), shape.end());
+    const auto grid = displayable(torch::cat(parts).reshape(grid_shape), low, high);
+    out.images.emplace_back("examples", encode_png(image_grid(grid, examples)));
+  } else if (shape.size() == 2) {  // sequences: channels x length, the first channel drawn
+    charts.push_back(sequences_chart(parts, shape, examples));
+  }
+}
+
+// The data part: each row's error, each feature's and the PCA baseline's, the codes and a
+// few examples.
+void add_data_part(const Model& model, const Dataset& dataset, const ReportOptions& options, Computed& out,
+                   json& charts) {
+  json& data = out.data;
+  // A table's categories in the model's levels (unseen ones as the model's rule says).
+  const auto rows = flat_rows(model, dataset.has_categories() ? model.coding().conform(dataset) : dataset.features);
+  const int64_t n = rows.size(0), width = rows.size(1);
+  const bool labelled = !dataset.labels.empty() && static_cast<int64_t>(dataset.labels.size()) == n;
+  const bool tabular = model.sample_shape().size() == 1;
+  const std::string scale = model.scaler().is_identity() ? "" : model.scaler().kind() + "-scaled ";
+  data["data"] = {{"name", options.data_name()},
+                  {"rows", n},
+                  {"shape", model.sample_shape()},
+                  {"label", labelled ? dataset.label_name : ""}};
+
+  // Each row's error, each feature's, and the PCA baseline's, in one pass.
+  const int64_t k = std::min(model.code_dim(), model.coding().width());
+  std::optional<Pca> baseline;
+  if (options.pca_baseline() && n >= 2) baseline = Pca::fit(model.coding().transform(rows), k);
+  const bool table = model.coding().recodes() || rows.isnan().any().item<bool>();
+  const DataErrors errors = table ? table_errors(model, rows, baseline) : value_errors(model, rows, baseline);
+  const auto error_values = to_vector(errors.rows);
+  charts.push_back(error_chart(model, errors.rows, error_values, table, scale, options));
+  out.worst_rows = largest_errors(errors.rows, error_values, dataset, labelled, n);
+
+  charts.push_back(codes_chart(model, dataset, rows, labelled, options.max_points()));
+  if (tabular) charts.push_back(features_chart(dataset, errors, width, baseline.has_value(), k, table, scale));
+  if (baseline) data["baseline"] = baseline_facts(model, errors, k, table);
+
+  // A few examples next to their reconstructions (and PCA's).
+  const int64_t examples = std::min(options.examples(), n);
+  if (examples > 0 && !tabular) add_examples(model, rows, baseline, examples, out, charts);
+}
+
+// The generated rows among the data, in the data's first two principal components.
+json generated_rows_chart(const Model& model, const Dataset& dataset, const at::Tensor& generated, int64_t max_points) {
+  const auto rows = flat_rows(model, dataset.features);
+  const auto scaled = model.coding().transform(rows);
+  const Pca plane = Pca::fit(scaled, 2);
+  const auto shown = evenly_spaced(rows.size(0), max_points);
+  json values = json::array();
+  auto add = [&](const at::Tensor& points, const std::string& source) {
+    const auto projected = plane.encode(model.coding().transform(points.reshape({points.size(0), -1})));
+    const auto xs = to_vector(projected.select(1, 0)), ys = to_vector(projected.select(1, 1));
+    for (size_t i = 0; i < xs.size(); ++i)
+      values.push_back({{"x", xs[i]}, {"y", ys[i]}, {"label", source}, {"row", i + 1}});
+  };
+  add(rows.index_select(0, shown), "data");
+  add(generated, "generated");
+  json chart = {{"id", "generated"},
+                {"kind", "scatter"},
+                {"title", "generated rows among the data"},
+                {"x_title", "data PC1"},
+                {"y_title", "data PC2"},
+                {"color", "source"},
+                {"color_type", "nominal"},
+                {"sampled", shown.size(0) < rows.size(0)},
+                {"values", values}};
+  return chart;
+}
+
+// What a variational (or adversarial) model generates from a grid of latent points: a grid of
+// images, or the generated rows among the data.
+void add_generated(const Model& model, const Dataset& dataset, const ReportOptions& options, Computed& out,
+                   json& charts) {
+  const std::vector<int64_t> units = model.code_dim() >= 2 ? std::vector<int64_t>{1, 2} : std::vector<int64_t>{1};
+  const int64_t side = 10;
+  const auto generated = model.generate(units, 0.05, 0.95, side);
+  if (is_image_shape(model.sample_shape())) {
+    double low = 0, high = 1;
+    if (dataset.rows() > 0) low = dataset.features.min().item<double>(), high = dataset.features.max().item<double>();
+    out.images.emplace_back("generated", encode_png(image_grid(displayable(generated, low, high), side)));
+  } else if (model.sample_shape().size() == 1 && dataset.rows() >= 2 && model.input_dim() >= 2) {
+    // Tabular: the generated rows among the data, in the data's first two principal components.
+    charts.push_back(generated_rows_chart(model, dataset, generated, options.max_points()));
+  }
+}
+
 Computed compute(const Model& model, const Dataset& dataset, const ReportOptions& options) {
   init_runtime();
   if (!model.is_trained()) throw InvalidArgument("report: the model has no weights; train or load one first");
@@ -233,214 +497,16 @@ Computed compute(const Model& model, const Dataset& dataset, const ReportOptions
   Computed out;
   json& data = out.data;
   const Autoencoder& learner = model.learner();
-  const History& history = model.history();
   data["title"] = options.title().empty() ? "Hourglass report" : options.title();
-  data["model"] = {{"name", options.model_name()},
-                   {"learner", learner.to_string()},
-                   {"summary", model.summary()},
-                   {"types", learner.types()},
-                   {"loss", learner.loss_description()},
-                   {"parameters", model.parameter_count()},
-                   {"epochs", history.epochs.size()},
-                   {"stop_reason", history.stop_reason},
-                   {"seed", model.seed()},
-                   {"scale", model.scaler().kind()},
-                   {"sample_shape", model.sample_shape()},
-                   {"code_shape", model.code_shape()},
-                   {"variational", is_variational(learner)}};
-  json charts = history_charts(history);
+  data["model"] = model_facts(model, options);
+  json charts = history_charts(model.history());
   data["data"] = nullptr;
   data["baseline"] = nullptr;
 
-  if (dataset.rows() > 0) {
-    // A table's categories in the model's levels (unseen ones as the model's rule says).
-    const auto rows = flat_rows(model, dataset.has_categories() ? model.coding().conform(dataset) : dataset.features);
-    const int64_t n = rows.size(0), width = rows.size(1);
-    const bool labelled = !dataset.labels.empty() && static_cast<int64_t>(dataset.labels.size()) == n;
-    const bool tabular = model.sample_shape().size() == 1;
-    const std::string scale = model.scaler().is_identity() ? "" : model.scaler().kind() + "-scaled ";
-    data["data"] = {{"name", options.data_name()},
-                    {"rows", n},
-                    {"shape", model.sample_shape()},
-                    {"label", labelled ? dataset.label_name : ""}};
-
-    // Each row's error, each feature's, and the PCA baseline's, in one pass.
-    const int64_t k = std::min(model.code_dim(), model.coding().width());
-    std::optional<Pca> baseline;
-    if (options.pca_baseline() && n >= 2) baseline = Pca::fit(model.coding().transform(rows), k);
-    const bool table = model.coding().recodes() || rows.isnan().any().item<bool>();
-    const DataErrors errors = table ? table_errors(model, rows, baseline) : value_errors(model, rows, baseline);
-    const auto& error = errors.rows;
-    const auto error_values = to_vector(error);
-
-    json error_chart = {{"id", "errors"},
-                        {"kind", "histogram"},
-                        {"title", "reconstruction error"},
-                        {"measure", table ? "score per row: the mean of its present columns' " + learner.loss + "" +
-                                                (model.coding().has_categories() ? " or cross-entropy" : "")
-                                          : learner.loss + " per row" + (scale.empty() ? "" : ", " + scale + "data")},
-                        {"values", histogram(error_values, options.bins())},
-                        {"mean", error.mean().item<double>()},
-                        {"threshold", nullptr}};
-    if (options.threshold()) {
-      error_chart["threshold"] = *options.threshold();
-      error_chart["above_threshold"] = (error > *options.threshold()).sum().item<int64_t>();
-    }
-    charts.push_back(error_chart);
-    const auto worst = std::get<1>(error.topk(std::min(kWorstRows, n)));
-    for (int64_t i = 0; i < worst.size(0); ++i) {
-      const int64_t row = worst[i].item<int64_t>();
-      out.worst_rows.push_back(
-          {std::to_string(row + 1), labelled ? dataset.labels[row] : "", short_number(error_values[row])});
-    }
-
-    // The codes of up to max_points rows; the first two principal components of wider ones.
-    const auto shown = evenly_spaced(n, options.max_points());
-    const auto codes = model.encode(rows.index_select(0, shown)).reshape({shown.size(0), -1}).to(torch::kDouble);
-    at::Tensor points = codes;
-    std::vector<std::string> axes;
-    if (codes.size(1) > 2 && codes.size(0) >= 2) {
-      const Pca projection = Pca::fit(codes, 2);
-      points = projection.encode(codes);
-      const double total = codes.var(0).sum().item<double>();
-      for (int64_t c = 0; c < 2; ++c) {
-        const double share = total > 0 ? projection.explained_variance()[c].item<double>() / total : 0.0;
-        std::ostringstream title;
-        title << "code PC" << c + 1 << " (" << std::round(share * 1000) / 10 << "% of the code's variance)";
-        axes.push_back(title.str());
-      }
-    } else if (codes.size(1) == 2) {
-      axes = {"code_1", "code_2"};
-    } else {
-      points = torch::stack({codes.select(1, 0), shown.to(torch::kDouble) + 1}, 1);
-      axes = {"code_1", "row"};
-    }
-    json scatter = json::array();
-    const auto xs = to_vector(points.select(1, 0)), ys = to_vector(points.select(1, 1));
-    std::vector<std::string> shown_labels;
-    for (int64_t i = 0; i < shown.size(0); ++i) {
-      const int64_t row = shown[i].item<int64_t>();
-      json point = {{"x", xs[i]}, {"y", ys[i]}, {"row", row + 1}};
-      if (labelled) {
-        point["label"] = dataset.labels[row];
-        shown_labels.push_back(dataset.labels[row]);
-      }
-      scatter.push_back(point);
-    }
-    charts.push_back({{"id", "codes"},
-                      {"kind", "scatter"},
-                      {"title", "codes"},
-                      {"x_title", axes[0]},
-                      {"y_title", axes[1]},
-                      {"color", labelled ? dataset.label_name : ""},
-                      {"color_type", labelled ? label_type(shown_labels) : "nominal"},
-                      {"sampled", shown.size(0) < n},
-                      {"values", scatter}});
-
-    if (tabular) {
-      const auto names =
-          dataset.columns.size() == static_cast<size_t>(width) ? dataset.columns : numbered_columns("V", width);
-      const auto ours = to_vector(errors.features), theirs = to_vector(errors.features_pca);
-      json bars = json::array();
-      for (int64_t j = 0; j < width; ++j) {
-        bars.push_back({{"feature", names[j]}, {"method", "autoencoder"}, {"value", ours[j]}});
-        if (baseline)
-          bars.push_back(
-              {{"feature", names[j]}, {"method", "PCA (k=" + std::to_string(k) + ")"}, {"value", theirs[j]}});
-      }
-      charts.push_back({{"id", "features"},
-                        {"kind", "features"},
-                        {"title", "reconstruction error per feature"},
-                        {"measure", table ? std::string("mean share of the score")
-                                          : "mse, " + (scale.empty() ? std::string("data units") : scale + "data")},
-                        {"values", bars}});
-    }
-
-    if (baseline) {
-      data["baseline"] = {{"k", k},
-                          {"scale", model.scaler().kind()},
-                          {"measure", table ? "mean score (the model's loss over each row's present columns)"
-                                            : "reconstruction MSE (data units)"},
-                          {"autoencoder", errors.mean},
-                          {"pca", errors.mean_pca},
-                          {"ratio", errors.mean_pca > 0 ? json(errors.mean / errors.mean_pca) : json(nullptr)}};
-    }
-
-    // A few examples next to their reconstructions (and PCA's).
-    const int64_t examples = std::min(options.examples(), n);
-    if (examples > 0 && !tabular) {
-      const auto first = rows.narrow(0, 0, examples);
-      const auto back = model.reconstruct(first).reshape_as(first);
-      std::vector<at::Tensor> parts{first, back};
-      if (baseline) {
-        const auto scaled = model.coding().transform(first);
-        parts.push_back(model.coding().inverse_transform(baseline->reconstruct(scaled).to(torch::kFloat)));
-      }
-      const Shape& shape = model.sample_shape();
-      if (is_image_shape(shape)) {
-        const double low = rows.min().item<double>(), high = rows.max().item<double>();
-        Shape grid_shape{static_cast<int64_t>(parts.size()) * examples};
-        grid_shape.insert(grid_shape.end(), shape.begin(), shape.end());
-        const auto grid = displayable(torch::cat(parts).reshape(grid_shape), low, high);
-        out.images.emplace_back("examples", encode_png(image_grid(grid, examples)));
-      } else if (shape.size() == 2) {  // sequences: channels x length, the first channel drawn
-        const std::vector<std::string> series{"original", "autoencoder", "PCA"};
-        json values = json::array();
-        const int64_t drawn = std::min<int64_t>(examples, 4), length = shape[1];
-        for (size_t s = 0; s < parts.size(); ++s) {
-          const auto curves = parts[s].reshape({examples, shape[0], length}).select(1, 0);
-          for (int64_t e = 0; e < drawn; ++e) {
-            const auto curve = to_vector(curves[e]);
-            for (int64_t t = 0; t < length; ++t) {
-              values.push_back({{"example", e + 1}, {"position", t + 1}, {"value", curve[t]}, {"series", series[s]}});
-            }
-          }
-        }
-        charts.push_back({{"id", "sequences"},
-                          {"kind", "sequences"},
-                          {"title", "sequences and their reconstructions (channel 1)"},
-                          {"examples", drawn},
-                          {"series", parts.size()},
-                          {"values", values}});
-      }
-    }
-  }
+  if (dataset.rows() > 0) add_data_part(model, dataset, options, out, charts);
 
   // What a variational (or adversarial) model generates from a grid of latent points.
-  if (is_variational(learner) || is_adversarial(learner)) {
-    const std::vector<int64_t> units = model.code_dim() >= 2 ? std::vector<int64_t>{1, 2} : std::vector<int64_t>{1};
-    const int64_t side = 10;
-    const auto generated = model.generate(units, 0.05, 0.95, side);
-    if (is_image_shape(model.sample_shape())) {
-      double low = 0, high = 1;
-      if (dataset.rows() > 0) low = dataset.features.min().item<double>(), high = dataset.features.max().item<double>();
-      out.images.emplace_back("generated", encode_png(image_grid(displayable(generated, low, high), side)));
-    } else if (model.sample_shape().size() == 1 && dataset.rows() >= 2 && model.input_dim() >= 2) {
-      // Tabular: the generated rows among the data, in the data's first two principal components.
-      const auto rows = flat_rows(model, dataset.features);
-      const auto scaled = model.coding().transform(rows);
-      const Pca plane = Pca::fit(scaled, 2);
-      const auto shown = evenly_spaced(rows.size(0), options.max_points());
-      json values = json::array();
-      auto add = [&](const at::Tensor& points, const std::string& source) {
-        const auto projected = plane.encode(model.coding().transform(points.reshape({points.size(0), -1})));
-        const auto xs = to_vector(projected.select(1, 0)), ys = to_vector(projected.select(1, 1));
-        for (size_t i = 0; i < xs.size(); ++i)
-          values.push_back({{"x", xs[i]}, {"y", ys[i]}, {"label", source}, {"row", i + 1}});
-      };
-      add(rows.index_select(0, shown), "data");
-      add(generated, "generated");
-      charts.push_back({{"id", "generated"},
-                        {"kind", "scatter"},
-                        {"title", "generated rows among the data"},
-                        {"x_title", "data PC1"},
-                        {"y_title", "data PC2"},
-                        {"color", "source"},
-                        {"color_type", "nominal"},
-                        {"sampled", shown.size(0) < rows.size(0)},
-                        {"values", values}});
-    }
-  }
+  if (is_variational(learner) || is_adversarial(learner)) add_generated(model, dataset, options, out, charts);
   data["charts"] = charts;
   return out;
 }
@@ -461,15 +527,16 @@ std::string chart_figure(const json& chart, const std::string& caption) {
          html::escape(chart["id"].get<std::string>()) + "\"></div><figcaption>" + caption + "</figcaption></figure>\n";
 }
 
-std::string render(const Computed& computed) {
-  const json& data = computed.data;
+// A JSON string, escaped for HTML.
+std::string escaped(const json& value) { return html::escape(value.get<std::string>()); }
+
+// The page's head, with the styles and the chart libraries inlined, and its header.
+void write_head(std::ostream& page, const json& data) {
   const json& model = data["model"];
-  std::ostringstream page;
-  const auto text = [](const json& value) { return html::escape(value.get<std::string>()); };
   page << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
        << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
        << "<meta name=\"generator\" content=\"Hourglass\">\n"
-       << "<title>" << text(data["title"]) << "</title>\n"
+       << "<title>" << escaped(data["title"]) << "</title>\n"
        << "<style>\n"
        << assets::report_css() << "</style>\n"
        << "<!-- Vega " HOURGLASS_VEGA_VERSION ", Vega-Lite " HOURGLASS_VEGA_LITE_VERSION
@@ -479,86 +546,101 @@ std::string render(const Computed& computed) {
        << "<script>" << assets::vega_js() << "</script>\n"
        << "<script>" << assets::vega_lite_js() << "</script>\n"
        << "<script>" << assets::vega_embed_js() << "</script>\n"
-       << "</head>\n<body>\n<header>\n<h1>" << text(data["title"]) << "</h1>\n<p class=\"subtitle\">";
+       << "</head>\n<body>\n<header>\n<h1>" << escaped(data["title"]) << "</h1>\n<p class=\"subtitle\">";
   std::vector<std::string> subtitle;
-  if (!model["name"].get<std::string>().empty()) subtitle.push_back("model " + text(model["name"]));
+  if (!model["name"].get<std::string>().empty()) subtitle.push_back("model " + escaped(model["name"]));
   if (!data["data"].is_null() && !data["data"]["name"].get<std::string>().empty())
-    subtitle.push_back("data " + text(data["data"]["name"]));
+    subtitle.push_back("data " + escaped(data["data"]["name"]));
   subtitle.push_back("made by Hourglass");
   page << join(subtitle, " &middot; ") << "</p>\n</header>\n<main>\n";
+}
 
-  // The model.
+// The model's facts, its learner and its summary.
+void write_model_section(std::ostream& page, const json& model) {
   page << "<section id=\"model\">\n<h2>Model</h2>\n<dl class=\"facts\">\n";
   const auto fact = [&](const std::string& name, const std::string& value) {
     page << "<dt>" << name << "</dt><dd>" << value << "</dd>\n";
   };
   fact("variant", html::escape(join(model["types"].get<std::vector<std::string>>())));
-  fact("loss", text(model["loss"]));
+  fact("loss", escaped(model["loss"]));
   fact("parameters", std::to_string(model["parameters"].get<int64_t>()));
   fact("sample shape", shape_text(model["sample_shape"].get<Shape>()));
   fact("code shape", shape_text(model["code_shape"].get<Shape>()));
-  fact("scaling", text(model["scale"]));
+  fact("scaling", escaped(model["scale"]));
   fact("epochs trained", std::to_string(model["epochs"].get<int64_t>()));
-  if (!model["stop_reason"].get<std::string>().empty()) fact("stopped", text(model["stop_reason"]));
+  if (!model["stop_reason"].get<std::string>().empty()) fact("stopped", escaped(model["stop_reason"]));
   fact("seed", std::to_string(model["seed"].get<uint64_t>()));
-  page << "</dl>\n<pre class=\"learner\">" << text(model["learner"]) << "</pre>\n<pre class=\"summary\">"
-       << text(model["summary"]) << "</pre>\n</section>\n";
+  page << "</dl>\n<pre class=\"learner\">" << escaped(model["learner"]) << "</pre>\n<pre class=\"summary\">"
+       << escaped(model["summary"]) << "</pre>\n</section>\n";
+}
 
-  // Training.
+// The training history's charts.
+void write_training_section(std::ostream& page, const json& data) {
   page << "<section id=\"training\">\n<h2>Training</h2>\n";
   bool any_history = false;
   for (const auto& chart : data["charts"]) {
     if (chart["kind"] != "history") continue;
     if (!any_history) page << "<div class=\"chart-grid\">\n";
     any_history = true;
-    page << chart_figure(chart, text(chart["title"]) + " per epoch" +
+    page << chart_figure(chart, escaped(chart["title"]) + " per epoch" +
                                     (chart["series"].get<int>() > 1 ? ", on the training and validation data" : ""));
   }
   page << (any_history ? "</div>\n" : "<p>The model has no training history.</p>\n") << "</section>\n";
+}
 
-  if (!data["data"].is_null()) {
-    const json& set = data["data"];
-    const json* errors = find_chart(data, "errors");
-    page << "<section id=\"errors\">\n<h2>Reconstruction error</h2>\n<p>" << set["rows"].get<int64_t>() << " rows; the "
-         << html::escape((*errors)["measure"].get<std::string>()) << ", mean " << number_text((*errors)["mean"]) << ".";
-    if (!(*errors)["threshold"].is_null()) {
-      page << " Threshold " << number_text((*errors)["threshold"]) << ": "
-           << (*errors)["above_threshold"].get<int64_t>() << " rows above it.";
-    }
-    page << "</p>\n"
-         << chart_figure(*errors, "How many rows have each reconstruction error (drag to zoom, hover for counts)")
-         << "<table class=\"worst\">\n<caption>Rows with the largest errors</caption>\n<tr><th>row</th>"
-         << (set["label"].get<std::string>().empty() ? "" : "<th>" + text(set["label"]) + "</th>")
-         << "<th>error</th></tr>\n";
-    for (const auto& row : computed.worst_rows) {
-      page << "<tr><td>" << row[0] << "</td>"
-           << (set["label"].get<std::string>().empty() ? "" : "<td>" + html::escape(row[1]) + "</td>") << "<td>"
-           << row[2] << "</td></tr>\n";
-    }
-    page << "</table>\n</section>\n";
-
-    const json& codes = *find_chart(data, "codes");
-    page << "<section id=\"codes\">\n<h2>Codes</h2>\n"
-         << chart_figure(
-                codes, std::string("Each row's code") +
-                           (codes["color"].get<std::string>().empty() ? "" : ", coloured by " + text(codes["color"])) +
-                           (codes["sampled"].get<bool>() ? "; " + std::to_string(codes["values"].size()) +
-                                                               " rows, evenly spaced through the data"
-                                                         : "") +
-                           " (scroll to zoom, drag to pan, hover for the row)")
-         << "</section>\n";
-
-    if (const json* features = find_chart(data, "features")) {
-      page << "<section id=\"features\">\n<h2>Error per feature</h2>\n"
-           << chart_figure(*features, "Mean squared reconstruction error of each feature (" +
-                                          html::escape((*features)["measure"].get<std::string>()) + ")")
-           << "</section>\n";
-    }
-    if (const json* sequences = find_chart(data, "sequences")) {
-      page << "<section id=\"examples\">\n<h2>Examples</h2>\n"
-           << chart_figure(*sequences, "The first sequences, their reconstruction and PCA's") << "</section>\n";
-    }
+// The histogram of the reconstruction errors and the table of the rows with the largest.
+void write_errors_section(std::ostream& page, const Computed& computed) {
+  const json& data = computed.data;
+  const json& set = data["data"];
+  const json* errors = find_chart(data, "errors");
+  page << "<section id=\"errors\">\n<h2>Reconstruction error</h2>\n<p>" << set["rows"].get<int64_t>() << " rows; the "
+       << html::escape((*errors)["measure"].get<std::string>()) << ", mean " << number_text((*errors)["mean"]) << ".";
+  if (!(*errors)["threshold"].is_null()) {
+    page << " Threshold " << number_text((*errors)["threshold"]) << ": " << (*errors)["above_threshold"].get<int64_t>()
+         << " rows above it.";
   }
+  page << "</p>\n"
+       << chart_figure(*errors, "How many rows have each reconstruction error (drag to zoom, hover for counts)")
+       << "<table class=\"worst\">\n<caption>Rows with the largest errors</caption>\n<tr><th>row</th>"
+       << (set["label"].get<std::string>().empty() ? "" : "<th>" + escaped(set["label"]) + "</th>")
+       << "<th>error</th></tr>\n";
+  for (const auto& row : computed.worst_rows) {
+    page << "<tr><td>" << row[0] << "</td>"
+         << (set["label"].get<std::string>().empty() ? "" : "<td>" + html::escape(row[1]) + "</td>") << "<td>" << row[2]
+         << "</td></tr>\n";
+  }
+  page << "</table>\n</section>\n";
+}
+
+// The codes' chart, and the charts of the errors per feature and of example sequences where
+// the data has them.
+void write_codes_sections(std::ostream& page, const json& data) {
+  const json& codes = *find_chart(data, "codes");
+  page << "<section id=\"codes\">\n<h2>Codes</h2>\n"
+       << chart_figure(
+              codes, std::string("Each row's code") +
+                         (codes["color"].get<std::string>().empty() ? "" : ", coloured by " + escaped(codes["color"])) +
+                         (codes["sampled"].get<bool>()
+                              ? "; " + std::to_string(codes["values"].size()) + " rows, evenly spaced through the data"
+                              : "") +
+                         " (scroll to zoom, drag to pan, hover for the row)")
+       << "</section>\n";
+
+  if (const json* features = find_chart(data, "features")) {
+    page << "<section id=\"features\">\n<h2>Error per feature</h2>\n"
+         << chart_figure(*features, "Mean squared reconstruction error of each feature (" +
+                                        html::escape((*features)["measure"].get<std::string>()) + ")")
+         << "</section>\n";
+  }
+  if (const json* sequences = find_chart(data, "sequences")) {
+    page << "<section id=\"examples\">\n<h2>Examples</h2>\n"
+         << chart_figure(*sequences, "The first sequences, their reconstruction and PCA's") << "</section>\n";
+  }
+}
+
+// The image grids: the examples next to their reconstructions, and generated images.
+void write_image_sections(std::ostream& page, const Computed& computed) {
+  const json& data = computed.data;
   for (const auto& [id, png] : computed.images) {
     const bool examples = id == "examples";
     page << "<section id=\"" << id << "\">\n<h2>" << (examples ? "Examples" : "Generated") << "</h2>\n"
@@ -570,6 +652,10 @@ std::string render(const Computed& computed) {
                                     "95% quantile, the others at its median"))
          << "</figcaption></figure>\n</section>\n";
   }
+}
+
+// The chart of generated rows among the data.
+void write_generated_section(std::ostream& page, const json& data) {
   if (const json* generated = find_chart(data, "generated")) {
     page << "<section id=\"generated\">\n<h2>Generated</h2>\n"
          << chart_figure(*generated,
@@ -577,17 +663,36 @@ std::string render(const Computed& computed) {
                          "components")
          << "</section>\n";
   }
+}
+
+// The table of the autoencoder's mean error against PCA's.
+void write_baseline_section(std::ostream& page, const json& data) {
   if (!data["baseline"].is_null()) {
     const json& baseline = data["baseline"];
     page << "<section id=\"baseline\">\n<h2>Autoencoder and PCA</h2>\n<table class=\"baseline\">\n"
-         << "<tr><th>method</th><th>" << text(baseline["measure"]) << "</th></tr>\n"
+         << "<tr><th>method</th><th>" << escaped(baseline["measure"]) << "</th></tr>\n"
          << "<tr><td>autoencoder</td><td>" << number_text(baseline["autoencoder"]) << "</td></tr>\n"
          << "<tr><td>PCA, k=" << baseline["k"].get<int64_t>()
-         << (baseline["scale"] == "none" ? "" : ", " + text(baseline["scale"]) + " scaled") << "</td><td>"
+         << (baseline["scale"] == "none" ? "" : ", " + escaped(baseline["scale"]) + " scaled") << "</td><td>"
          << number_text(baseline["pca"])
          << "</td></tr>\n</table>\n<p>Ratio autoencoder / PCA: " << number_text(baseline["ratio"])
          << " (below 1: the autoencoder reconstructs better).</p>\n</section>\n";
   }
+}
+
+std::string render(const Computed& computed) {
+  const json& data = computed.data;
+  std::ostringstream page;
+  write_head(page, data);
+  write_model_section(page, data["model"]);
+  write_training_section(page, data);
+  if (!data["data"].is_null()) {
+    write_errors_section(page, computed);
+    write_codes_sections(page, data);
+  }
+  write_image_sections(page, computed);
+  write_generated_section(page, data);
+  write_baseline_section(page, data);
   page << "</main>\n<script type=\"application/json\" id=\"hourglass-report-data\">"
        << html::json_in_script(data.dump()) << "</script>\n<script>\n"
        << assets::report_js() << "</script>\n</body>\n</html>\n";
@@ -604,7 +709,7 @@ at::Tensor reconstruction_errors(const Model& model, const at::Tensor& data) {
   const RowLossFunction row_loss = row_loss_function(model.learner().loss);
   std::vector<at::Tensor> errors;
   for_each_scaled_chunk(model, rows, [&](int64_t, const at::Tensor& scaled) {
-    errors.push_back(model.impl().mean_over_networks(
+    errors.push_back(ModelAccess::impl(model).mean_over_networks(
         [&](auto& net) { return row_loss(net->forward(scaled).reshape_as(scaled), scaled); }));
   });
   return torch::cat(errors);

@@ -2,11 +2,10 @@
 
 #include <chrono>
 
-#include "hourglass/data/scaler.hpp"
 #include "hourglass/error.hpp"
 #include "hourglass/network/parse.hpp"
 #include "hourglass/train/callbacks.hpp"
-#include "hourglass/train/optimizers.hpp"
+#include "hourglass/train/option_specs.hpp"
 #include "hourglass/train/train.hpp"
 
 namespace hourglass::serve {
@@ -54,16 +53,7 @@ std::shared_ptr<Job> TrainingQueue::submit(TrainingRequest request) {
     throw InvalidArgument("epochs must be from 1 to " + std::to_string(max_epochs_) + ", got " +
                           std::to_string(o.epochs()));
   }
-  if (o.batch_size() < 1)
-    throw InvalidArgument("the batch size must be at least 1, got " + std::to_string(o.batch_size()));
-  if (!(o.validation_split() >= 0.0 && o.validation_split() < 1.0)) {
-    throw InvalidArgument("the validation split must be a fraction in [0, 1), got " +
-                          format_number(o.validation_split()));
-  }
-  if (!(o.learning_rate() >= 0.0))
-    throw InvalidArgument("the learning rate must be positive (0: the optimizer's default)");
-  if (!o.optimizer().empty()) default_learning_rate(o.optimizer());  // an unknown name lists the valid ones
-  check_scaler(o.scale());
+  check_train_options(o);
   const DatasetInfo data = workspace_.dataset_info(request.dataset);
   Autoencoder learner = make_variant(autoencoder(parse_network(request.network), request.loss), request.types);
   learner.network.output_shapes(data.shape);  // a network that does not fit the data says so now

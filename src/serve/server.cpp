@@ -2,12 +2,14 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <atomic>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "hourglass/data/scaler.hpp"
+#include "hourglass/data/table_coding.hpp"
 #include "hourglass/error.hpp"
 #include "hourglass/io/atomic_file.hpp"
 #include "hourglass/losses/loss.hpp"
@@ -20,6 +22,7 @@
 #include "report/assets.hpp"
 #include "serve/jobs.hpp"
 #include "serve/workspace.hpp"
+#include "train/option_json.hpp"
 
 namespace hourglass::serve {
 namespace {
@@ -93,6 +96,30 @@ std::string csv_field(const std::string& text) {
 
 // Reads the request's JSON body into a training request; unknown fields are refused so
 // that a typo does not silently train with a default.
+const std::vector<std::string> kLearnerFields = {"dataset", "network", "types", "loss", "name"};
+
+bool is_train_option(const std::string& name) {
+  const auto& specs = train_option_specs();
+  return std::any_of(specs.begin(), specs.end(), [&](const OptionSpec& spec) { return spec.name == name; });
+}
+
+std::vector<std::string> training_fields() {
+  std::vector<std::string> fields = kLearnerFields;
+  for (const auto& spec : train_option_specs()) fields.push_back(spec.name);
+  return fields;
+}
+
+// The form's first values: each option's declared default, but for the presets that suit
+// a first try on a small table in the browser (Adam at 0.01 on z-scores, batches of 16).
+json form_defaults() {
+  json defaults =
+      train_options_json(TrainOptions().optimizer("adam").learning_rate(0.01).scale("zscore").batch_size(16));
+  defaults["network"] = "8,2:tanh";
+  defaults["types"] = "basic";
+  defaults["loss"] = "mse";
+  return defaults;
+}
+
 TrainingRequest training_request(const std::string& body) {
   json in;
   try {
@@ -115,25 +142,13 @@ TrainingRequest training_request(const std::string& body) {
         request.loss = value.get<std::string>();
       else if (key == "name")
         request.name = value.get<std::string>();
-      else if (key == "epochs")
-        o.epochs(value.get<int64_t>());
-      else if (key == "batch_size")
-        o.batch_size(value.get<int64_t>());
-      else if (key == "optimizer")
-        o.optimizer(value.get<std::string>());
-      else if (key == "learning_rate")
-        o.learning_rate(value.get<double>());
-      else if (key == "scale")
-        o.scale(value.get<std::string>());
-      else if (key == "validation_split")
-        o.validation_split(value.get<double>());
-      else if (key == "seed") {
-        if (!value.is_null()) o.seed(value.get<uint64_t>());
-      } else {
-        throw InvalidArgument("unknown training field '" + key + "'");
-      }
+      else if (is_train_option(key))
+        set_train_option_json(o, key, value);  // checked against its declaration (option_specs.hpp)
+      else
+        throw unknown_name("training field", key, training_fields());
     } catch (const json::exception&) {
-      throw InvalidArgument("the training field '" + key + "' has the wrong type: " + value.dump());
+      // The type, not the value: a refused value may nest deep enough to overflow dump().
+      throw InvalidArgument("the training field '" + key + "' has the wrong type: a JSON " + value.type_name());
     }
   }
   if (request.dataset.empty()) throw InvalidArgument("choose a data set to train on");
@@ -248,7 +263,17 @@ struct Server::Impl {
     return job;
   }
 
+  // Every route, group by group, in the order httplib tries them.
   void routes() {
+    page_routes();
+    form_routes();
+    training_routes();
+    model_routes();
+    model_csv_routes();
+  }
+
+  // The page of the interface, its script and style, and the chart libraries it loads.
+  void page_routes() {
     http.Get("/", [](const httplib::Request&, httplib::Response& res) {
       send_static(res, assets::app_html(), "text/html; charset=utf-8");
       // Vega compiles its expressions with Function(): 'unsafe-eval'; it also adds a <style>.
@@ -270,7 +295,11 @@ struct Server::Impl {
     http.Get("/vendor/vega-embed.min.js", [](const httplib::Request&, httplib::Response& res) {
       send_static(res, assets::vega_embed_js(), "text/javascript");
     });
+  }
 
+  // What the form offers and checks: the options, the data sets (and uploads) and a
+  // learner's summary.
+  void form_routes() {
     http.Get("/api/options", guarded([this](const httplib::Request&, httplib::Response& res) {
                send_json(res, 200,
                          {{"variants", variant_names()},
@@ -279,16 +308,8 @@ struct Server::Impl {
                           {"scalers", scaler_names()},
                           {"activations", activation_names()},
                           {"layers", layer_kind_names()},
-                          {"defaults",
-                           {{"network", "8,2:tanh"},
-                            {"types", "basic"},
-                            {"loss", "mse"},
-                            {"optimizer", "adam"},
-                            {"learning_rate", 0.01},
-                            {"scale", "zscore"},
-                            {"epochs", 20},
-                            {"batch_size", 16},
-                            {"validation_split", 0.0}}},
+                          {"train_options", json::parse(train_option_specs_json())},
+                          {"defaults", form_defaults()},
                           {"limits",
                            {{"max_upload_bytes", options.max_upload_bytes()}, {"max_epochs", options.max_epochs()}}}});
              }));
@@ -315,7 +336,10 @@ struct Server::Impl {
                    make_variant(autoencoder(parse_network(req.get_param_value("network")), loss), types);
                send_json(res, 200, {{"text", learner.to_string() + learner.network.summary(data.shape)}});
              }));
+  }
 
+  // The trainings: submitting, listing, inspecting and stopping them, and their progress.
+  void training_routes() {
     http.Get("/api/trainings", guarded([this](const httplib::Request&, httplib::Response& res) {
                json list = json::array();
                for (const auto& job : queue.jobs())
@@ -338,7 +362,10 @@ struct Server::Impl {
     http.Get(R"(/api/trainings/(\d{1,9})/events)", guarded([this](const httplib::Request& req, httplib::Response& res) {
                stream_progress(job_of(req), res);
              }));
+  }
 
+  // The trained models: the list, their files and their reports.
+  void model_routes() {
     http.Get("/api/models", guarded([this](const httplib::Request&, httplib::Response& res) {
                json list = json::array();
                for (const auto& name : workspace.models()) {
@@ -375,6 +402,10 @@ struct Server::Impl {
               render_report(model, data, ReportOptions().title("Report: " + name).model_name(name).data_name(dataset)),
               "text/html; charset=utf-8");
         }));
+  }
+
+  // A model's codes and reconstruction errors for a data set, as CSV downloads.
+  void model_csv_routes() {
     http.Get(R"(/api/models/([^/]+)/encoding)", guarded([this](const httplib::Request& req, httplib::Response& res) {
                const std::string name = req.matches[1].str(), dataset = req.get_param_value("dataset");
                const Model model = Model::load(workspace.model_path(name));

@@ -17,8 +17,8 @@
 #include <vector>
 
 #include "model/model_impl.hpp"
+#include "model/training_state.hpp"
 #include "nn/adversarial.hpp"
-#include "train/training_state.hpp"
 
 namespace hourglass {
 

@@ -2,6 +2,7 @@
 
 #include "hourglass/error.hpp"
 #include "hourglass/train/adamax.hpp"
+#include "model/training_state.hpp"  // check_optimizer_name
 #include "train/fused_optimizers.hpp"
 
 namespace hourglass {
@@ -36,92 +37,116 @@ void put(Fields& fields, const char* name, const torch::Tensor& tensor) {
   if (tensor.defined()) fields[name] = tensor;
 }
 
+// SGD, with the momentum the options give.
+OptimizerKind sgd_kind() {
+  return {0.01,
+          [](std::vector<torch::Tensor> p, double lr, double momentum) -> std::unique_ptr<optim::Optimizer> {
+            return std::make_unique<optim::SGD>(p, optim::SGDOptions(lr).momentum(momentum));
+          },
+          [](const optim::OptimizerParamState& s) {
+            Fields f;
+            put(f, "momentum_buffer", static_cast<const optim::SGDParamState&>(s).momentum_buffer());
+            return f;
+          },
+          [](const Fields& f) {
+            auto s = std::make_unique<optim::SGDParamState>();
+            s->momentum_buffer(field(f, "momentum_buffer"));
+            return s;
+          }};
+}
+
+// RMSprop (fused), with Keras's rho 0.9 and eps 1e-7.
+OptimizerKind rmsprop_kind() {
+  return {0.001,
+          [](std::vector<torch::Tensor> p, double lr, double) -> std::unique_ptr<optim::Optimizer> {
+            return std::make_unique<FusedRMSprop>(p, optim::RMSpropOptions(lr).alpha(0.9).eps(1e-7));
+          },
+          [](const optim::OptimizerParamState& state) {
+            const auto& s = static_cast<const optim::RMSpropParamState&>(state);
+            Fields f{{"step", step_tensor(s.step())}};
+            put(f, "square_avg", s.square_avg());
+            put(f, "momentum_buffer", s.momentum_buffer());
+            put(f, "grad_avg", s.grad_avg());
+            return f;
+          },
+          [](const Fields& f) {
+            auto s = std::make_unique<optim::RMSpropParamState>();
+            s->step(step_of(f)).square_avg(field(f, "square_avg"));
+            s->momentum_buffer(optional_field(f, "momentum_buffer")).grad_avg(optional_field(f, "grad_avg"));
+            return s;
+          }};
+}
+
+// Adam (fused), with Keras's eps 1e-7.
+OptimizerKind adam_kind() {
+  return {0.001,
+          [](std::vector<torch::Tensor> p, double lr, double) -> std::unique_ptr<optim::Optimizer> {
+            return std::make_unique<FusedAdam>(p, optim::AdamOptions(lr).eps(1e-7));
+          },
+          [](const optim::OptimizerParamState& state) {
+            const auto& s = static_cast<const optim::AdamParamState&>(state);
+            Fields f{{"step", step_tensor(s.step())}};
+            put(f, "exp_avg", s.exp_avg());
+            put(f, "exp_avg_sq", s.exp_avg_sq());
+            put(f, "max_exp_avg_sq", s.max_exp_avg_sq());
+            return f;
+          },
+          [](const Fields& f) {
+            auto s = std::make_unique<optim::AdamParamState>();
+            s->step(step_of(f)).exp_avg(field(f, "exp_avg")).exp_avg_sq(field(f, "exp_avg_sq"));
+            s->max_exp_avg_sq(optional_field(f, "max_exp_avg_sq"));
+            return s;
+          }};
+}
+
+// Adamax.
+OptimizerKind adamax_kind() {
+  return {0.001,
+          [](std::vector<torch::Tensor> p, double lr, double) -> std::unique_ptr<optim::Optimizer> {
+            return std::make_unique<Adamax>(p, AdamaxOptions(lr));
+          },
+          [](const optim::OptimizerParamState& state) {
+            const auto& s = static_cast<const AdamaxParamState&>(state);
+            Fields f{{"step", step_tensor(s.step())}};
+            put(f, "exp_avg", s.exp_avg());
+            put(f, "exp_inf", s.exp_inf());
+            return f;
+          },
+          [](const Fields& f) {
+            auto s = std::make_unique<AdamaxParamState>();
+            s->step(step_of(f)).exp_avg(field(f, "exp_avg")).exp_inf(field(f, "exp_inf"));
+            return s;
+          }};
+}
+
+// Adagrad, with Keras's initial accumulator 0.1 and eps 1e-7.
+OptimizerKind adagrad_kind() {
+  return {0.001,
+          [](std::vector<torch::Tensor> p, double lr, double) -> std::unique_ptr<optim::Optimizer> {
+            return std::make_unique<optim::Adagrad>(p,
+                                                    optim::AdagradOptions(lr).initial_accumulator_value(0.1).eps(1e-7));
+          },
+          [](const optim::OptimizerParamState& state) {
+            const auto& s = static_cast<const optim::AdagradParamState&>(state);
+            Fields f{{"step", step_tensor(s.step())}};
+            put(f, "sum", s.sum());
+            return f;
+          },
+          [](const Fields& f) {
+            auto s = std::make_unique<optim::AdagradParamState>();
+            s->step(step_of(f)).sum(field(f, "sum"));
+            return s;
+          }};
+}
+
+// The built-in optimizers, with Keras's constants where they differ from PyTorch's.
 Registry<OptimizerKind> builtin_optimizers() {
   Registry<OptimizerKind> r("optimizer");
-  // Keras's constants where they differ from PyTorch's: RMSprop rho 0.9 and eps 1e-7,
-  // Adam eps 1e-7, Adagrad initial accumulator 0.1 and eps 1e-7.
-  r.add("sgd", {0.01,
-                [](std::vector<torch::Tensor> p, double lr, double momentum) -> std::unique_ptr<optim::Optimizer> {
-                  return std::make_unique<optim::SGD>(p, optim::SGDOptions(lr).momentum(momentum));
-                },
-                [](const optim::OptimizerParamState& s) {
-                  Fields f;
-                  put(f, "momentum_buffer", static_cast<const optim::SGDParamState&>(s).momentum_buffer());
-                  return f;
-                },
-                [](const Fields& f) {
-                  auto s = std::make_unique<optim::SGDParamState>();
-                  s->momentum_buffer(field(f, "momentum_buffer"));
-                  return s;
-                }});
-  r.add("rmsprop", {0.001,
-                    [](std::vector<torch::Tensor> p, double lr, double) -> std::unique_ptr<optim::Optimizer> {
-                      return std::make_unique<FusedRMSprop>(p, optim::RMSpropOptions(lr).alpha(0.9).eps(1e-7));
-                    },
-                    [](const optim::OptimizerParamState& state) {
-                      const auto& s = static_cast<const optim::RMSpropParamState&>(state);
-                      Fields f{{"step", step_tensor(s.step())}};
-                      put(f, "square_avg", s.square_avg());
-                      put(f, "momentum_buffer", s.momentum_buffer());
-                      put(f, "grad_avg", s.grad_avg());
-                      return f;
-                    },
-                    [](const Fields& f) {
-                      auto s = std::make_unique<optim::RMSpropParamState>();
-                      s->step(step_of(f)).square_avg(field(f, "square_avg"));
-                      s->momentum_buffer(optional_field(f, "momentum_buffer")).grad_avg(optional_field(f, "grad_avg"));
-                      return s;
-                    }});
-  r.add("adam", {0.001,
-                 [](std::vector<torch::Tensor> p, double lr, double) -> std::unique_ptr<optim::Optimizer> {
-                   return std::make_unique<FusedAdam>(p, optim::AdamOptions(lr).eps(1e-7));
-                 },
-                 [](const optim::OptimizerParamState& state) {
-                   const auto& s = static_cast<const optim::AdamParamState&>(state);
-                   Fields f{{"step", step_tensor(s.step())}};
-                   put(f, "exp_avg", s.exp_avg());
-                   put(f, "exp_avg_sq", s.exp_avg_sq());
-                   put(f, "max_exp_avg_sq", s.max_exp_avg_sq());
-                   return f;
-                 },
-                 [](const Fields& f) {
-                   auto s = std::make_unique<optim::AdamParamState>();
-                   s->step(step_of(f)).exp_avg(field(f, "exp_avg")).exp_avg_sq(field(f, "exp_avg_sq"));
-                   s->max_exp_avg_sq(optional_field(f, "max_exp_avg_sq"));
-                   return s;
-                 }});
-  r.add("adamax", {0.001,
-                   [](std::vector<torch::Tensor> p, double lr, double) -> std::unique_ptr<optim::Optimizer> {
-                     return std::make_unique<Adamax>(p, AdamaxOptions(lr));
-                   },
-                   [](const optim::OptimizerParamState& state) {
-                     const auto& s = static_cast<const AdamaxParamState&>(state);
-                     Fields f{{"step", step_tensor(s.step())}};
-                     put(f, "exp_avg", s.exp_avg());
-                     put(f, "exp_inf", s.exp_inf());
-                     return f;
-                   },
-                   [](const Fields& f) {
-                     auto s = std::make_unique<AdamaxParamState>();
-                     s->step(step_of(f)).exp_avg(field(f, "exp_avg")).exp_inf(field(f, "exp_inf"));
-                     return s;
-                   }});
-  r.add("adagrad", {0.001,
-                    [](std::vector<torch::Tensor> p, double lr, double) -> std::unique_ptr<optim::Optimizer> {
-                      return std::make_unique<optim::Adagrad>(
-                          p, optim::AdagradOptions(lr).initial_accumulator_value(0.1).eps(1e-7));
-                    },
-                    [](const optim::OptimizerParamState& state) {
-                      const auto& s = static_cast<const optim::AdagradParamState&>(state);
-                      Fields f{{"step", step_tensor(s.step())}};
-                      put(f, "sum", s.sum());
-                      return f;
-                    },
-                    [](const Fields& f) {
-                      auto s = std::make_unique<optim::AdagradParamState>();
-                      s->step(step_of(f)).sum(field(f, "sum"));
-                      return s;
-                    }});
+  r.add("sgd", sgd_kind());
+  r.add("rmsprop", rmsprop_kind());
+  r.add("adam", adam_kind());
+  r.add("adamax", adamax_kind());
+  r.add("adagrad", adagrad_kind());
   return r;
 }
 
@@ -142,6 +167,8 @@ const std::vector<std::string>& optimizer_names() {
 double default_learning_rate(const std::string& optimizer) {
   return optimizer_kinds().at(optimizer).default_learning_rate;
 }
+
+void check_optimizer_name(const std::string& name) { optimizer_kinds().at(name); }
 
 std::unique_ptr<torch::optim::Optimizer> make_optimizer(const std::string& name, std::vector<torch::Tensor> parameters,
                                                         double learning_rate, double momentum) {

@@ -13,6 +13,8 @@
 #include "hourglass/error.hpp"
 #include "hourglass/io/atomic_file.hpp"
 #include "hourglass/runtime.hpp"
+#include "hourglass/train/option_specs.hpp"
+#include "model/model_access.hpp"
 #include "model/serialization.hpp"
 #include "network/shapes.hpp"
 #include "train/adversarial.hpp"
@@ -24,41 +26,6 @@
 
 namespace hourglass {
 namespace {
-
-constexpr double kMaxLearningRate = 1e38;
-
-void check_options(const TrainOptions& o) {
-  if (o.epochs() < 1) throw InvalidArgument("epochs must be at least 1, got " + std::to_string(o.epochs()));
-  if (o.batch_size() < 1) {
-    throw InvalidArgument("batch size must be at least 1, got " + std::to_string(o.batch_size()));
-  }
-  if (!(o.validation_split() >= 0.0 && o.validation_split() < 1.0)) {
-    throw InvalidArgument("validation split must be in [0, 1), got " + format_number(o.validation_split()));
-  }
-  // The weights are float: a larger rate cannot even be applied.
-  if (!(o.learning_rate() >= 0.0) || !(o.learning_rate() <= kMaxLearningRate)) {
-    throw InvalidArgument("learning rate must be positive and at most 1e38 (or 0 for the optimizer's default), got " +
-                          format_number(o.learning_rate()));
-  }
-  if (!(o.momentum() >= 0.0 && o.momentum() < 1.0)) {
-    throw InvalidArgument("momentum must be in [0, 1), got " + format_number(o.momentum()));
-  }
-  for (const auto& name : o.metrics()) metric_function(name);  // throws for an unknown name
-  if (!o.optimizer().empty()) optimizer_kinds().at(o.optimizer());
-  check_precision(o.precision());
-  check_scaler(o.scale());
-  if (!(o.clip_grad_norm() >= 0.0) || !std::isfinite(o.clip_grad_norm())) {
-    throw InvalidArgument("clip_grad_norm must be a finite number >= 0 (0: off), got " +
-                          format_number(o.clip_grad_norm()));
-  }
-  if (!(o.trim() >= 0.0 && o.trim() <= 0.5)) {
-    throw InvalidArgument("trim must be a share of rows from 0 (off) to 0.5, got " + format_number(o.trim()));
-  }
-  if (o.other_level() < 0) {
-    throw InvalidArgument("other_level must be 0 (off) or a count of training rows >= 1, got " +
-                          std::to_string(o.other_level()));
-  }
-}
 
 // Rows x values, float, contiguous: the shape of a sample is kept apart.
 at::Tensor checked_data(const at::Tensor& data, const char* what) {
@@ -123,6 +90,144 @@ bool all_finite(const std::vector<at::Tensor>& tensors) {
   auto sum = torch::zeros({}, torch::kDouble);
   for (const auto& t : tensors) sum += t.detach().sum(at::kDouble);
   return std::isfinite(sum.item<double>());
+}
+
+// The validation rows: the options' validation data, checked against the training
+// samples' shape, or for a validation split the last rows of x (which keeps the others);
+// undefined for neither.
+at::Tensor validation_rows(at::Tensor& x, const Shape& sample_shape, const TrainOptions& options) {
+  at::Tensor validation;
+  if (options.validation_data().defined()) {
+    validation = checked_data(options.validation_data(), "validation data");
+    const Shape validation_shape = options.validation_data().sizes().slice(1).vec();
+    if (validation.size(1) != x.size(1) || (validation_shape.size() > 1 && validation_shape != sample_shape)) {
+      throw DataError("validation samples have shape " + shape_to_string(validation_shape) +
+                      " but the training samples have shape " + shape_to_string(sample_shape));
+    }
+  } else if (options.validation_split() > 0) {
+    // Keras takes the validation rows from the end, before any shuffling.
+    const auto split_at = static_cast<int64_t>(static_cast<double>(x.size(0)) * (1.0 - options.validation_split()));
+    if (split_at < 1 || split_at >= x.size(0)) {
+      throw InvalidArgument("validation split " + format_number(options.validation_split()) + " of " +
+                            std::to_string(x.size(0)) + " rows leaves no rows for training or validation");
+    }
+    validation = x.narrow(0, split_at, x.size(0) - split_at);
+    x = x.narrow(0, 0, split_at);
+  }
+  return validation;
+}
+
+// A new model's coding, fitted on the training rows x (both x and the validation rows then
+// in its levels), and its network, initialised from the model's seed.
+void fit_new_model(Model::Impl& impl, at::Tensor& x, at::Tensor& validation, const Shape& sample_shape,
+                   const TrainOptions& options, const std::vector<std::vector<std::string>>& levels,
+                   const std::vector<std::string>& columns, int64_t batch) {
+  if (options.missing_indicators() && sample_shape.size() > 1) {
+    throw InvalidArgument("missing indicators are for tables (rows x columns); these samples have shape " +
+                          shape_to_string(sample_shape) + " (drop the missing indicators)");
+  }
+  impl.coding = TableCoding::fit(
+      options.scale(), x, levels, columns,
+      TableCodingOptions().missing_indicators(options.missing_indicators()).other_level(options.other_level()));
+  if (impl.coding.other_level() > 0) {
+    // Rare levels became "(other)": the rows in the model's levels.
+    x = impl.coding.relevel(x, levels, columns);
+    if (validation.defined()) validation = impl.coding.relevel(validation, levels, columns);
+  }
+  // A categorical column is one value in the data and a one-hot group in the network,
+  // and a missing indicator one more value.
+  const Shape network_shape = impl.coding.recodes() ? Shape{impl.coding.width()} : sample_shape;
+  check_memory(impl.learner.network, network_shape, batch);
+  torch::manual_seed(impl.seed);
+  impl.net = nn::AutoencoderNet(impl.learner.network, network_shape);
+}
+
+// Refuses data for more training whose samples differ from those the model was trained on.
+void check_continued_data(const Model::Impl& impl, const at::Tensor& x, const Shape& sample_shape) {
+  const Shape& trained_on = impl.coding.recodes() ? impl.coding.shape() : impl.net->data_shape();
+  const bool fits = sample_shape == trained_on || (sample_shape.size() == 1 && x.size(1) == shape_size(trained_on));
+  if (!fits) {
+    throw InvalidArgument("the model was trained on samples of shape " + shape_to_string(trained_on) +
+                          " but this data has samples of shape " + shape_to_string(sample_shape) +
+                          "; continue training on data with the same columns");
+  }
+}
+
+// The random state more training starts from: a continued run's seed when the options
+// give one, else the generator state the training state saved, if any.
+void restore_random_state(const TrainOptions& options, bool continued, const TrainingState& saved) {
+  if (options.seed() && continued) {
+    torch::manual_seed(*options.seed());
+  } else if (saved.generator.defined()) {
+    auto generator = at::detail::getDefaultCPUGenerator();
+    std::lock_guard<std::mutex> lock(generator.mutex());
+    generator.set_state(saved.generator);
+  }
+}
+
+// The optimizer of the parameters: the one the options name, else the saved one, else
+// rmsprop; the same optimizer as the saved one goes on from its state. Its name and
+// momentum go to training.
+std::unique_ptr<torch::optim::Optimizer> session_optimizer(const TrainOptions& options, bool resumed,
+                                                           const TrainingState& saved,
+                                                           const std::vector<at::Tensor>& parameters,
+                                                           TrainingState& training) {
+  std::string optimizer = options.optimizer().empty() ? saved.optimizer : options.optimizer();
+  if (optimizer.empty()) optimizer = "rmsprop";
+  const bool same_optimizer = optimizer == saved.optimizer;
+  // A resumed run goes on with the rate it had (a schedule may have changed it); more
+  // epochs on a model take a new rate when one is given.
+  double learning_rate = same_optimizer ? saved.learning_rate : 0.0;
+  double momentum = same_optimizer ? saved.momentum : options.momentum();
+  if (!resumed) {
+    if (options.learning_rate() > 0) learning_rate = options.learning_rate();
+    if (options.momentum() > 0) momentum = options.momentum();
+  }
+  auto made = make_optimizer(optimizer, parameters, learning_rate, momentum);
+  training.optimizer = optimizer;
+  training.momentum = momentum;
+  if (same_optimizer && !saved.optimizer_state.empty()) {
+    load_optimizer_state(optimizer, *made, parameters, saved.optimizer_state, "the model's training state");
+  }
+  return made;
+}
+
+// Refuses a learner that cannot learn a table's coding, or a robust one with trim.
+void check_learner_suits(const Model::Impl& impl, const TrainOptions& options) {
+  if (impl.coding.recodes() || impl.coding.fitted_on_holes()) {
+    Objective::check_table_learner(impl.learner);
+  }
+  if (options.trim() > 0 && impl.learner.correntropy) {
+    throw InvalidArgument(
+        "trim: the robust learner's correntropy already discounts the rows it reconstructs worst; drop the trim "
+        "or the robust variant");
+  }
+}
+
+// The last epoch a session trains after the `done` ones of history: a resumed run's last,
+// and otherwise `epochs` more (which forgets why the last run stopped).
+int64_t final_epoch_after(History& history, int64_t done, const TrainOptions& options, bool resumed) {
+  if (!resumed) {
+    history.stop_reason.clear();
+    return done + options.epochs();
+  }
+  // A run that ended early (not interrupted) is over: resuming it trains nothing.
+  const auto& reason = history.stop_reason;
+  if (!reason.empty() && reason.rfind("interrupted", 0) != 0) return done;
+  return options.epochs();
+}
+
+// The given callbacks with a TerminateOnNaN and, for `progress`, a ProgressBar, where
+// they lack them.
+Callbacks session_callbacks(const Callbacks& given, bool progress) {
+  Callbacks callbacks = given;
+  const auto has = [&](const std::string& name) {
+    return std::any_of(callbacks.begin(), callbacks.end(), [&](const CallbackRef& c) { return c->name() == name; });
+  };
+  // First, so that no other callback acts on a non-finite epoch.
+  if (!has("TerminateOnNaN")) callbacks.insert(callbacks.begin(), CallbackRef(TerminateOnNaN()));
+  if (progress && !has("ProgressBar")) callbacks.emplace_back(ProgressBar());
+  return callbacks;
 }
 
 }  // namespace
@@ -195,7 +300,7 @@ TrainingSession::TrainingSession(const Autoencoder& learner, const at::Tensor& d
                                  std::vector<std::string> columns)
     : options_(options), start_(Start::fresh), table_levels_(std::move(levels)), table_columns_(std::move(columns)) {
   init_runtime();
-  check_options(options_);
+  check_train_options(options_);
   learner.validate();
   impl_ = std::make_shared<Model::Impl>();
   impl_->learner = learner;
@@ -207,11 +312,11 @@ TrainingSession::TrainingSession(const Model& model, Start start, const at::Tens
                                  const Callbacks& callbacks)
     : options_(options), start_(start) {
   init_runtime();
-  check_options(options_);
+  check_train_options(options_);
   if (!model.is_trained()) {
     throw InvalidArgument("this model has no weights to continue from: train() a learner or Model::load() a file");
   }
-  impl_ = model.impl().clone();
+  impl_ = ModelAccess::impl(model).clone();
   impl_->threshold.reset();  // set on the old weights' scores
   const auto& saved = impl_->training;
   if (start_ == Start::resumed) {
@@ -241,84 +346,23 @@ void TrainingSession::prepare(const at::Tensor& data, const Callbacks& callbacks
   }
   x_ = checked_data(data, "training data");
   const Shape sample_shape = data.sizes().slice(1).vec();
-  if (options_.validation_data().defined()) {
-    validation_ = checked_data(options_.validation_data(), "validation data");
-    const Shape validation_shape = options_.validation_data().sizes().slice(1).vec();
-    if (validation_.size(1) != x_.size(1) || (validation_shape.size() > 1 && validation_shape != sample_shape)) {
-      throw DataError("validation samples have shape " + shape_to_string(validation_shape) +
-                      " but the training samples have shape " + shape_to_string(sample_shape));
-    }
-  } else if (options_.validation_split() > 0) {
-    // Keras takes the validation rows from the end, before any shuffling.
-    const auto split_at = static_cast<int64_t>(static_cast<double>(x_.size(0)) * (1.0 - options_.validation_split()));
-    if (split_at < 1 || split_at >= x_.size(0)) {
-      throw InvalidArgument("validation split " + format_number(options_.validation_split()) + " of " +
-                            std::to_string(x_.size(0)) + " rows leaves no rows for training or validation");
-    }
-    validation_ = x_.narrow(0, split_at, x_.size(0) - split_at);
-    x_ = x_.narrow(0, 0, split_at);
-  }
+  validation_ = validation_rows(x_, sample_shape, options_);
   // The data stays as given (scaled chunk by chunk): no copy of a large or memory-mapped data set.
 
   const TrainingState saved = impl_->training;
   resumed_states_ = saved.callbacks;
-  std::string optimizer = options_.optimizer().empty() ? saved.optimizer : options_.optimizer();
-  if (optimizer.empty()) optimizer = "rmsprop";
-  const bool same_optimizer = optimizer == saved.optimizer;
   batch_ = std::min(options_.batch_size(), x_.size(0));  // a larger batch is the whole data
   global_batch_ = parallel_ ? std::min(options_.batch_size() * parallel_->world_size(), x_.size(0)) : batch_;
   if (start_ == Start::fresh) {
-    if (options_.missing_indicators() && sample_shape.size() > 1) {
-      throw InvalidArgument("missing indicators are for tables (rows x columns); these samples have shape " +
-                            shape_to_string(sample_shape) + " (drop the missing indicators)");
-    }
-    impl_->coding = TableCoding::fit(
-        options_.scale(), x_, table_levels_, table_columns_,
-        TableCodingOptions().missing_indicators(options_.missing_indicators()).other_level(options_.other_level()));
-    if (impl_->coding.other_level() > 0) {
-      // Rare levels became "(other)": the rows in the model's levels.
-      x_ = impl_->coding.relevel(x_, table_levels_, table_columns_);
-      if (validation_.defined()) validation_ = impl_->coding.relevel(validation_, table_levels_, table_columns_);
-    }
-    // A categorical column is one value in the data and a one-hot group in the network,
-    // and a missing indicator one more value.
-    const Shape network_shape = impl_->coding.recodes() ? Shape{impl_->coding.width()} : sample_shape;
-    check_memory(impl_->learner.network, network_shape, batch_);
-    torch::manual_seed(impl_->seed);
-    impl_->net = nn::AutoencoderNet(impl_->learner.network, network_shape);
+    fit_new_model(*impl_, x_, validation_, sample_shape, options_, table_levels_, table_columns_, batch_);
   } else {
-    const Shape& trained_on = impl_->coding.recodes() ? impl_->coding.shape() : impl_->net->data_shape();
-    const bool fits = sample_shape == trained_on || (sample_shape.size() == 1 && x_.size(1) == shape_size(trained_on));
-    if (!fits) {
-      throw InvalidArgument("the model was trained on samples of shape " + shape_to_string(trained_on) +
-                            " but this data has samples of shape " + shape_to_string(sample_shape) +
-                            "; continue training on data with the same columns");
-    }
-    if (options_.seed() && start_ == Start::continued) {
-      torch::manual_seed(*options_.seed());
-    } else if (saved.generator.defined()) {
-      auto generator = at::detail::getDefaultCPUGenerator();
-      std::lock_guard<std::mutex> lock(generator.mutex());
-      generator.set_state(saved.generator);
-    }
+    check_continued_data(*impl_, x_, sample_shape);
+    restore_random_state(options_, start_ == Start::continued, saved);
   }
 
   auto& net = impl_->net;
   parameters_ = net->parameters();
-  // A resumed run goes on with the rate it had (a schedule may have changed it); more
-  // epochs on a model take a new rate when one is given.
-  double learning_rate = same_optimizer ? saved.learning_rate : 0.0;
-  double momentum = same_optimizer ? saved.momentum : options_.momentum();
-  if (start_ != Start::resumed) {
-    if (options_.learning_rate() > 0) learning_rate = options_.learning_rate();
-    if (options_.momentum() > 0) momentum = options_.momentum();
-  }
-  optimizer_ = make_optimizer(optimizer, parameters_, learning_rate, momentum);
-  impl_->training.optimizer = optimizer;
-  impl_->training.momentum = momentum;
-  if (same_optimizer && !saved.optimizer_state.empty()) {
-    load_optimizer_state(optimizer, *optimizer_, parameters_, saved.optimizer_state, "the model's training state");
-  }
+  optimizer_ = session_optimizer(options_, start_ == Start::resumed, saved, parameters_, impl_->training);
 
   if (impl_->learner.adversarial) {
     // The discriminator's and the encoder's extra steps are not averaged across ranks.
@@ -327,41 +371,20 @@ void TrainingSession::prepare(const at::Tensor& data, const Callbacks& callbacks
     }
     adversarial_ = std::make_unique<AdversarialSteps>(*impl_, saved);
   }
-  if (impl_->coding.recodes() || impl_->coding.fitted_on_holes()) {
-    Objective::check_table_learner(impl_->learner);
-  }
-  if (options_.trim() > 0 && impl_->learner.correntropy) {
-    throw InvalidArgument(
-        "trim: the robust learner's correntropy already discounts the rows it reconstructs worst; drop the trim "
-        "or the robust variant");
-  }
+  check_learner_suits(*impl_, options_);
   objective_ = std::make_unique<Objective>(impl_->learner, net, impl_->coding, options_.trim());
   metrics_ = metric_functions(options_.metrics(), objective_->part_names());
   bf16_ = use_bf16(options_.precision());
   chunk_ = chunk_rows(x_, batch_);
 
   const int64_t done = static_cast<int64_t>(impl_->history.epochs.size());
-  if (start_ == Start::resumed) {
-    final_epoch_ = options_.epochs();
-    // A run that ended early (not interrupted) is over: resuming it trains nothing.
-    const auto& reason = impl_->history.stop_reason;
-    if (!reason.empty() && reason.rfind("interrupted", 0) != 0) final_epoch_ = done;
-  } else {
-    final_epoch_ = done + options_.epochs();
-    impl_->history.stop_reason.clear();
-  }
+  final_epoch_ = final_epoch_after(impl_->history, done, options_, start_ == Start::resumed);
   first_epoch_ = done + 1;
   epoch_ = done;
   if (start_ == Start::resumed) check_resume_world_size(resumed_states_, parallel_.get());
 
-  callbacks_ = callbacks;
-  const auto has = [&](const std::string& name) {
-    return std::any_of(callbacks_.begin(), callbacks_.end(), [&](const CallbackRef& c) { return c->name() == name; });
-  };
-  // First, so that no other callback acts on a non-finite epoch.
-  if (!has("TerminateOnNaN")) callbacks_.insert(callbacks_.begin(), CallbackRef(TerminateOnNaN()));
   const bool prints = !parallel_ || parallel_->is_main();
-  if (options_.verbose() && prints && !has("ProgressBar")) callbacks_.emplace_back(ProgressBar());
+  callbacks_ = session_callbacks(callbacks, options_.verbose() && prints);
   if (parallel_) {
     callbacks_.push_back(parallel_->world_size_callback());
     parallel_->check_same_setup(setup_description());
@@ -550,7 +573,7 @@ int64_t TrainingSession::batches_per_epoch() const { return (x_.size(0) + global
 double TrainingSession::learning_rate() const { return learning_rate_of(*optimizer_); }
 
 void TrainingSession::set_learning_rate(double learning_rate) {
-  if (!(learning_rate > 0) || !(learning_rate <= kMaxLearningRate)) {
+  if (!(learning_rate > 0) || !(learning_rate <= train_option_spec("learning_rate").max)) {
     throw InvalidArgument("learning rate must be positive and at most 1e38, got " + format_number(learning_rate));
   }
   hourglass::set_learning_rate(*optimizer_, learning_rate);

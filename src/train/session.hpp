@@ -15,7 +15,7 @@
 #include "hourglass/train/callbacks.hpp"
 #include "hourglass/train/options.hpp"
 #include "model/model_impl.hpp"
-#include "train/objective.hpp"
+#include "model/objective.hpp"
 
 namespace hourglass {
 

@@ -8,6 +8,8 @@
 
 #include "hourglass/error.hpp"
 #include "hourglass/train/distributed.hpp"
+#include "hourglass/train/option_specs.hpp"
+#include "model/model_access.hpp"
 #include "model/model_impl.hpp"
 #include "train/session.hpp"
 #include "train/stop.hpp"
@@ -37,12 +39,7 @@ Model run(TrainingSession& session) {
   return session.end(/*failed=*/false);
 }
 
-void check_ensemble_size(const TrainOptions& options) {
-  if (options.ensemble() < 1 || options.ensemble() > TrainOptions::kMaxEnsemble) {
-    throw InvalidArgument("ensemble: expected 1 to " + std::to_string(TrainOptions::kMaxEnsemble) + " networks, got " +
-                          std::to_string(options.ensemble()));
-  }
-}
+void check_ensemble_size(const TrainOptions& options) { check_train_option(options, "ensemble"); }
 
 // One network per seed, seed + 1, ...; the model keeps the first's history and the others
 // as members. Every callback sees each network's training in turn (an early stop is one
@@ -70,7 +67,7 @@ Model train_ensemble(const TrainOptions& options, const Callbacks& callbacks, Tr
   };
   announce(0);
   const Model first = train_one(TrainOptions(options).seed(seed), callbacks);
-  auto ensemble = std::make_shared<Model::Impl>(first.impl());
+  auto ensemble = std::make_shared<Model::Impl>(ModelAccess::impl(first));
   Callbacks with_progress = callbacks;
   const bool has_bar =
       std::any_of(callbacks.begin(), callbacks.end(), [](const CallbackRef& c) { return c->name() == "ProgressBar"; });
@@ -79,7 +76,7 @@ Model train_ensemble(const TrainOptions& options, const Callbacks& callbacks, Tr
     const uint64_t member_seed = seed + static_cast<uint64_t>(k);
     announce(k);
     const Model member = train_one(TrainOptions(options).seed(member_seed).verbose(false), with_progress);
-    ensemble->members.push_back(member.impl().net);
+    ensemble->members.push_back(ModelAccess::impl(member).net);
     if (interrupted(member)) {
       ensemble->history.stop_reason = member.history().stop_reason;
       break;
@@ -92,7 +89,7 @@ Model train_ensemble(const TrainOptions& options, const Callbacks& callbacks, Tr
 
 void refuse_ensemble(const Model& model, const TrainOptions& options, const char* what) {
   check_ensemble_size(options);
-  if (options.ensemble() > 1 || !model.impl().members.empty()) {
+  if (options.ensemble() > 1 || !ModelAccess::impl(model).members.empty()) {
     throw InvalidArgument(std::string(what) + ": an ensemble trains in full at once; train a new one (ensemble " +
                           std::to_string(std::max<int64_t>(options.ensemble(), model.ensemble_size())) +
                           ") instead of training more");

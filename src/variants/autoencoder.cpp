@@ -5,7 +5,6 @@
 
 #include "hourglass/error.hpp"
 #include "hourglass/losses/loss.hpp"
-#include "hourglass/model/model.hpp"
 #include "hourglass/network/parse.hpp"
 #include "hourglass/registry.hpp"
 #include "hourglass/runtime.hpp"
@@ -240,7 +239,6 @@ bool is_robust(const Autoencoder& learner) { return learner.correntropy.has_valu
 bool has_weight_decay(const Autoencoder& learner) { return learner.weight_decay.has_value(); }
 bool is_variational(const Autoencoder& learner) { return learner.variational.has_value(); }
 bool is_adversarial(const Autoencoder& learner) { return learner.adversarial.has_value(); }
-bool is_trained(const Model& model) { return model.is_trained(); }
 
 namespace {
 

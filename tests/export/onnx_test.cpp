@@ -6,10 +6,11 @@
 
 #include <map>
 
-#include "hourglass/export/onnx_builder.hpp"
 #include "hourglass/hourglass.hpp"
 #include "hourglass/nn/module_builder.hpp"
+#include "hourglass/onnx/onnx_builder.hpp"
 #include "losses/losses.hpp"
+#include "nn/activation.hpp"
 #include "support/fixtures.hpp"
 #include "support/onnx_runtime.hpp"
 
@@ -336,7 +337,7 @@ TEST(OnnxExport, EveryActivationAndLossHasAnOnnxForm) {
   for (const auto& [name, loss] : losses().entries()) EXPECT_NE(loss->onnx, nullptr) << name;
   OnnxBuilder onnx("activations");
   onnx.input("x", 3);
-  for (const auto& name : activation_names()) EXPECT_NO_THROW(onnx.activation(name, "x")) << name;
+  for (const auto& name : activation_names()) EXPECT_NO_THROW(nn::onnx_activation(onnx, name, "x")) << name;
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "hourglass/error.hpp"
 #include "hourglass/model/model.hpp"
 #include "hourglass/train/train.hpp"
+#include "model/model_access.hpp"
 #include "model/safetensors.hpp"
 #include "model/serialization.hpp"
 #include "support/fixtures.hpp"
@@ -213,14 +214,14 @@ TEST(ModelThreshold, IsKeptInTheModelFileAndAppliesToNewData) {
 
 TEST(ModelThreshold, FilesWithoutOneLoadAndABadOneIsRefused) {
   Model model = iris_model();
-  auto contents = safetensors::decode(serialize_model(model.impl()), "x");
+  auto contents = safetensors::decode(serialize_model(ModelAccess::impl(model)), "x");
   EXPECT_EQ(nlohmann::json::parse(contents.metadata["config"]).count("threshold"), 0u);
   EXPECT_FALSE(Model(deserialize_model(safetensors::encode(contents.tensors, contents.metadata), "old.hgm"))
                    .threshold()
                    .has_value());
 
   model.set_threshold(iris().features, "mad:3");
-  contents = safetensors::decode(serialize_model(model.impl()), "x");
+  contents = safetensors::decode(serialize_model(ModelAccess::impl(model)), "x");
   auto config = nlohmann::json::parse(contents.metadata["config"]);
   EXPECT_EQ(config["threshold"]["rule"], "mad:3");
   for (const auto& [field, value] : std::vector<std::pair<std::string, nlohmann::json>>{

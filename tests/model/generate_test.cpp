@@ -6,9 +6,10 @@
 #include "hourglass/model/model.hpp"
 #include "hourglass/network/parse.hpp"
 #include "hourglass/train/train.hpp"
+#include "model/model_access.hpp"
 #include "model/model_impl.hpp"
+#include "model/objective.hpp"
 #include "support/fixtures.hpp"
-#include "train/objective.hpp"
 
 namespace hourglass {
 namespace {
@@ -78,7 +79,7 @@ TEST(Generate, EncodeGivesThePosteriorMeanOrADraw) {
   torch::manual_seed(2);
   const auto b = vae.encode(x, true);
   EXPECT_FALSE(torch::equal(a, b));
-  const auto q = vae.impl().net->posterior(x.reshape({5, -1}));
+  const auto q = ModelAccess::impl(vae).net->posterior(x.reshape({5, -1}));
   EXPECT_TRUE(torch::allclose(vae.encode(x), q.mean));
   // Draws from the prior decode to images.
   EXPECT_EQ(vae.sample(4).sizes(), (std::vector<int64_t>{4, 1, 6, 6}));

@@ -11,6 +11,7 @@
 #include "hourglass/error.hpp"
 #include "hourglass/io/atomic_file.hpp"
 #include "hourglass/train/train.hpp"
+#include "model/model_access.hpp"
 #include "model/safetensors.hpp"
 #include "model/serialization.hpp"
 #include "support/fixtures.hpp"
@@ -88,7 +89,7 @@ TEST(Model, RejectsDataOfAnotherWidth) {
 }
 
 TEST(Model, EveryTruncationOfAFileIsRefusedCleanly) {
-  const std::string bytes = serialize_model(small_model("none").impl());
+  const std::string bytes = serialize_model(ModelAccess::impl(small_model("none")));
   for (size_t length = 0; length < bytes.size(); ++length) {
     EXPECT_THROW(deserialize_model(std::string_view(bytes).substr(0, length), "cut.hgm"), ModelFileError)
         << "length " << length;
@@ -99,7 +100,7 @@ TEST(Model, EveryTruncationOfAFileIsRefusedCleanly) {
 // A flipped byte in a checkpoint's optimizer state once corrupted memory on --resume:
 // every file carries a CRC-32 checked before anything in it is parsed.
 TEST(Model, AnyFlippedByteIsRefusedAsCorrupted) {
-  const std::string bytes = serialize_model(small_model().impl());
+  const std::string bytes = serialize_model(ModelAccess::impl(small_model()));
   int corrupted = 0;
   for (size_t i = 0; i < bytes.size(); ++i) {
     std::string damaged = bytes;
@@ -116,7 +117,7 @@ TEST(Model, AnyFlippedByteIsRefusedAsCorrupted) {
 }
 
 TEST(Model, AFileOfThisVersionWithoutChecksumIsRefused) {
-  auto contents = safetensors::decode(serialize_model(small_model("none").impl()), "x");
+  auto contents = safetensors::decode(serialize_model(ModelAccess::impl(small_model("none"))), "x");
   const auto message = testing::error_of<ModelFileError>([&] {
     deserialize_model(safetensors::encode(contents.tensors, contents.metadata, /*checksum=*/false), "bare.hgm");
   });
@@ -125,7 +126,7 @@ TEST(Model, AFileOfThisVersionWithoutChecksumIsRefused) {
 
 TEST(Model, NonFiniteNumbersInTheHistorySaveAndLoad) {
   Model model = small_model("none");
-  auto impl = model.impl();
+  auto impl = ModelAccess::impl(model);
   History history = impl.history;
   history.epochs.back().values.emplace_back("val_custom", std::numeric_limits<double>::infinity());
   history.epochs.back().values.emplace_back("custom", std::nan(""));
@@ -148,7 +149,7 @@ TEST(Model, AnEnsembleSavesAndLoadsWhole) {
   EXPECT_TRUE(torch::equal(loaded.encode(x), ensemble.encode(x)));
 
   // A file missing one member's tensor, or claiming more members than it holds, is refused.
-  auto contents = safetensors::decode(serialize_model(ensemble.impl()), "x");
+  auto contents = safetensors::decode(serialize_model(ModelAccess::impl(ensemble)), "x");
   const auto tensors = contents.tensors;
   contents.tensors.erase(std::find_if(contents.tensors.begin(), contents.tensors.end(),
                                       [](const auto& t) { return t.first.rfind("member.2.net.", 0) == 0; }));
@@ -168,7 +169,7 @@ TEST(Model, AnEnsembleSavesAndLoadsWhole) {
 }
 
 TEST(Model, AHeaderClaimingHugeTensorsIsRefused) {
-  auto contents = safetensors::decode(serialize_model(small_model("none").impl()), "x");
+  auto contents = safetensors::decode(serialize_model(ModelAccess::impl(small_model("none"))), "x");
   nlohmann::json header = {
       {"__metadata__", contents.metadata},
       {"net.encoder.0.weight", {{"dtype", "F32"}, {"shape", {1u << 30, 1u << 30}}, {"data_offsets", {0, 16}}}}};
@@ -180,7 +181,7 @@ TEST(Model, AHeaderClaimingHugeTensorsIsRefused) {
 }
 
 TEST(Model, AConfigClaimingAHugeNetworkIsRefusedBeforeAllocating) {
-  auto contents = safetensors::decode(serialize_model(small_model("none").impl()), "x");
+  auto contents = safetensors::decode(serialize_model(ModelAccess::impl(small_model("none"))), "x");
   auto config = nlohmann::json::parse(contents.metadata["config"]);
   for (const std::string network : {"input() + dense(1000000000) + output()",
                                     "input() + flatten() + reshape(1000000000, 1000000000, 1000000000) + conv(1, 3)"}) {
@@ -193,7 +194,7 @@ TEST(Model, AConfigClaimingAHugeNetworkIsRefusedBeforeAllocating) {
 }
 
 TEST(Model, ANewerFormatVersionIsRefusedNamingBothVersions) {
-  auto contents = safetensors::decode(serialize_model(small_model("none").impl()), "x");
+  auto contents = safetensors::decode(serialize_model(ModelAccess::impl(small_model("none"))), "x");
   contents.metadata["format_version"] = "7";
   const std::string bytes = safetensors::encode(contents.tensors, contents.metadata);
   try {

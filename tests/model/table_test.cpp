@@ -11,6 +11,7 @@
 #include "hourglass/error.hpp"
 #include "hourglass/model/model.hpp"
 #include "hourglass/train/train.hpp"
+#include "model/model_access.hpp"
 #include "model/model_impl.hpp"
 #include "model/safetensors.hpp"
 #include "model/serialization.hpp"
@@ -114,7 +115,7 @@ TEST(Tables, ScoreIsTheMeanOfThePresentColumnsLossesAndSharesAddUp) {
     input[r][10] = std::isnan(w) ? 0.0 : (w - mean) / sd;
   }
   torch::NoGradGuard no_grad;
-  const auto out = model.impl().net->forward(input);
+  const auto out = ModelAccess::impl(model).net->forward(input);
   for (int64_t r = 0; r < x.size(0); r += 7) {
     double sum = 0;
     int present = 0;
@@ -232,7 +233,7 @@ TEST(Tables, AModelFileWhoseTableCodingDoesNotFitIsRefused) {
   Dataset table = categorical_table(80, true);
   const Model model = train(autoencoder("4,2"), table, quick(1).missing_indicators(true).other_level(2));
   ASSERT_EQ(model.coding().missing_indicators(), (std::vector<int64_t>{0, 3}));
-  auto contents = safetensors::decode(serialize_model(model.impl()), "x");
+  auto contents = safetensors::decode(serialize_model(ModelAccess::impl(model)), "x");
   const auto original = nlohmann::json::parse(contents.metadata["config"]);
   EXPECT_EQ(original["other_level"], 2);
   const auto refused = [&](const std::function<void(nlohmann::json&)>& damage) {

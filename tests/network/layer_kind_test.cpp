@@ -9,6 +9,7 @@
 #include "hourglass/network/parse.hpp"
 #include "hourglass/nn/module_builder.hpp"
 #include "hourglass/train/train.hpp"
+#include "model/model_access.hpp"
 #include "model/model_impl.hpp"
 #include "nn/autoencoder_net.hpp"
 #include "support/fixtures.hpp"
@@ -73,7 +74,7 @@ TEST(LayerKind, ARegisteredKindWorksInSpecsSummariesTrainingAndFiles) {
   EXPECT_EQ(loaded.network(), net);
   EXPECT_TRUE(torch::equal(loaded.encode(x), model.encode(x)));
   // The shift was learnt and travelled in the file.
-  EXPECT_GT(loaded.impl().net->named_parameters()["decoder.0.shift"].abs().sum().item<double>(), 0.0);
+  EXPECT_GT(ModelAccess::impl(loaded).net->named_parameters()["decoder.0.shift"].abs().sum().item<double>(), 0.0);
 
   EXPECT_THROW(register_layer_kind(std::make_shared<ScaleKind>()), InvalidArgument);  // the name is taken
 }

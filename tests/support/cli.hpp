@@ -8,9 +8,12 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <iostream>
 #include <iterator>
 #include <string>
+#include <vector>
 
+#include "cli/run.hpp"
 #include "support/fixtures.hpp"
 
 namespace hourglass::testing {
@@ -33,6 +36,20 @@ inline Result hourglass_cli(const std::string& arguments) {
   const std::string command = std::string(HOURGLASS_BINARY) + " " + arguments + " > " + out + " 2> " + err;
   const int raw = std::system(command.c_str());
   return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(out), slurp(err)};
+}
+
+/// Runs the command in this process (cli::run), as `hourglass ARGS...` would, capturing
+/// what it prints. For what needs no process of its own: no signals, kills or launches.
+inline Result hourglass_in_process(const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {"hourglass"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  ::testing::internal::CaptureStdout();
+  ::testing::internal::CaptureStderr();
+  const int status = cli::run(argv);
+  std::cout.flush();
+  std::cerr.flush();
+  std::string out = ::testing::internal::GetCapturedStdout();
+  return {status, std::move(out), ::testing::internal::GetCapturedStderr()};
 }
 
 inline const std::string kIris = std::string(HOURGLASS_SOURCE_DIR) + "/data/iris.csv";

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <gtest/gtest.h>
 #include <torch/torch.h>
+#include <unistd.h>
 
 #include <string>
 
@@ -59,10 +60,12 @@ inline int files_starting_with(const std::string& folder, const std::string& pre
   return count;
 }
 
-/// A fresh path in the test's temporary folder.
+/// A path in the temporary folder that is this test's own: its suite, its name and the
+/// process (tests of one file share a process, and CTest runs files side by side).
 inline std::string temp_path(const std::string& name) {
-  return ::testing::TempDir() + "hourglass-" + ::testing::UnitTest::GetInstance()->current_test_info()->name() + "-" +
-         name;
+  const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
+  return ::testing::TempDir() + "hourglass-" + test->test_suite_name() + "." + test->name() + "-" +
+         std::to_string(getpid()) + "-" + name;
 }
 
 }  // namespace hourglass::testing

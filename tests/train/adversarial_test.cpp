@@ -14,6 +14,7 @@
 #include "hourglass/noise/noise.hpp"
 #include "hourglass/runtime.hpp"
 #include "hourglass/train/train.hpp"
+#include "model/model_access.hpp"
 #include "model/model_impl.hpp"
 #include "support/fixtures.hpp"
 
@@ -106,7 +107,8 @@ TEST(Adversarial, TheDiscriminatorIsSavedAndGenerationDecodesThePrior) {
   EXPECT_EQ(loaded.learner().adversarial->discriminator, (std::vector<int64_t>{8, 4}));
   EXPECT_EQ(loaded.learner().adversarial->weight, 0.5);
   EXPECT_TRUE(is_denoising(loaded.learner()));
-  const auto saved = aae.impl().discriminator->parameters(), read = loaded.impl().discriminator->parameters();
+  const auto saved = ModelAccess::impl(aae).discriminator->parameters(),
+             read = ModelAccess::impl(loaded).discriminator->parameters();
   ASSERT_EQ(saved.size(), 6u);
   for (size_t i = 0; i < saved.size(); ++i) EXPECT_TRUE(torch::equal(saved[i], read[i]));
   EXPECT_TRUE(torch::equal(aae.encode(x), loaded.encode(x)));
@@ -126,7 +128,7 @@ TEST(Adversarial, TheDiscriminatorIsSavedAndGenerationDecodesThePrior) {
 TEST(Adversarial, AFileWhoseDiscriminatorIsMissingIsRefused) {
   const auto x = toy_data();
   const Model aae = train(autoencoder_adversarial(kNetwork, "mse", "normal", {4}), x, options().epochs(1));
-  Model::Impl stripped = *aae.impl().clone();
+  Model::Impl stripped = *ModelAccess::impl(aae).clone();
   stripped.discriminator = nn::Discriminator(nullptr);
   const std::string path = temp_path("no-discriminator.hgm");
   Model(std::make_shared<Model::Impl>(stripped)).save(path);

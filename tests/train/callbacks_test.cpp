@@ -10,6 +10,7 @@
 #include "hourglass/model/model.hpp"
 #include "hourglass/runtime.hpp"
 #include "hourglass/train/train.hpp"
+#include "model/model_access.hpp"
 #include "model/model_impl.hpp"
 #include "support/fixtures.hpp"
 
@@ -130,7 +131,8 @@ TEST(ModelCheckpoint, KeepsTheLastFiniteWeightsWhenTrainingFails) {
                      {ModelCheckpoint(diverged)}),
                TrainingError);
   const Model last_good = Model::load(diverged);
-  for (const auto& p : last_good.impl().net->parameters()) EXPECT_TRUE(torch::isfinite(p).all().item<bool>());
+  for (const auto& p : ModelAccess::impl(last_good).net->parameters())
+    EXPECT_TRUE(torch::isfinite(p).all().item<bool>());
 
   // A finite gradient with a huge rate overflows the weights: the run fails at the end
   // of the epoch and the checkpoint of the epoch before stays.
@@ -147,7 +149,7 @@ TEST(ModelCheckpoint, KeepsTheLastFiniteWeightsWhenTrainingFails) {
   EXPECT_NE(message.find("made the weights NaN or Inf during epoch 3"), std::string::npos) << message;
   const Model kept = Model::load(overflowed);
   EXPECT_EQ(kept.history().epochs.size(), 2u);
-  for (const auto& p : kept.impl().net->parameters()) EXPECT_TRUE(torch::isfinite(p).all().item<bool>());
+  for (const auto& p : ModelAccess::impl(kept).net->parameters()) EXPECT_TRUE(torch::isfinite(p).all().item<bool>());
 }
 
 TEST(CSVLogger, WritesEveryEpochAndWarnsWhenItCannot) {

@@ -10,6 +10,7 @@
 #include "hourglass/runtime.hpp"
 #include "hourglass/train/callbacks.hpp"
 #include "hourglass/train/train.hpp"
+#include "model/model_access.hpp"
 #include "model/model_impl.hpp"
 #include "support/fixtures.hpp"
 
@@ -21,7 +22,7 @@ using testing::temp_path;
 
 // Weights compared exactly: an interrupted and resumed run must be the same run.
 bool same_weights(const Model& a, const Model& b) {
-  const auto pa = a.impl().net->parameters(), pb = b.impl().net->parameters();
+  const auto pa = ModelAccess::impl(a).net->parameters(), pb = ModelAccess::impl(b).net->parameters();
   if (pa.size() != pb.size()) return false;
   for (size_t i = 0; i < pa.size(); ++i) {
     if (!torch::equal(pa[i], pb[i])) return false;
@@ -102,12 +103,13 @@ TEST(Resume, AnAdversarialRunKeepsItsDiscriminatorAndBothOptimizers) {
   EXPECT_TRUE(same_weights(whole, resumed));
   EXPECT_TRUE(same_history(whole, resumed));
   EXPECT_FALSE(same_weights(whole, first_part));
-  const auto a = whole.impl().discriminator->parameters(), b = resumed.impl().discriminator->parameters();
+  const auto a = ModelAccess::impl(whole).discriminator->parameters(),
+             b = ModelAccess::impl(resumed).discriminator->parameters();
   ASSERT_EQ(a.size(), b.size());
   for (size_t i = 0; i < a.size(); ++i) EXPECT_TRUE(torch::equal(a[i], b[i]));
   // Both Adam states travel in the file: one entry per field of every parameter.
   const Model saved = Model::load(path);
-  const auto& state = saved.impl().training;
+  const auto& state = ModelAccess::impl(saved).training;
   EXPECT_EQ(state.discriminator_optimizer_state.size(), 6u * 3);  // step, exp_avg, exp_avg_sq
   EXPECT_EQ(state.generator_optimizer_state.size(), 4u * 3);      // the encoder's two dense layers
 }
@@ -178,8 +180,8 @@ TEST(Continue, AnotherOptimizerStartsAfreshAndTheEpochsNumberOn) {
   const Model second = train(first, x, TrainOptions().epochs(3).optimizer("sgd").learning_rate(0.05));
   ASSERT_EQ(second.history().epochs.size(), 5u);
   EXPECT_EQ(second.history().epochs[2].epoch, 3);
-  EXPECT_EQ(second.impl().training.optimizer, "sgd");
-  EXPECT_EQ(second.impl().training.learning_rate, 0.05);
+  EXPECT_EQ(ModelAccess::impl(second).training.optimizer, "sgd");
+  EXPECT_EQ(ModelAccess::impl(second).training.learning_rate, 0.05);
   // The model's scaler is kept; another one is refused.
   EXPECT_THROW(train(first, x, TrainOptions().scale("zscore")), InvalidArgument);
 }

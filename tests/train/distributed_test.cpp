@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "hourglass/hourglass.hpp"
+#include "model/model_access.hpp"
 #include "model/model_impl.hpp"
 #include "support/cli.hpp"
 #include "train/data_parallel.hpp"
@@ -94,7 +95,8 @@ std::vector<int> run_ranks(int world, const std::vector<std::string>& arguments)
 }
 
 double max_difference(const std::string& a, const std::string& b) {
-  const auto pa = Model::load(a).impl().net->parameters(), pb = Model::load(b).impl().net->parameters();
+  const auto pa = ModelAccess::impl(Model::load(a)).net->parameters(),
+             pb = ModelAccess::impl(Model::load(b)).net->parameters();
   EXPECT_EQ(pa.size(), pb.size());
   double most = 0;
   for (size_t i = 0; i < pa.size(); ++i) most = std::max(most, (pa[i] - pb[i]).abs().max().item<double>());
@@ -102,7 +104,8 @@ double max_difference(const std::string& a, const std::string& b) {
 }
 
 bool identical(const std::string& a, const std::string& b) {
-  const auto pa = Model::load(a).impl().net->parameters(), pb = Model::load(b).impl().net->parameters();
+  const auto pa = ModelAccess::impl(Model::load(a)).net->parameters(),
+             pb = ModelAccess::impl(Model::load(b)).net->parameters();
   for (size_t i = 0; i < pa.size(); ++i)
     if (!torch::equal(pa[i], pb[i])) return false;
   return pa.size() == pb.size();
@@ -143,7 +146,11 @@ TEST(DataParallel, TwoRanksOfBatch32EqualOneRankOfBatch64) {
     const auto statuses =
         run_ranks(2, {train + "--epochs 7 --batch-size 32 -o " + two, train + "--epochs 7 --batch-size 32 -o " + two});
     ASSERT_EQ(statuses, (std::vector<int>{0, 0})) << slurp(temp_path("rank0.err")) << slurp(temp_path("rank1.err"));
-    EXPECT_LE(max_difference(one, two), 1e-5);
+    // Not bit-equal: a rank's 32-row products sum in another order than one 64-row product
+    // (the order is the BLAS kernel's), and Adam divides by the root of tiny second moments,
+    // which magnifies that rounding. 1e-5 held on the Intel machines this was written on;
+    // an AMD EPYC with OpenBLAS's Haswell kernels gives 1.35e-5 on the wide network.
+    EXPECT_LE(max_difference(one, two), network == "8,2:tanh" ? 1e-5 : 3e-5);
     // The weights moved far more than that after the first epoch: the comparison is not
     // of networks that barely trained.
     const auto first = hourglass_cli(train + "--epochs 1 --batch-size 64 --nproc 1 -o " + temp_path("first.hgm"));

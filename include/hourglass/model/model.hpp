@@ -34,17 +34,26 @@
 #include <string>
 #include <vector>
 
-#include "hourglass/data/scaler.hpp"
-#include "hourglass/data/table_coding.hpp"
 #include "hourglass/model/anomaly.hpp"
-#include "hourglass/model/history.hpp"
-#include "hourglass/variants/autoencoder.hpp"
 
 namespace hourglass {
+
+// What a model holds behind its pointer: a file that uses one includes its header.
+struct Autoencoder;
+struct History;
+class Network;
+class Scaler;
+class TableCoding;
+/// The shape of one sample or code, without the rows (as network/layer.hpp has it).
+using Shape = std::vector<int64_t>;
 
 class Model {
  public:
   struct Impl;
+  /// The most networks a model holds: an ensemble's size (TrainOptions::ensemble) is 1
+  /// to this, and a model file that claims more is refused.
+  static constexpr int64_t kMaxNetworks = 100;
+
   /// A model without weights (is_trained() is false); every other method throws
   /// InvalidArgument until a trained model is assigned to it.
   Model() = default;
@@ -109,7 +118,7 @@ class Model {
   void export_onnx(const std::string& path, const std::string& part = "autoencoder") const;
 
   const Autoencoder& learner() const;
-  const Network& network() const { return learner().network; }
+  const Network& network() const;
   /// The numeric columns' scaler (part of coding()).
   const Scaler& scaler() const;
   /// How the data's columns become the network's values: scaling, categories, holes.
@@ -131,13 +140,18 @@ class Model {
   /// Its trainable values (the summary's "Trainable params").
   int64_t parameter_count() const;
 
-  /// The LibTorch internals (for code inside the library).
-  Impl& impl() const;
-
  private:
+  /// The LibTorch internals; code inside the library reaches them through ModelAccess
+  /// (src/model/model_access.hpp).
+  Impl& impl() const;
+  friend struct ModelAccess;
+
   /// The training objective on rows x values, averaged over the rows.
   double objective_value(const at::Tensor& rows) const;
   std::shared_ptr<Impl> impl_;
 };
+
+/// True for a model that holds trained weights (a default-constructed Model has none).
+bool is_trained(const Model& model);
 
 }  // namespace hourglass

@@ -23,6 +23,8 @@
 #include <variant>
 #include <vector>
 
+#include "hourglass/error.hpp"  // shape_to_string, which messages about shapes use
+
 namespace hourglass {
 
 /// The shape of one sample, without the batch: {features} or {channels, length} or
@@ -159,8 +161,6 @@ void check_activation(const std::string& name);
 /// The kernel of output() after conv layers (a "same" conv back to the data's channels).
 constexpr int64_t kOutputKernelSize = 3;
 
-/// "1x28x28".
-std::string shape_to_string(const Shape& shape);
 /// The number of values in a sample of that shape (784 for 1x28x28). Throws
 /// InvalidArgument above kMaxValues: no shape arithmetic can overflow.
 int64_t shape_size(const Shape& shape);

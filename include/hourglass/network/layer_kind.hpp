@@ -14,7 +14,7 @@
 //       const double factor = layer.number("factor");
 //       b.add_function([factor](const torch::Tensor& x) { return x * factor; });
 //     }
-//     // Optional: its ONNX form, for Model::export_onnx (hourglass/export/onnx_builder.hpp).
+//     // Optional: its ONNX form, for Model::export_onnx (hourglass/onnx/onnx_builder.hpp).
 //     std::string export_onnx(OnnxBuilder& onnx, const std::string& x, const Layer& layer, const Shape&,
 //                             const Shape&, const LayerModules&) const override {
 //       return onnx.node("Mul", {x, onnx.scalar(layer.number("factor"))});
@@ -36,7 +36,7 @@ namespace hourglass {
 
 class ModuleBuilder;  // hourglass/nn/module_builder.hpp
 class LayerModules;   // hourglass/nn/module_builder.hpp
-class OnnxBuilder;    // hourglass/export/onnx_builder.hpp
+class OnnxBuilder;    // hourglass/onnx/onnx_builder.hpp
 
 enum class ArgumentType { integer, number, flag, name, sizes };
 

@@ -31,6 +31,7 @@
 #include <utility>
 #include <vector>
 
+#include "hourglass/model/callback_state.hpp"
 #include "hourglass/model/history.hpp"
 
 namespace hourglass {
@@ -55,19 +56,6 @@ struct TrainEnd {
   /// the weights are then the last finite ones, unless `weights_finite` is false.
   bool failed = false;
   bool weights_finite = true;
-};
-
-/// What a callback keeps in a checkpoint: numbers, texts and tensors by name.
-struct CallbackState {
-  std::map<std::string, double> numbers;
-  std::map<std::string, std::string> texts;
-  std::vector<std::pair<std::string, at::Tensor>> tensors;
-  bool empty() const { return numbers.empty() && texts.empty() && tensors.empty(); }
-  /// The number stored under `key`, or `fallback`.
-  double number(const std::string& key, double fallback = 0.0) const {
-    const auto found = numbers.find(key);
-    return found == numbers.end() ? fallback : found->second;
-  }
 };
 
 /// Named weights: parameters and buffers ("encoder.0.weight").

@@ -3,22 +3,35 @@
 //
 //   auto options = TrainOptions().epochs(100).batch_size(16).optimizer("adam")
 //                      .learning_rate(0.01).validation_split(0.2).seed(42);
+//
+// Each option is declared once, with its name, type, default, range and help, in the
+// table of option_specs.hpp: the command line's flags, the R and Python packages, the web
+// server and the JSON form of these options read it. A new option is a field here and a
+// row there.
 #pragma once
 
 #include <ATen/core/Tensor.h>
 #include <torch/arg.h>
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace hourglass {
 
 class ProcessGroup;
 
+/// An option's value as the bindings pass it: none (an unset seed), a flag, a whole
+/// number, a number, a name or a list of names.
+using OptionValue = std::variant<std::monostate, bool, int64_t, double, std::string, std::vector<std::string>>;
+
 struct TrainOptions {
+  /// The most networks an ensemble trains; Model::kMaxNetworks, which a model file holds, is
+  /// the same (checked where training is defined).
   static constexpr int64_t kMaxEnsemble = 100;
 
   TORCH_ARG(int64_t, epochs) = 20;
@@ -85,6 +98,11 @@ struct TrainOptions {
   /// Train data-parallel with the other processes of this group (train/distributed.hpp):
   /// batch_size is then per process, and every process ends with the same model.
   TORCH_ARG(std::shared_ptr<ProcessGroup>, process_group) = nullptr;
+
+ public:  // TORCH_ARG leaves the struct private
+  /// The values of options declared outside this struct (declare_train_option()), by
+  /// name; an option absent here has its declared default.
+  std::map<std::string, OptionValue> extensions;
 };
 
 }  // namespace hourglass

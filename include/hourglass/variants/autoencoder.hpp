@@ -19,8 +19,6 @@
 
 namespace hourglass {
 
-class Model;
-
 /// KL-divergence sparsity on the encoding layer's mean activations.
 struct Sparsity {
   double high_probability = 0.1;  ///< the target mean activation p, in (0, 1)
@@ -135,8 +133,6 @@ bool is_robust(const Autoencoder& learner);
 bool has_weight_decay(const Autoencoder& learner);
 bool is_variational(const Autoencoder& learner);
 bool is_adversarial(const Autoencoder& learner);
-/// True for a model that holds trained weights (a default-constructed Model has none).
-bool is_trained(const Model& model);
 
 /// The variant names --type accepts: basic, sparse, contractive, denoising, robust,
 /// variational, adversarial.

@@ -84,3 +84,26 @@ test_that("Ctrl-C stops training after a batch and keeps the model", {
   expect_lt(nrow(model$history), 1000)
   expect_equal(dim(encode(model, x[1:5, ])), c(5L, 8L))  # c(64, 8) is 64-8-64
 })
+
+test_that("train() takes the options the library declares, a plug-in's too", {
+  options <- train_options()
+  expect_true(all(c("epochs", "batch_size", "learning_rate", "seed", "trim", "ensemble") %in% options$name))
+  expect_equal(options$default[options$name == "batch_size"], "32")
+  expect_equal(options$default[options$name == "seed"], "none")
+  expect_match(options$choices[options$name == "optimizer"], "rmsprop")
+  expect_false("verbose" %in% options$name)  # R's own: printing to the console
+  expect_equal(train_option_default("epochs"), 20)
+  expect_error(train(autoencoder(2), iris_x, test_only_warmup = 2, verbose = FALSE), "unknown option 'test_only_warmup'")
+
+  # What a C++ plug-in does when it loads: the option is then train()'s too.
+  hourglass:::hg_declare_train_option("test_only_warmup", "integer", 3, "epochs at a lower rate first (a test's own)")
+  options <- train_options()
+  expect_equal(options$default[options$name == "test_only_warmup"], "3")
+  expect_equal(options$help[options$name == "test_only_warmup"], "epochs at a lower rate first (a test's own)")
+  model <- train(autoencoder(2), iris_x, epochs = 1, test_only_warmup = 2, verbose = FALSE)
+  expect_true(is_trained(model))
+  expect_error(train(autoencoder(2), iris_x, epochs = 1, test_only_warmup = 2.5, verbose = FALSE),
+               "test_only_warmup must be a whole number, got 2.5")
+  expect_error(train(autoencoder(2), iris_x, epochs = 1, shuffle = NA, verbose = FALSE),
+               "shuffle must be TRUE or FALSE, got NA")
+})

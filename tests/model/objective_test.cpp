@@ -1,6 +1,6 @@
 // The training objective of every variant: its terms against their formulas, and the
 // behaviour each variant exists for, on small data generated here with fixed seeds.
-#include "train/objective.hpp"
+#include "model/objective.hpp"
 
 #include <gtest/gtest.h>
 #include <torch/torch.h>
@@ -11,6 +11,7 @@
 #include "hourglass/network/parse.hpp"
 #include "hourglass/runtime.hpp"
 #include "hourglass/train/train.hpp"
+#include "model/model_access.hpp"
 #include "model/model_impl.hpp"
 #include "regularizers/penalties.hpp"
 #include "support/fixtures.hpp"
@@ -279,7 +280,7 @@ TEST(VariantBehaviour, ContractiveEncodersHaveSmallerJacobians) {
   const Model contractive = train(autoencoder_contractive(net, "mse", 0.05), data, quick(40));
   auto mean_jacobian_norm = [&](const Model& model) {
     const auto input = data.clone().requires_grad_(true);
-    const auto code = model.impl().net->encode(input);
+    const auto code = ModelAccess::impl(model).net->encode(input);
     return regularizers::jacobian_norms_autograd(input, code, false).mean().item<double>();
   };
   const double basic_norm = mean_jacobian_norm(basic), contractive_norm = mean_jacobian_norm(contractive);

@@ -1,7 +1,8 @@
 // What a LayerKind's export_onnx() writes its ONNX nodes to (opset 17): nodes by
-// operator name, weights as initializers, and the activations by their Hourglass names.
-// Tensors are referred to by name; every node returns the name of its output. Batches
-// are first and samples channels first, as in the LibTorch modules.
+// operator name and weights as initializers. Tensors are referred to by name; every node
+// returns the name of its output. Batches are first and samples channels first, as in
+// the LibTorch modules. (Inside the library, an activation by its Hourglass name is
+// nn::onnx_activation(onnx, name, x), src/nn/activation.hpp.)
 //
 //   std::string export_onnx(OnnxBuilder& onnx, const std::string& x, const Layer& layer, const Shape&,
 //                           const Shape&, const LayerModules& modules) const override {
@@ -9,7 +10,7 @@
 //     const auto y = onnx.node("Gemm", {x, onnx.initializer("weight", linear.weight), onnx.initializer("bias",
 //     linear.bias)},
 //                              {{"transB", int64_t{1}}});
-//     return onnx.activation(layer.activation(), y);
+//     return onnx.node("Tanh", {y});
 //   }
 //
 // The protobuf classes stay inside the library: this header needs neither them nor
@@ -60,8 +61,6 @@ class OnnxBuilder {
   /// A float32 scalar, and a 1-D int64 tensor (shapes, axes, slice bounds).
   std::string scalar(double value);
   std::string int64s(const std::vector<int64_t>& values);
-  /// The named activation (activation_names()) applied to `x`.
-  std::string activation(const std::string& name, const std::string& x);
   /// Views batch x dims... as batch x `sample` (Reshape, the batch kept).
   std::string reshape(const std::string& x, const std::vector<int64_t>& sample);
 

@@ -7,7 +7,7 @@
 #include <map>
 #include <string>
 
-#include "hourglass/train/callbacks.hpp"
+#include "hourglass/model/callback_state.hpp"
 #include "model/safetensors.hpp"
 
 namespace hourglass {
@@ -29,5 +29,11 @@ struct TrainingState {
 
   bool empty() const { return optimizer.empty(); }
 };
+
+/// Throws InvalidArgument listing the valid names when `name` is not an optimizer, so
+/// that a model file naming an unknown one is refused when it is read. The optimizers
+/// live in the train folder, above this one: it defines this function
+/// (src/train/optimizers.cpp), as the layers folder fills the network folder's registry.
+void check_optimizer_name(const std::string& name);
 
 }  // namespace hourglass

@@ -1,7 +1,8 @@
 // The ONNX graph through libonnx's protobuf classes; checked with onnx::checker and
 // ONNX's own shape inference before a byte is written.
-#include "hourglass/export/onnx_builder.hpp"
+#include "hourglass/onnx/onnx_builder.hpp"
 
+#include <ATen/ATen.h>  // at::scalar_tensor, at::tensor
 #include <onnx/checker.h>
 #include <onnx/onnx_pb.h>
 #include <onnx/shape_inference/implementation.h>
@@ -10,7 +11,6 @@
 #include <stdexcept>
 
 #include "hourglass/runtime.hpp"
-#include "nn/activation.hpp"
 
 namespace hourglass {
 
@@ -126,10 +126,6 @@ std::string OnnxBuilder::scalar(double value) { return initializer("constant", a
 
 std::string OnnxBuilder::int64s(const std::vector<int64_t>& values) {
   return initializer("constant", at::tensor(values, at::kLong));
-}
-
-std::string OnnxBuilder::activation(const std::string& name, const std::string& x) {
-  return nn::activation_function(name).onnx(*this, x);
 }
 
 std::string OnnxBuilder::reshape(const std::string& x, const std::vector<int64_t>& sample) {
