@@ -213,16 +213,19 @@ void add_train_option(CLI::App& command, const OptionSpec& spec, TrainOptions& o
         names, [&options, name](int64_t count) { set_train_option(options, name, count > 0); }, flag_help(spec));
     return;
   }
-  command.add_option_function<std::string>(
-      names,
-      [&options, name](const std::string& text) {
-        try {
-          set_train_option(options, name, parse_option_value(train_option_spec(name), text));
-        } catch (const InvalidArgument& e) {
-          throw InvalidArgument("--" + kebab(name) + ": " + e.what());  // the message names the flag given
-        }
-      },
-      flag_help(spec));
+  const char* value_names[] = {"", "INT", "FLOAT", "NAME", "NAMES", "SEED"};
+  command
+      .add_option_function<std::string>(
+          names,
+          [&options, name](const std::string& text) {
+            try {
+              set_train_option(options, name, parse_option_value(train_option_spec(name), text));
+            } catch (const InvalidArgument& e) {
+              throw InvalidArgument("--" + kebab(name) + ": " + e.what());  // the message names the flag given
+            }
+          },
+          flag_help(spec))
+      ->type_name(value_names[static_cast<int>(spec.type)]);
 }
 
 }  // namespace

@@ -301,7 +301,9 @@ void declare_train_option(OptionSpec spec) {
 OptionValue default_value(const OptionSpec& spec) { return spec.get(TrainOptions{}); }
 
 std::string default_text(const OptionSpec& spec) {
-  return spec.default_note.empty() ? option_value_text(default_value(spec)) : spec.default_note;
+  if (!spec.default_note.empty()) return spec.default_note;
+  const std::string text = option_value_text(default_value(spec));
+  return text.empty() ? "none" : text;  // an empty list
 }
 
 std::string option_value_text(const OptionValue& value) {
