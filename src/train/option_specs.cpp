@@ -199,10 +199,12 @@ bool in_range(const OptionSpec& spec, double value) {
          (spec.max_open ? value < spec.max : value <= spec.max);
 }
 
+// The row's message with the value in place of "{}" (after it, for a message without one).
 std::string refusal(const OptionSpec& spec, const OptionValue& value) {
-  std::string message = spec.refusal.empty() ? spec.name + " is out of range, got {}" : spec.refusal;
-  message.replace(message.find("{}"), 2, option_value_text(value));
-  return message;
+  std::string message = spec.refusal.empty() ? spec.name + " is out of range" : spec.refusal;
+  const auto slot = message.find("{}");
+  if (slot == std::string::npos) return message + ", got " + option_value_text(value);
+  return message.replace(slot, 2, option_value_text(value));
 }
 
 void check_range(const OptionSpec& spec, const OptionValue& value) {
@@ -224,7 +226,7 @@ std::optional<int64_t> whole_number(double value) {
   const char* expected[] = {"true or false", "a whole number",  "a number",
                             "a name",        "a list of names", "a whole number >= 0 or none"};
   throw InvalidArgument(spec.name + " must be " + expected[static_cast<int>(spec.type)] + ", got " +
-                        (std::holds_alternative<std::monostate>(value) ? "none" : option_value_text(value)));
+                        option_value_text(value));
 }
 
 // The value in the alternative the option holds: whole numbers for numbers, whole doubles

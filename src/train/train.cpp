@@ -39,15 +39,13 @@ Model run(TrainingSession& session) {
   return session.end(/*failed=*/false);
 }
 
-void check_ensemble_size(const TrainOptions& options) { check_train_option(options, "ensemble"); }
-
 // One network per seed, seed + 1, ...; the model keeps the first's history and the others
 // as members. Every callback sees each network's training in turn (an early stop is one
 // network's); an interruption (Ctrl-C, request_stop) ends the ensemble with the networks
 // trained so far.
 template <typename TrainOne>
 Model train_ensemble(const TrainOptions& options, const Callbacks& callbacks, TrainOne&& train_one) {
-  check_ensemble_size(options);
+  check_train_option(options, "ensemble");
   if (options.ensemble() == 1) return train_one(options, callbacks);
   for (const auto& callback : callbacks) {
     if (dynamic_cast<const ModelCheckpoint*>(callback.get().get())) {
@@ -88,7 +86,7 @@ Model train_ensemble(const TrainOptions& options, const Callbacks& callbacks, Tr
 }
 
 void refuse_ensemble(const Model& model, const TrainOptions& options, const char* what) {
-  check_ensemble_size(options);
+  check_train_option(options, "ensemble");
   if (options.ensemble() > 1 || !ModelAccess::impl(model).members.empty()) {
     throw InvalidArgument(std::string(what) + ": an ensemble trains in full at once; train a new one (ensemble " +
                           std::to_string(std::max<int64_t>(options.ensemble(), model.ensemble_size())) +

@@ -21,7 +21,7 @@ const OptionSpec* find_spec(const std::string& name) {
   return nullptr;
 }
 
-TEST(OptionSpecs, EveryFieldOfTrainOptionsIsDeclaredWithItsDefault) {
+TEST(OptionSpecs, TheTableReadsAndWritesTrainOptionsOwnFieldsAndDefaults) {
   // The defaults users of ruta and Keras expect, read through the declaration.
   EXPECT_EQ(std::get<int64_t>(default_value(train_option_spec("epochs"))), 20);
   EXPECT_EQ(std::get<int64_t>(default_value(train_option_spec("batch_size"))), 32);
@@ -142,9 +142,19 @@ TEST(OptionSpecs, AnOptionDeclaredOutsideTheLibraryReachesEveryBinding) {
   EXPECT_EQ(std::get<int64_t>(o.extensions.at("test_only_warmup")), 5);
   EXPECT_EQ(error_of<InvalidArgument>([] { train_options_from_json(R"({"test_only_warmup": -1})"); }),
             "test_only_warmup must be >= 0, got -1");
+  // A refusal without a "{}" for the value gets the value after it.
+  OptionSpec plain;
+  plain.name = "test_only_plain_refusal";
+  plain.type = OptionType::number;
+  plain.extension_default = 0.0;
+  plain.max = 1;
+  plain.refusal = "test_only_plain_refusal must be at most 1";
+  declare_train_option(plain);
+  EXPECT_EQ(error_of<InvalidArgument>([&] { set_train_option(o, "test_only_plain_refusal", 2.5); }),
+            "test_only_plain_refusal must be at most 1, got 2.5");
   const json specs = json::parse(train_option_specs_json());
-  EXPECT_EQ(specs.back().at("name"), "test_only_warmup");
-  EXPECT_EQ(specs.back().at("default"), 3);
+  EXPECT_EQ(specs.at(specs.size() - 2).at("name"), "test_only_warmup");
+  EXPECT_EQ(specs.at(specs.size() - 2).at("default"), 3);
 
   const auto help = testing::hourglass_in_process({"train", "--help"});
   EXPECT_EQ(help.status, 0);
