@@ -518,14 +518,14 @@ TEST(Cli, HistoryIsKeptInTheModelAndWrittenWhileTraining) {
 }
 
 TEST(Cli, CtrlCSavesTheModelSoFarAndExitsWith130) {
-  const std::string model = temp_path("interrupted.hgm"), status = temp_path("status");
-  // Long enough to be training when the signal comes, after LibTorch has loaded.
-  const std::string command = "( " + std::string(HOURGLASS_BINARY) + " train " + kIris +
-                              " --label Species --network 2 --epochs 1000000 --batch-size 1 --quiet -o " + model +
-                              " 2> " + temp_path("interrupted.err") +
-                              " & pid=$!; sleep 3; kill -INT $pid; wait $pid; echo $? > " + status + " )";
-  ASSERT_EQ(std::system(command.c_str()), 0);
-  EXPECT_EQ(slurp(status), "130\n") << slurp(temp_path("interrupted.err"));
+  const std::string model = temp_path("interrupted.hgm"), err = temp_path("interrupted.err");
+  // The signal comes once the first epoch is in the history CSV: the run is training.
+  const int status = status_after_event("train " + kIris +
+                                            " --label Species --network 2 --epochs 1000000 --batch-size 1 --quiet "
+                                            "--history-csv " +
+                                            temp_path("interrupted.csv") + " -o " + model,
+                                        temp_path("interrupted.csv"), "kill -INT $pid", err);
+  EXPECT_EQ(status, 130) << slurp(err);
   EXPECT_NE(slurp(temp_path("interrupted.err")).find("interrupted by SIGINT: saved the model"), std::string::npos);
   const Model saved = Model::load(model);
   EXPECT_GE(saved.history().epochs.size(), 1u);
@@ -544,11 +544,10 @@ TEST(Cli, ARunKilledAndResumedFromItsCheckpointEqualsAnUninterruptedOne) {
       "--seed 5 --threads 1 --quiet ";
   const std::string checkpoint = temp_path("killed.ckpt"), resumed = temp_path("resumed.hgm"),
                     whole = temp_path("whole.hgm");
-  // SIGKILL: no handler runs; only the atomically written checkpoints survive.
-  const std::string killed = "( " + std::string(HOURGLASS_BINARY) + " train " + kIris + flags + "--checkpoint " +
-                             checkpoint + " -o " + temp_path("never.hgm") +
-                             " 2> /dev/null & pid=$!; sleep 2; kill -KILL $pid; wait $pid; true )";
-  ASSERT_EQ(std::system(killed.c_str()), 0);
+  // SIGKILL once the first checkpoint is on disk: no handler runs; only the atomically
+  // written checkpoints survive.
+  status_after_event("train " + kIris + flags + "--checkpoint " + checkpoint + " -o " + temp_path("never.hgm"),
+                     checkpoint, "kill -KILL $pid", temp_path("killed.err"));
   const auto done = Model::load(checkpoint).history().epochs.size();
   EXPECT_GE(done, 1u);
   Result r = hourglass_cli("train " + kIris + flags + "--resume " + checkpoint + " -o " + resumed);

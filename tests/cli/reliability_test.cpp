@@ -18,17 +18,10 @@ namespace {
 
 using namespace hourglass::testing;  // NOLINT: the helpers every test here uses
 
-// Runs `hourglass ARGUMENTS` in the background, waits until `started` (a history CSV
-// the run writes) has its first epoch, sends `signals` (e.g. "TERM", or "INT; sleep
-// 0.05; kill -INT $pid") and returns the exit status.
+// The exit status of a run sent `signals` (e.g. "TERM", or "INT; sleep 0.05; kill -INT
+// $pid") once `started` (a history CSV the run writes) has its first epoch.
 int status_after_signals(const std::string& arguments, const std::string& started, const std::string& signals) {
-  const std::string status = temp_path("signal-status");
-  const std::string command = "( " + std::string(HOURGLASS_BINARY) + " " + arguments + " 2> " +
-                              temp_path("signal.err") + " & pid=$!; for i in $(seq 600); do [ -s " + started +
-                              " ] && break; sleep 0.1; done; kill -" + signals + " $pid; wait $pid; echo $? > " +
-                              status + " )";
-  EXPECT_EQ(std::system(command.c_str()), 0);
-  return std::stoi(slurp(status));
+  return status_after_event(arguments, started, "kill -" + signals + " $pid", temp_path("signal.err"));
 }
 
 std::string long_training(const std::string& model, const std::string& history) {
@@ -75,16 +68,14 @@ TEST(Reliability, AMemoryMappedFileTruncatedDuringTrainingIsAnError) {
     const auto values = torch::randn({rows, columns});
     out.write(static_cast<const char*>(values.data_ptr()), static_cast<std::streamsize>(values.nbytes()));
   }
-  std::remove(history.c_str());
-  const std::string status = temp_path("shrink-status"), err = temp_path("shrink.err");
-  const std::string command =
-      "( " + std::string(HOURGLASS_BINARY) + " train " + npy +
-      " --memory-map --network 2 --epochs 100000 --batch-size 4096 --quiet --history-csv " + history + " -o " +
-      temp_path("shrink.hgm") + " 2> " + err + " & pid=$!; for i in $(seq 600); do [ -s " + history +
-      " ] && break; sleep 0.1; done; truncate -s 1000 " + npy + "; wait $pid; echo $? > " + status + " )";
-  ASSERT_EQ(std::system(command.c_str()), 0);
+  const std::string err = temp_path("shrink.err");
+  const int status = status_after_event("train " + npy +
+                                            " --memory-map --network 2 --epochs 100000 --batch-size 4096 --quiet "
+                                            "--history-csv " +
+                                            history + " -o " + temp_path("shrink.hgm"),
+                                        history, "truncate -s 1000 " + npy, err);
   const std::string message = slurp(err);
-  EXPECT_EQ(slurp(status), "2\n") << message;
+  EXPECT_EQ(status, 2) << message;
   EXPECT_NE(message.find("shrank"), std::string::npos) << message;
   EXPECT_EQ(std::count(message.begin(), message.end(), '\n'), 1) << message;
 }

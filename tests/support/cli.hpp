@@ -6,6 +6,7 @@
 
 #include <sys/wait.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -50,6 +51,25 @@ inline Result hourglass_in_process(const std::vector<std::string>& args) {
   std::cerr.flush();
   std::string out = ::testing::internal::GetCapturedStdout();
   return {status, std::move(out), ::testing::internal::GetCapturedStderr()};
+}
+
+/// Starts `hourglass ARGUMENTS` in the background, waits for an event the run causes (the
+/// file `ready` on disk and not empty: a history CSV's first epoch, a checkpoint), then runs
+/// the shell command `then` with the run's process id in $pid (`kill -INT $pid`) and
+/// returns the run's exit status. The wait is for the event, never for a time: a loaded
+/// machine or a sanitizer build only makes it longer (it gives up after 10 minutes, or
+/// when the run ends first). The run's standard error is in the file `err`.
+inline int status_after_event(const std::string& arguments, const std::string& ready, const std::string& then,
+                              const std::string& err) {
+  const std::string status = temp_path("event-status");
+  std::remove(ready.c_str());
+  const std::string command = "( " + std::string(HOURGLASS_BINARY) + " " + arguments + " 2> " + err +
+                              " & pid=$!; for i in $(seq 6000); do [ -s " + ready +
+                              " ] && break; kill -0 $pid 2> /dev/null || break; sleep 0.1; done; " + then +
+                              "; wait $pid; echo $? > " + status + " )";
+  if (std::system(command.c_str()) != 0) return -1;
+  const std::string text = slurp(status);
+  return text.empty() ? -1 : std::stoi(text);
 }
 
 inline const std::string kIris = std::string(HOURGLASS_SOURCE_DIR) + "/data/iris.csv";

@@ -78,8 +78,13 @@ test_that("library warnings become R warnings", {
 test_that("Ctrl-C stops training after a batch and keeps the model", {
   skip_on_os("windows")
   x <- matrix(runif(20000 * 32), 20000, 32)
-  system(sprintf("sleep 1 && kill -INT %d", Sys.getpid()), wait = FALSE)
-  expect_warning(model <- train(autoencoder(c(64, 8)), x, epochs = 1000, batch_size = 8),
+  # The signal comes once the first epoch is in the history file: training is under way,
+  # however slow the machine (never a fixed sleep; the loop gives up after 10 minutes).
+  history <- tempfile(fileext = ".csv")
+  system(sprintf("for i in $(seq 6000); do [ -s %s ] && break; sleep 0.1; done; kill -INT %d",
+                 history, Sys.getpid()), wait = FALSE)
+  expect_warning(model <- train(autoencoder(c(64, 8)), x, epochs = 1000, batch_size = 8,
+                                callbacks = list(callback_csv_logger(history))),
                  "training stopped by the user \\(interrupted during epoch")
   expect_lt(nrow(model$history), 1000)
   expect_equal(dim(encode(model, x[1:5, ])), c(5L, 8L))  # c(64, 8) is 64-8-64
