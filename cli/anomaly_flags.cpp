@@ -10,7 +10,7 @@ void ScoreFlags::add(CLI::App& command) {
   command.add_option("--score", kind,
                      "reconstruction (default), or elbo for a variational model (the negative ELBO); by default "
                      "the score the model's threshold was set on");
-  command.add_option("--samples", samples, "elbo: draws per row (default 16)")->check(CLI::PositiveNumber);
+  command.add_option("--samples", samples, "elbo: draws per row (default 16)")->check(kPositive);
 }
 
 ScoreOptions ScoreFlags::resolve(const Model& model) const {

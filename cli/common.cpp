@@ -4,10 +4,12 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <iostream>
 #include <new>
 #include <optional>
+#include <stdexcept>
 
 #include "hourglass/data/scaler.hpp"
 #include "hourglass/data/table_coding.hpp"
@@ -64,10 +66,16 @@ void DataFlags::add(CLI::App& command, const std::string& what, bool required) {
   auto* window_option = command.add_option(
       "--window", window,
       "a time series as one long table: cut it into windows of W consecutive rows (features x W sequences)");
-  window_option->check(CLI::PositiveNumber);
+  window_option->check(kPositive);
   command.add_option_function<std::string>(
       "--na-values", [this](const std::string& list) { na_values = list; },
-      "CSV cells that mean missing, comma-separated (default: empty, NA, NaN and ?); none: no cell is missing");
+      "CSV cells that mean missing, comma-separated; an empty item is the empty cell, e.g. ',NA' for empty "
+      "and NA (default: empty, NA, NaN and ?); none: no cell is missing");
+  command
+      .add_option("--encoding", encoding,
+                  "CSV/TSV text encoding, e.g. latin1 or cp1252 (default utf-8; a file with UTF-16's byte order "
+                  "mark is read as UTF-16)")
+      ->type_name("NAME");
   command
       .add_option("--unseen-levels", unseen_levels,
                   "a category the model was not trained on: error, missing (read as a missing cell) or other (the "
@@ -78,8 +86,24 @@ void DataFlags::add(CLI::App& command, const std::string& what, bool required) {
       .add_option("--stride", stride,
                   "with --window: rows from one window's start to the next (default 1); the last window ends at the "
                   "last row")
-      ->check(CLI::PositiveNumber)
+      ->check(kPositive)
       ->needs(window_option);
+}
+
+std::vector<std::string> na_value_list(const std::string& text) {
+  if (text == "none") return {};
+  std::vector<std::string> values;
+  size_t start = 0;
+  while (true) {
+    const size_t comma = std::min(text.find(',', start), text.size());
+    std::string item = text.substr(start, comma - start);
+    item.erase(0, item.find_first_not_of(" \t"));
+    item.erase(item.find_last_not_of(" \t") + 1);
+    if (item == "\"\"" || item == "''") item.clear();
+    if (std::find(values.begin(), values.end(), item) == values.end()) values.push_back(item);
+    if (comma == text.size()) return values;
+    start = comma + 1;
+  }
 }
 
 std::optional<Windowing> DataFlags::windowing() const {
@@ -116,7 +140,8 @@ Dataset DataFlags::read_table_for(const Model& model) const { return conformed(m
 
 Dataset DataFlags::read_table() const {
   auto options = ReadOptions().label(label).channels_last(channels_last).memory_map(memory_map);
-  if (na_values) options.na_values(*na_values == "none" ? std::vector<std::string>{} : split_list(*na_values));
+  if (na_values) options.na_values(na_value_list(*na_values));
+  if (!encoding.empty()) options.encoding(encoding);
   if (!rows.empty()) {
     // N, or FIRST:LAST counted from 1 as sed and R count.
     const auto colon = rows.find(':');
@@ -437,6 +462,21 @@ void add_model_command(CLI::App& app, const std::string& name, const std::string
 
 std::vector<std::string> split_list(const std::string& text) { return split_names(text); }
 
+const CLI::Validator kPositive(
+    [](std::string& text) -> std::string {
+      size_t used = 0;
+      double value = 0;
+      try {
+        value = std::stod(text, &used);
+      } catch (const std::logic_error&) {
+        used = 0;
+      }
+      if (used == 0 || used != text.size() || !(value > 0) || !std::isfinite(value))
+        return "expected a number above 0, got '" + text + "'";
+      return "";
+    },
+    "POSITIVE");
+
 namespace {
 
 constexpr const char* kOutOfMemory = "not enough memory for this request; use smaller layers, batches or data";
@@ -492,7 +532,7 @@ int run(int argc, char** argv) {
   app.add_option_function<int>(
          "--threads", [](int n) { set_threads(n); },
          "threads for tensor operations (default: all cores, or OMP_NUM_THREADS)")
-      ->check(CLI::PositiveNumber);
+      ->check(kPositive);
   add_commands(app);
   try {
     app.parse(argc, argv);

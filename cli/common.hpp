@@ -21,6 +21,10 @@
 
 namespace hourglass::cli {
 
+/// --na-values' list: comma-separated cells that mean missing, where an empty item (",NA",
+/// "NA,", "", or spelled "" or '') is the empty cell; "none": no cell is missing.
+std::vector<std::string> na_value_list(const std::string& text);
+
 /// DATA and --label.
 struct DataFlags {
   std::string path;
@@ -31,6 +35,7 @@ struct DataFlags {
   int64_t window = 0, stride = 1;        ///< --window W [--stride S]; 0: no windows
   std::optional<std::string> na_values;  ///< --na-values LIST
   std::string unseen_levels;             ///< --unseen-levels error|missing|other; empty: the model's rule
+  std::string encoding;                  ///< --encoding NAME; empty: UTF-8
   void add(CLI::App& command,
            const std::string& what = "data file: CSV/TSV (header detected), .npy or IDX (MNIST, .gz too)",
            bool required = true);
@@ -188,6 +193,10 @@ struct Table {
 void add_model_command(CLI::App& app, const std::string& name, const std::string& description,
                        const std::string& data_help, const std::string& output_help,
                        std::function<Table(const Model&, const Dataset&)> transform);
+
+/// CLI11's check for a number above 0, with a message that names what it got ("expected a
+/// number above 0, got 'many'"), where CLI::PositiveNumber prints its range to DBL_MAX.
+extern const CLI::Validator kPositive;
 
 /// Splits "mse,mae" into names.
 std::vector<std::string> split_list(const std::string& text);

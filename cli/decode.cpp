@@ -16,7 +16,7 @@ void add_decode_command(CLI::App& app) {
                  "picture of the decoded images, e.g. of chosen points of a 2-D code (without --output, no CSV is "
                  "written); for a model trained on images");
   command->add_option("--columns", flags->columns, "with --png: images per row (default 10)")
-      ->check(CLI::PositiveNumber);
+      ->check(kPositive);
   command->callback([flags] {
     const Model model = load_model(flags->io.model);
     const Dataset codes = flags->io.data.read();

@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -122,11 +123,17 @@ std::vector<char*> pointers(std::vector<std::string>& strings) {
 
 // Starts a process per rank, each running this program with argv and the rank's
 // environment; on a failure to start one, kills those started and throws.
+// A rank dies with its launcher: the kernel sends it SIGKILL when the launcher exits,
+// however it ends (SIGKILL included), so that no rank trains on alone and overwrites
+// the output of a run the user saw fail. A launcher that died before the request took
+// hold is caught by the check of the parent after it.
 void start_ranks(int nproc, std::vector<char*>& argv, std::vector<std::vector<std::string>>& environments) {
+  const pid_t launcher = getpid();
   for (int rank = 0; rank < nproc; ++rank) {
     auto envp = pointers(environments[rank]);
     const pid_t pid = fork();
     if (pid == 0) {
+      if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != launcher) _exit(127);
       execve("/proc/self/exe", argv.data(), envp.data());
       _exit(127);
     }
@@ -185,7 +192,7 @@ void DistributedFlags::add(CLI::App& command) {
   command
       .add_option("--dist-timeout", timeout_seconds,
                   "seconds a process waits for the others (start, each step) before the run fails (default 300)")
-      ->check(CLI::PositiveNumber);
+      ->check(kPositive);
   // The CPU is the one device of this build; CUDA needs a CUDA LibTorch and the NCCL path
   // (docs/distributed.md), which are not written yet.
   command.add_option_function<std::string>(

@@ -33,9 +33,9 @@ void add_reconstruct_command(CLI::App& app) {
   command
       ->add_option("--grid-rows", flags->rows,
                    "with --png: rows of originals, each above its reconstructions (default 2)")
-      ->check(CLI::PositiveNumber);
+      ->check(kPositive);
   command->add_option("--columns", flags->columns, "with --png: images per row (default 10)")
-      ->check(CLI::PositiveNumber);
+      ->check(kPositive);
   command->callback([flags] {
     const Model model = load_model(flags->io.model);
     const auto windowing = flags->io.data.windowing();

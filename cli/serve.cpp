@@ -7,9 +7,36 @@
 #include <thread>
 
 #include "common.hpp"
+#include "serve/hosts.hpp"
 #include "serve/server.hpp"
 
 namespace hourglass::cli {
+
+namespace {
+
+// --allow-host NAME (repeatable): the names a server on another address than loopback
+// answers besides its IP addresses and localhost (serve/hosts.hpp).
+void add_allow_host(CLI::App& command, serve::ServerOptions& o) {
+  command
+      .add_option_function<std::vector<std::string>>(
+          "--allow-host",
+          [&o](const std::vector<std::string>& names) {
+            std::vector<std::string> allowed;
+            for (const auto& name : names) {
+              const auto parsed = serve::host_name(name);
+              if (!parsed || parsed->find(':') != std::string::npos) {
+                throw InvalidArgument("--allow-host: expected a host name such as box.lan, got '" + name + "'");
+              }
+              allowed.push_back(*parsed);
+            }
+            o.allow_hosts(allowed);
+          },
+          "a name users reach the server by, e.g. box.lan (repeatable); requests naming any other host are refused, "
+          "so that no other site's page can reach the server through a name of its own (DNS rebinding)")
+      ->type_name("NAME");
+}
+
+}  // namespace
 
 void add_serve_command(CLI::App& app) {
   auto* command = app.add_subcommand(
@@ -25,12 +52,14 @@ void add_serve_command(CLI::App& app) {
       "--port", [&o](int v) { o.port(v); }, "port to listen on (default 8080; 0: any free port)");
   command->add_option_function<std::string>(
       "--host", [&o](const std::string& v) { o.host(v); },
-      "address to listen on (default 127.0.0.1: this machine only)");
+      "address to listen on (default 127.0.0.1: this machine only); on any other address the server answers "
+      "requests that name it by an IP address, localhost or an --allow-host name");
+  add_allow_host(*command, o);
   command->add_option_function<std::string>(
       "--dir", [&o](const std::string& v) { o.directory(v); },
       "folder for uploads (DIR/data) and models (DIR/models); nothing outside it is read or written (default .)");
   command->add_option("--max-upload-mb", flags->max_upload_mb, "largest upload accepted, in MiB (default 100)")
-      ->check(CLI::PositiveNumber);
+      ->check(kPositive);
   command
       ->add_option("--stop-after", flags->stop_after,
                    "stop by itself after this many seconds, as Ctrl-C would (default 0: run until stopped)")

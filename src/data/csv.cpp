@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "data/text_encoding.hpp"
 #include "hourglass/data/dataset.hpp"
 #include "hourglass/error.hpp"
 
@@ -232,7 +233,9 @@ void read_categories(const Cells& cells, const ColumnCounts& counts, std::vector
     const std::string where = "'" + cells.source + "': line " + std::to_string(rows[counts.first_text[c]].line) +
                               ", column " + std::to_string(c + 1) + " ('" + cells.column_name(c) + "')";
     if (trim(cell).empty()) {
-      throw DataError(where + ": empty cell; mark missing cells with NA (or list the empty cell in --na-values)");
+      throw DataError(where +
+                      ": empty cell; mark missing cells with NA, or count empty cells as missing with an empty "
+                      "item in --na-values, e.g. --na-values ',NA'");
     }
     if (counts.texts[c] <= counts.numbers[c]) {
       throw DataError(where + ": '" + abbreviate(cell) + "' is not a number while " +
@@ -262,7 +265,14 @@ void read_categories(const Cells& cells, const ColumnCounts& counts, std::vector
 }  // namespace
 
 Dataset parse_delimited(std::string_view text, const std::string& source, const ReadOptions& options) {
+  std::string converted;  // the text as UTF-8, where it was not
+  const bool utf16 = text.substr(0, 2) == "\xFF\xFE" || text.substr(0, 2) == "\xFE\xFF";  // its byte order mark
+  if (utf16 || !is_utf8_name(options.encoding())) {
+    converted = to_utf8(text, utf16 ? "UTF-16" : options.encoding(), source);
+    text = converted;
+  }
   if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  if (converted.empty()) check_utf8(text, source);
   const char delimiter = options.delimiter() ? options.delimiter() : detect_delimiter(text);
   std::vector<Row> rows = split_rows(text, delimiter, source);
   if (rows.empty()) throw DataError("'" + source + "': the file is empty; expected rows of numbers");

@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "hourglass/error.hpp"
+#include "io/json_text.hpp"
 
 namespace hourglass::safetensors {
 namespace {
@@ -16,10 +17,6 @@ using nlohmann::json;
 
 // The largest header accepted; the safetensors reference implementation uses 100 MB.
 constexpr uint64_t kMaxHeaderBytes = 100'000'000;
-// Deeper JSON than this is no model file (a tensor shape is one level inside two); a
-// bound also keeps every recursive walk of the parsed value shallow.
-constexpr int kMaxJsonDepth = 32;
-
 // The checksum's place in the metadata: its 8 hex digits are zeros while the file's
 // CRC-32 is computed, then the CRC-32 itself.
 constexpr std::string_view kChecksumMarker = "\"hourglass_crc32\":\"";
@@ -41,31 +38,6 @@ std::string hex8(uint32_t value) {
   char digits[kChecksumDigits + 1];
   std::snprintf(digits, sizeof digits, "%08x", value);
   return digits;
-}
-
-// The deepest nesting of arrays and objects in JSON text, outside strings, without
-// parsing it.
-int json_depth(std::string_view text) {
-  int depth = 0, deepest = 0;
-  bool in_string = false, escaped = false;
-  for (char c : text) {
-    if (in_string) {
-      if (escaped)
-        escaped = false;
-      else if (c == '\\')
-        escaped = true;
-      else if (c == '"')
-        in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      deepest = std::max(deepest, ++depth);
-      if (deepest > kMaxJsonDepth) return deepest;
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-  return deepest;
 }
 
 const std::vector<std::pair<std::string, torch::Dtype>>& dtypes() {

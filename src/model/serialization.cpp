@@ -9,6 +9,7 @@
 #include "hourglass/error.hpp"
 #include "hourglass/losses/loss.hpp"
 #include "hourglass/network/parse.hpp"
+#include "io/json_text.hpp"
 #include "model/safetensors.hpp"
 #include "network/shapes.hpp"
 
@@ -231,7 +232,11 @@ json checked_config(const safetensors::Contents& contents, const std::string& so
                          " but this build of Hourglass reads version " + std::to_string(kModelFormatVersion) +
                          "; use a matching Hourglass version");
   }
-  const json config = json::parse(meta.at("config"), nullptr, false);
+  const std::string& text = meta.at("config");
+  if (json_depth(text) > kMaxJsonDepth) {
+    throw invalid_file(source, "its config nests more than " + std::to_string(kMaxJsonDepth) + " levels deep");
+  }
+  const json config = json::parse(text, nullptr, false);
   if (!config.is_object()) throw invalid_file(source, "the config metadata is not a JSON object");
   return config;
 }

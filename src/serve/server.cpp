@@ -19,7 +19,9 @@
 #include "hourglass/network/parse.hpp"
 #include "hourglass/report/report.hpp"
 #include "hourglass/train/optimizers.hpp"
+#include "io/json_text.hpp"
 #include "report/assets.hpp"
+#include "serve/hosts.hpp"
 #include "serve/jobs.hpp"
 #include "serve/workspace.hpp"
 #include "train/option_json.hpp"
@@ -42,7 +44,9 @@ constexpr const char* kRequestedWith = "X-Requested-With";
 
 void send_json(httplib::Response& res, int status, const json& body) {
   res.status = status;
-  res.set_content(body.dump(), "application/json");
+  // Text from a request (a name in the path, a field) may not be UTF-8: such bytes are
+  // sent as U+FFFD rather than failing the answer.
+  res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json");
 }
 
 void send_error(httplib::Response& res, int status, const std::string& message) {
@@ -121,12 +125,9 @@ json form_defaults() {
 }
 
 TrainingRequest training_request(const std::string& body) {
-  json in;
-  try {
-    in = json::parse(body);
-  } catch (const json::exception&) {
+  const json in = parse_json(body, "the training's description");
+  if (in.is_discarded())
     throw InvalidArgument("expected a JSON object describing the training, e.g. {\"dataset\": \"iris.csv\"}");
-  }
   if (!in.is_object()) throw InvalidArgument("expected a JSON object describing the training");
   TrainingRequest request;
   TrainOptions& o = request.options;
@@ -199,12 +200,19 @@ struct Server::Impl {
   // machine (DNS rebinding) or a POST without the header only this server's page sends.
   bool admit(const httplib::Request& req, httplib::Response& res) {
     const std::string host = req.get_header_value("Host");
-    std::string name = host;  // without the port: "127.0.0.1", "localhost", "[::1]"
-    const auto colon = host.rfind(':');
-    if (colon != std::string::npos && host.find(']', colon) == std::string::npos) name = host.substr(0, colon);
-    const bool loopback = options.host() == "127.0.0.1" || options.host() == "localhost" || options.host() == "::1";
-    if (loopback && name != "127.0.0.1" && name != "localhost" && name != "[::1]") {
-      send_error(res, 403, "this server answers requests for 127.0.0.1 or localhost only, not '" + host + "'");
+    if (!host_name(host)) {
+      send_error(res, 400,
+                 "expected a Host header naming this server (a name or an address, and a port), got '" +
+                     abbreviate(host, 80) + "'");
+      return false;
+    }
+    if (!host_admitted(host, options.host(), options.allow_hosts())) {
+      send_error(res, 403,
+                 is_loopback(options.host())
+                     ? "this server answers requests for 127.0.0.1 or localhost only, not '" + host + "'"
+                     : "this server answers requests for its IP addresses, localhost and the names given with "
+                       "--allow-host only, not '" +
+                           host + "' (hourglass serve --allow-host " + *host_name(host) + " admits it)");
       return false;
     }
     if (req.method != "GET" && req.method != "HEAD" && req.get_header_value(kRequestedWith) != "hourglass") {

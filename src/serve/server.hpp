@@ -17,12 +17,18 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace hourglass::serve {
 
 struct ServerOptions {
   /// The address to listen on; 127.0.0.1 keeps the server to this machine.
   TORCH_ARG(std::string, host) = "127.0.0.1";
+  /// Host names (lower-case) the server answers besides IP addresses and localhost when
+  /// `host` is not a loopback address: the names users type to reach it. Any other name
+  /// is refused, so that no other site's page can reach the server through a name of its
+  /// own (DNS rebinding; serve/hosts.hpp).
+  TORCH_ARG(std::vector<std::string>, allow_hosts) = {};
   /// 0: any free port (bind() tells which).
   TORCH_ARG(int, port) = 8080;
   /// The folder of uploads (DIR/data) and models (DIR/models); nothing outside it is

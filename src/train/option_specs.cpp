@@ -9,6 +9,7 @@
 #include "hourglass/losses/loss.hpp"
 #include "hourglass/model/model.hpp"
 #include "hourglass/train/optimizers.hpp"
+#include "io/json_text.hpp"
 #include "train/option_json.hpp"
 #include "train/precision.hpp"
 
@@ -430,10 +431,8 @@ void set_train_option_json(TrainOptions& options, const std::string& name, const
 std::string train_options_to_json(const TrainOptions& options) { return train_options_json(options).dump(); }
 
 TrainOptions train_options_from_json(const std::string& text, TrainOptions start) {
-  json in;
-  try {
-    in = json::parse(text);  // an iterative parser: depth costs no stack
-  } catch (const json::exception&) {
+  const json in = parse_json(text, "the training options");
+  if (in.is_discarded()) {
     throw InvalidArgument(
         "expected the training options as a JSON object, e.g. {\"epochs\": 20}; the text is not "
         "JSON");

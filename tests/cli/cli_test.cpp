@@ -700,3 +700,24 @@ TEST(Cli, ExportWritesOnnxFilesThatOnnxRuntimeRunsAsTheModel) {
 
 }  // namespace
 }  // namespace hourglass
+
+namespace hourglass {
+namespace {
+
+// A number option given a word names the word, not the range up to DBL_MAX (issue 29).
+TEST(Cli, APositiveNumberOptionGivenAWordSaysWhatItExpected) {
+  for (const std::vector<std::string> args : {std::vector<std::string>{"--threads", "many", "pca", kIris},
+                                              {"--threads", "0", "pca", kIris},
+                                              {"score", "m.hgm", kIris, "--window", "1e999"}}) {
+    const Result r = hourglass_in_process(args);
+    EXPECT_EQ(r.status, 2) << args[1];
+    EXPECT_NE(r.err.find("expected a number above 0, got '" + args[args[0] == "score" ? 4 : 1] + "'"),
+              std::string::npos)
+        << r.err;
+    EXPECT_EQ(r.err.find("17976931348623157"), std::string::npos) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  }
+}
+
+}  // namespace
+}  // namespace hourglass

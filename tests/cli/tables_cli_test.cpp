@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/common.hpp"
 #include "hourglass/hourglass.hpp"
 #include "support/cli.hpp"
 #include "support/fixtures.hpp"
@@ -146,6 +147,44 @@ TEST(TablesCli, NaValuesNameTheSpellingsOfMissing) {
   r = hourglass_cli("train " + write_text("hole.csv", "a,b\n1,\n3,4\n") + " --network 1 --na-values none -o " + model);
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("empty cell"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--na-values ',NA'"), std::string::npos) << r.err;  // the spelling the message names works:
+  EXPECT_EQ(hourglass_in_process(
+                {"train", temp_path("hole.csv"), "--network", "1", "--epochs", "1", "--na-values", ",NA", "-o", model})
+                .status,
+            0);
+}
+
+// The empty cell in --na-values: an empty item, however the shell passes it.
+TEST(TablesCli, NaValuesSpellTheEmptyCellAsAnEmptyItem) {
+  using List = std::vector<std::string>;
+  EXPECT_EQ(cli::na_value_list(",NA"), (List{"", "NA"}));
+  EXPECT_EQ(cli::na_value_list("NA,"), (List{"NA", ""}));
+  EXPECT_EQ(cli::na_value_list(""), (List{""}));
+  EXPECT_EQ(cli::na_value_list("'',NA"), (List{"", "NA"}));
+  EXPECT_EQ(cli::na_value_list("\"\", NA , ?"), (List{"", "NA", "?"}));
+  EXPECT_EQ(cli::na_value_list(" "), (List{""}));
+  EXPECT_EQ(cli::na_value_list("-1"), (List{"-1"}));
+  EXPECT_EQ(cli::na_value_list("none"), List{});
+}
+
+// A Latin-1 file: refused in one line with what to do (once an internal error and exit 1),
+// then read with --encoding; its level names come back as UTF-8.
+TEST(TablesCli, TextInAnotherEncodingIsReadWhenNamedAndRefusedInOneLineOtherwise) {
+  const std::string data = write_text("l1.csv", "caf\xe9,b\nv\xe9lo,2\nauto,4\nv\xe9lo,5\nauto,1\n");
+  const std::string model = temp_path("l1.hgm");
+  Result r = hourglass_in_process({"train", data, "--network", "2", "--epochs", "1", "-o", model});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err, "hourglass: error: '" + data +
+                       "': line 1 is not UTF-8 text (byte 0xE9); give the file's encoding, e.g. --encoding latin1 (or "
+                       "cp1252 for files from Windows), or convert it: iconv -f latin1 -t utf-8\n");
+  r = hourglass_in_process({"train", data, "--encoding", "latin1", "--network", "2", "--epochs", "1", "-o", model});
+  ASSERT_EQ(r.status, 0) << r.err;
+  r = hourglass_in_process({"impute", model, data, "--encoding", "latin1"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out.substr(0, r.out.find('\n', r.out.find('\n') + 1)), "caf\xc3\xa9,b\nv\xc3\xa9lo,2");
+  r = hourglass_in_process({"train", data, "--encoding", "klingon", "--network", "2", "-o", model});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("unknown text encoding 'klingon'"), std::string::npos) << r.err;
 }
 
 }  // namespace

@@ -149,6 +149,98 @@ class Replay:
             if got != "saved, 128 + signal":
                 self.failures.append("signals: %s -> %s %s" % (sig.name, got, err.strip()[:300]))
 
+    def encodings(self, iris):
+        """Tables whose text is not UTF-8: refused in one line unless --encoding names a
+        single-byte encoding, in which every byte is a character."""
+        lines = open(iris, "rb").read().split(b"\n")
+        target = self.path("encoded.csv")
+        for i in range(self.runs // 2):
+            damaged = list(lines)
+            for _ in range(self.rng.randrange(1, 4)):
+                row = self.rng.randrange(len(damaged) - 1)
+                damaged[row] += bytes([self.rng.randrange(0x80, 0x100)])  # a byte ASCII lacks, in a name
+            open(target, "wb").write(b"\n".join(damaged))
+            flags = ["--encoding", "latin1"] if i % 2 else []
+            self.record("CSV, text not UTF-8" + (", --encoding latin1" if flags else ""), "run %d" % i,
+                        {"ok", "error"} if flags else {"error"},
+                        ["train", target, "--network", "2", "--epochs", "1", "--quiet", "-o", self.path("enc.hgm")]
+                        + flags)
+
+    def server(self):
+        """Hostile requests against `hourglass serve`: each gets an answer, and the server
+        answers an ordinary request after all of them."""
+        import http.client
+        folder = self.path("serve")
+        os.makedirs(folder, exist_ok=True)
+        process = subprocess.Popen([self.hourglass, "serve", "--port", "0", "--dir", folder, "--stop-after", "600"],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        address = process.stdout.readline()  # "Hourglass web interface on http://127.0.0.1:PORT/ ..."
+        port = int(address.split("http://127.0.0.1:")[1].split("/")[0])
+        deep = "{\"dataset\":" + "[" * 100000 + "]" * 100000 + "}"
+        requests = [("POST", "/api/trainings", deep, {}), ("GET", "/api/models/%c0%ae%c0%ae%c0%afetc%c0%afpasswd", "", {}),
+                    ("GET", "/api/datasets", "", {"Host": "127.0.0.1:1@evil.example"}),
+                    ("GET", "/api/datasets", "", {"Host": "evil.example"})]
+        for i in range(self.runs // 2):
+            garbage = bytes(self.rng.randrange(256) for _ in range(self.rng.randrange(1, 200))).decode("latin1")
+            requests.append(("POST", "/api/trainings", garbage, {}))
+            requests.append(("GET", "/api/models/" + "".join("%%%02x" % self.rng.randrange(256) for _ in range(8)), "", {}))
+        for method, path, body, headers in requests:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            headers = {"X-Requested-With": "hourglass", "Content-Type": "application/json", **headers}
+            try:
+                connection.request(method, path, body=body.encode("latin1"), headers=headers)
+                answer = connection.getresponse()
+                got = "refused" if 400 <= answer.status < 500 else "status %d" % answer.status
+            except (OSError, http.client.HTTPException) as error:
+                got = "no answer: %s" % error
+            connection.close()
+            self.counts.setdefault("server, hostile requests", Counter())[got] += 1
+            if got != "refused":
+                self.failures.append("server: %s %s -> %s" % (method, path[:60], got))
+        alive = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        alive.request("GET", "/api/datasets")
+        if alive.getresponse().status != 200:
+            self.failures.append("server: no answer after the hostile requests")
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=120)
+
+    def orphaned_ranks(self, iris):
+        """The launcher of --nproc 2 killed while its ranks train: they end with it, and
+        the output file the user had is untouched."""
+        for i in range(max(1, self.runs // 20)):
+            output, history = self.path("ranks.hgm"), self.path("ranks.csv")
+            open(output, "wb").write(b"the user's earlier model")
+            if os.path.exists(history):
+                os.remove(history)
+            launcher = subprocess.Popen([self.hourglass, "train", iris, "--label", "Species", "--network", "2",
+                                         "--epochs", "1000000", "--batch-size", "1", "--quiet", "--nproc", "2",
+                                         "--history-csv", history, "-o", output], stderr=subprocess.PIPE)
+            deadline = time.time() + 300
+            while not os.path.exists(history) and launcher.poll() is None and time.time() < deadline:
+                time.sleep(0.05)
+            if launcher.poll() is not None:
+                err = launcher.communicate()[1].decode(errors="replace")
+                if "distributed" in err:  # a build without Gloo: nothing to launch
+                    return
+            ranks = subprocess.run(["sh", "-c", "cat /proc/%d/task/*/children" % launcher.pid],
+                                   capture_output=True, text=True).stdout.split()
+            launcher.kill()
+            launcher.wait()
+            deadline = time.time() + 60
+            while time.time() < deadline and any(os.path.exists("/proc/%s/exe" % pid) for pid in ranks):
+                time.sleep(0.05)
+            alive = [pid for pid in ranks if os.path.exists("/proc/%s/exe" % pid)]
+            for pid in alive:
+                os.kill(int(pid), signal.SIGKILL)
+            got = "ranks ended, output kept"
+            if alive:
+                got = "ranks outlived the launcher"
+            elif open(output, "rb").read() != b"the user's earlier model":
+                got = "output replaced"
+            self.counts.setdefault("ranks, launcher killed", Counter())[got] += 1
+            if got != "ranks ended, output kept":
+                self.failures.append("ranks: run %d -> %s" % (i, got))
+
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -172,6 +264,9 @@ def main():
     replay.csv_files(iris)
     replay.npy_and_idx()
     replay.signals(iris)
+    replay.encodings(iris)
+    replay.server()
+    replay.orphaned_ranks(iris)
     total = 0
     for family, counts in replay.counts.items():
         runs = sum(counts.values())

@@ -147,10 +147,13 @@ TEST_F(ServerTest, NamesCannotReachOutsideTheFolder) {
   // Names in paths and queries are looked up only when they are plain file names.
   for (const std::string path : {"/api/models/..%2F..%2Fetc%2Fpasswd", "/api/models/%2e%2e%2fwork%2fdata%2firis.csv",
                                  "/api/models/.hgm", "/api/models/x.hgm/report?dataset=../../../etc/passwd",
-                                 "/api/models/..", "/api/summary?dataset=../../etc/passwd&network=2"}) {
+                                 "/api/models/..", "/api/summary?dataset=../../etc/passwd&network=2",
+                                 // Overlong UTF-8 for "../": not UTF-8 at all (once a 500).
+                                 "/api/models/%c0%ae%c0%ae%c0%afetc%c0%afpasswd"}) {
     const auto res = client_->Get(path);
     ASSERT_TRUE(res) << path;
     EXPECT_TRUE(res->status == 400 || res->status == 404) << path << " " << res->status;
+    EXPECT_FALSE(json::parse(res->body)["error"].get<std::string>().empty()) << path;
     EXPECT_EQ(res->body.find("root:"), std::string::npos);
   }
   expect_nothing_outside();
@@ -193,11 +196,13 @@ TEST_F(ServerTest, MalformedRequestsGetErrorsAndTheServerGoesOn) {
   EXPECT_EQ(npy->status, 400);
   // Training requests with wrong fields, names or networks.
   ASSERT_EQ(upload("iris.csv", iris_csv())->status, 201);
-  for (const std::string body :
-       {"not json", "[1,2]", "{\"dataset\": \"iris.csv\", \"epochs\": \"many\"}",
-        "{\"dataset\": \"iris.csv\", \"epoch\": 3}", "{\"dataset\": \"nothere.csv\"}",
-        "{\"dataset\": \"iris.csv\", \"network\": \"dense(\"}", "{\"dataset\": \"iris.csv\", \"optimizer\": \"adamw\"}",
-        "{\"dataset\": \"iris.csv\", \"epochs\": 0}"}) {
+  for (const std::string& body : std::vector<std::string>{
+           "not json", "[1,2]", "{\"dataset\": \"iris.csv\", \"epochs\": \"many\"}",
+           "{\"dataset\": \"iris.csv\", \"epoch\": 3}", "{\"dataset\": \"nothere.csv\"}",
+           "{\"dataset\": \"iris.csv\", \"network\": \"dense(\"}",
+           "{\"dataset\": \"iris.csv\", \"optimizer\": \"adamw\"}", "{\"dataset\": \"iris.csv\", \"epochs\": 0}",
+           // 100,000 levels (200 KB): once a stack overflow in the error path.
+           "{\"dataset\":" + std::string(100000, '[') + std::string(100000, ']') + "}"}) {
     const auto res = client_->Post("/api/trainings", kPageHeaders, body, "application/json");
     EXPECT_EQ(res->status, 400) << body;
     EXPECT_FALSE(json::parse(res->body)["error"].get<std::string>().empty()) << body;
@@ -223,6 +228,11 @@ TEST_F(ServerTest, UnknownRoutesAndForeignRequestsAreRefused) {
   // A page on another name for this address (DNS rebinding) is refused too.
   const auto rebound = client_->Get("/api/datasets", httplib::Headers{{"Host", "evil.example:8080"}});
   EXPECT_EQ(rebound->status, 403);
+  // A Host that only starts like this machine's is no host at all (serve/hosts_test.cpp
+  // has the rules for other addresses).
+  const auto disguised = client_->Get("/api/datasets", httplib::Headers{{"Host", "127.0.0.1:1@evil.example"}});
+  EXPECT_EQ(disguised->status, 400);
+  EXPECT_NE(json::parse(disguised->body)["error"].get<std::string>().find("expected a Host header"), std::string::npos);
   expect_alive();
 }
 

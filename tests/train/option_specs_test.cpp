@@ -113,9 +113,13 @@ TEST(OptionSpecs, BadJsonIsRefusedByTypeWithoutEchoingTheValue) {
             "expected the training options as a JSON object, got a JSON array");
   EXPECT_EQ(error_of<InvalidArgument>([] { train_options_from_json(R"({"epochs": "ten"})"); }),
             "epochs must be a whole number, got ten");
-  // A deeply nested value: refused by its type, never serialised again.
+  // A deeply nested value: refused before it is parsed, never serialised again; a
+  // shallow one of the wrong type by its type.
   const std::string deep = R"({"metrics": )" + std::string(100000, '[') + std::string(100000, ']') + "}";
   EXPECT_EQ(error_of<InvalidArgument>([&] { train_options_from_json(deep); }),
+            "expected the training options as JSON nesting at most 32 levels of arrays and objects, got deeper "
+            "nesting; nothing was read");
+  EXPECT_EQ(error_of<InvalidArgument>([&] { train_options_from_json(R"({"metrics": [[["mse"]]]})"); }),
             "metrics must be names, got a JSON array");
 }
 

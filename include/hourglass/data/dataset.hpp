@@ -78,6 +78,11 @@ struct ReadOptions {
   /// CSV/TSV cells that mean "missing" (read as NaN); the defaults are R's and
   /// ADBench's spellings. Give an empty list to refuse missing cells.
   TORCH_ARG(std::vector<std::string>, na_values) = std::vector<std::string>{"", "NA", "NaN", "?"};
+  /// CSV/TSV: the text's encoding, any name iconv knows (latin1, cp1252, shift_jis,
+  /// ...); column names and categories are kept as UTF-8. A file that starts with
+  /// UTF-16's byte order mark is read as UTF-16 whatever this says; text that is not
+  /// valid in its encoding is refused with its line.
+  TORCH_ARG(std::string, encoding) = "UTF-8";
 };
 
 /// Reads .npy and IDX (names ending in "ubyte" or ".idx", optionally ".gz") by
