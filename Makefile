@@ -4,15 +4,19 @@ BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
 HOURGLASS := $(BUILD_DIR)/hourglass
 
-.PHONY: all deps configure build build-all run test test-sanitize fuzz hostile bench bench-anomaly examples install-r r-docs check-headers check-layers check-function-length clean
+.PHONY: all deps configure build build-all run test test-sanitize fuzz hostile bench bench-anomaly examples install-r install-python r-docs check-headers check-layers check-function-length clean
 
 all: build
 
 deps:
 	@scripts/install-deps.sh
 
+# A new build folder is configured for Ninja, which rebuilds what a change touches: the
+# Makefile generator rewrites the flags file every object depends on whenever a source is
+# added, which rebuilt the whole library (docs/building.md). A folder keeps its generator.
+GENERATOR = $(if $(wildcard $(BUILD_DIR)/CMakeCache.txt),,-G Ninja)
 configure: deps
-	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) > /dev/null
+	@cmake -S . -B $(BUILD_DIR) $(GENERATOR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) > /dev/null
 
 # What `make run` needs: the library and the command, nothing else.
 build: configure
@@ -31,7 +35,8 @@ run: build
 	@echo "Encoding written to $(BUILD_DIR)/iris-encoding.csv:"
 	@head -n 6 $(BUILD_DIR)/iris-encoding.csv
 
-# The C++ tests, then the R package's testthat tests (label "r").
+# The C++ tests and the Python package's pytest suite, then the R package's testthat
+# tests (label "r").
 test: build-all
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS) -LE '^r$$'
 	@cd $(BUILD_DIR) && ctest --output-on-failure -L '^r$$'
@@ -58,6 +63,15 @@ check-headers: deps
 install-r: deps
 	@R CMD INSTALL r
 
+# The Python package for Debian's python3: a .pth file in the user's site directory names
+# python/ (the package) and the build's python/ (its compiled core), so that
+# `python3 -c "import hourglass"` works in a new shell (README, Python).
+install-python: configure
+	@cmake --build $(BUILD_DIR) -j$(JOBS) --target _hourglass
+	@site=$$(/usr/bin/python3 -m site --user-site) && mkdir -p "$$site" && \
+	  printf '%s\n%s\n' "$(CURDIR)/python" "$(abspath $(BUILD_DIR))/python" > "$$site/hourglass.pth" && \
+	  echo "install-python: /usr/bin/python3 imports hourglass from $(CURDIR)/python ($$site/hourglass.pth)"
+
 # The R help pages (r/man) from the roxygen comments in r/R; commit what it writes.
 r-docs: build-all
 	@scripts/install-deps.sh docs
@@ -82,7 +96,7 @@ bench-anomaly: build-all
 # Line tables are all a sanitizer report needs, and -O1 is what ASan recommends; both
 # keep the build about a third shorter than full debug information at -O2.
 SANITIZE_DIR ?= build-sanitize
-SANITIZE_CONFIGURE = CC=clang CXX=clang++ cmake -S . -B $(SANITIZE_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+SANITIZE_CONFIGURE = CC=clang CXX=clang++ cmake -S . -B $(SANITIZE_DIR) $(if $(wildcard $(SANITIZE_DIR)/CMakeCache.txt),,-G Ninja) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -gline-tables-only -DNDEBUG" \
   -DHOURGLASS_SANITIZE=ON -DHOURGLASS_FUZZ=ON > /dev/null
 test-sanitize: deps

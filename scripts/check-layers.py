@@ -3,6 +3,8 @@
 folder above its own. The stack is written here, once, lowest first; folders on one line
 are side by side and include neither each other nor anything above them.
 
+The Python package's core (python/src/) sits beside them.
+
 A folder is the first path part under include/hourglass/ or src/ (the headers and sources
 of one concept share it); include/hourglass/*.hpp and src/*.cpp, the base (errors,
 registries, the runtime), sit at the bottom, and the umbrella header hourglass.hpp just
@@ -31,7 +33,7 @@ STACK = [
     ["export", "report"],
     ["serve"],
     ["umbrella"],
-    ["cli", "r"],
+    ["cli", "r", "python"],
 ]
 LEVEL = {folder: level for level, folders in enumerate(STACK) for folder in folders}
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
@@ -49,6 +51,8 @@ def folder_of(path):
         return "cli"
     if path.startswith("r/src/"):
         return "r"
+    if path.startswith("python/src/"):
+        return "python"
     return None
 
 

@@ -10,7 +10,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake make pkg-config ccache
+  build-essential cmake make ninja-build pkg-config ccache
   libtorch-dev            # tensors, autograd, layers, optimizers (CPU, 1.13)
   libopenblas0-openmp     # fast BLAS behind libblas.so.3 (the reference one is ~10x slower)
   libcli11-dev            # command-line parsing
@@ -28,12 +28,14 @@ packages=(
   libgloo-dev             # headers of Gloo, the transport of c10d in libtorch_cpu (multi-process training)
   nodejs                  # npm installs tools/onnx's and web/'s packages; node runs ONNX Runtime and the browser tests
   chromium                # the browser the tests drive (through playwright-core)
+  pybind11-dev python3-dev              # the Python package in python/ (bindings to the library)
+  python3-numpy python3-pandas python3-sklearn python3-pytest   # its arrays, tables, estimator checks and tests
 )
 # Debian's nodejs comes without npm; a Node.js from elsewhere may bring its own.
 command -v npm >/dev/null || packages+=(npm)
 
 if [ "${1:-}" = "bench" ]; then
-  packages+=(python3-torch python3-numpy linux-perf r-cran-mlbench python3-sklearn)
+  packages+=(python3-torch linux-perf r-cran-mlbench)
 fi
 if [ "${1:-}" = "docs" ]; then
   packages+=(r-cran-roxygen2)

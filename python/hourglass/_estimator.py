@@ -1,0 +1,165 @@
+"""The estimators: a scikit-learn transformer and a PyOD-style detector on the same core."""
+import warnings
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+import _hourglass
+
+from ._data import as_output, codes_of, rows_of
+from ._options import options_json, with_declared_parameters
+
+# The learner's own arguments besides the training options: the network (ruta's string,
+# "16,2:tanh", a layer expression, or a list of sizes; None sizes it to the data), the
+# variant(s) and the loss, with the library's defaults; how training talks back.
+_LEARNER = {"network": None, **_hourglass.learner_defaults(), "verbose": False, "callbacks": None}
+
+
+def _network_text(network, width):
+    if network is None:
+        return _hourglass.default_network(width)
+    if isinstance(network, str):
+        return network
+    sizes = list(network)
+    if not sizes or not all(isinstance(s, (int, np.integer)) and not isinstance(s, bool) for s in sizes):
+        raise ValueError(f"network: expected ruta's network string such as '16,2:tanh' or a list of layer sizes "
+                         f"such as [16, 2], got {network!r}")
+    return ",".join(str(int(s)) for s in sizes)
+
+
+def _epoch_hook(callbacks):
+    """One callable for the core: each user callback gets (epoch, logs); any True stops."""
+    if callbacks is None:
+        return None
+    callbacks = list(callbacks) if isinstance(callbacks, (list, tuple)) else [callbacks]
+    for callback in callbacks:
+        if not callable(callback):
+            raise ValueError(f"callbacks: expected callables taking (epoch, logs), got {callback!r}")
+    return lambda epoch, logs: any([bool(callback(epoch, logs)) for callback in callbacks])
+
+
+class _Core(BaseEstimator):
+    """What both estimators share: fitting the core's model and reading data for it."""
+
+    def _fit_model(self, X):
+        rows = rows_of(self, X, reset=True)
+        width = int(np.prod(rows.values.shape[1:])) if rows.values.ndim > 1 else 1
+        if rows.is_table:
+            width = sum(max(len(level), 1) for level in rows.levels)
+        learner = _hourglass.learner(_network_text(self.network, width), self.variant, self.loss)
+        self.model_ = _hourglass.fit(learner, rows.values, rows.columns, rows.levels, options_json(self),
+                                     bool(self.verbose), _epoch_hook(self.callbacks))
+        self.history_ = self.model_.history
+        reason = self.model_.stop_reason
+        if reason.startswith("interrupted"):
+            warnings.warn(f"training stopped by the user ({reason}); the model keeps what it learned")
+        return rows
+
+    def _rows(self, X):
+        check_is_fitted(self, "model_")
+        return rows_of(self, X, reset=False)
+
+    def save(self, path):
+        """Writes the model file the command line and R read (hourglass score, load_model())."""
+        check_is_fitted(self, "model_")
+        self.model_.save(str(path))
+
+    def _more_tags(self):
+        # Missing cells are holes the model fills and leaves out of the loss; the codes and
+        # reconstructions are float32 whatever came in (the core computes in float32).
+        return {"allow_nan": True, "preserves_dtype": [np.float32]}
+
+
+@with_declared_parameters(_LEARNER, "Parameters: network, variant, loss, verbose, callbacks and:")
+class Autoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, _Core):
+    """An autoencoder as a scikit-learn transformer: transform() gives the codes,
+    inverse_transform() decodes them, reconstruct() gives the data back through the
+    code, score() is the negative mean reconstruction error (higher is better).
+
+    network : ruta's network string ("16,2:tanh"), a layer expression, a list of
+        sizes, or None for the library's default sized to the data.
+    variant : "basic", "sparse", "denoising,robust", ... (hourglass.variant_names()).
+    loss : the reconstruction loss (hourglass.loss_names()).
+    verbose : print a line per epoch on stderr.
+    callbacks : callables called after each epoch with (epoch, logs); one returning True
+        stops training, and the model keeps what it learned (as Ctrl-C does).
+    """
+
+    def fit(self, X, y=None):
+        self._fit_model(X)
+        self._n_features_out = self.model_.code_dim
+        return self
+
+    def transform(self, X):
+        rows = self._rows(X)
+        return self.model_.encode(rows.values, rows.columns, rows.levels)
+
+    def inverse_transform(self, Z):
+        check_is_fitted(self, "model_")
+        return self.model_.decode(codes_of(self, Z))
+
+    def reconstruct(self, X):
+        """X through the code and back, in X's layout (a DataFrame's columns and levels)."""
+        rows = self._rows(X)
+        return as_output(self.model_.reconstruct(rows.values, rows.columns, rows.levels), rows, self.model_)
+
+    predict = reconstruct
+
+    def impute(self, X):
+        """X with its missing cells (NaN) filled from their reconstruction; the others kept."""
+        rows = self._rows(X)
+        return as_output(self.model_.impute(rows.values, rows.columns, rows.levels), rows, self.model_)
+
+    def score(self, X, y=None):
+        rows = self._rows(X)
+        return -float(np.mean(self.model_.score(rows.values, rows.columns, rows.levels, "reconstruction", 1)))
+
+
+@with_declared_parameters({**_LEARNER, "contamination": 0.1},
+                          "Parameters: network, variant, loss, verbose, callbacks, contamination and:")
+class AutoencoderDetector(_Core):
+    """An outlier detector as PyOD's detectors are: fit(X) sets decision_scores_ (the
+    training rows' reconstruction scores), threshold_ (their 1 - contamination quantile)
+    and labels_ (1 for an outlier, 0 otherwise); decision_function(X) scores new rows,
+    higher being more unusual; predict(X) flags them; predict_proba(X) gives the chance
+    of each label.
+
+    contamination : the share of outliers expected in the training data, in (0, 0.5]
+        (PyOD's default 0.1); it sets the threshold.
+    """
+
+    def fit(self, X, y=None):
+        rows = self._fit_model(X)
+        self.decision_scores_ = self.model_.score(rows.values, rows.columns, rows.levels, "reconstruction", 1)
+        self.threshold_ = self.model_.set_threshold(self.decision_scores_, f"contamination:{self.contamination}",
+                                                    "reconstruction")
+        self.labels_ = (self.decision_scores_ > self.threshold_).astype(int)
+        return self
+
+    def decision_function(self, X):
+        rows = self._rows(X)
+        return self.model_.score(rows.values, rows.columns, rows.levels, "reconstruction", 1)
+
+    def predict(self, X):
+        return (self.decision_function(X) > self.threshold_).astype(int)
+
+    def fit_predict(self, X, y=None):
+        return self.fit(X).labels_
+
+    def predict_proba(self, X, method="linear"):
+        """Rows x 2: the chance of being an inlier, then an outlier. "linear" scales the
+        scores by the training scores' range (PyOD's default), "unify" by their mean and
+        standard deviation through the error function (Kriegel et al. 2011)."""
+        scores = self.decision_function(X).astype(np.float64)
+        train = self.decision_scores_.astype(np.float64)
+        if method == "linear":
+            low, high = train.min(), train.max()
+            outlier = np.clip((scores - low) / (high - low if high > low else 1.0), 0.0, 1.0)
+        elif method == "unify":
+            from math import erf, sqrt
+            z = (scores - train.mean()) / (train.std() or 1.0)
+            outlier = np.clip([erf(v / sqrt(2)) for v in z], 0.0, 1.0)
+        else:
+            raise ValueError(f"method: expected 'linear' or 'unify', got {method!r}")
+        return np.column_stack([1.0 - outlier, outlier])

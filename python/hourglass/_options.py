@@ -1,0 +1,84 @@
+"""The estimators' arguments, read from the library's declarations.
+
+Nothing here names a training option or its default: the list, the defaults, the types
+and the valid names come from the C++ library (``train_option_specs()``), as the
+command line and R read them. Two conventions of scikit-learn rename an option: its
+estimators call the seed ``random_state``.
+"""
+import inspect
+import json
+
+import _hourglass
+
+# scikit-learn's spelling of a declared option where it has one of its own.
+SKLEARN_NAMES = {"seed": "random_state"}
+
+
+def train_option_specs():
+    """The training options as the library declares them.
+
+    A list of dicts with ``name``, ``type`` (flag, integer, number, name, names, seed),
+    ``default``, ``default_text``, ``help``, ``aliases`` and, where declared, ``choices``,
+    ``min`` and ``max``.
+    """
+    return json.loads(_hourglass.train_option_specs())
+
+
+def estimator_options():
+    """(argument name, declaration) for each option an estimator takes."""
+    return [(SKLEARN_NAMES.get(spec["name"], spec["name"]), spec)
+            for spec in train_option_specs() if spec["in_bindings"]]
+
+
+def _immutable(value):
+    # scikit-learn's checks want defaults that cannot be changed in place.
+    return tuple(value) if isinstance(value, list) else value
+
+
+def declared_parameters(own):
+    """The parameters of an estimator: `own` (name -> default) then the training options."""
+    parameters = dict(own)
+    for name, spec in estimator_options():
+        parameters[name] = _immutable(spec["default"])
+    return parameters
+
+
+def options_json(estimator):
+    """The estimator's training options as the library's JSON form reads them."""
+    options = {}
+    for name, spec in estimator_options():
+        value = getattr(estimator, name)
+        if isinstance(value, tuple):
+            value = list(value)
+        if hasattr(value, "item"):  # a NumPy scalar from a parameter grid
+            value = value.item()
+        options[spec["name"]] = value
+    return json.dumps(options)
+
+
+def with_declared_parameters(own, doc_intro):
+    """A class decorator: an ``__init__`` whose keyword arguments are `own` and the
+    declared options, each stored unchanged (scikit-learn's convention), with a
+    signature that ``get_params``, ``clone`` and ``help()`` read."""
+    def decorate(cls):
+        parameters = declared_parameters(own)
+
+        def __init__(self, **params):
+            for name in params:
+                if name not in parameters:
+                    raise TypeError(f"{cls.__name__}() got an unexpected keyword argument {name!r}")
+            for name, default in parameters.items():
+                setattr(self, name, params.get(name, default))
+
+        __init__.__signature__ = inspect.Signature(
+            [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+            + [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default)
+               for name, default in parameters.items()])
+        cls.__init__ = __init__
+        lines = [doc_intro, "", "Training options (declared by the library):"]
+        for name, spec in estimator_options():
+            lines.append(f"    {name} : {spec['type']}, default {spec['default_text']}")
+            lines.append(f"        {spec['help']}")
+        cls.__doc__ = (cls.__doc__ or "") + "\n" + "\n".join(lines)
+        return cls
+    return decorate
