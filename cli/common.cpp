@@ -53,7 +53,7 @@ void check_output(const std::string& path) {
   check_writable(path);
 }
 
-void DataFlags::add(CLI::App& command, const std::string& what, bool required) {
+void DataFlags::add(CLI::App& command, const std::string& what, bool required, unsigned uses) {
   command.add_option("data", path, what)->required(required);
   command.add_option("--label", label,
                      "column kept out of the features and copied to the output (name, or "
@@ -63,10 +63,6 @@ void DataFlags::add(CLI::App& command, const std::string& what, bool required) {
   command.add_flag("--memory-map", memory_map,
                    ".npy (float32) only: map the file instead of reading it, for data larger than memory");
   command.add_option("--rows", rows, "only the first N rows, or rows FIRST:LAST (1-based, inclusive), of the data");
-  auto* window_option = command.add_option(
-      "--window", window,
-      "a time series as one long table: cut it into windows of W consecutive rows (features x W sequences)");
-  window_option->check(kPositive);
   command.add_option_function<std::string>(
       "--na-values", [this](const std::string& list) { na_values = list; },
       "CSV cells that mean missing, comma-separated; an empty item is the empty cell, e.g. ',NA' for empty "
@@ -76,12 +72,22 @@ void DataFlags::add(CLI::App& command, const std::string& what, bool required) {
                   "CSV/TSV text encoding, e.g. latin1 or cp1252 (default utf-8; a file with UTF-16's byte order "
                   "mark is read as UTF-16)")
       ->type_name("NAME");
-  command
-      .add_option("--unseen-levels", unseen_levels,
-                  "a category the model was not trained on: error, missing (read as a missing cell) or other (the "
-                  "column's \"(other)\" level, see train --other-level); default: other where the model has that "
-                  "level, else error")
-      ->check(CLI::IsMember({"error", "missing", "other"}));
+  if (uses & kUnseenLevels) {
+    command
+        .add_option("--unseen-levels", unseen_levels,
+                    "a category the model was not trained on: error, missing (read as a missing cell) or other "
+                    "(the column's \"(other)\" level, see train --other-level); default: other where the model "
+                    "has that level, else error")
+        ->check(CLI::IsMember({"error", "missing", "other"}));
+  }
+  if (uses & kWindows) add_windows(command);
+}
+
+void DataFlags::add_windows(CLI::App& command) {
+  auto* window_option = command.add_option(
+      "--window", window,
+      "a time series as one long table: cut it into windows of W consecutive rows (features x W sequences)");
+  window_option->check(kPositive);
   command
       .add_option("--stride", stride,
                   "with --window: rows from one window's start to the next (default 1); the last window ends at the "
@@ -116,10 +122,10 @@ std::vector<std::string> data_columns(const Model& model) {
   return names.empty() ? numbered_columns("V", model.input_dim()) : names;
 }
 
-Dataset DataFlags::read() const {
+Dataset DataFlags::read(const std::string& model_label) const {
   const auto windows = windowing();
-  if (!windows) return read_table();
-  const Dataset table = read_table();
+  if (!windows) return read_table(model_label);
+  const Dataset table = read_table(model_label);
   check_numeric(table, "--window");
   return windows->cut(table);
 }
@@ -134,12 +140,13 @@ Dataset DataFlags::conformed(const Model& model, Dataset data) const {
   return data;
 }
 
-Dataset DataFlags::read_for(const Model& model) const { return conformed(model, read()); }
+Dataset DataFlags::read_for(const Model& model) const { return conformed(model, read(model.label_name())); }
 
-Dataset DataFlags::read_table_for(const Model& model) const { return conformed(model, read_table()); }
+Dataset DataFlags::read_table_for(const Model& model) const { return conformed(model, read_table(model.label_name())); }
 
-Dataset DataFlags::read_table() const {
-  auto options = ReadOptions().label(label).channels_last(channels_last).memory_map(memory_map);
+Dataset DataFlags::read_table(const std::string& model_label) const {
+  auto options =
+      ReadOptions().label(label).label_if_present(model_label).channels_last(channels_last).memory_map(memory_map);
   if (na_values) options.na_values(na_value_list(*na_values));
   if (!encoding.empty()) options.encoding(encoding);
   if (!rows.empty()) {
@@ -197,6 +204,13 @@ void OutputFlag::write(const at::Tensor& values, const std::vector<std::string>&
 
 void PngFlag::add(CLI::App& command, const std::string& what) { command.add_option("--png", path, what); }
 
+void check_images(const Model& model, const std::string& command) {
+  if (model.sample_shape().size() >= 2) return;
+  throw InvalidArgument(command + " --png draws images, but the model was trained on rows of " +
+                        std::to_string(model.input_dim()) +
+                        " values; use it with a model of images (IDX or an .npy of N x C x H x W)");
+}
+
 void PngFlag::check() const {
   if (given()) check_output(path);
 }
@@ -206,9 +220,10 @@ void PngFlag::write(const Image& image) const {
   write_png(path, image);
 }
 
-void ModelDataFlags::add(CLI::App& command, const std::string& data_help, const std::string& output_help) {
+void ModelDataFlags::add(CLI::App& command, const std::string& data_help, const std::string& output_help,
+                         unsigned uses) {
   command.add_option("model", model, "model file")->required();
-  data.add(command, data_help);
+  data.add(command, data_help, /*required=*/true, uses);
   output.add(command, output_help);
 }
 
@@ -454,7 +469,7 @@ void add_model_command(CLI::App& app, const std::string& name, const std::string
   flags->add(*command, data_help, output_help);
   command->callback([flags, transform] {
     const Model model = load_model(flags->model);
-    const Dataset data = flags->data.read();
+    const Dataset data = flags->data.read(model.label_name());
     const Table table = transform(model, data);
     flags->output.write(table.values, table.columns, data);
   });

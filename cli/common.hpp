@@ -25,6 +25,15 @@ namespace hourglass::cli {
 /// "NA,", "", or spelled "" or '') is the empty cell; "none": no cell is missing.
 std::vector<std::string> na_value_list(const std::string& text);
 
+/// The data options a command has beyond the file's own (--label, --rows, --na-values,
+/// ...): each command's help lists only what applies to it.
+enum DataUses : unsigned {
+  kPlainData = 0,
+  kWindows = 1,       ///< --window W [--stride S]: a time series cut into sequences
+  kUnseenLevels = 2,  ///< --unseen-levels: a table read for a model's categories
+  kModelData = kWindows | kUnseenLevels,
+};
+
 /// DATA and --label.
 struct DataFlags {
   std::string path;
@@ -38,12 +47,15 @@ struct DataFlags {
   std::string encoding;                  ///< --encoding NAME; empty: UTF-8
   void add(CLI::App& command,
            const std::string& what = "data file: CSV/TSV (header detected), .npy or IDX (MNIST, .gz too)",
-           bool required = true);
+           bool required = true, unsigned uses = kWindows);
   bool given() const { return !path.empty(); }
-  /// The data, cut into windows of consecutive rows with --window.
-  Dataset read() const;
+  /// --window and --stride.
+  void add_windows(CLI::App& command);
+  /// The data, cut into windows of consecutive rows with --window. Without --label, a
+  /// column named `model_label` (the model's Model::label_name()) is the label.
+  Dataset read(const std::string& model_label = "") const;
   /// The data as the file holds it, without windows (what per-row results are written for).
-  Dataset read_table() const;
+  Dataset read_table(const std::string& model_label = "") const;
   /// --window's, or none.
   std::optional<Windowing> windowing() const;
   /// read() for `model`: categorical columns in the model's levels (conform()).
@@ -87,12 +99,15 @@ struct PngFlag {
   void write(const Image& image) const;
 };
 
+/// Refuses --png for `command` where `model` was not trained on images.
+void check_images(const Model& model, const std::string& command);
+
 /// MODEL DATA [--label COL] [--output FILE]: what the commands that apply a model share.
 struct ModelDataFlags {
   std::string model;
   DataFlags data;
   OutputFlag output;
-  void add(CLI::App& command, const std::string& data_help, const std::string& output_help);
+  void add(CLI::App& command, const std::string& data_help, const std::string& output_help, unsigned uses = kModelData);
 };
 
 /// The training options of train and autoencode, and the callbacks their flags ask for.

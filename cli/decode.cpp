@@ -11,25 +11,21 @@ void add_decode_command(CLI::App& app) {
     int64_t columns = 10;
   };
   auto flags = std::make_shared<Flags>();
-  flags->io.add(*command, "codes: CSV/TSV or .npy with one column per code unit", "where to write the decoded rows");
+  flags->io.add(*command, "codes: CSV/TSV or .npy with one column per code unit", "where to write the decoded rows",
+                kPlainData);
   flags->png.add(*command,
                  "picture of the decoded images, e.g. of chosen points of a 2-D code (without --output, no CSV is "
                  "written); for a model trained on images");
-  command->add_option("--columns", flags->columns, "with --png: images per row (default 10)")
-      ->check(kPositive);
+  command->add_option("--columns", flags->columns, "with --png: images per row (default 10)")->check(kPositive);
   command->callback([flags] {
     const Model model = load_model(flags->io.model);
-    const Dataset codes = flags->io.data.read();
+    const Dataset codes = flags->io.data.read(model.label_name());  // encode's output: codes and the label
     check_numeric(codes, "decode");
     flags->io.output.check();
     flags->png.check();
     const auto decoded = model.decode(codes.features);
     if (flags->png.given()) {
-      if (model.sample_shape().size() < 2) {
-        throw InvalidArgument("--png draws images, but the model was trained on rows of " +
-                              std::to_string(model.input_dim()) +
-                              " values; use it with a model of images (IDX or an .npy of N x C x H x W)");
-      }
+      check_images(model, "decode");
       flags->png.write(image_grid(decoded, std::min(flags->columns, codes.rows())));
     }
     if (!flags->png.given() || !flags->io.output.path.empty()) {

@@ -39,7 +39,7 @@ void add_evaluate_command(CLI::App& app) {
   };
   auto flags = std::make_shared<Flags>();
   command->add_option("model", flags->model, "model file")->required();
-  flags->data.add(*command);
+  flags->data.add(*command, "data file: CSV/TSV, .npy or IDX shaped like the training data", true, kModelData);
   command->add_option("--metric,--metrics", flags->metrics,
                       "comma-separated: loss, mse (default; loss for a table of categories alone), mae, bce, "
                       "binary_accuracy; on a table, mse and the others compare its present numeric cells");

@@ -9,7 +9,7 @@ void add_impute_command(CLI::App& app) {
       "impute", "Write the data with its missing cells filled in by the model's reconstruction (the rest as it is)");
   auto flags = std::make_shared<ModelDataFlags>();
   flags->add(*command, "data file: CSV/TSV with missing cells (empty, NA, NaN or ?; see --na-values)",
-             "where to write the filled data");
+             "where to write the filled data", kUnseenLevels);
   command->callback([flags] {
     const Model model = load_model(flags->model);
     const Dataset data = flags->data.read_for(model);

@@ -17,7 +17,7 @@ void add_noise_command(CLI::App& app) {
     int64_t seed = -1;
   };
   auto flags = std::make_shared<Flags>();
-  flags->data.add(*command);
+  flags->data.add(*command, "data file: CSV/TSV (header detected), .npy or IDX (MNIST, .gz too)", true, kPlainData);
   command
       ->add_option("--noise", flags->noise, "TYPE[:PARAM]: zeros, ones, saltpepper (p), gaussian (sd), cauchy (scale)")
       ->required();

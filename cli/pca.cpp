@@ -17,7 +17,7 @@ void add_pca_command(CLI::App& app) {
     int64_t dim = 0;
   };
   auto flags = std::make_shared<Flags>();
-  flags->data.add(*command);
+  flags->data.add(*command, "data file: CSV/TSV (header detected), .npy or IDX (MNIST, .gz too)", true, kPlainData);
   command->add_option("-k,--dim", flags->dim, "number of components")->required();
   flags->output.add(*command, "where to write the encoding");
   flags->png.add(*command,

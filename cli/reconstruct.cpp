@@ -34,8 +34,7 @@ void add_reconstruct_command(CLI::App& app) {
       ->add_option("--grid-rows", flags->rows,
                    "with --png: rows of originals, each above its reconstructions (default 2)")
       ->check(kPositive);
-  command->add_option("--columns", flags->columns, "with --png: images per row (default 10)")
-      ->check(kPositive);
+  command->add_option("--columns", flags->columns, "with --png: images per row (default 10)")->check(kPositive);
   command->callback([flags] {
     const Model model = load_model(flags->io.model);
     const auto windowing = flags->io.data.windowing();
@@ -51,6 +50,7 @@ void add_reconstruct_command(CLI::App& app) {
     flags->io.output.check();
     flags->png.check();
     if (flags->png.given()) {
+      check_images(model, "reconstruct");
       const int64_t shown = std::min(flags->rows * flags->columns, data.rows());
       const auto originals = data.samples().narrow(0, 0, shown);
       const auto pictures = originals_above_reconstructions(originals, model.reconstruct(originals), flags->columns);

@@ -35,7 +35,7 @@ void add_report_command(CLI::App& app) {
       "--no-baseline", [&o](int64_t) { o.pca_baseline(false); }, "skip the comparison with PCA");
   command->callback([flags] {
     const Model model = load_model(flags->model);
-    const Dataset data = flags->data.given() ? flags->data.read() : Dataset{};
+    const Dataset data = flags->data.given() ? flags->data.read(model.label_name()) : Dataset{};
     check_output(flags->output);
     auto options = flags->options;
     options.title(flags->title).model_name(flags->model).data_name(flags->data.path);

@@ -16,7 +16,8 @@ void add_threshold_command(CLI::App& app) {
   command->add_option("model", flags->model, "model file")->required();
   flags->data.add(*command,
                   "rows whose scores set the threshold: the training data (--contamination, mad, iqr) or "
-                  "held-out normal data (--fpr)");
+                  "held-out normal data (--fpr)",
+                  /*required=*/true, kModelData);
   flags->score.add(*command);
   flags->threshold.add(*command, /*with_fpr=*/true);
   command->add_option("-o,--output", flags->output, "model file to write, with the threshold")->required();

@@ -93,14 +93,15 @@ def codes_of(estimator, Z):
     return np.asarray(Z, dtype=np.float32)
 
 
-def as_output(values, rows, model):
+def as_output(values, rows, model, as_levels=True):
     """Rows in the data's layout: a DataFrame with the table's columns, categories as
-    their level names, where the input was a DataFrame; an array otherwise."""
+    their level names (unless `as_levels` is False: numbers per column), where the input was
+    a DataFrame; an array otherwise."""
     if rows.frame_index is None or pd is None:
         return values
     frame = pd.DataFrame(values.reshape(len(values), -1), columns=model.columns or rows.columns,
                          index=rows.frame_index)
-    for name, levels in zip(frame.columns, model.levels):
+    for name, levels in zip(frame.columns, model.levels if as_levels else []):
         if levels:
             codes = frame[name].to_numpy()
             present = ~np.isnan(codes)

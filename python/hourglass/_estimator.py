@@ -116,8 +116,8 @@ class Autoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, _Core):
         return -float(np.mean(self.model_.score(rows.values, rows.columns, rows.levels, "reconstruction", 1)))
 
 
-@with_declared_parameters({**_LEARNER, "contamination": 0.1},
-                          "Parameters: network, variant, loss, verbose, callbacks, contamination and:")
+@with_declared_parameters({**_LEARNER, "contamination": 0.1, "threshold": None},
+                          "Parameters: network, variant, loss, verbose, callbacks, contamination, threshold and:")
 class AutoencoderDetector(_Core):
     """An outlier detector as PyOD's detectors are: fit(X) sets decision_scores_ (the
     training rows' reconstruction scores), threshold_ (their 1 - contamination quantile)
@@ -126,14 +126,17 @@ class AutoencoderDetector(_Core):
     of each label.
 
     contamination : the share of outliers expected in the training data, in (0, 0.5]
-        (PyOD's default 0.1); it sets the threshold.
+        (PyOD's default 0.1); it sets the threshold unless `threshold` is given.
+    threshold : one of the library's other threshold rules instead, as the command line's
+        --threshold takes them: "mad:K" (median + K x 1.4826 x MAD of the training
+        scores), "iqr:K" (Q3 + K x IQR) or a number.
     """
 
     def fit(self, X, y=None):
         rows = self._fit_model(X)
         self.decision_scores_ = self.model_.score(rows.values, rows.columns, rows.levels, "reconstruction", 1)
-        self.threshold_ = self.model_.set_threshold(self.decision_scores_, f"contamination:{self.contamination}",
-                                                    "reconstruction")
+        rule = f"contamination:{self.contamination}" if self.threshold is None else str(self.threshold)
+        self.threshold_ = self.model_.set_threshold(self.decision_scores_, rule, "reconstruction")
         self.labels_ = (self.decision_scores_ > self.threshold_).astype(int)
         return self
 
@@ -143,6 +146,14 @@ class AutoencoderDetector(_Core):
 
     def predict(self, X):
         return (self.decision_function(X) > self.threshold_).astype(int)
+
+    def decision_function_per_feature(self, X):
+        """Rows x columns: each column's share of its row's score (they sum to the score;
+        a missing cell's share is 0), a DataFrame where X is one: which cells make a row
+        unusual."""
+        rows = self._rows(X)
+        shares = self.model_.score_per_feature(rows.values, rows.columns, rows.levels)
+        return as_output(shares, rows, self.model_, as_levels=False)
 
     def fit_predict(self, X, y=None):
         return self.fit(X).labels_

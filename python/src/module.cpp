@@ -177,8 +177,31 @@ hourglass::Autoencoder learner(const std::string& network, const std::string& va
   return made;
 }
 
+// What a model is and how it is kept: files, bytes, pickling, its history and sizes.
+void bind_model_file(py::class_<Model>& model) {
+  model.def("save", &Model::save, py::arg("path"))
+      .def_static("load", &Model::load, py::arg("path"))
+      .def("to_bytes", &model_bytes)
+      .def_static("from_bytes", [](const py::bytes& bytes) { return model_from_bytes(std::string(bytes)); })
+      .def_property_readonly("history", &history_of)
+      .def_property_readonly("stop_reason", [](const Model& model) { return model.history().stop_reason; })
+      .def_property_readonly("input_dim", &Model::input_dim)
+      .def_property_readonly("code_dim", &Model::code_dim)
+      .def_property_readonly("sample_shape",
+                             [](const Model& model) { return std::vector<int64_t>(model.sample_shape()); })
+      .def_property_readonly("columns", [](const Model& model) { return model.coding().names(); })
+      .def_property_readonly("levels", [](const Model& model) { return model.coding().levels(); })
+      .def_property_readonly("label_name", &Model::label_name)
+      .def_property_readonly("parameter_count", &Model::parameter_count)
+      .def("summary", &Model::summary)
+      .def(py::pickle([](const Model& model) { return model_bytes(model); },
+                      [](const py::bytes& bytes) { return model_from_bytes(std::string(bytes)); }));
+}
+
+// What a model computes: codes, reconstructions, scores and thresholds.
 void bind_model(py::module_& m) {
-  py::class_<Model>(m, "Model", "A trained autoencoder (hourglass::Model).")
+  auto model = py::class_<Model>(m, "Model", "A trained autoencoder (hourglass::Model).");
+  model
       .def("encode",
            [](const Model& model, const FloatArray& x, const std::vector<std::string>& columns,
               const std::vector<std::vector<std::string>>& levels) {
@@ -222,26 +245,10 @@ void bind_model(py::module_& m) {
              model.set_threshold(threshold);
              return threshold.value;
            })
-      .def_property_readonly("threshold",
-                             [](const Model& model) -> py::object {
-                               return model.threshold() ? py::cast(model.threshold()->value) : py::none();
-                             })
-      .def("save", &Model::save, py::arg("path"))
-      .def_static("load", &Model::load, py::arg("path"))
-      .def("to_bytes", &model_bytes)
-      .def_static("from_bytes", [](const py::bytes& bytes) { return model_from_bytes(std::string(bytes)); })
-      .def_property_readonly("history", &history_of)
-      .def_property_readonly("stop_reason", [](const Model& model) { return model.history().stop_reason; })
-      .def_property_readonly("input_dim", &Model::input_dim)
-      .def_property_readonly("code_dim", &Model::code_dim)
-      .def_property_readonly("sample_shape",
-                             [](const Model& model) { return std::vector<int64_t>(model.sample_shape()); })
-      .def_property_readonly("columns", [](const Model& model) { return model.coding().names(); })
-      .def_property_readonly("levels", [](const Model& model) { return model.coding().levels(); })
-      .def_property_readonly("parameter_count", &Model::parameter_count)
-      .def("summary", &Model::summary)
-      .def(py::pickle([](const Model& model) { return model_bytes(model); },
-                      [](const py::bytes& bytes) { return model_from_bytes(std::string(bytes)); }));
+      .def_property_readonly("threshold", [](const Model& model) -> py::object {
+        return model.threshold() ? py::cast(model.threshold()->value) : py::none();
+      });
+  bind_model_file(model);
 }
 
 }  // namespace

@@ -49,3 +49,25 @@ def test_a_contamination_out_of_range_is_refused(planted):
     x, _ = planted
     with pytest.raises(ValueError, match="contamination"):
         AutoencoderDetector(contamination=0.9, epochs=1).fit(x)
+
+
+def test_per_feature_scores_sum_to_the_score_and_point_at_the_odd_cell(iris):
+    detector = AutoencoderDetector(network="2", scale="zscore", optimizer="adam", learning_rate=0.01, epochs=60,
+                                   random_state=0).fit(iris)
+    odd = iris.head(5).copy()
+    odd.loc[2, "Petal.Length"] = 40.0  # ten times the largest petal
+    shares = detector.decision_function_per_feature(odd)
+    assert list(shares.columns) == list(iris.columns) and list(shares.index) == list(odd.index)
+    np.testing.assert_allclose(shares.sum(axis=1), detector.decision_function(odd), rtol=1e-5)
+    assert shares.loc[2].idxmax() == "Petal.Length"
+
+
+def test_the_librarys_other_threshold_rules(planted):
+    x, _ = planted
+    scores = AutoencoderDetector(network="2", epochs=10, random_state=0).fit(x).decision_scores_.astype(np.float64)
+    mad = AutoencoderDetector(network="2", epochs=10, random_state=0, threshold="mad:3").fit(x)
+    median = np.median(scores)
+    assert mad.threshold_ == pytest.approx(median + 3 * 1.4826 * np.median(np.abs(scores - median)), rel=1e-4)
+    assert AutoencoderDetector(network="2", epochs=1, threshold=0.5).fit(x).threshold_ == 0.5
+    with pytest.raises(ValueError, match="threshold"):
+        AutoencoderDetector(network="2", epochs=1, threshold="median").fit(x)

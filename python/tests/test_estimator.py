@@ -143,3 +143,21 @@ def test_a_table_with_categories_and_holes_comes_back_with_its_columns_and_level
     typo.loc[1, "Species"] = "virginca"
     with pytest.raises(ValueError, match="virginca"):
         model.transform(typo)
+
+
+def test_errors_are_scikit_learns_kinds_with_the_librarys_message(iris, low_rank):
+    from sklearn.exceptions import NotFittedError
+    with pytest.raises(NotFittedError):
+        Autoencoder().transform(low_rank)
+    model = Autoencoder(network="2", epochs=2, random_state=0).fit(low_rank)
+    with pytest.raises(ValueError, match="features"):
+        model.transform(low_rank[:, :4])  # a wrong shape
+    numbers = iris.drop(columns="Species")
+    model = Autoencoder(network="2", epochs=2, random_state=0).fit(numbers)
+    words = numbers.head(4).copy()
+    words["Petal.Length"] = words["Petal.Length"].astype(object)
+    words.loc[1, "Petal.Length"] = "tall"  # a text column where numbers were fitted
+    with pytest.raises(ValueError, match="Petal.Length"):
+        model.transform(words)
+    with pytest.raises(ValueError, match="Expected 2D array"):
+        model.transform(np.zeros(4))

@@ -287,7 +287,14 @@ Dataset parse_delimited(std::string_view text, const std::string& source, const 
   }
 
   size_t label_column = width;  // none
-  if (!options.label().empty()) {
+  const bool remembered =
+      options.label().empty() && header && !options.label_if_present().empty() &&
+      std::find(data.columns.begin(), data.columns.end(), options.label_if_present()) != data.columns.end();
+  if (remembered) {
+    label_column = label_column_of(data.columns, options.label_if_present(), header, width, source);
+    data.label_name = data.columns[label_column];
+    data.columns.erase(data.columns.begin() + static_cast<std::ptrdiff_t>(label_column));
+  } else if (!options.label().empty()) {
     label_column = label_column_of(data.columns, options.label(), header, width, source);
     data.label_name = data.columns[label_column];
     data.columns.erase(data.columns.begin() + label_column);

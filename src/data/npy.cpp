@@ -161,7 +161,9 @@ Dataset parse_npy(std::string_view bytes, const std::string& source, bool channe
     values = values.permute(reversed);
   }
   Dataset data = dataset_of(values, channels_last);
-  check_finite(data.features, source);
+  // NaN is a missing cell, as in a CSV file and in the same file memory-mapped (whose
+  // chunks train() checks for Inf alone); Inf is refused.
+  check_no_infinity(data.features, source);
   return data;
 }
 

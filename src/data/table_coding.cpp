@@ -313,8 +313,15 @@ at::Tensor TableCoding::conform(const Dataset& data, UnseenLevels unseen) const 
     return data.features;
   }
   if (columns != columns_) {
+    std::string hint = "give it the training data's columns";
+    for (const auto& name : data.columns) {
+      if (names_.empty() || std::find(names_.begin(), names_.end(), name) != names_.end()) continue;
+      hint = "column '" + abbreviate(name) + "' is not one of the model's (" + abbreviate(join(names_), 120) +
+             "); keep a label column out with --label " + abbreviate(name);
+      break;
+    }
     throw DataError("the data has " + std::to_string(columns) + " columns where the model has " +
-                    std::to_string(columns_) + "; give it the training data's columns");
+                    std::to_string(columns_) + "; " + hint);
   }
   return relevel(data.features, data.levels, data.columns, unseen);
 }

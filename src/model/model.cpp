@@ -91,6 +91,7 @@ const Network& Model::network() const { return learner().network; }
 const Autoencoder& Model::learner() const { return impl().learner; }
 const Scaler& Model::scaler() const { return impl().coding.scaler(); }
 const TableCoding& Model::coding() const { return impl().coding; }
+const std::string& Model::label_name() const { return impl().label_name; }
 const History& Model::history() const { return impl().history; }
 int64_t Model::input_dim() const { return shape_size(sample_shape()); }
 int64_t Model::code_dim() const { return impl().net->code_dim(); }

@@ -19,6 +19,8 @@ struct Model::Impl {
   Autoencoder learner;
   /// The data's columns to the network's values and back (the scaler is part of it).
   TableCoding coding;
+  /// The training table's label column, kept out of the features (Model::label_name()).
+  std::string label_name;
   History history;
   uint64_t seed = 0;
   nn::AutoencoderNet net{nullptr};

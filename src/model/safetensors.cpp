@@ -2,6 +2,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <nlohmann/json.hpp>
@@ -199,6 +200,15 @@ void check_tiling(std::vector<Range>& ranges, uint64_t data_size, const std::str
 Contents decode(std::string_view bytes, const std::string& source) {
   if (!is_little_endian()) throw Error("safetensors: big-endian hosts are not supported");
   if (bytes.size() < 8) throw invalid_file(source, "shorter than the 8-byte header length (truncated?)");
+  // A model file starts with its header's length, whose high bytes are 0; text there is
+  // a data file given where the model goes (the arguments swapped).
+  const bool text = std::all_of(bytes.begin(), bytes.begin() + 8,
+                                [](char c) { return (c >= 0x20 && c < 0x7f) || c == '\t' || c == '\n' || c == '\r'; });
+  if (text) {
+    throw invalid_file(source,
+                       "it starts with text, as a CSV or other data file does; commands take the model first, "
+                       "then the data (hourglass encode MODEL DATA)");
+  }
   uint64_t header_len = 0;
   for (int i = 7; i >= 0; --i) header_len = header_len << 8 | static_cast<unsigned char>(bytes[i]);
   if (header_len > kMaxHeaderBytes || header_len > bytes.size() - 8) {

@@ -442,6 +442,7 @@ std::string serialize_model(const Model::Impl& model) {
   const bool stores_mean = model.coding.mean().defined() && model.coding.mean().numel() > 0;
   if (stores_mean) tensors.emplace_back("coding.mean", model.coding.mean());
   if (!model.coding.names().empty()) config["columns"] = model.coding.names();
+  if (!model.label_name.empty()) config["label"] = model.label_name;
   if (model.coding.has_categories()) config["levels"] = model.coding.levels();
   if (!model.coding.missing_indicators().empty()) config["missing_indicators"] = model.coding.missing_indicators();
   if (model.coding.other_level() > 0) config["other_level"] = model.coding.other_level();
@@ -470,6 +471,7 @@ std::shared_ptr<Model::Impl> deserialize_model(std::string_view bytes, const std
     if (config.contains("threshold")) impl->threshold = threshold_from_json(config.at("threshold"), impl->learner);
     if (config.contains("training")) impl->training = training_from_json(config.at("training"), contents.tensors);
     impl->coding = coding_from_json(config, contents.tensors, sizes.input_dim, source);
+    if (config.contains("label")) impl->label_name = config.at("label").get<std::string>();
   } catch (const json::exception& e) {
     throw invalid_file(source, std::string("malformed config (") + e.what() + ")");
   } catch (const ModelFileError&) {

@@ -111,11 +111,13 @@ Model train(const Autoencoder& learner, const at::Tensor& data, const TrainOptio
 Model train(const Autoencoder& learner, const Dataset& data, const TrainOptions& options, const Callbacks& callbacks) {
   // An image's or sequence's "columns" are only its numbered values.
   const bool table = data.sample_shape.empty();
-  return train_ensemble(options, callbacks, [&](const TrainOptions& one, const Callbacks& with) {
+  Model model = train_ensemble(options, callbacks, [&](const TrainOptions& one, const Callbacks& with) {
     TrainingSession session(learner, data.samples(), one, with, data.levels,
                             table ? data.columns : std::vector<std::string>{});
     return run(session);
   });
+  if (table) ModelAccess::impl(model).label_name = data.label_name;
+  return model;
 }
 
 Model train(const Model& model, const at::Tensor& data, const TrainOptions& options, const Callbacks& callbacks) {

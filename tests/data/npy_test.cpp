@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cmath>
+
 #include "data/mapped_file.hpp"
 #include "hourglass/data/dataset.hpp"
 #include "hourglass/error.hpp"
@@ -65,12 +67,23 @@ TEST(Npy, RefusesWhatItCannotRead) {
   EXPECT_NE(error_of(npy("<f4", "(99999999999, 99999999999)", "")).find("impossibly large"), std::string::npos);
   EXPECT_NE(error_of(npy("<f4", "()", raw<float>({1}))).find("scalar"), std::string::npos);
   EXPECT_NE(error_of(npy("<f4", "(0, 3)", "")).find("empty"), std::string::npos);
-  EXPECT_NE(error_of(npy("<f4", "(2,)", raw<float>({1, NAN}))).find("NaN or Inf"), std::string::npos);
+  EXPECT_NE(error_of(npy("<f4", "(2,)", raw<float>({1, INFINITY}))).find("holds Inf"), std::string::npos);
   EXPECT_NE(error_of(std::string("\x93NUMPY\x09\x00\x00\x00", 10)).find("version 9"), std::string::npos);
   const std::string whole = npy("<f4", "(2, 2)", raw<float>({1, 2, 3, 4}));
   for (size_t length = 0; length < whole.size(); ++length) {
     EXPECT_THROW(parse_npy(whole.substr(0, length), "x.npy"), DataError) << length;
   }
+}
+
+// NaN is a missing cell whether the file is read or memory-mapped (issue 29: the mapped
+// file trained while the read one was refused).
+TEST(Npy, NanIsAMissingCellReadOrMapped) {
+  const std::string path = testing::temp_path("holes.npy");
+  write_file_atomically(path, npy("<f4", "(2, 2)", raw<float>({1, NAN, 3, 4})));
+  const Dataset read = read_data(path), mapped = read_data(path, ReadOptions().memory_map(true));
+  EXPECT_TRUE(std::isnan(read.features[0][1].item<float>()));
+  EXPECT_TRUE(std::isnan(mapped.features[0][1].item<float>()));
+  EXPECT_EQ(read.features[1][0].item<float>(), 3.0f);
 }
 
 TEST(Npy, IsChosenByTheFileExtension) {

@@ -60,6 +60,10 @@ struct ReadOptions {
   /// Column kept out of the features and carried as labels: its header name, or its
   /// 1-based position when the file has no header. For IDX images: the IDX label file.
   TORCH_ARG(std::string, label) = "";
+  /// A header's column taken as the label when `label` is empty and the file has a
+  /// column of this name (a model's Model::label_name(): the command line leaves the
+  /// column a model was trained without out of the features, as --label would).
+  TORCH_ARG(std::string, label_if_present) = "";
   /// Field separator; 0 picks tab for .tsv/.tab files or a first line with tabs and no
   /// commas, comma otherwise.
   TORCH_ARG(char, delimiter) = 0;

@@ -123,6 +123,9 @@ class Model {
   const Scaler& scaler() const;
   /// How the data's columns become the network's values: scaling, categories, holes.
   const TableCoding& coding() const;
+  /// The label column of the table it was trained on (Dataset::label_name; empty: none).
+  /// The command line reads a file with a column of that name as --label would.
+  const std::string& label_name() const;
   const History& history() const;
   int64_t input_dim() const;
   /// The shape of one training sample: {columns} or {channels, height, width}.

@@ -81,7 +81,9 @@ test_that("Ctrl-C stops training after a batch and keeps the model", {
   # The signal comes once the first epoch is in the history file: training is under way,
   # however slow the machine (never a fixed sleep; the loop gives up after 10 minutes).
   history <- tempfile(fileext = ".csv")
-  system(sprintf("for i in $(seq 6000); do [ -s %s ] && break; sleep 0.1; done; kill -INT %d",
+  # In parentheses: R runs `sh -c "COMMAND &"` and waits for sh, so all of it must go to
+  # the background, not only its last command.
+  system(sprintf("(for i in $(seq 6000); do [ -s %s ] && break; sleep 0.1; done; kill -INT %d)",
                  history, Sys.getpid()), wait = FALSE)
   expect_warning(model <- train(autoencoder(c(64, 8)), x, epochs = 1000, batch_size = 8,
                                 callbacks = list(callback_csv_logger(history))),
