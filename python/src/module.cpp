@@ -12,13 +12,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
 #include "hourglass/error.hpp"
 #include "hourglass/hourglass.hpp"
+#include "hourglass/io/atomic_file.hpp"
 #include "hourglass/network/defaults.hpp"
 #include "hourglass/train/option_specs.hpp"
 
@@ -80,11 +79,6 @@ at::Tensor model_rows(const Model& model, const FloatArray& x, const std::vector
   return model.coding().conform(table);
 }
 
-std::string read_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
 // A model through its file's bytes (pickling): a private temporary file, removed after.
 struct TemporaryFile {
   std::string path;
@@ -102,12 +96,12 @@ struct TemporaryFile {
 py::bytes model_bytes(const Model& model) {
   TemporaryFile file;
   model.save(file.path);
-  return py::bytes(read_bytes(file.path));
+  return py::bytes(hourglass::read_file(file.path));
 }
 
 Model model_from_bytes(const std::string& bytes) {
   TemporaryFile file;
-  std::ofstream(file.path, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  hourglass::write_file_atomically(file.path, bytes);
   return Model::load(file.path);
 }
 
@@ -129,12 +123,11 @@ py::list history_of(const Model& model) {
 // gets (epoch, logs) and stops training by returning True.
 hourglass::LambdaCallback python_hooks(bool verbose, const py::object& on_epoch) {
   hourglass::LambdaCallback hooks;
-  hooks.batch_end = [](hourglass::Trainer& trainer, const hourglass::BatchLogs&) {
+  hooks.batch_end = [](hourglass::Trainer&, const hourglass::BatchLogs&) {
     py::gil_scoped_acquire gil;
     if (PyErr_CheckSignals() != 0) {
       PyErr_Clear();
       hourglass::request_stop();
-      (void)trainer;
     }
   };
   hooks.epoch_end = [verbose, on_epoch](hourglass::Trainer& trainer, hourglass::EpochRecord& record) {

@@ -1,6 +1,7 @@
 #include "data/text_encoding.hpp"
 
 #include <iconv.h>
+#include <strings.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -11,11 +12,6 @@
 
 namespace hourglass {
 namespace {
-
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
-  return text;
-}
 
 size_t line_of(std::string_view text, size_t offset) {
   return 1 + static_cast<size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
@@ -57,8 +53,7 @@ size_t utf8_sequence(const unsigned char* p, const unsigned char* end) {
 }  // namespace
 
 bool is_utf8_name(const std::string& name) {
-  const std::string n = lower(name);
-  return n == "utf-8" || n == "utf8";
+  return strcasecmp(name.c_str(), "utf-8") == 0 || strcasecmp(name.c_str(), "utf8") == 0;
 }
 
 void check_utf8(std::string_view text, const std::string& source) {
