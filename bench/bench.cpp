@@ -233,6 +233,7 @@ int score_command(const std::vector<std::string>& args) {
 }  // namespace
 
 int main(int argc, char** argv) try {
+  hourglass::keep_freed_memory();  // as the hourglass command does (runtime.hpp)
   const std::vector<std::string> args(argv + std::min(argc, 2), argv + argc);
   const std::string command = argc > 1 ? argv[1] : "";
   if (command == "train") return train_command(args);

@@ -59,9 +59,15 @@ void ThresholdFlags::apply(Model& model, const at::Tensor& scores, const ScoreOp
   threshold.samples = options.samples();
   threshold.value = threshold_from_scores(scores, text);
   threshold.rows = text.find(':') == std::string::npos ? 0 : scores.size(0);
+  const auto above = (scores.to(torch::kDouble) > threshold.value).sum().item<int64_t>();
+  if (above > 0 && above == scores.size(0)) {
+    throw InvalidArgument("the threshold " + format_number(threshold.value) + " (" + text + ") is below all " +
+                          std::to_string(above) + " " + options.kind() + " scores of these rows (the lowest is " +
+                          format_number(scores.min().item<double>()) +
+                          ") and would flag every one; give a higher number or a rule (contamination:C, mad:K)");
+  }
   model.set_threshold(threshold);
   if (quiet) return;
-  const auto above = (scores.to(torch::kDouble) > threshold.value).sum().item<int64_t>();
   std::cerr << "Threshold " << threshold.value << " (" << text << " on the " << options.kind() << " scores of "
             << scores.size(0) << " rows): " << above << " of them above it\n";
 }

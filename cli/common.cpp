@@ -4,8 +4,10 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <new>
 #include <optional>
@@ -14,7 +16,7 @@
 #include "hourglass/data/scaler.hpp"
 #include "hourglass/data/table_coding.hpp"
 #include "hourglass/io/atomic_file.hpp"
-#include "hourglass/model/pca.hpp"
+#include "hourglass/model/baseline.hpp"
 #include "hourglass/network/network.hpp"
 #include "hourglass/noise/noise.hpp"
 #include "hourglass/runtime.hpp"
@@ -33,6 +35,14 @@ std::vector<std::string>& inputs() {
 }
 
 }  // namespace
+
+void flush_standard_output() {
+  std::cout.flush();
+  if (!std::cout) {
+    throw Error("cannot write the result to standard output (" + std::string(std::strerror(errno)) +
+                "); free space where it goes, or write it with -o FILE");
+  }
+}
 
 Model load_model(const std::string& path) {
   inputs().push_back(path);
@@ -195,7 +205,7 @@ void OutputFlag::write(const at::Tensor& values, const std::vector<std::string>&
   table.labels = source.labels;
   if (path.empty()) {
     write_csv(std::cout, table);
-    std::cout.flush();
+    flush_standard_output();
   } else {
     check_output(path);
     write_csv(path, table);
@@ -461,20 +471,6 @@ Autoencoder VariantFlags::apply(Autoencoder learner) const {
   return learner;
 }
 
-void add_model_command(CLI::App& app, const std::string& name, const std::string& description,
-                       const std::string& data_help, const std::string& output_help,
-                       std::function<Table(const Model&, const Dataset&)> transform) {
-  auto* command = app.add_subcommand(name, description);
-  auto flags = std::make_shared<ModelDataFlags>();
-  flags->add(*command, data_help, output_help);
-  command->callback([flags, transform] {
-    const Model model = load_model(flags->model);
-    const Dataset data = flags->data.read(model.label_name());
-    const Table table = transform(model, data);
-    flags->output.write(table.values, table.columns, data);
-  });
-}
-
 std::vector<std::string> split_list(const std::string& text) { return split_names(text); }
 
 const CLI::Validator kPositive(
@@ -551,6 +547,7 @@ int run(int argc, char** argv) {
   add_commands(app);
   try {
     app.parse(argc, argv);
+    flush_standard_output();
     return 0;
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
@@ -597,37 +594,16 @@ namespace hourglass::cli {
 
 void report_against_pca(const Model& model, const at::Tensor& data, const TrainFlags& flags) {
   if (flags.quiet || flags.no_baseline) return;
-  // PCA gets the same preprocessing as the model (scaling, one-hot categories, filled
-  // holes); both are compared on the present numeric cells, in data units, and on the
-  // categorical columns by the share of cells whose level comes back.
-  const TableCoding& coding = model.coding();
-  const auto rows = data.reshape({data.size(0), -1});
-  const int64_t k = std::min(model.code_dim(), coding.width());
-  const auto scaled = coding.transform(rows);
-  const auto baseline = coding.inverse_transform(pca(scaled, k).reconstruct(scaled));
-  const auto ours = model.reconstruct(rows).reshape_as(rows);
-  auto categorical = torch::zeros({rows.size(1)}, torch::kBool);
-  for (size_t c = 0; c < coding.levels().size(); ++c)
-    categorical[static_cast<int64_t>(c)] = !coding.levels()[c].empty();
-  const auto present = rows.isnan().logical_not();
-  const auto numeric_cells = present & categorical.logical_not().unsqueeze(0);
-  const auto category_cells = present & categorical.unsqueeze(0);
-  const auto mse = [&](const at::Tensor& back) {
-    return (back - rows).square().masked_select(numeric_cells).mean().item<double>();
-  };
-  const auto accuracy = [&](const at::Tensor& back) {
-    return (back == rows).masked_select(category_cells).to(torch::kDouble).mean().item<double>();
-  };
-  const std::string scaled_by = coding.scaler().is_identity() ? "" : ", " + coding.scaler().kind() + " scaled";
-  if (numeric_cells.any().item<bool>()) {
-    const double ae = mse(ours), theirs = mse(baseline);
-    std::cerr << "Reconstruction MSE: autoencoder " << ae << ", PCA (k=" << k << scaled_by << ") " << theirs;
-    if (theirs > 0) std::cerr << " (ratio " << ae / theirs << ")";
+  const PcaComparison c = compare_with_pca(model, data.reshape({data.size(0), -1}));
+  const std::string scaled_by = model.scaler().is_identity() ? "" : ", " + model.scaler().kind() + " scaled";
+  if (c.mse) {
+    std::cerr << "Reconstruction MSE: autoencoder " << *c.mse << ", PCA (k=" << c.k << scaled_by << ") " << *c.pca_mse;
+    if (*c.pca_mse > 0) std::cerr << " (ratio " << *c.mse / *c.pca_mse << ")";
     std::cerr << '\n';
   }
-  if (category_cells.any().item<bool>()) {
-    std::cerr << "Categories reconstructed: autoencoder " << accuracy(ours) << ", PCA (k=" << k << ") "
-              << accuracy(baseline) << " of the cells\n";
+  if (c.accuracy) {
+    std::cerr << "Categories reconstructed: autoencoder " << *c.accuracy << ", PCA (k=" << c.k << ") "
+              << *c.pca_accuracy << " of the cells\n";
   }
 }
 

@@ -197,17 +197,9 @@ struct ThresholdFlags {
 
 // ---- end of anomaly detection ----
 
-/// A table computed from a model and a data set, with its column names.
-struct Table {
-  at::Tensor values;
-  std::vector<std::string> columns;
-};
-
-/// Adds a subcommand of the shape `NAME MODEL DATA [--label COL] [--output FILE]` that
-/// writes `transform(model, data)` as CSV.
-void add_model_command(CLI::App& app, const std::string& name, const std::string& description,
-                       const std::string& data_help, const std::string& output_help,
-                       std::function<Table(const Model&, const Dataset&)> transform);
+/// Flushes standard output; throws Error when what was written there did not arrive
+/// (`> /dev/full`, a full disk): the command fails instead of succeeding with nothing.
+void flush_standard_output();
 
 /// CLI11's check for a number above 0, with a message that names what it got ("expected a
 /// number above 0, got 'many'"), where CLI::PositiveNumber prints its range to DBL_MAX.

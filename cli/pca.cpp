@@ -35,13 +35,14 @@ void add_pca_command(CLI::App& app) {
     const double mse = (model.decode(codes) - data.features).square().mean().item<double>();
     const double total = data.features.var(0).sum().item<double>();
     const double explained = model.explained_variance().sum().item<double>();
-    std::cerr << "PCA (k=" << flags->dim << "): reconstruction MSE " << mse;
-    if (total > 0) std::cerr << ", explained variance " << 100.0 * explained / total << "%";
-    std::cerr << '\n';
     if (flags->png.given()) flags->png.write(scatter_plot(codes, data.labels));
     if (!flags->png.given() || !flags->output.path.empty()) {
       flags->output.write(codes, numbered_columns("pc", flags->dim), data);
     }
+    // Said once the results are written: a failed write is the command's one line.
+    std::cerr << "PCA (k=" << flags->dim << "): reconstruction MSE " << mse;
+    if (total > 0) std::cerr << ", explained variance " << 100.0 * explained / total << "%";
+    std::cerr << '\n';
   });
 }
 

@@ -26,9 +26,9 @@ void add_threshold_command(CLI::App& app) {
       throw InvalidArgument("threshold needs a rule: --contamination C, --fpr F or --threshold RULE (e.g. mad:3)");
     }
     flags->threshold.resolve();  // a bad rule fails before any work
-    Model model = Model::load(flags->model);
+    Model model = load_model(flags->model);
     const Dataset data = flags->data.read_for(model);
-    check_output(flags->output);  // the model itself may be updated in place
+    check_output(flags->output);  // not the model: its threshold stays until the new file is there
     const ScoreOptions options = flags->score.resolve(model);
     flags->threshold.apply(model, model.score(data.features, options), options);
     model.save(flags->output);

@@ -2,9 +2,11 @@
 
 #include <cpuid.h>
 #include <dlfcn.h>
+#include <malloc.h>
 #include <unistd.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <mutex>
@@ -88,6 +90,22 @@ bool bf16_supported() {
 #else
   return false;
 #endif
+}
+
+// glibc serves a block above its mmap threshold (128 KiB, rising with use only as far as
+// 32 MiB) with a fresh mapping and unmaps it when freed, so each batch's activations
+// and each chunk of a pass came back as new pages. Blocks up to 64 MiB now come from the
+// heap and are reused; larger ones (a data set, a whole-data result) are still mapped
+// and given back when freed, and the heap's top is given back past 128 MiB free. With
+// 256 MiB, `hourglass pca` on MNIST kept 1.43 GB at its peak instead of 1.07 GB.
+void keep_freed_memory() {
+  const char* tunables = std::getenv("GLIBC_TUNABLES");
+  if ((tunables && std::strstr(tunables, "malloc")) || std::getenv("MALLOC_MMAP_THRESHOLD_") ||
+      std::getenv("MALLOC_TRIM_THRESHOLD_")) {
+    return;
+  }
+  mallopt(M_MMAP_THRESHOLD, 64 << 20);
+  mallopt(M_TRIM_THRESHOLD, 128 << 20);
 }
 
 void init_runtime() {

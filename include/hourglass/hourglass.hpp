@@ -18,6 +18,7 @@
 #include "hourglass/io/png.hpp"
 #include "hourglass/losses/loss.hpp"
 #include "hourglass/model/anomaly.hpp"
+#include "hourglass/model/baseline.hpp"
 #include "hourglass/model/history.hpp"
 #include "hourglass/model/model.hpp"
 #include "hourglass/model/pca.hpp"

@@ -137,6 +137,10 @@ hg_pca <- function(data, k) {
     .Call(`_hourglass_hg_pca`, data, k)
 }
 
+hg_compare_with_pca <- function(model, data) {
+    .Call(`_hourglass_hg_compare_with_pca`, model, data)
+}
+
 hg_read_data <- function(path, label, first, count) {
     .Call(`_hourglass_hg_read_data`, path, label, first, count)
 }

@@ -273,6 +273,34 @@ pca <- function(data, k) {
   result
 }
 
+#' Compare a trained model with PCA
+#'
+#' The comparison `hourglass train` prints after training: PCA with the model's code
+#' size (at most the coded width), fitted to `data` after the model's own preprocessing
+#' (its scaling, one-hot categories and filled holes), and both reconstructions measured
+#' the same way: the mean squared error over the present numeric cells in the data's
+#' units, and for tables with categories the share of categorical cells whose level
+#' comes back.
+#' @param learner A trained learner
+#' @param data The data to compare on, as `train()` takes it (usually the training data)
+#' @return A data frame with a row per measure: `measure` (`"mse"`,
+#'   `"categories_reconstructed"`), `autoencoder`, `pca` and `better` (`"lower"` or
+#'   `"higher"`); its attribute `k` is PCA's number of components
+#' @examples
+#' \donttest{
+#' x <- as.matrix(iris[, 1:4])
+#' model <- autoencoder(2) |> train(x, epochs = 20, verbose = FALSE)
+#' compare_with_pca(model, x)
+#' }
+#' @export
+compare_with_pca <- function(learner, data) {
+  result <- call_core(hg_compare_with_pca, model_of(learner), as_data(data))
+  comparison <- data.frame(measure = result$measure, autoencoder = result$autoencoder, pca = result$pca,
+                           better = result$better)
+  attr(comparison, "k") <- as.integer(result$k)
+  comparison
+}
+
 #' Read a data file
 #'
 #' The readers of the `hourglass` command line: CSV or TSV (header detected), NumPy

@@ -419,6 +419,18 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// hg_compare_with_pca
+Rcpp::List hg_compare_with_pca(SEXP model, SEXP data);
+RcppExport SEXP _hourglass_hg_compare_with_pca(SEXP modelSEXP, SEXP dataSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< SEXP >::type model(modelSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type data(dataSEXP);
+    rcpp_result_gen = Rcpp::wrap(hg_compare_with_pca(model, data));
+    return rcpp_result_gen;
+END_RCPP
+}
 // hg_read_data
 Rcpp::List hg_read_data(std::string path, std::string label, double first, double count);
 RcppExport SEXP _hourglass_hg_read_data(SEXP pathSEXP, SEXP labelSEXP, SEXP firstSEXP, SEXP countSEXP) {
@@ -486,6 +498,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_hourglass_hg_load", (DL_FUNC) &_hourglass_hg_load, 1},
     {"_hourglass_hg_apply_noise", (DL_FUNC) &_hourglass_hg_apply_noise, 3},
     {"_hourglass_hg_pca", (DL_FUNC) &_hourglass_hg_pca, 2},
+    {"_hourglass_hg_compare_with_pca", (DL_FUNC) &_hourglass_hg_compare_with_pca, 2},
     {"_hourglass_hg_read_data", (DL_FUNC) &_hourglass_hg_read_data, 4},
     {"_hourglass_hg_report", (DL_FUNC) &_hourglass_hg_report, 8},
     {NULL, NULL, 0}

@@ -16,6 +16,7 @@
 #include "hourglass/data/table_coding.hpp"
 #include "hourglass/error.hpp"
 #include "hourglass/export/onnx.hpp"
+#include "hourglass/model/baseline.hpp"
 #include "hourglass/model/model.hpp"
 #include "hourglass/model/pca.hpp"
 #include "hourglass/network/layer_kind.hpp"
@@ -611,6 +612,27 @@ Rcpp::List hg_pca(SEXP data, int64_t k) {
         Rcpp::Named("mse") = (back - rows).square().mean().item<double>(),
         Rcpp::Named("rotation") = hourglass::r::tensor_to_r(p.components().t().contiguous()),
         Rcpp::Named("center") = hourglass::r::tensor_to_r(p.mean().unsqueeze(0)));
+  });
+}
+
+// [[Rcpp::export]]
+Rcpp::List hg_compare_with_pca(SEXP model, SEXP data) {
+  return guarded([&] {
+    const Model& m = model_of(model);
+    const auto x = model_input(m, data);
+    const auto c = hourglass::compare_with_pca(m, x.reshape({x.size(0), -1}));
+    Rcpp::CharacterVector measure, better;
+    Rcpp::NumericVector ours, theirs;
+    const auto add = [&](const char* name, const std::optional<double>& a, const std::optional<double>& b,
+                         const char* direction) {
+      if (!a) return;
+      measure.push_back(name), better.push_back(direction), ours.push_back(*a), theirs.push_back(*b);
+    };
+    add("mse", c.mse, c.pca_mse, "lower");
+    add("categories_reconstructed", c.accuracy, c.pca_accuracy, "higher");
+    return Rcpp::List::create(Rcpp::Named("k") = static_cast<double>(c.k), Rcpp::Named("measure") = measure,
+                              Rcpp::Named("autoencoder") = ours, Rcpp::Named("pca") = theirs,
+                              Rcpp::Named("better") = better);
   });
 }
 

@@ -281,6 +281,16 @@ TableCoding::ColumnLosses TableCoding::column_losses(const at::Tensor& predictio
   return {values, present};
 }
 
+namespace {
+
+// Whether every cell of column `c` is missing: a column of which a reader saw no cell
+// is numeric to it, and fits a categorical column of the model all the same.
+bool all_missing(const at::Tensor& features, int64_t c) {
+  return features.size(0) > 0 && features.select(1, c).isnan().all().item<bool>();
+}
+
+}  // namespace
+
 at::Tensor TableCoding::conform(const Dataset& data, UnseenLevels unseen) const {
   const auto columns = data.cols();
   if (!data.label_name.empty() && std::find(names_.begin(), names_.end(), data.label_name) != names_.end()) {
@@ -304,8 +314,11 @@ at::Tensor TableCoding::conform(const Dataset& data, UnseenLevels unseen) const 
     }
   }
   if (!data.has_categories()) {
-    if (!groups_.empty() && columns == columns_) {
-      const auto& g = groups_.front();
+    // A column with no cell at all reads as numbers; all missing, it fits any kind.
+    const auto holds_numbers = [&](const auto& g) { return !all_missing(data.features, g.column); };
+    const auto numbers = std::find_if(groups_.begin(), groups_.end(), holds_numbers);
+    if (numbers != groups_.end() && columns == columns_) {
+      const auto& g = *numbers;
       throw DataError("column " + column_label(names_, g.column) + " is categorical in the model (levels " +
                       abbreviate(join(levels_[static_cast<size_t>(g.column)]), 120) +
                       ") but holds numbers in the data; give it as text");
@@ -346,7 +359,7 @@ at::Tensor TableCoding::relevel(const at::Tensor& features, const std::vector<st
     const std::vector<std::string> none;
     const auto& ours = levels_.empty() ? none : levels_[static_cast<size_t>(c)];
     const auto& rare = rare_levels_.empty() ? none : rare_levels_[static_cast<size_t>(c)];
-    if (theirs.empty() && ours.empty()) continue;
+    if (theirs.empty() && (ours.empty() || all_missing(features, c))) continue;
     if (theirs.empty() || ours.empty()) {
       throw DataError("column " + column_label(names, c) + " is " +
                       (ours.empty() ? "numeric in the model but text in the data"

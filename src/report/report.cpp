@@ -15,6 +15,7 @@
 #include "hourglass/io/atomic_file.hpp"
 #include "hourglass/io/png.hpp"
 #include "hourglass/losses/loss.hpp"
+#include "hourglass/model/baseline.hpp"
 #include "hourglass/model/pca.hpp"
 #include "hourglass/runtime.hpp"
 #include "losses/losses.hpp"
@@ -159,23 +160,20 @@ struct Computed {
   std::vector<std::vector<std::string>> worst_rows;         // row, label, error
 };
 
-// The data part's errors: each row's, each feature's and the mean (the baseline table's),
-// the autoencoder's and PCA's.
+// The data part's errors: each row's and each feature's, the autoencoder's and PCA's.
 struct DataErrors {
   at::Tensor rows, features, features_pca;  // double
-  double mean = 0, mean_pca = 0;
 };
 
 // Samples of numbers with no holes: each row's loss and each value's squared error on
-// the scaled data; the means in the data's units, as `hourglass autoencode` prints them.
+// the scaled data.
 DataErrors value_errors(const Model& model, const at::Tensor& rows, const std::optional<Pca>& baseline) {
   const RowLossFunction row_loss = row_loss_function(model.learner().loss);
   auto networks = ModelAccess::impl(model).networks();
   std::vector<at::Tensor> row_errors;
   const int64_t width = rows.size(1);
   DataErrors out{{}, torch::zeros({width}, torch::kDouble), torch::zeros({width}, torch::kDouble)};
-  double data_sq = 0, data_sq_pca = 0;
-  for_each_scaled_chunk(model, rows, [&](int64_t first, const at::Tensor& scaled) {
+  for_each_scaled_chunk(model, rows, [&](int64_t, const at::Tensor& scaled) {
     // Each network runs once: the mean of their reconstructions, and of their row errors
     // (an ensemble's scores).
     at::Tensor back = torch::zeros_like(scaled), errors = torch::zeros({scaled.size(0)});
@@ -186,20 +184,15 @@ DataErrors value_errors(const Model& model, const at::Tensor& rows, const std::o
     }
     row_errors.push_back(errors);
     out.features += (back - scaled).square().sum(0).to(torch::kDouble);
-    const auto original = rows.narrow(0, first, scaled.size(0));
-    data_sq += (model.coding().inverse_transform(back) - original).square().sum().item<double>();
     if (baseline) {
       const auto pca_back = baseline->reconstruct(scaled).to(torch::kFloat);
       out.features_pca += (pca_back - scaled).square().sum(0).to(torch::kDouble);
-      data_sq_pca += (model.coding().inverse_transform(pca_back) - original).square().sum().item<double>();
     }
   });
   const auto n = static_cast<double>(rows.size(0));
   out.rows = torch::cat(row_errors).to(torch::kDouble);
   out.features /= n;
   out.features_pca /= n;
-  out.mean = data_sq / static_cast<double>(rows.numel());
-  out.mean_pca = data_sq_pca / static_cast<double>(rows.numel());
   return out;
 }
 
@@ -209,7 +202,6 @@ DataErrors table_errors(const Model& model, const at::Tensor& rows, const std::o
   const auto& coding = model.coding();
   DataErrors out{model.score(rows).to(torch::kDouble), model.score_per_feature(rows).to(torch::kDouble).mean(0),
                  torch::zeros({coding.columns()}, torch::kDouble)};
-  out.mean = out.rows.mean().item<double>();
   if (!baseline) return out;
   const auto cell_loss = table_cell_loss(model.learner().loss);
   torch::NoGradGuard no_grad;
@@ -221,7 +213,6 @@ DataErrors table_errors(const Model& model, const at::Tensor& rows, const std::o
     out.features_pca += shares.sum(0).to(torch::kDouble);
   }
   out.features_pca /= static_cast<double>(rows.size(0));
-  out.mean_pca = out.features_pca.sum().item<double>();
   return out;
 }
 
@@ -353,15 +344,25 @@ json features_chart(const Dataset& dataset, const DataErrors& errors, int64_t wi
   return chart;
 }
 
-// The autoencoder's mean error against PCA's with k components: the page's "baseline" part.
-json baseline_facts(const Model& model, const DataErrors& errors, int64_t k, bool table) {
-  json facts = {{"k", k},
-                {"scale", model.scaler().kind()},
-                {"measure", table ? "mean score (the model's loss over each row's present columns)"
-                                  : "reconstruction MSE (data units)"},
-                {"autoencoder", errors.mean},
-                {"pca", errors.mean_pca},
-                {"ratio", errors.mean_pca > 0 ? json(errors.mean / errors.mean_pca) : json(nullptr)}};
+// The autoencoder against PCA with k components, as `hourglass train` compares them
+// (model/baseline.hpp): the page's "baseline" part. Its first measure is also given as
+// "measure", "autoencoder", "pca" and "ratio".
+json baseline_facts(const Model& model, const PcaComparison& c) {
+  json measures = json::array();
+  const auto add = [&](const std::string& name, const std::optional<double>& ours, const std::optional<double>& theirs,
+                       const char* better) {
+    if (ours) measures.push_back({{"measure", name}, {"autoencoder", *ours}, {"pca", *theirs}, {"better", better}});
+  };
+  add("reconstruction MSE (present numeric cells, data units)", c.mse, c.pca_mse, "lower");
+  add("categorical cells reconstructed (share)", c.accuracy, c.pca_accuracy, "higher");
+  json facts = {{"k", c.k}, {"scale", model.scaler().kind()}, {"measures", measures}};
+  if (!measures.empty()) {
+    const double ours = measures[0]["autoencoder"], theirs = measures[0]["pca"];
+    facts.update({{"measure", measures[0]["measure"]},
+                  {"autoencoder", ours},
+                  {"pca", theirs},
+                  {"ratio", theirs > 0 ? json(ours / theirs) : json(nullptr)}});
+  }
   return facts;
 }
 
@@ -426,9 +427,9 @@ void add_data_part(const Model& model, const Dataset& dataset, const ReportOptio
                   {"label", labelled ? dataset.label_name : ""}};
 
   // Each row's error, each feature's, and the PCA baseline's, in one pass.
-  const int64_t k = std::min(model.code_dim(), model.coding().width());
   std::optional<Pca> baseline;
-  if (options.pca_baseline() && n >= 2) baseline = Pca::fit(model.coding().transform(rows), k);
+  if (options.pca_baseline() && n >= 2) baseline = fit_pca_baseline(model, rows);
+  const int64_t k = baseline ? baseline->k() : 0;
   const bool table = model.coding().recodes() || rows.isnan().any().item<bool>();
   const DataErrors errors = table ? table_errors(model, rows, baseline) : value_errors(model, rows, baseline);
   const auto error_values = to_vector(errors.rows);
@@ -437,7 +438,7 @@ void add_data_part(const Model& model, const Dataset& dataset, const ReportOptio
 
   charts.push_back(codes_chart(model, dataset, rows, labelled, options.max_points()));
   if (tabular) charts.push_back(features_chart(dataset, errors, width, baseline.has_value(), k, table, scale));
-  if (baseline) data["baseline"] = baseline_facts(model, errors, k, table);
+  if (baseline) data["baseline"] = baseline_facts(model, compare_with_pca(model, rows, *baseline));
 
   // A few examples next to their reconstructions (and PCA's).
   const int64_t examples = std::min(options.examples(), n);
@@ -665,19 +666,22 @@ void write_generated_section(std::ostream& page, const json& data) {
   }
 }
 
-// The table of the autoencoder's mean error against PCA's.
+// The table of the autoencoder's measures against PCA's.
 void write_baseline_section(std::ostream& page, const json& data) {
-  if (!data["baseline"].is_null()) {
-    const json& baseline = data["baseline"];
-    page << "<section id=\"baseline\">\n<h2>Autoencoder and PCA</h2>\n<table class=\"baseline\">\n"
-         << "<tr><th>method</th><th>" << escaped(baseline["measure"]) << "</th></tr>\n"
-         << "<tr><td>autoencoder</td><td>" << number_text(baseline["autoencoder"]) << "</td></tr>\n"
-         << "<tr><td>PCA, k=" << baseline["k"].get<int64_t>()
-         << (baseline["scale"] == "none" ? "" : ", " + escaped(baseline["scale"]) + " scaled") << "</td><td>"
-         << number_text(baseline["pca"])
-         << "</td></tr>\n</table>\n<p>Ratio autoencoder / PCA: " << number_text(baseline["ratio"])
-         << " (below 1: the autoencoder reconstructs better).</p>\n</section>\n";
+  if (data["baseline"].is_null()) return;
+  const json& baseline = data["baseline"];
+  page << "<section id=\"baseline\">\n<h2>Autoencoder and PCA</h2>\n<table class=\"baseline\">\n"
+       << "<tr><th>measure</th><th>autoencoder</th><th>PCA, k=" << baseline["k"].get<int64_t>()
+       << (baseline["scale"] == "none" ? "" : ", " + escaped(baseline["scale"]) + " scaled")
+       << "</th><th>better</th></tr>\n";
+  for (const json& m : baseline["measures"]) {
+    page << "<tr><td>" << escaped(m["measure"]) << "</td><td>" << number_text(m["autoencoder"]) << "</td><td>"
+         << number_text(m["pca"]) << "</td><td>" << escaped(m["better"]) << "</td></tr>\n";
   }
+  page << "</table>\n";
+  if (baseline.contains("ratio"))
+    page << "<p>Ratio autoencoder / PCA of the first: " << number_text(baseline["ratio"]) << ".</p>\n";
+  page << "</section>\n";
 }
 
 std::string render(const Computed& computed) {

@@ -1,11 +1,14 @@
 // The command under hostile conditions (issue 15): signals, files changing underneath,
 // outputs that are inputs, requests that cannot fit. Real processes and real signals.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 #include <zlib.h>
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -151,6 +154,18 @@ TEST(Reliability, AFullDiskForTheHistoryOrCheckpointKeepsTheTraining) {
   EXPECT_NE(r.err.find("could not write the history"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("could not write the checkpoint"), std::string::npos) << r.err;
   EXPECT_EQ(Model::load(model).history().epochs.size(), 3u);
+}
+
+TEST(Reliability, AFullDiskForStandardOutputIsAnErrorOfOneLine) {
+  const std::string err = temp_path("full-stdout.err");
+  for (const std::string& arguments : std::vector<std::string>{"pca " + kIris + " --label Species -k 2", "layers"}) {
+    const int raw = std::system((std::string(HOURGLASS_BINARY) + " " + arguments + " > /dev/full 2> " + err).c_str());
+    ASSERT_TRUE(WIFEXITED(raw));
+    EXPECT_EQ(WEXITSTATUS(raw), 2) << arguments;
+    const std::string message = slurp(err);
+    EXPECT_EQ(message.rfind("hourglass: error: cannot write the result to standard output", 0), 0u) << message;
+    EXPECT_EQ(std::count(message.begin(), message.end(), '\n'), 1) << message;  // no result line before it
+  }
 }
 
 }  // namespace

@@ -138,6 +138,17 @@ TEST(TableCoding, ConformMapsLevelsByNameAndRefusesUnseenOnes) {
   const Dataset numbers = parse_delimited("x,colour,y\n1,2,3\n", "n.csv");
   EXPECT_NE(testing::error_of<DataError>([&] { coding.conform(numbers); }).find("categorical in the model"),
             std::string::npos);
+  // A colour column with no cell at all reads as numbers, and is a column of holes, as
+  // alone or beside another categorical column that has its text.
+  for (const std::string csv : {"x,colour,y\nNA,NA,NA\n1,NA,2\n", "x,colour,y\n1,,2\n"}) {
+    const auto holes = coding.conform(parse_delimited(csv, "holes.csv"));
+    EXPECT_TRUE(holes.select(1, 1).isnan().all().item<bool>()) << csv;
+  }
+  const TableCoding two = TableCoding::fit("none", parse_delimited("a,b\nx,y\nz,w\n", "ab.csv").features,
+                                           parse_delimited("a,b\nx,y\nz,w\n", "ab.csv").levels, {"a", "b"});
+  const auto half = two.conform(parse_delimited("a,b\nz,NA\n", "half.csv"));
+  EXPECT_EQ(half[0][0].item<float>(), 1.0f);
+  EXPECT_TRUE(half[0][1].isnan().item<bool>());
 }
 
 TEST(TableCoding, MissingIndicatorsFollowTheColumnsAndAddTheirLossToTheirColumn) {

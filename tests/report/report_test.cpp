@@ -193,8 +193,17 @@ TEST(Report, NumbersWithHolesReportTheirScoresAndMaskedSharesAndPcasUnderTheSame
     EXPECT_NEAR(features["values"][2 * j]["value"].get<double>(), ours.select(1, j).mean().item<double>(), 1e-5);
     EXPECT_NEAR(features["values"][2 * j + 1]["value"].get<double>(), theirs.select(1, j).mean().item<double>(), 1e-5);
   }
-  EXPECT_NEAR(report["baseline"]["pca"].get<double>(), theirs.sum(1).mean().item<double>(), 1e-5);
-  EXPECT_EQ(report["baseline"]["measure"], "mean score (the model's loss over each row's present columns)");
+  // The baseline as `hourglass train` prints it: squared errors over the present cells, in
+  // the data's units.
+  const auto data_mse = [&](const at::Tensor& back) {
+    const auto errors = (back.to(torch::kDouble) - x.to(torch::kDouble)).square();
+    return torch::where(holes, 0.0, errors).sum().item<double>() / present.sum().item<double>();
+  };
+  const json& baseline = report["baseline"];
+  EXPECT_EQ(baseline["measure"], "reconstruction MSE (present numeric cells, data units)");
+  EXPECT_NEAR(baseline["autoencoder"].get<double>(), data_mse(model.reconstruct(x)), 1e-5);
+  EXPECT_NEAR(baseline["pca"].get<double>(), data_mse(scaler.inverse_transform(pca_back.to(torch::kFloat))), 1e-5);
+  ASSERT_EQ(baseline["measures"].size(), 1u);
 }
 
 TEST(Report, ATableWithCategoriesReportsItsScoresInTheModelsLevels) {
@@ -219,7 +228,15 @@ TEST(Report, ATableWithCategoriesReportsItsScoresInTheModelsLevels) {
   EXPECT_NEAR(features["values"][0]["value"].get<double>(), shares[0].item<double>(), 1e-6);
   EXPECT_TRUE(torch::allclose(reconstruction_errors(model, rows).to(torch::kDouble), scores, 1e-6, 1e-7));
   const std::string page = render_report(model, table);
-  EXPECT_NE(page.find("mean score (the model&#39;s loss over each row&#39;s present columns)"), std::string::npos);
+  // The baseline is train's comparison: numbers in data units, then the categories' share.
+  EXPECT_NE(page.find("<td>reconstruction MSE (present numeric cells, data units)</td>"), std::string::npos);
+  EXPECT_NE(page.find("<td>categorical cells reconstructed (share)</td>"), std::string::npos);
+  const PcaComparison c = compare_with_pca(model, rows);
+  const json& measures = report["baseline"]["measures"];
+  ASSERT_EQ(measures.size(), 2u);
+  EXPECT_DOUBLE_EQ(measures[0]["autoencoder"].get<double>(), *c.mse);
+  EXPECT_DOUBLE_EQ(measures[1]["pca"].get<double>(), *c.pca_accuracy);
+  EXPECT_EQ(measures[1]["better"], "higher");
 }
 
 TEST(Report, WideCodesAreShownInTheirFirstTwoPrincipalComponents) {

@@ -8,21 +8,27 @@
 #include <ATen/core/Tensor.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 namespace hourglass {
 
 class Pca {
  public:
-  /// The k leading principal components of `data` (rows x features), in double
+  /// What fit() applies to each chunk of rows before it uses them (a model's scaling and
+  /// coding, for the baseline): no preprocessed copy of the whole data is made.
+  using RowMap = std::function<at::Tensor(const at::Tensor&)>;
+
+  /// The k leading principal components of `data` (rows x features), accumulated in double
   /// precision, by the cheaper exact side: the covariance matrix for up to 2048 columns,
   /// the Gram matrix of the rows for wider data with fewer rows (up to 4096), and a
   /// randomized block power method on the covariance operator for data large both ways
   /// (see solver_for). Data is read in chunks, so a memory-mapped file streams. Each
   /// component's largest entry is positive, so results do not depend on the solver's
   /// signs. Throws InvalidArgument unless 1 <= k <= columns. `solver` forces one of
-  /// "covariance", "gram" and "randomized" ("auto": by the shape).
-  static Pca fit(const at::Tensor& data, int64_t k, const std::string& solver = "auto");
+  /// "covariance", "gram" and "randomized" ("auto": by the shape). With `preprocess`, the
+  /// components are those of preprocess(data), whose columns k counts.
+  static Pca fit(const at::Tensor& data, int64_t k, const std::string& solver = "auto", const RowMap& preprocess = {});
   /// "covariance", "gram" or "randomized": the method fit() uses for that shape.
   static const char* solver_for(int64_t rows, int64_t columns);
 

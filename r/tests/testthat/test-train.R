@@ -17,6 +17,29 @@ test_that("a linear autoencoder on iris comes within 10% of PCA", {
   expect_gte(ours, 0.999 * baseline)  # PCA is the best linear 2-D code
 })
 
+test_that("compare_with_pca() is train's comparison, checked against prcomp", {
+  set.seed(4)
+  model <- train(autoencoder(2), iris_x, epochs = 30, verbose = FALSE)
+  comparison <- compare_with_pca(model, iris_x)
+  expect_equal(comparison$measure, "mse")
+  expect_equal(attr(comparison, "k"), 2L)
+  expect_equal(comparison$autoencoder, mean((reconstruct(model, iris_x) - iris_x)^2), tolerance = 1e-5)
+  expect_equal(comparison$pca, pca_mse(iris_x, 2), tolerance = 1e-5)
+  expect_error(compare_with_pca(model, iris_x[, 1:3]), "4 columns")
+  # A table with a category and holes: its present numbers, and the species that come back.
+  holed <- iris
+  holed$Sepal.Length[c(3, 60)] <- NA
+  table_model <- train(autoencoder(c(6, 3)), holed, epochs = 20, verbose = FALSE)
+  table_comparison <- compare_with_pca(table_model, holed)
+  expect_equal(table_comparison$measure, c("mse", "categories_reconstructed"))
+  expect_equal(table_comparison$better, c("lower", "higher"))
+  back <- reconstruct(table_model, holed)
+  expect_equal(table_comparison$autoencoder[2], mean(back$Species == holed$Species))
+  numbers <- as.matrix(holed[, 1:4])
+  expect_equal(table_comparison$autoencoder[1], mean((as.matrix(back[, 1:4]) - numbers)^2, na.rm = TRUE),
+               tolerance = 1e-5)
+})
+
 test_that("evaluate_* match their formulas computed in R", {
   set.seed(1)
   x <- matrix(runif(200), 50, 4)
