@@ -237,13 +237,12 @@ void ModelDataFlags::add(CLI::App& command, const std::string& data_help, const 
   output.add(command, output_help);
 }
 
-namespace {
-
-// batch_size -> batch-size
 std::string kebab(std::string name) {
   std::replace(name.begin(), name.end(), '_', '-');
   return name;
 }
+
+namespace {
 
 std::string flag_help(const OptionSpec& spec) {
   std::string help = spec.help;
@@ -307,6 +306,15 @@ void TrainFlags::add(CLI::App& command) {
                      "write the history (a row per epoch, earlier ones included) to this CSV after every epoch");
   command.add_flag("-q,--quiet", quiet, "no summary or progress on stderr");
   command.add_flag("--no-baseline", no_baseline, "skip the comparison with PCA after training");
+}
+
+std::vector<std::string> TrainFlags::given(const CLI::App& command) const {
+  std::vector<std::string> names;
+  for (const auto& spec : train_option_specs()) {
+    const CLI::Option* flag = command.get_option_no_throw("--" + kebab(spec.name));
+    if (flag && flag->count() > 0) names.push_back(spec.name);
+  }
+  return names;
 }
 
 TrainOptions TrainFlags::resolve() const {

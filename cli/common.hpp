@@ -120,6 +120,8 @@ struct TrainFlags {
   bool keep_last_weights = false, no_baseline = false;
   void add(CLI::App& command);
   TrainOptions resolve() const;
+  /// The names of the declared options (option_specs.hpp) given on `command`'s line.
+  std::vector<std::string> given(const CLI::App& command) const;
   /// --reduce-lr-on-plateau, --early-stopping, --checkpoint, --history-csv, in that order
   /// (the learning rate is logged before the logs are written).
   Callbacks callbacks() const;
@@ -196,6 +198,9 @@ struct ThresholdFlags {
 };
 
 // ---- end of anomaly detection ----
+
+/// An option's name as its flag writes it: batch_size -> batch-size.
+std::string kebab(std::string name);
 
 /// Flushes standard output; throws Error when what was written there did not arrive
 /// (`> /dev/full`, a full disk): the command fails instead of succeeding with nothing.

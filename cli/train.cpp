@@ -8,7 +8,9 @@
 #include "hourglass/model/pca.hpp"
 #include "hourglass/network/network.hpp"
 #include "hourglass/network/parse.hpp"
+#include "hourglass/train/detector.hpp"
 #include "hourglass/train/distributed.hpp"
+#include "hourglass/train/option_specs.hpp"
 #include "signals.hpp"
 
 namespace hourglass::cli {
@@ -23,7 +25,23 @@ struct Flags {
   ScoreFlags score;
   DistributedFlags distributed;
   std::string network, loss, model_path, from;
+  const CLI::App* command = nullptr;
 };
+
+// Without --network, a threshold rule asks for the default anomaly detector
+// (train/detector.hpp): its network from the data's columns, its options where the
+// command line leaves them.
+void use_default_detector(Flags& flags, const Dataset& data) {
+  const int64_t values = data.rows() > 0 ? data.features.numel() / data.rows() : 0;
+  const DetectorRecipe recipe = default_detector(values);
+  apply_detector_options(recipe, flags.training.options, flags.training.given(*flags.command));
+  flags.network = recipe.network;
+  if (flags.training.quiet) return;
+  std::cerr << "The default detector for " << values << " columns: --network " << recipe.network;
+  for (const auto& [name, value] : recipe.options)
+    std::cerr << " --" << kebab(name) << ' ' << option_value_text(get_train_option(flags.training.options, name));
+  std::cerr << '\n';
+}
 
 // Rank 0's part after training: the threshold when one is asked for, the model file and
 // the comparison with PCA; a run stopped by a signal ends with its status once saved.
@@ -46,8 +64,11 @@ void save_trained(Model& model, const Dataset& data, Flags& flags, const StopSig
 // Trains a new model, or more epochs of one, on this process or as the flags launch or
 // join a group of them.
 void run_training(Flags& flags) {
-  if (flags.from.empty() && flags.network.empty()) {
-    throw InvalidArgument("train needs --network SPEC (e.g. --network 64,16), or --from MODEL to continue one");
+  const bool detector = flags.from.empty() && flags.network.empty();
+  if (detector && !flags.threshold.given()) {
+    throw InvalidArgument(
+        "train needs --network SPEC (e.g. --network 64,16), a threshold (--contamination C) for the default "
+        "anomaly detector, or --from MODEL to continue one");
   }
   if (!flags.from.empty() && flags.variants.given()) {
     throw InvalidArgument("--from takes the variants from the model; leave --type and its parameters out");
@@ -56,6 +77,7 @@ void run_training(Flags& flags) {
   if (const auto status = flags.distributed.launch()) throw Interrupted{*status};
   const Dataset data = flags.data.read();
   check_output(flags.model_path);
+  if (detector) use_default_detector(flags, data);
   // Built before the signals are taken over: Ctrl-C until training starts just quits.
   std::optional<Autoencoder> learner;
   std::optional<Model> start;
@@ -87,9 +109,11 @@ void add_train_command(CLI::App& app) {
   auto* command = app.add_subcommand("train", "Train an autoencoder and save the model");
   auto flags = std::make_shared<Flags>();
   flags->data.add(*command);
+  flags->command = command;
   auto* network = command->add_option("-n,--network", flags->network,
                                       "network spec, e.g. \"64,16\" or \"input() + dense(8, tanh) + output()\" "
-                                      "(the layers: hourglass layers)");
+                                      "(the layers: hourglass layers); without it, --contamination C (or "
+                                      "--threshold RULE) trains the default anomaly detector, sized to the data");
   auto* loss = command->add_option(
       "--loss", flags->loss, "reconstruction loss (default mse): " + join(loss_names()) + "; robust uses correntropy");
   auto* from = command->add_option("--from", flags->from,

@@ -35,6 +35,7 @@
 #include "hourglass/train/callbacks.hpp"
 #include "hourglass/train/distributed.hpp"
 #include "hourglass/train/optimizers.hpp"
+#include "hourglass/train/detector.hpp"
 #include "hourglass/train/options.hpp"
 #include "hourglass/train/train.hpp"
 #include "hourglass/variants/autoencoder.hpp"

@@ -8,7 +8,7 @@ from sklearn.utils.validation import check_is_fitted
 import _hourglass
 
 from ._data import as_output, codes_of, rows_of
-from ._options import options_json, with_declared_parameters
+from ._options import detector_option_defaults, options_json, with_declared_parameters
 
 # The learner's own arguments besides the training options: the network (ruta's string,
 # "16,2:tanh", a layer expression, or a list of sizes; None sizes it to the data), the
@@ -42,13 +42,18 @@ def _epoch_hook(callbacks):
 class _Core(BaseEstimator):
     """What both estimators share: fitting the core's model and reading data for it."""
 
+    def _network_and_options(self, rows, width):
+        """The network's text and the training options' JSON for these rows."""
+        return _network_text(self.network, width), options_json(self)
+
     def _fit_model(self, X):
         rows = rows_of(self, X, reset=True)
         width = int(np.prod(rows.values.shape[1:])) if rows.values.ndim > 1 else 1
         if rows.is_table:
             width = sum(max(len(level), 1) for level in rows.levels)
-        learner = _hourglass.learner(_network_text(self.network, width), self.variant, self.loss)
-        self.model_ = _hourglass.fit(learner, rows.values, rows.columns, rows.levels, options_json(self),
+        network, options = self._network_and_options(rows, width)
+        learner = _hourglass.learner(network, self.variant, self.loss)
+        self.model_ = _hourglass.fit(learner, rows.values, rows.columns, rows.levels, options,
                                      bool(self.verbose), _epoch_hook(self.callbacks))
         self.history_ = self.model_.history
         reason = self.model_.stop_reason
@@ -117,7 +122,8 @@ class Autoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, _Core):
 
 
 @with_declared_parameters({**_LEARNER, "contamination": 0.1, "threshold": None},
-                          "Parameters: network, variant, loss, verbose, callbacks, contamination, threshold and:")
+                          "Parameters: network, variant, loss, verbose, callbacks, contamination, threshold and:",
+                          detector_option_defaults())
 class AutoencoderDetector(_Core):
     """An outlier detector as PyOD's detectors are: fit(X) sets decision_scores_ (the
     training rows' reconstruction scores), threshold_ (their 1 - contamination quantile)
@@ -125,12 +131,26 @@ class AutoencoderDetector(_Core):
     higher being more unusual; predict(X) flags them; predict_proba(X) gives the chance
     of each label.
 
+    By default it is the library's default detector, as ``hourglass train DATA
+    --contamination C`` builds it: network=None gives dense layers of half and a quarter
+    of the columns (relu), and its training options default to the detector's: z-scores,
+    five networks, each batch's worst tenth of rows left out of the loss and an "(other)"
+    level for unseen categories (bench/README.md measures it against IsolationForest).
+
     contamination : the share of outliers expected in the training data, in (0, 0.5]
         (PyOD's default 0.1); it sets the threshold unless `threshold` is given.
     threshold : one of the library's other threshold rules instead, as the command line's
         --threshold takes them: "mad:K" (median + K x 1.4826 x MAD of the training
         scores), "iqr:K" (Q3 + K x IQR) or a number.
     """
+
+    def _network_and_options(self, rows, width):
+        """With network=None, the library's default detector's network for these columns
+        (as `hourglass train DATA --contamination C`)."""
+        if self.network is not None:
+            return super()._network_and_options(rows, width)
+        columns = int(np.prod(rows.values.shape[1:])) if rows.values.ndim > 1 else 1
+        return _hourglass.default_detector(columns)["network"], options_json(self)
 
     def fit(self, X, y=None):
         rows = self._fit_model(X)

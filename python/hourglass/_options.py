@@ -35,12 +35,22 @@ def _immutable(value):
     return tuple(value) if isinstance(value, list) else value
 
 
-def declared_parameters(own):
-    """The parameters of an estimator: `own` (name -> default) then the training options."""
+def declared_parameters(own, option_defaults=None):
+    """The parameters of an estimator: `own` (name -> default) then the training options,
+    with the library's defaults or, for the options in `option_defaults`, those."""
+    option_defaults = option_defaults or {}
     parameters = dict(own)
     for name, spec in estimator_options():
-        parameters[name] = _immutable(spec["default"])
+        parameters[name] = _immutable(option_defaults.get(name, spec["default"]))
     return parameters
+
+
+def detector_option_defaults():
+    """The options the library's default anomaly detector sets (train/detector.hpp), by
+    the estimators' names: the defaults of AutoencoderDetector."""
+    recipe = _hourglass.default_detector(1)
+    values = json.loads(recipe["options"])
+    return {SKLEARN_NAMES.get(name, name): values[name] for name in recipe["names"]}
 
 
 def options_json(estimator):
@@ -56,12 +66,12 @@ def options_json(estimator):
     return json.dumps(options)
 
 
-def with_declared_parameters(own, doc_intro):
+def with_declared_parameters(own, doc_intro, option_defaults=None):
     """A class decorator: an ``__init__`` whose keyword arguments are `own` and the
     declared options, each stored unchanged (scikit-learn's convention), with a
     signature that ``get_params``, ``clone`` and ``help()`` read."""
     def decorate(cls):
-        parameters = declared_parameters(own)
+        parameters = declared_parameters(own, option_defaults)
 
         def __init__(self, **params):
             for name in params:
@@ -77,7 +87,9 @@ def with_declared_parameters(own, doc_intro):
         cls.__init__ = __init__
         lines = [doc_intro, "", "Training options (declared by the library):"]
         for name, spec in estimator_options():
-            lines.append(f"    {name} : {spec['type']}, default {spec['default_text']}")
+            default = (f"{option_defaults[name]!r} (the default detector's)" if name in (option_defaults or {})
+                       else spec["default_text"])
+            lines.append(f"    {name} : {spec['type']}, default {default}")
             lines.append(f"        {spec['help']}")
         cls.__doc__ = (cls.__doc__ or "") + "\n" + "\n".join(lines)
         return cls

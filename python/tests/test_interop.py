@@ -70,3 +70,26 @@ def test_a_model_saved_from_python_encodes_the_same_in_r(tmp_path, iris):
     from_r = hourglass.load_model(str(tmp_path / "r.hgm"))
     np.testing.assert_allclose(from_r.encode(features.to_numpy(np.float32), [], []),
                                pd.read_csv(tmp_path / "r-own.csv").to_numpy(), atol=1e-6)
+
+
+# Without a network, the detector is the library's default one on both sides: the same
+# networks (sized to iris's 4 columns), options and scores.
+def test_the_default_detector_is_the_command_lines(tmp_path, iris):
+    result = hourglass_cli("train", IRIS, "--label", "Species", "--contamination", "0.1", "--epochs", "4", "--seed",
+                           "2", "--no-baseline", "-o", tmp_path / "cli.hgm")
+    assert result.returncode == 0, result.stderr
+    assert "The default detector for 4 columns: --network 2,1:relu --scale zscore --ensemble 5" in result.stderr
+    features = iris.drop(columns="Species")
+    detector = hourglass.AutoencoderDetector(contamination=0.1, epochs=4, random_state=2).fit(features)
+    theirs = hourglass.load_model(str(tmp_path / "cli.hgm"))
+    rows = features.to_numpy(np.float32)
+    np.testing.assert_array_equal(detector.decision_function(features),
+                                  theirs.score(rows, [], [], "reconstruction", 1))
+    # An option the user sets wins over the detector's, on both sides.
+    single = hourglass.AutoencoderDetector(contamination=0.1, epochs=2, ensemble=1, random_state=2).fit(features)
+    result = hourglass_cli("train", IRIS, "--label", "Species", "--contamination", "0.1", "--epochs", "2", "--seed",
+                           "2", "--ensemble", "1", "--no-baseline", "-q", "-o", tmp_path / "one.hgm")
+    assert result.returncode == 0, result.stderr
+    one = hourglass.load_model(str(tmp_path / "one.hgm")).score(rows, [], [], "reconstruction", 1)
+    np.testing.assert_array_equal(single.decision_function(features), one)
+    assert not np.array_equal(one, theirs.score(rows, [], [], "reconstruction", 1))

@@ -137,6 +137,10 @@ hg_pca <- function(data, k) {
     .Call(`_hourglass_hg_pca`, data, k)
 }
 
+hg_default_detector <- function(columns) {
+    .Call(`_hourglass_hg_default_detector`, columns)
+}
+
 hg_compare_with_pca <- function(model, data) {
     .Call(`_hourglass_hg_compare_with_pca`, model, data)
 }

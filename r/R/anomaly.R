@@ -71,3 +71,37 @@ score_kind <- function(learner, score) {
   threshold <- anomaly_threshold(learner)
   if (is.null(threshold)) "reconstruction" else threshold$score
 }
+
+#' The default anomaly detector
+#'
+#' Trains the detector `hourglass train DATA --contamination C` builds without a
+#' network, and sets its threshold: dense layers of half and a quarter of the columns
+#' (relu), z-scores, an ensemble of five networks, each batch's worst tenth of rows left
+#' out of the loss, and an "(other)" level for categories training never saw. The network
+#' is sized to the data because an autoencoder wider than its table learns to copy its
+#' rows, outliers too; bench/README.md measures this detector against IsolationForest.
+#' @param data Training data, as [train()] takes it: a matrix, or a data frame with
+#'   factors and `NA`
+#' @param contamination The share of outliers expected in `data`, in (0, 0.5]: the
+#'   threshold is the `1 - contamination` quantile of its scores
+#' @param ... Further [train()] arguments (`epochs`, `seed`, ...); the detector's options
+#'   (`scale`, `ensemble`, `trim`, `other_level`) yield to those given here
+#' @return The trained learner with its threshold, for [anomaly_score()] and [is_outlier()]
+#' @examples
+#' \donttest{
+#' x <- as.matrix(iris[, 1:4])
+#' detector <- anomaly_detector(x, contamination = 0.05, epochs = 20, verbose = FALSE)
+#' sum(is_outlier(detector, x))
+#' }
+#' @export
+anomaly_detector <- function(data, contamination = 0.1, ...) {
+  columns <- if (is.null(dim(data))) 1 else prod(dim(data)[-1])
+  recipe <- call_core(hg_default_detector, as.numeric(columns))
+  arguments <- list(...)
+  for (name in names(recipe$options)) {
+    if (is.null(arguments[[name]])) arguments[[name]] <- recipe$options[[name]]
+  }
+  network <- do.call(new_network, lapply(recipe$network, from_core_layer))
+  learner <- do.call(train, c(list(autoencoder(network), data), arguments))
+  set_threshold(learner, data, contamination = contamination)
+}

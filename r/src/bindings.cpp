@@ -20,9 +20,11 @@
 #include "hourglass/model/model.hpp"
 #include "hourglass/model/pca.hpp"
 #include "hourglass/network/layer_kind.hpp"
+#include "hourglass/network/parse.hpp"
 #include "hourglass/report/report.hpp"
 #include "hourglass/runtime.hpp"
 #include "hourglass/train/callbacks.hpp"
+#include "hourglass/train/detector.hpp"
 #include "hourglass/train/option_specs.hpp"
 #include "hourglass/train/train.hpp"
 
@@ -612,6 +614,18 @@ Rcpp::List hg_pca(SEXP data, int64_t k) {
         Rcpp::Named("mse") = (back - rows).square().mean().item<double>(),
         Rcpp::Named("rotation") = hourglass::r::tensor_to_r(p.components().t().contiguous()),
         Rcpp::Named("center") = hourglass::r::tensor_to_r(p.mean().unsqueeze(0)));
+  });
+}
+
+// [[Rcpp::export]]
+Rcpp::List hg_default_detector(double columns) {
+  return guarded([&] {
+    const hourglass::DetectorRecipe recipe = hourglass::default_detector(static_cast<int64_t>(columns));
+    Rcpp::List options;
+    for (const auto& [name, value] : recipe.options) options[name] = hourglass::r::option_value_to_r(value);
+    return Rcpp::List::create(
+        Rcpp::Named("network") = hourglass::r::network_to_r(hourglass::parse_network(recipe.network)),
+        Rcpp::Named("options") = options);
   });
 }
 

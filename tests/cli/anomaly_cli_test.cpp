@@ -45,6 +45,27 @@ TEST(CliAnomaly, TrainWithContaminationStoresThePyodThreshold) {
       << r.err;
 }
 
+TEST(CliAnomaly, WithoutANetworkAThresholdTrainsTheDefaultDetectorSizedToTheData) {
+  const std::string path = temp_path("default-detector.hgm");
+  Result r = hourglass_cli("train " + kIris + " --label Species --contamination 0.1 --epochs 2 --seed 1 " +
+                           "--ensemble 2 --no-baseline -o " + path);
+  ASSERT_EQ(r.status, 0) << r.err;
+  // The recipe for 4 columns, with the user's --ensemble kept.
+  EXPECT_NE(r.err.find("The default detector for 4 columns: --network 2,1:relu --scale zscore --ensemble 2 --trim "
+                       "0.1 --other-level 1"),
+            std::string::npos)
+      << r.err;
+  const Model model = Model::load(path);
+  EXPECT_EQ(model.ensemble_size(), 2);
+  EXPECT_EQ(model.scaler().kind(), "zscore");
+  EXPECT_EQ(model.learner().network.to_string(), parse_network("2,1:relu").to_string());
+  EXPECT_EQ(model.threshold()->rule, "contamination:0.1");
+  // Neither a network nor a threshold: the message names all three ways.
+  r = hourglass_cli("train " + kIris + " --label Species -o " + path);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("a threshold (--contamination C) for the default anomaly detector"), std::string::npos) << r.err;
+}
+
 TEST(CliAnomaly, AnEnsembleTrainsScoresAndSaysSoInItsSummary) {
   const std::string path = trained("--ensemble 3 --contamination 0.1");
   const Model model = Model::load(path);

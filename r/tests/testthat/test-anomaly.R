@@ -67,3 +67,25 @@ test_that("an ensemble's scores are the mean of its networks' and it trains in f
   expect_error(train(both, iris_x, epochs = 1), "an ensemble trains in full at once")
   expect_error(train(autoencoder(2), iris_x, ensemble = 0), "expected 1 to 100 networks, got 0")
 })
+
+test_that("anomaly_detector() is the default detector, sized to the data, with its threshold", {
+  x <- as.matrix(iris[, 1:4])
+  detector <- anomaly_detector(x, contamination = 0.1, epochs = 3, seed = 2, verbose = FALSE)
+  scores <- anomaly_score(detector, x)
+  expect_equal(anomaly_threshold(detector)$value, unname(quantile(scores, 0.9, type = 7)), tolerance = 1e-6)
+  expect_equal(sum(is_outlier(detector, x)), 15)
+  # The same as the command line's default detector: the CLI's model scores identically.
+  cli <- Sys.getenv("HOURGLASS_CLI")
+  if (cli != "") {
+    model <- tempfile(fileext = ".hgm")
+    csv <- tempfile(fileext = ".csv")
+    write.csv(iris[, 1:4], csv, row.names = FALSE)
+    status <- system2(cli, c("train", csv, "--contamination", "0.1", "--epochs", "3", "--seed", "2", "--no-baseline",
+                             "-q", "-o", model))
+    expect_equal(status, 0)
+    expect_equal(anomaly_score(load_from(model), x), scores)
+  }
+  # An option given wins over the detector's.
+  single <- anomaly_detector(x, epochs = 1, ensemble = 1, seed = 2, verbose = FALSE)
+  expect_false(isTRUE(all.equal(anomaly_score(single, x), scores)))
+})

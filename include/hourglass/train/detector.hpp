@@ -1,0 +1,38 @@
+// The default anomaly detector: what `hourglass train DATA --contamination C` builds when
+// no network is given, and what R's and Python's detectors build without one. One rule,
+// chosen and measured in bench/README.md ("Anomaly detection"), sized to the data rather
+// than fixed: an autoencoder wider than its table learns to copy its rows, outliers too.
+//
+//   const DetectorRecipe recipe = default_detector(data.cols());   // 9 columns:
+//   recipe.network;                                                // "5,3:relu"
+//   TrainOptions options;
+//   apply_detector_options(recipe, options, {"ensemble"});        // all but ensemble
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "hourglass/train/options.hpp"
+
+namespace hourglass {
+
+struct DetectorRecipe {
+  /// The network, a ruta spec: half the columns, then a code of a quarter (rounded up).
+  std::string network;
+  /// The training options it sets, by their names in option_specs.hpp: z-scores, an
+  /// ensemble of 5 networks, each batch's worst tenth of rows left out of the loss, and
+  /// an "(other)" level for categories training never saw.
+  std::vector<std::pair<std::string, OptionValue>> options;
+};
+
+/// The recipe for rows of `columns` columns (a table's columns before any one-hot coding,
+/// or a sample's values). Throws InvalidArgument below 1.
+DetectorRecipe default_detector(int64_t columns);
+
+/// Sets the recipe's options on `options`, except those named in `given` (options the
+/// user set, which win).
+void apply_detector_options(const DetectorRecipe& recipe, TrainOptions& options, const std::vector<std::string>& given);
+
+}  // namespace hourglass

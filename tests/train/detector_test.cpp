@@ -1,0 +1,40 @@
+// The default anomaly detector's recipe (train/detector.hpp).
+#include "hourglass/train/detector.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "hourglass/error.hpp"
+#include "hourglass/train/option_specs.hpp"
+
+namespace hourglass {
+namespace {
+
+TEST(DefaultDetector, ItsNetworkIsHalfThenAQuarterOfTheColumnsRoundedUp) {
+  EXPECT_EQ(default_detector(16).network, "8,4:relu");   // the house votes
+  EXPECT_EQ(default_detector(9).network, "5,3:relu");    // breast cancer, shuttle
+  EXPECT_EQ(default_detector(36).network, "18,9:relu");  // satellite
+  EXPECT_EQ(default_detector(4).network, "2,1:relu");
+  EXPECT_EQ(default_detector(1).network, "1,1:relu");
+  EXPECT_THROW(default_detector(0), InvalidArgument);
+}
+
+TEST(DefaultDetector, ItsOptionsApplyWhereTheUserGaveNone) {
+  const DetectorRecipe recipe = default_detector(8);
+  TrainOptions options;
+  options.ensemble(2).trim(0.2);
+  apply_detector_options(recipe, options, {"ensemble"});
+  EXPECT_EQ(options.scale(), "zscore");
+  EXPECT_EQ(options.ensemble(), 2);       // given: the user's
+  EXPECT_DOUBLE_EQ(options.trim(), 0.1);  // not given: the recipe's, whatever was there
+  EXPECT_EQ(options.other_level(), 1);
+  // Every option it sets is a declared one, with a value its declaration accepts.
+  for (const auto& [name, value] : recipe.options) {
+    EXPECT_NO_THROW(train_option_spec(name)) << name;
+    EXPECT_NO_THROW(check_train_option(options, name)) << name;
+  }
+}
+
+}  // namespace
+}  // namespace hourglass
