@@ -150,8 +150,13 @@ def hourglass(binary, folder, header, train, test, seed, untrained=False, timed=
     write(train_csv, header, *train)
     write(test_csv, header, *test)
     extra = list(extra_options) + (["--epochs", "1", "--lr", "1e-12"] if untrained else [])
-    columns = len(header)  # a rule to explore: {half} and {quarter} of the columns, rounded up
-    detector = DETECTOR.format(half=max(1, -(-columns // 2)), quarter=max(1, -(-columns // 4)))
+    # Rules to explore (the variations in bench/README.md): {half} and {quarter} of the
+    # columns, rounded up; {by_rows}: a first layer of one unit per 100 training rows, at
+    # least half the columns and at most 64, then a code of half that.
+    columns, rows = len(header), len(train[1])
+    hidden = min(64, max(-(-columns // 2), -(-rows // 100)))
+    detector = DETECTOR.format(half=max(1, -(-columns // 2)), quarter=max(1, -(-columns // 4)),
+                               by_rows=f"{hidden},{max(1, -(-hidden // 2))}:relu")
     subprocess.run([binary, "train", train_csv, "--label", "outlier"] + detector.split() +
                    ["--contamination", "0.1", "--seed", str(seed), "--quiet", "-o", model] + extra, check=True)
     subprocess.run([binary, "score", model, test_csv, "--label", "outlier", "-o", scores], check=True)

@@ -33,11 +33,12 @@ struct Flags {
 // command line leaves them.
 void use_default_detector(Flags& flags, const Dataset& data) {
   const int64_t values = data.rows() > 0 ? data.features.numel() / data.rows() : 0;
-  const DetectorRecipe recipe = default_detector(values);
+  const DetectorRecipe recipe = default_detector(values, data.rows());
   apply_detector_options(recipe, flags.training.options, flags.training.given(*flags.command));
   flags.network = recipe.network;
   if (flags.training.quiet) return;
-  std::cerr << "The default detector for " << values << " columns: --network " << recipe.network;
+  std::cerr << "The default detector for " << data.rows() << " rows of " << values << " columns: --network "
+            << recipe.network;
   for (const auto& [name, value] : recipe.options)
     std::cerr << " --" << kebab(name) << ' ' << option_value_text(get_train_option(flags.training.options, name));
   std::cerr << '\n';

@@ -132,8 +132,9 @@ class AutoencoderDetector(_Core):
     of each label.
 
     By default it is the library's default detector, as ``hourglass train DATA
-    --contamination C`` builds it: network=None gives dense layers of half and a quarter
-    of the columns (relu), and its training options default to the detector's: z-scores,
+    --contamination C`` builds it: network=None gives a dense layer of one unit per 100
+    rows (at least half the columns, at most 64) and a code of half that (relu), and its
+    training options default to the detector's: z-scores,
     five networks, each batch's worst tenth of rows left out of the loss and an "(other)"
     level for unseen categories (bench/README.md measures it against IsolationForest).
 
@@ -150,7 +151,7 @@ class AutoencoderDetector(_Core):
         if self.network is not None:
             return super()._network_and_options(rows, width)
         columns = int(np.prod(rows.values.shape[1:])) if rows.values.ndim > 1 else 1
-        return _hourglass.default_detector(columns)["network"], options_json(self)
+        return _hourglass.default_detector(columns, len(rows.values))["network"], options_json(self)
 
     def fit(self, X, y=None):
         rows = self._fit_model(X)

@@ -48,7 +48,7 @@ def declared_parameters(own, option_defaults=None):
 def detector_option_defaults():
     """The options the library's default anomaly detector sets (train/detector.hpp), by
     the estimators' names: the defaults of AutoencoderDetector."""
-    recipe = _hourglass.default_detector(1)
+    recipe = _hourglass.default_detector(1, 1)  # the options do not depend on the shape
     values = json.loads(recipe["options"])
     return {SKLEARN_NAMES.get(name, name): values[name] for name in recipe["names"]}
 

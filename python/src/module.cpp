@@ -264,12 +264,12 @@ PYBIND11_MODULE(_hourglass, m) {
   m.def("variant_names", &hourglass::variant_names);
   m.def("loss_names", &hourglass::loss_names);
   m.def("default_network", &hourglass::default_network, py::arg("width"));
-  // The default anomaly detector (train/detector.hpp): its network for this many columns,
+  // The default anomaly detector (train/detector.hpp): its network for these rows and columns,
   // the names of the options it sets, and those options' values as the JSON form writes them.
   m.def(
       "default_detector",
-      [](int64_t columns) {
-        const hourglass::DetectorRecipe recipe = hourglass::default_detector(columns);
+      [](int64_t columns, int64_t rows) {
+        const hourglass::DetectorRecipe recipe = hourglass::default_detector(columns, rows);
         hourglass::TrainOptions options;
         hourglass::apply_detector_options(recipe, options, {});
         py::list names;
@@ -277,7 +277,7 @@ PYBIND11_MODULE(_hourglass, m) {
         return py::dict(py::arg("network") = recipe.network, py::arg("names") = names,
                         py::arg("options") = hourglass::train_options_to_json(options));
       },
-      py::arg("columns"));
+      py::arg("columns"), py::arg("rows"));
   // The learner's defaults as the library's constructors give them: the loss of
   // autoencoder(network) and the first variant, the one that adds nothing.
   m.def("learner_defaults", [] {

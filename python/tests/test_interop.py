@@ -73,12 +73,13 @@ def test_a_model_saved_from_python_encodes_the_same_in_r(tmp_path, iris):
 
 
 # Without a network, the detector is the library's default one on both sides: the same
-# networks (sized to iris's 4 columns), options and scores.
+# networks (sized to iris's 150 rows of 4 columns), options and scores.
 def test_the_default_detector_is_the_command_lines(tmp_path, iris):
     result = hourglass_cli("train", IRIS, "--label", "Species", "--contamination", "0.1", "--epochs", "4", "--seed",
                            "2", "--no-baseline", "-o", tmp_path / "cli.hgm")
     assert result.returncode == 0, result.stderr
-    assert "The default detector for 4 columns: --network 2,1:relu --scale zscore --ensemble 5" in result.stderr
+    assert "The default detector for 150 rows of 4 columns: --network 2,1:relu --scale zscore --ensemble 5" \
+        in result.stderr
     features = iris.drop(columns="Species")
     detector = hourglass.AutoencoderDetector(contamination=0.1, epochs=4, random_state=2).fit(features)
     theirs = hourglass.load_model(str(tmp_path / "cli.hgm"))

@@ -137,8 +137,8 @@ hg_pca <- function(data, k) {
     .Call(`_hourglass_hg_pca`, data, k)
 }
 
-hg_default_detector <- function(columns) {
-    .Call(`_hourglass_hg_default_detector`, columns)
+hg_default_detector <- function(columns, rows) {
+    .Call(`_hourglass_hg_default_detector`, columns, rows)
 }
 
 hg_compare_with_pca <- function(model, data) {

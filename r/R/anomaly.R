@@ -75,11 +75,11 @@ score_kind <- function(learner, score) {
 #' The default anomaly detector
 #'
 #' Trains the detector `hourglass train DATA --contamination C` builds without a
-#' network, and sets its threshold: dense layers of half and a quarter of the columns
-#' (relu), z-scores, an ensemble of five networks, each batch's worst tenth of rows left
+#' network, and sets its threshold: a dense layer of one unit per 100 rows (at least half
+#' the columns, at most 64) and a code of half that (relu), z-scores, an ensemble of five networks, each batch's worst tenth of rows left
 #' out of the loss, and an "(other)" level for categories training never saw. The network
-#' is sized to the data because an autoencoder wider than its table learns to copy its
-#' rows, outliers too; bench/README.md measures this detector against IsolationForest.
+#' is sized to the data because one with more units than its rows support learns to copy
+#' them, outliers too; bench/README.md measures this detector against IsolationForest.
 #' @param data Training data, as [train()] takes it: a matrix, or a data frame with
 #'   factors and `NA`
 #' @param contamination The share of outliers expected in `data`, in (0, 0.5]: the
@@ -96,7 +96,8 @@ score_kind <- function(learner, score) {
 #' @export
 anomaly_detector <- function(data, contamination = 0.1, ...) {
   columns <- if (is.null(dim(data))) 1 else prod(dim(data)[-1])
-  recipe <- call_core(hg_default_detector, as.numeric(columns))
+  rows <- if (is.null(dim(data))) length(data) else dim(data)[1]
+  recipe <- call_core(hg_default_detector, as.numeric(columns), as.numeric(rows))
   arguments <- list(...)
   for (name in names(recipe$options)) {
     if (is.null(arguments[[name]])) arguments[[name]] <- recipe$options[[name]]

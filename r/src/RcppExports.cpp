@@ -420,13 +420,14 @@ BEGIN_RCPP
 END_RCPP
 }
 // hg_default_detector
-Rcpp::List hg_default_detector(double columns);
-RcppExport SEXP _hourglass_hg_default_detector(SEXP columnsSEXP) {
+Rcpp::List hg_default_detector(double columns, double rows);
+RcppExport SEXP _hourglass_hg_default_detector(SEXP columnsSEXP, SEXP rowsSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::RNGScope rcpp_rngScope_gen;
     Rcpp::traits::input_parameter< double >::type columns(columnsSEXP);
-    rcpp_result_gen = Rcpp::wrap(hg_default_detector(columns));
+    Rcpp::traits::input_parameter< double >::type rows(rowsSEXP);
+    rcpp_result_gen = Rcpp::wrap(hg_default_detector(columns, rows));
     return rcpp_result_gen;
 END_RCPP
 }
@@ -509,7 +510,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_hourglass_hg_load", (DL_FUNC) &_hourglass_hg_load, 1},
     {"_hourglass_hg_apply_noise", (DL_FUNC) &_hourglass_hg_apply_noise, 3},
     {"_hourglass_hg_pca", (DL_FUNC) &_hourglass_hg_pca, 2},
-    {"_hourglass_hg_default_detector", (DL_FUNC) &_hourglass_hg_default_detector, 1},
+    {"_hourglass_hg_default_detector", (DL_FUNC) &_hourglass_hg_default_detector, 2},
     {"_hourglass_hg_compare_with_pca", (DL_FUNC) &_hourglass_hg_compare_with_pca, 2},
     {"_hourglass_hg_read_data", (DL_FUNC) &_hourglass_hg_read_data, 4},
     {"_hourglass_hg_report", (DL_FUNC) &_hourglass_hg_report, 8},

@@ -618,9 +618,10 @@ Rcpp::List hg_pca(SEXP data, int64_t k) {
 }
 
 // [[Rcpp::export]]
-Rcpp::List hg_default_detector(double columns) {
+Rcpp::List hg_default_detector(double columns, double rows) {
   return guarded([&] {
-    const hourglass::DetectorRecipe recipe = hourglass::default_detector(static_cast<int64_t>(columns));
+    const hourglass::DetectorRecipe recipe =
+        hourglass::default_detector(static_cast<int64_t>(columns), static_cast<int64_t>(rows));
     Rcpp::List options;
     for (const auto& [name, value] : recipe.options) options[name] = hourglass::r::option_value_to_r(value);
     return Rcpp::List::create(

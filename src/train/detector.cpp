@@ -7,12 +7,14 @@
 
 namespace hourglass {
 
-DetectorRecipe default_detector(int64_t columns) {
-  if (columns < 1) {
-    throw InvalidArgument("default_detector: expected rows of at least 1 column, got " + std::to_string(columns));
+DetectorRecipe default_detector(int64_t columns, int64_t rows) {
+  if (columns < 1 || rows < 1) {
+    throw InvalidArgument("default_detector: expected at least 1 row of at least 1 column, got " +
+                          std::to_string(rows) + " rows of " + std::to_string(columns));
   }
-  const auto part = [columns](int64_t divisor) { return std::max<int64_t>(1, (columns + divisor - 1) / divisor); };
-  return {std::to_string(part(2)) + "," + std::to_string(part(4)) + ":relu",
+  const auto up = [](int64_t n, int64_t divisor) { return (n + divisor - 1) / divisor; };
+  const int64_t hidden = std::min<int64_t>(64, std::max(up(columns, 2), up(rows, 100)));
+  return {std::to_string(hidden) + "," + std::to_string(up(hidden, 2)) + ":relu",
           {{"scale", std::string("zscore")}, {"ensemble", int64_t{5}}, {"trim", 0.1}, {"other_level", int64_t{1}}}};
 }
 

@@ -50,9 +50,9 @@ TEST(CliAnomaly, WithoutANetworkAThresholdTrainsTheDefaultDetectorSizedToTheData
   Result r = hourglass_cli("train " + kIris + " --label Species --contamination 0.1 --epochs 2 --seed 1 " +
                            "--ensemble 2 --no-baseline -o " + path);
   ASSERT_EQ(r.status, 0) << r.err;
-  // The recipe for 4 columns, with the user's --ensemble kept.
-  EXPECT_NE(r.err.find("The default detector for 4 columns: --network 2,1:relu --scale zscore --ensemble 2 --trim "
-                       "0.1 --other-level 1"),
+  // The recipe for 150 rows of 4 columns, with the user's --ensemble kept.
+  EXPECT_NE(r.err.find("The default detector for 150 rows of 4 columns: --network 2,1:relu --scale zscore "
+                       "--ensemble 2 --trim 0.1 --other-level 1"),
             std::string::npos)
       << r.err;
   const Model model = Model::load(path);

@@ -11,17 +11,19 @@
 namespace hourglass {
 namespace {
 
-TEST(DefaultDetector, ItsNetworkIsHalfThenAQuarterOfTheColumnsRoundedUp) {
-  EXPECT_EQ(default_detector(16).network, "8,4:relu");   // the house votes
-  EXPECT_EQ(default_detector(9).network, "5,3:relu");    // breast cancer, shuttle
-  EXPECT_EQ(default_detector(36).network, "18,9:relu");  // satellite
-  EXPECT_EQ(default_detector(4).network, "2,1:relu");
-  EXPECT_EQ(default_detector(1).network, "1,1:relu");
-  EXPECT_THROW(default_detector(0), InvalidArgument);
+TEST(DefaultDetector, ItsNetworkGrowsWithTheRowsFromHalfTheColumnsTo64Units) {
+  EXPECT_EQ(default_detector(16, 206).network, "8,4:relu");     // the house votes: half the columns
+  EXPECT_EQ(default_detector(9, 489).network, "5,3:relu");      // breast cancer: 489 rows, 5 units
+  EXPECT_EQ(default_detector(8, 537).network, "6,3:relu");      // pima: a unit per 100 rows
+  EXPECT_EQ(default_detector(9, 34367).network, "64,32:relu");  // shuttle: at most 64
+  EXPECT_EQ(default_detector(784, 60000).network, "64,32:relu");
+  EXPECT_EQ(default_detector(1, 1).network, "1,1:relu");
+  EXPECT_THROW(default_detector(0, 10), InvalidArgument);
+  EXPECT_THROW(default_detector(4, 0), InvalidArgument);
 }
 
 TEST(DefaultDetector, ItsOptionsApplyWhereTheUserGaveNone) {
-  const DetectorRecipe recipe = default_detector(8);
+  const DetectorRecipe recipe = default_detector(8, 100);
   TrainOptions options;
   options.ensemble(2).trim(0.2);
   apply_detector_options(recipe, options, {"ensemble"});
