@@ -248,6 +248,27 @@ def pytorch_ensemble_rate(test, widths):
         return THROUGHPUT_ROWS / median_seconds(score)
 
 
+def python_scores(header, train, test, seed, timed=False):
+    """The default detector through the Python API (hourglass.AutoencoderDetector with its
+    defaults, the same seed): a DataFrame in, no CSV. With `timed`, its scoring rate on the
+    test rows repeated to THROUGHPUT_ROWS, as a float32 array in memory."""
+    import pandas as pd
+    from hourglass import AutoencoderDetector
+
+    def frame(rows):
+        if rows.dtype != object:
+            return pd.DataFrame(rows, columns=header)
+        return pd.DataFrame({h: pd.Series(rows[:, j], dtype=object) for j, h in enumerate(header)})
+
+    detector = AutoencoderDetector(contamination=0.1, random_state=seed).fit(frame(train))
+    scores = detector.decision_function(frame(test))
+    rate = None
+    if timed:
+        big = tiled(test).astype(np.float32)
+        rate = THROUGHPUT_ROWS / median_seconds(lambda: detector.decision_function(big))
+    return scores, rate
+
+
 def main():
     global DETECTOR
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -261,7 +282,13 @@ def main():
     DETECTOR = args.detector
     torch.set_num_threads(os.cpu_count())
     binary = os.path.join(args.build, "hourglass")
-    methods = ["hourglass", "untrained", "pca", "iforest", "pyod_ae"]
+    # The Python API's column: the default detector through hourglass.AutoencoderDetector
+    # (the package in python/ and its core in the build), when the bench runs the default.
+    with_python = DETECTOR == ""
+    if with_python:
+        sys.path[:0] = [os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"),
+                        os.path.join(os.path.abspath(args.build), "python")]
+    methods = ["hourglass", "untrained", "pca", "iforest", "pyod_ae"] + (["python"] if with_python else [])
     rows, constant, speed = [], [], None
     with tempfile.TemporaryDirectory() as folder:
         exported = {name: export(name, folder) for name in args.sets.split(",")}
@@ -285,12 +312,15 @@ def main():
                 scores["pca"] = pca_scores(train[0], test[0])
                 scores["iforest"] = iforest_scores(train[0], test[0], seed)
                 scores["pyod_ae"], theirs = pyod_ae_scores(train[0], test[0], seed, timed=timed)
+                python_rate = None
+                if with_python:
+                    scores["python"], python_rate = python_scores(header, raw_train[0], raw_test[0], seed, timed)
                 for m in methods:
                     if np.ptp(scores[m]) == 0:
                         constant.append(f"{name}/{m}/seed {seed}")
                     auc[m].append(100 * roc_auc_score(test[1], scores[m]))
                 if timed:
-                    speed = (ours, theirs, pytorch_ensemble_rate(zscored(train[0], test[0])[1], ours[2]))
+                    speed = (ours, theirs, pytorch_ensemble_rate(zscored(train[0], test[0])[1], ours[2]), python_rate)
             _, _, _, published_pca, published_best = SETS[name]
             rows.append((name, len(y), raw.shape[1], y.mean(), {m: np.mean(v) for m, v in auc.items()}, published_pca,
                          published_best))
@@ -304,12 +334,14 @@ def main():
     if speed is None:
         print("\nNo throughput: no set of numbers among --sets.")
         return 0
-    (ours, command, _), theirs, same = speed
+    (ours, command, _), theirs, same, python_rate = speed
+    python = (f" Through Python (`AutoencoderDetector.decision_function` on a float32 array) {python_rate:,.0f} "
+              f"rows/s ({python_rate / same:.2f}x the same networks in PyTorch)." if python_rate else "")
     print(f"\nScoring {THROUGHPUT_ROWS:,} rows of {largest} in memory: Hourglass `Model::score` of the default "
           f"detector ({ENSEMBLE} networks) {ours:,.0f} rows/s; the same {ENSEMBLE} networks in PyTorch {same:,.0f} "
           f"rows/s ({ours / same:.2f}x); the PyOD-style peer (one network) {theirs:,.0f} rows/s "
           f"({ours / theirs:.2f}x). "
-          f"`hourglass score` as a whole command (start, CSV in and out) {command:,.0f} rows/s.")
+          f"`hourglass score` as a whole command (start, CSV in and out) {command:,.0f} rows/s.{python}")
     print("Constant scores: " + (", ".join(constant) if constant else "none"))
 
 
