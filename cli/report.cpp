@@ -24,7 +24,8 @@ void add_report_command(CLI::App& app) {
   auto& o = flags->options;
   command->add_option_function<double>(
       "--threshold", [&o](double v) { o.threshold(v); },
-      "an anomaly threshold on the per-row error, drawn on its distribution");
+      "an anomaly threshold on the per-row error, drawn on its distribution (default: the model's own, if "
+      "it has one)");
   command->add_option_function<int64_t>(
       "--max-points", [&o](int64_t v) { o.max_points(v); },
       "rows drawn in the codes' scatter plot at most (default 5000)");

@@ -15,6 +15,7 @@
 #include "hourglass/io/atomic_file.hpp"
 #include "hourglass/io/png.hpp"
 #include "hourglass/losses/loss.hpp"
+#include "hourglass/model/anomaly.hpp"
 #include "hourglass/model/baseline.hpp"
 #include "hourglass/model/pca.hpp"
 #include "hourglass/runtime.hpp"
@@ -236,7 +237,8 @@ json model_facts(const Model& model, const ReportOptions& options) {
   return facts;
 }
 
-// The histogram of the rows' errors, with how many lie above the threshold when one is given.
+// The histogram of the rows' errors, with how many lie above the threshold: the one
+// given, or the model's.
 json error_chart(const Model& model, const at::Tensor& error, const std::vector<double>& error_values, bool table,
                  const std::string& scale, const ReportOptions& options) {
   const Autoencoder& learner = model.learner();
@@ -249,9 +251,13 @@ json error_chart(const Model& model, const at::Tensor& error, const std::vector<
                 {"values", histogram(error_values, options.bins())},
                 {"mean", error.mean().item<double>()},
                 {"threshold", nullptr}};
-  if (options.threshold()) {
-    chart["threshold"] = *options.threshold();
-    chart["above_threshold"] = (error > *options.threshold()).sum().item<int64_t>();
+  // The threshold given, else the model's own where it applies to these scores.
+  std::optional<double> threshold = options.threshold();
+  if (!threshold && model.threshold() && model.threshold()->score == "reconstruction")
+    threshold = model.threshold()->value;
+  if (threshold) {
+    chart["threshold"] = *threshold;
+    chart["above_threshold"] = (error > *threshold).sum().item<int64_t>();
   }
   return chart;
 }

@@ -239,6 +239,24 @@ TEST(Report, ATableWithCategoriesReportsItsScoresInTheModelsLevels) {
   EXPECT_EQ(measures[1]["better"], "higher");
 }
 
+TEST(Report, TheModelsOwnThresholdIsDrawnWhenNoneIsGiven) {
+  const Dataset data = iris();
+  Model model = train(autoencoder("2"), data.features, TrainOptions().epochs(3).seed(1));
+  const auto scores = model.score(data.features);
+  Threshold threshold;
+  threshold.value = score_quantile(scores, 0.9);
+  threshold.rule = "contamination:0.1";
+  threshold.rows = 150;
+  model.set_threshold(threshold);
+  const json report = json::parse(report_data(model, data));
+  EXPECT_DOUBLE_EQ(chart(report, "errors")["threshold"].get<double>(), threshold.value);
+  EXPECT_EQ(chart(report, "errors")["above_threshold"].get<int64_t>(),
+            (scores > threshold.value).sum().item<int64_t>());
+  // One given wins over the model's.
+  const json given = json::parse(report_data(model, data, ReportOptions().threshold(0.5)));
+  EXPECT_DOUBLE_EQ(chart(given, "errors")["threshold"].get<double>(), 0.5);
+}
+
 TEST(Report, WideCodesAreShownInTheirFirstTwoPrincipalComponents) {
   const Dataset data = iris();
   const Model model = train(autoencoder("3:tanh"), data.features, TrainOptions().epochs(2).scale("zscore").seed(3));

@@ -30,7 +30,8 @@ struct ReportOptions {
   /// How the model and the data are named on the page (their file names, say).
   TORCH_ARG(std::string, model_name) = "";
   TORCH_ARG(std::string, data_name) = "";
-  /// An anomaly threshold on the per-row reconstruction error, drawn on its distribution.
+  /// An anomaly threshold on the per-row reconstruction error, drawn on its distribution;
+  /// without one, the model's own threshold on reconstruction scores, if it has one.
   TORCH_ARG(std::optional<double>, threshold) = std::nullopt;
   /// Rows drawn in the code scatter plot at most (evenly spaced through the data).
   TORCH_ARG(int64_t, max_points) = 5000;
