@@ -5,7 +5,7 @@
 'use strict';
 
 const $ = (selector) => document.querySelector(selector);
-const app = { options: null, datasets: [], selectedJob: null, events: null, liveView: null, lastEpoch: 0 };
+const app = { options: null, datasets: [], selectedJob: null, events: null, liveView: null, lastEpoch: 0, queuedMessage: null };
 window.hourglassApp = app;
 
 // Every request that changes something carries this header; the server refuses those
@@ -125,6 +125,7 @@ async function startTraining(event) {
       headers: { ...changing, 'Content-Type': 'application/json' },
     });
     showMessage(`Training #${job.id} queued: it writes ${job.model}.`, false);
+    app.queuedMessage = job.id;  // cleared when that training starts (showJob)
     await loadJobs();
     selectJob(job.id);
   } catch (error) {
@@ -201,6 +202,10 @@ async function selectJob(id) {
 
 function showJob(job) {
   const finished = !['queued', 'running'].includes(job.state);
+  if (job.state !== 'queued' && app.queuedMessage === job.id) {
+    showMessage('');  // "queued" is no longer true; the job's state line says what it is
+    app.queuedMessage = null;
+  }
   $('#job-state').textContent =
     `${job.state}: ${job.model}, ${job.types.join(', ')} on ${job.dataset}` + (job.message ? ` (${job.message})` : '');
   $('#job-state').dataset.state = job.state;

@@ -81,6 +81,8 @@ test('upload, train with a live chart, stop, report and download', async () => {
   await page.fill('#model-name', 'iris-2d');
   await page.click('#train');
   await page.waitForSelector('#job-state[data-state="done"]', { timeout: 60000 });
+  // The "queued" banner leaves once the training has left the queue.
+  await page.waitForFunction(() => document.querySelector('#message').hidden);
   const trained = await livePoints(page, 40);
   assert.equal(trained.items.symbol, 40);  // 20 epochs, training and validation loss
   assert.equal(trained.marks.line, 2);
