@@ -53,9 +53,11 @@
       if (chart.color) tooltip.push({ field: 'label', type: chart.color_type, title: chart.color });
       tooltip.push({ field: 'x', type: 'quantitative', title: chart.x_title, format: '.4~g' });
       tooltip.push({ field: 'y', type: 'quantitative', title: chart.y_title, format: '.4~g' });
+      // Padding widens the domain by 8 pixels a side: a point on a nice round extreme is
+      // drawn whole, not half clipped by the plot's edge.
       const encoding = {
-        x: { field: 'x', type: 'quantitative', title: chart.x_title, scale: { zero: false } },
-        y: { field: 'y', type: 'quantitative', title: chart.y_title, scale: { zero: false } },
+        x: { field: 'x', type: 'quantitative', title: chart.x_title, scale: { zero: false, padding: 8 } },
+        y: { field: 'y', type: 'quantitative', title: chart.y_title, scale: { zero: false, padding: 8 } },
         tooltip,
       };
       if (chart.color) encoding.color = { field: 'label', type: chart.color_type, title: chart.color };

@@ -85,6 +85,16 @@ test('an iris report draws every chart with one mark per number', async () => {
   assert.equal(await page.locator('#chart-codes .mark-symbol.role-mark path').count(), 150);
   assert.equal(await page.locator('#chart-codes .role-legend-symbol path').count(), 3);
 
+  // Every point lies whole inside the plot: its extremes are a radius or more from the edges.
+  const inside = await page.evaluate((values) => {
+    const view = window.hourglassReport.views.codes;
+    const x = view.scale('x'), y = view.scale('y');
+    const xs = values.map((v) => x(v.x)), ys = values.map((v) => y(v.y));
+    return { left: Math.min(...xs), right: view.width() - Math.max(...xs),
+             top: Math.min(...ys), bottom: view.height() - Math.max(...ys) };
+  }, byId.codes.values);
+  for (const [side, room] of Object.entries(inside)) assert.ok(room >= 3, `${side}: ${room} px`);
+
   // Hover: a tooltip names the row; wheel: the axes zoom in.
   await page.locator('#chart-codes .mark-symbol.role-mark path').nth(60).hover({ force: true });
   await page.waitForSelector('#vg-tooltip-element.visible');
