@@ -28,6 +28,11 @@ def _network_text(network, width):
     return ",".join(str(int(s)) for s in sizes)
 
 
+def _values_per_row(rows):
+    """A row's values as the data has them: a table's columns, an image's pixels."""
+    return int(np.prod(rows.values.shape[1:])) if rows.values.ndim > 1 else 1
+
+
 def _epoch_hook(callbacks):
     """One callable for the core: each user callback gets (epoch, logs); any True stops."""
     if callbacks is None:
@@ -42,16 +47,17 @@ def _epoch_hook(callbacks):
 class _Core(BaseEstimator):
     """What both estimators share: fitting the core's model and reading data for it."""
 
-    def _network_and_options(self, rows, width):
-        """The network's text and the training options' JSON for these rows."""
+    def _network_and_options(self, rows):
+        """The network's text (None: sized to the coded width) and the training options'
+        JSON for these rows."""
+        width = _values_per_row(rows)
+        if rows.is_table:
+            width = sum(max(len(level), 1) for level in rows.levels)
         return _network_text(self.network, width), options_json(self)
 
     def _fit_model(self, X):
         rows = rows_of(self, X, reset=True)
-        width = int(np.prod(rows.values.shape[1:])) if rows.values.ndim > 1 else 1
-        if rows.is_table:
-            width = sum(max(len(level), 1) for level in rows.levels)
-        network, options = self._network_and_options(rows, width)
+        network, options = self._network_and_options(rows)
         learner = _hourglass.learner(network, self.variant, self.loss)
         self.model_ = _hourglass.fit(learner, rows.values, rows.columns, rows.levels, options,
                                      bool(self.verbose), _epoch_hook(self.callbacks))
@@ -145,13 +151,12 @@ class AutoencoderDetector(_Core):
         scores), "iqr:K" (Q3 + K x IQR) or a number.
     """
 
-    def _network_and_options(self, rows, width):
-        """With network=None, the library's default detector's network for these columns
-        (as `hourglass train DATA --contamination C`)."""
+    def _network_and_options(self, rows):
+        """With network=None, the library's default detector's network for these rows
+        and columns (as `hourglass train DATA --contamination C`)."""
         if self.network is not None:
-            return super()._network_and_options(rows, width)
-        columns = int(np.prod(rows.values.shape[1:])) if rows.values.ndim > 1 else 1
-        return _hourglass.default_detector(columns, len(rows.values))["network"], options_json(self)
+            return super()._network_and_options(rows)
+        return _hourglass.default_detector(_values_per_row(rows), len(rows.values))["network"], options_json(self)
 
     def fit(self, X, y=None):
         rows = self._fit_model(X)
