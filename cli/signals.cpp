@@ -26,7 +26,14 @@ void on_stop_signal(int signal) {
   request_stop();
 }
 
+// Several threads may read the mapping when it shrinks; the first to fault writes the
+// message and exits, the others wait for that exit (atomic_flag is lock-free).
+std::atomic_flag bus_error_reported = ATOMIC_FLAG_INIT;
+
 void on_bus_error(int) {
+  if (bus_error_reported.test_and_set()) {
+    for (;;) pause();
+  }
   static const char message[] =
       "hourglass: error: a memory-mapped input file shrank while it was read; do not change an input file "
       "during a run\n";
