@@ -4,6 +4,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -156,20 +157,18 @@ struct Interrupted {
 };
 
 /// --type and the variants' parameters, for train and autoencode.
+/// --type and the variants' parameter flags, all read from variant_kinds().
 struct VariantFlags {
   std::string types = "basic";
-  std::optional<double> sparsity, sparsity_weight, contractive_weight, sigma, weight_decay, beta, adversarial_weight;
-  std::string noise, prior, discriminator;
-  bool weight_decay_all = false;
+  /// Each parameter flag given, by its option name (VariantKind::options), as written
+  /// ("true" for a switch).
+  std::map<std::string, std::string> values;
   void add(CLI::App& command);
   /// Adds the chosen variants to `learner`. A parameter whose variant is not in --type
   /// is an error rather than silently ignored.
   Autoencoder apply(Autoencoder learner) const;
   /// True when any of these flags was given.
-  bool given() const {
-    return types != "basic" || sparsity || sparsity_weight || contractive_weight || sigma || weight_decay || beta ||
-           !noise.empty() || weight_decay_all || adversarial_weight || !prior.empty() || !discriminator.empty();
-  }
+  bool given() const { return types != "basic" || !values.empty(); }
 };
 
 // ---- Anomaly detection (cli/anomaly_flags.cpp): score, threshold, train, evaluate ----

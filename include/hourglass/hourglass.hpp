@@ -39,3 +39,4 @@
 #include "hourglass/train/options.hpp"
 #include "hourglass/train/train.hpp"
 #include "hourglass/variants/autoencoder.hpp"
+#include "hourglass/variants/variant_kind.hpp"

@@ -13,10 +13,10 @@ is the file `hourglass score` and R's load_model() read, and load_model() reads 
 from _hourglass import Model, loss_names, variant_names, version
 
 from ._estimator import Autoencoder, AutoencoderDetector
-from ._options import train_option_specs
+from ._options import train_option_specs, variant_options
 
 __version__ = version()
 load_model = Model.load
 
 __all__ = ["Autoencoder", "AutoencoderDetector", "Model", "load_model", "loss_names", "train_option_specs",
-           "variant_names"]
+           "variant_names", "variant_options"]

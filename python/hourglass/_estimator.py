@@ -8,12 +8,15 @@ from sklearn.utils.validation import check_is_fitted
 import _hourglass
 
 from ._data import as_output, codes_of, rows_of
-from ._options import detector_option_defaults, options_json, with_declared_parameters
+from ._options import (detector_option_defaults, options_json, variant_option_values, variant_parameters,
+                       with_declared_parameters)
 
 # The learner's own arguments besides the training options: the network (ruta's string,
 # "16,2:tanh", a layer expression, or a list of sizes; None sizes it to the data), the
-# variant(s) and the loss, with the library's defaults; how training talks back.
-_LEARNER = {"network": None, **_hourglass.learner_defaults(), "verbose": False, "callbacks": None}
+# variant(s) and the loss, with the library's defaults; how training talks back; then the
+# variants' parameters (None: the declared default).
+_LEARNER = {"network": None, **_hourglass.learner_defaults(), "verbose": False, "callbacks": None,
+            **variant_parameters()}
 
 
 def _network_text(network, width):
@@ -58,7 +61,7 @@ class _Core(BaseEstimator):
     def _fit_model(self, X):
         rows = rows_of(self, X, reset=True)
         network, options = self._network_and_options(rows)
-        learner = _hourglass.learner(network, self.variant, self.loss)
+        learner = _hourglass.learner(network, self.variant, self.loss, variant_option_values(self))
         self.model_ = _hourglass.fit(learner, rows.values, rows.columns, rows.levels, options,
                                      bool(self.verbose), _epoch_hook(self.callbacks))
         self.history_ = self.model_.history

@@ -45,6 +45,34 @@ def declared_parameters(own, option_defaults=None):
     return parameters
 
 
+def variant_options():
+    """The variants' parameters as the library declares them (variant_kind.hpp): a list of
+    dicts with ``option`` (the argument's name), ``variant``, ``parameter``, ``describe``,
+    ``default`` and ``help``."""
+    return _hourglass.variant_options()
+
+
+def variant_parameters():
+    """The estimators' variant arguments, each None: the declared default, applied only
+    when its variant is chosen."""
+    return {spec["option"]: None for spec in variant_options()}
+
+
+def variant_option_values(estimator):
+    """The variant arguments the estimator was given (not None), for the core."""
+    values = []
+    for spec in variant_options():
+        value = getattr(estimator, spec["option"])
+        if value is None:
+            continue
+        if isinstance(value, tuple):
+            value = list(value)
+        if hasattr(value, "item"):  # a NumPy scalar from a parameter grid
+            value = value.item()
+        values.append((spec["option"], value))
+    return values
+
+
 def detector_option_defaults():
     """The options the library's default anomaly detector sets (train/detector.hpp), by
     the estimators' names: the defaults of AutoencoderDetector."""
@@ -85,7 +113,13 @@ def with_declared_parameters(own, doc_intro, option_defaults=None):
             + [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default)
                for name, default in parameters.items()])
         cls.__init__ = __init__
-        lines = [doc_intro, "", "Training options (declared by the library):"]
+        lines = [doc_intro, "", "Variant parameters (declared by the library; None: the default, used only when "
+                 "the variant is chosen):"]
+        for spec in variant_options():
+            lines.append(f"    {spec['option']} : {spec['describe']}, default None ({spec['variant']}: "
+                         f"{spec['default']!r})")
+            lines.append(f"        {spec['help']}")
+        lines += ["", "Training options (declared by the library):"]
         for name, spec in estimator_options():
             default = (f"{option_defaults[name]!r} (the default detector's)" if name in (option_defaults or {})
                        else spec["default_text"])

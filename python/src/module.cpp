@@ -164,10 +164,30 @@ Model fit(const hourglass::Autoencoder& learner, const FloatArray& x, const std:
   return hourglass::train(learner, table, options, callbacks);
 }
 
-hourglass::Autoencoder learner(const std::string& network, const std::string& variant, const std::string& loss) {
-  auto made = hourglass::make_variant(hourglass::autoencoder(hourglass::parse_network(network), loss), variant);
+// The variants and their parameters by option name (variant_kinds()), as Python names them.
+hourglass::Autoencoder learner(const std::string& network, const std::string& variant, const std::string& loss,
+                               const std::vector<std::pair<std::string, hourglass::ArgumentValue>>& options) {
+  hourglass::VariantNaming naming;
+  naming.types = "variant";
+  auto made = hourglass::make_variants(hourglass::autoencoder(hourglass::parse_network(network), loss), variant,
+                                       options, naming);
   made.validate();
   return made;
+}
+
+// Each variant parameter with an option name: option, variant, parameter, type, default, help.
+py::list variant_options() {
+  py::list out;
+  for (const auto& kind : hourglass::variant_kinds()) {
+    for (size_t i = 0; i < kind.parameters.size(); ++i) {
+      if (kind.options[i].empty()) continue;
+      const auto& p = kind.parameters[i];
+      out.append(py::dict(py::arg("option") = kind.options[i], py::arg("variant") = kind.name,
+                          py::arg("parameter") = p.name(), py::arg("describe") = p.describe(),
+                          py::arg("default") = p.default_value(), py::arg("help") = p.help()));
+    }
+  }
+  return out;
 }
 
 // What a model is and how it is kept: files, bytes, pickling, its history and sizes.
@@ -177,6 +197,7 @@ void bind_model_file(py::class_<Model>& model) {
       .def("to_bytes", &model_bytes)
       .def_static("from_bytes", [](const py::bytes& bytes) { return model_from_bytes(std::string(bytes)); })
       .def_property_readonly("history", &history_of)
+      .def_property_readonly("learner", &Model::learner, "The learner it was trained as (str() prints it).")
       .def_property_readonly("stop_reason", [](const Model& model) { return model.history().stop_reason; })
       .def_property_readonly("input_dim", &Model::input_dim)
       .def_property_readonly("code_dim", &Model::code_dim)
@@ -256,7 +277,9 @@ PYBIND11_MODULE(_hourglass, m) {
   bind_model(m);
   py::class_<hourglass::Autoencoder>(m, "Learner", "An untrained autoencoder: network, variant and loss.")
       .def("__str__", &hourglass::Autoencoder::to_string);
-  m.def("learner", &learner, py::arg("network"), py::arg("variant"), py::arg("loss"));
+  m.def("learner", &learner, py::arg("network"), py::arg("variant"), py::arg("loss"), py::arg("options"));
+  m.def("variant_options", &variant_options,
+        "The variants' parameters as the library declares them: option, variant, parameter, default, help.");
   m.def("fit", &fit, py::arg("learner"), py::arg("x"), py::arg("columns"), py::arg("levels"), py::arg("options"),
         py::arg("verbose"), py::arg("on_epoch"));
   m.def("train_option_specs", &hourglass::train_option_specs_json,

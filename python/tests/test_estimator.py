@@ -40,6 +40,28 @@ def test_the_arguments_are_the_declared_options():
         Autoencoder(epoch=3)
 
 
+def test_the_variant_arguments_are_the_declared_parameters():
+    options = hourglass.variant_options()
+    params = Autoencoder().get_params()
+    assert {spec["variant"] for spec in options} >= set(hourglass.variant_names()) - {"basic"}
+    for spec in options:
+        assert params[spec["option"]] is None, spec["option"]  # None: the declared default
+        assert spec["option"] in Autoencoder.__doc__
+    X = np.random.RandomState(0).rand(60, 4).astype(np.float32)
+    fitted = Autoencoder(network=[2], variant="sparse,denoising", sparsity_weight=0.5, noise="gaussian:0.3",
+                         weight_decay=0.1, weight_decay_all=True, epochs=1, random_state=0).fit(X)
+    summary = str(fitted.model_.learner)
+    default = next(s["default"] for s in options if s["option"] == "sparsity")
+    assert f"sparsity: high_probability {default:g}, weight 0.5" in summary
+    assert "noise: gaussian:0.3" in summary and "weight decay: 0.1 (every dense and conv kernel)" in summary
+    adversarial = Autoencoder(network=[2], variant="adversarial", discriminator=(8, 4), prior="uniform", epochs=1)
+    assert "prior uniform, discriminator 8,4" in str(adversarial.fit(X).model_.learner)
+    with pytest.raises(ValueError, match="sigma applies to the robust variant, but variant is 'basic'"):
+        Autoencoder(network=[2], sigma=0.3, epochs=1).fit(X)
+    with pytest.raises(ValueError, match="sparsity: high_probability must be in"):
+        Autoencoder(network=[2], variant="sparse", sparsity=2.0, epochs=1).fit(X)
+
+
 def test_bad_values_get_the_librarys_one_line_messages(low_rank):
     with pytest.raises(ValueError, match="batch size must be at least 1, got 0"):
         Autoencoder(batch_size=0).fit(low_rank)

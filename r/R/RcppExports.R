@@ -57,6 +57,14 @@ hg_layer_kinds <- function() {
     .Call(`_hourglass_hg_layer_kinds`)
 }
 
+hg_variant_kinds <- function() {
+    .Call(`_hourglass_hg_variant_kinds`)
+}
+
+hg_learner_types <- function(learner) {
+    .Call(`_hourglass_hg_learner_types`, learner)
+}
+
 hg_configure <- function(threads, device) {
     .Call(`_hourglass_hg_configure`, threads, device)
 }

@@ -58,14 +58,16 @@ is_activation <- function(name) {
 #' @examples
 #' autoencoder_sparse(input() + dense(3, "sigmoid") + output(), "mean_squared_error")
 #' @export
-autoencoder_sparse <- function(network, loss = "mean_squared_error", high_probability = 0.1, weight = 0.2) {
+autoencoder_sparse <- function(network, loss = "mean_squared_error", high_probability = variant_default("sparse", "high_probability"),
+                               weight = variant_default("sparse", "weight")) {
   autoencoder(network, loss) |> make_sparse(high_probability, weight)
 }
 
 #' @rdname autoencoder_sparse
 #' @param learner A learner
 #' @export
-make_sparse <- function(learner, high_probability = 0.1, weight = 0.2) {
+make_sparse <- function(learner, high_probability = variant_default("sparse", "high_probability"),
+                        weight = variant_default("sparse", "weight")) {
   code <- encoding_index(learner$network)
   learner$network[[code]]$activity_regularizer <- sparsity(high_probability, weight)
   checked(learner)
@@ -84,14 +86,14 @@ is_sparse <- function(learner) {
 #' @param weight Weight of the penalty
 #' @return A contractive learner
 #' @export
-autoencoder_contractive <- function(network, loss = "mean_squared_error", weight = 2e-4) {
+autoencoder_contractive <- function(network, loss = "mean_squared_error", weight = variant_default("contractive", "weight")) {
   autoencoder(network, loss) |> make_contractive(weight)
 }
 
 #' @rdname autoencoder_contractive
 #' @param learner A learner
 #' @export
-make_contractive <- function(learner, weight = 2e-4) {
+make_contractive <- function(learner, weight = variant_default("contractive", "weight")) {
   if (is_contractive(learner)) learner$loss$weight <- weight else learner$loss <- contraction(learner$loss, weight)
   checked(learner)
 }
@@ -110,14 +112,14 @@ is_contractive <- function(learner) inherits(learner$loss, ruta_loss_contraction
 #'   (gaussian), `scale` (cauchy)
 #' @return A denoising learner
 #' @export
-autoencoder_denoising <- function(network, loss = "mean_squared_error", noise_type = "zeros", ...) {
+autoencoder_denoising <- function(network, loss = "mean_squared_error", noise_type = variant_default("denoising", "type"), ...) {
   autoencoder(network, loss) |> make_denoising(noise_type, ...)
 }
 
 #' @rdname autoencoder_denoising
 #' @param learner A learner
 #' @export
-make_denoising <- function(learner, noise_type = "zeros", ...) {
+make_denoising <- function(learner, noise_type = variant_default("denoising", "type"), ...) {
   learner$filter <- if (inherits(noise_type, ruta_noise)) noise_type else noise(noise_type, ...)
   checked(learner)
 }
@@ -133,14 +135,14 @@ is_denoising <- function(learner) inherits(learner$filter, ruta_noise)
 #' @param sigma Width of the correntropy kernel
 #' @return A robust learner
 #' @export
-autoencoder_robust <- function(network, sigma = 0.2) {
+autoencoder_robust <- function(network, sigma = variant_default("robust", "sigma")) {
   autoencoder(network, correntropy(sigma))
 }
 
 #' @rdname autoencoder_robust
 #' @param learner A learner
 #' @export
-make_robust <- function(learner, sigma = 0.2) {
+make_robust <- function(learner, sigma = variant_default("robust", "sigma")) {
   if (is_contractive(learner)) learner$loss$reconstruction_loss <- correntropy(sigma) else learner$loss <- correntropy(sigma)
   checked(learner)
 }
@@ -167,7 +169,7 @@ is_robust <- function(learner) {
 #' autoencoder_variational(network, loss = "binary_crossentropy")
 #' @export
 autoencoder_variational <- function(network, loss = "binary_crossentropy", auto_transform_network = TRUE,
-                                    beta = 1) {
+                                    beta = variant_default("variational", "beta")) {
   new_autoencoder(as_variational_network(as_network(network), auto_transform_network), loss) |>
     make_variational(beta)
 }
@@ -188,7 +190,7 @@ as_variational_network <- function(network, auto_transform_network = TRUE) {
 #' @rdname autoencoder_variational
 #' @param learner A learner
 #' @export
-make_variational <- function(learner, beta = 1) {
+make_variational <- function(learner, beta = variant_default("variational", "beta")) {
   learner$network <- as_variational_network(learner$network)
   base <- if (is_variational(learner)) learner$loss$reconstruction_loss else learner$loss
   learner$loss <- loss_variational(base, beta)
@@ -219,15 +221,18 @@ is_variational <- function(learner) inherits(learner$loss, ruta_loss_variational
 #' @examples
 #' autoencoder_adversarial(c(16, 2), prior = "mixture:3", discriminator = c(32, 32))
 #' @export
-autoencoder_adversarial <- function(network, loss = "mean_squared_error", prior = "normal", discriminator = c(64, 64),
-                                    weight = 1) {
+autoencoder_adversarial <- function(network, loss = "mean_squared_error", prior = variant_default("adversarial", "prior"),
+                                    discriminator = variant_default("adversarial", "discriminator"),
+                                    weight = variant_default("adversarial", "weight")) {
   autoencoder(network, loss) |> make_adversarial(prior, discriminator, weight)
 }
 
 #' @rdname autoencoder_adversarial
 #' @param learner A learner
 #' @export
-make_adversarial <- function(learner, prior = "normal", discriminator = c(64, 64), weight = 1) {
+make_adversarial <- function(learner, prior = variant_default("adversarial", "prior"),
+                             discriminator = variant_default("adversarial", "discriminator"),
+                             weight = variant_default("adversarial", "weight")) {
   learner$adversarial <- list(prior = prior, discriminator = discriminator, weight = weight)
   class(learner) <- union(ruta_autoencoder_adversarial, class(learner))
   checked(learner)
@@ -246,7 +251,8 @@ is_adversarial <- function(learner) !is.null(learner$adversarial)
 #' @param all_layers Penalise every dense and conv kernel, not only the encoding's?
 #' @return The learner with weight decay
 #' @export
-add_weight_decay <- function(learner, decay = 0.02, all_layers = FALSE) {
+add_weight_decay <- function(learner, decay = variant_default("weight_decay", "decay"),
+                             all_layers = variant_default("weight_decay", "all_layers")) {
   code <- encoding_index(learner$network)
   learner$network[[code]]$kernel_regularizer <- weight_decay(decay, all_layers)
   checked(learner)
@@ -269,9 +275,7 @@ is_trained <- function(learner) !is.null(learner$models)
 print.ruta_autoencoder <- function(x, ...) {
   cat("Autoencoder learner", if (is_trained(x)) "(trained)", "\n")
   rule()
-  types <- c("sparse", "contractive", "robust", "denoising", "variational", "adversarial")[
-    c(is_sparse(x), is_contractive(x), is_robust(x), is_denoising(x), is_variational(x), is_adversarial(x))]
-  cat("Type:", if (length(types) == 0) "basic" else paste(types, collapse = ", "), "\n\n")
+  cat("Type:", paste(call_core(hg_learner_types, core_learner(x)), collapse = ", "), "\n\n")
   print(x$network)
   cat("\n")
   print(x$loss)
@@ -280,3 +284,34 @@ print.ruta_autoencoder <- function(x, ...) {
 }
 
 rule <- function() cat(strrep("-", 60), "\n", sep = "")
+
+#' The variants' parameters
+#'
+#' Every variant and its parameters as the library declares them once: the defaults of
+#' [make_sparse()] and the other constructors, the command line's flags (`--sparsity`)
+#' and the Python estimators' arguments read the same declaration.
+#' @return A data frame with a row per parameter: `variant`, `parameter`, `default` (as
+#'   text), `help`
+#' @examples
+#' variant_parameters()[, c("variant", "parameter", "default")]
+#' @export
+variant_parameters <- function() {
+  kinds <- hg_variant_kinds()
+  rows <- lapply(names(kinds), function(variant) {
+    parameters <- kinds[[variant]]$parameters
+    data.frame(variant = rep(variant, length(parameters)), parameter = names(parameters),
+               default = vapply(parameters, function(p) if (is.null(p$default)) "NULL" else
+                 paste(format(p$default), collapse = ", "), ""),
+               help = vapply(parameters, function(p) p$help, ""), stringsAsFactors = FALSE, row.names = NULL)
+  })
+  do.call(rbind, rows)
+}
+
+# A parameter's default, as the library declares it.
+variant_default <- function(variant, parameter) {
+  kind <- hg_variant_kinds()[[variant]]
+  if (is.null(kind) || !parameter %in% names(kind$parameters)) {
+    stop("no parameter '", parameter, "' of the variant '", variant, "'", call. = FALSE)
+  }
+  kind$parameters[[parameter]]$default
+}

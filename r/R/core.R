@@ -144,15 +144,15 @@ core_learner <- function(learner) {
   spec <- list()
   loss <- as_loss(learner$loss)
   if (inherits(loss, ruta_loss_contraction)) {
-    spec$contraction <- loss$weight
+    spec$contraction <- list(weight = loss$weight)
     loss <- as_loss(loss$reconstruction_loss)
   }
   if (inherits(loss, ruta_loss_variational)) {
-    spec$variational <- loss$beta %||% 1
+    spec$variational <- list(beta = loss$beta)  # NULL: the declared default
     loss <- as_loss(loss$reconstruction_loss)
   }
   if (inherits(loss, ruta_loss_correntropy)) {
-    spec$correntropy <- loss$sigma
+    spec$correntropy <- list(sigma = loss$sigma)
     loss <- as_loss("mean_squared_error")
   }
   if (!inherits(loss, ruta_loss_named)) stop("unsupported loss of class ", class(loss)[1], call. = FALSE)
@@ -161,7 +161,8 @@ core_learner <- function(learner) {
   spec$layers <- core_layers(network)
   code <- network[[hg_encoding_index(spec$layers)]]
   if (!is.null(code$activity_regularizer)) {
-    spec$sparsity <- c(code$activity_regularizer$high_probability, code$activity_regularizer$weight)
+    spec$sparsity <- list(high_probability = code$activity_regularizer$high_probability,
+                          weight = code$activity_regularizer$weight)
   }
   if (!is.null(code$kernel_regularizer)) {
     spec$weight_decay <- list(decay = code$kernel_regularizer$decay,
@@ -178,13 +179,13 @@ core_learner <- function(learner) {
 
 from_core_learner <- function(spec) {
   network <- do.call(new_network, lapply(spec$layers, from_core_layer))
-  loss <- if (!is.null(spec$correntropy)) correntropy(spec$correntropy) else spec$loss
-  if (!is.null(spec$variational)) loss <- loss_variational(loss, spec$variational)
-  if (!is.null(spec$contraction)) loss <- contraction(loss, spec$contraction)
+  loss <- if (!is.null(spec$correntropy)) correntropy(spec$correntropy$sigma) else spec$loss
+  if (!is.null(spec$variational)) loss <- loss_variational(loss, spec$variational$beta)
+  if (!is.null(spec$contraction)) loss <- contraction(loss, spec$contraction$weight)
   learner <- new_autoencoder(network, loss)
   code <- hg_encoding_index(spec$layers)
   if (!is.null(spec$sparsity)) {
-    learner$network[[code]]$activity_regularizer <- sparsity(spec$sparsity[1], spec$sparsity[2])
+    learner$network[[code]]$activity_regularizer <- sparsity(spec$sparsity$high_probability, spec$sparsity$weight)
   }
   if (!is.null(spec$weight_decay)) {
     learner$network[[code]]$kernel_regularizer <- weight_decay(spec$weight_decay$decay, spec$weight_decay$all_layers)

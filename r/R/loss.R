@@ -39,7 +39,7 @@ print.ruta_loss <- function(x, ...) {
 #' @param sigma Width of the kernel
 #' @return A loss object
 #' @export
-correntropy <- function(sigma = 0.2) structure(list(sigma = sigma), class = c(ruta_loss_correntropy, ruta_loss))
+correntropy <- function(sigma = variant_default("robust", "sigma")) structure(list(sigma = sigma), class = c(ruta_loss_correntropy, ruta_loss))
 
 #' Contractive loss
 #'
@@ -49,7 +49,7 @@ correntropy <- function(sigma = 0.2) structure(list(sigma = sigma), class = c(ru
 #' @param weight Weight of the penalty
 #' @return A loss object
 #' @export
-contraction <- function(reconstruction_loss = "mean_squared_error", weight = 2e-4) {
+contraction <- function(reconstruction_loss = "mean_squared_error", weight = variant_default("contractive", "weight")) {
   structure(list(reconstruction_loss = reconstruction_loss, weight = weight),
             class = c(ruta_loss_contraction, ruta_loss))
 }
@@ -62,7 +62,7 @@ contraction <- function(reconstruction_loss = "mean_squared_error", weight = 2e-
 #' @param beta Weight of the KL divergence (1 is the classic VAE)
 #' @return A loss object
 #' @export
-loss_variational <- function(reconstruction_loss, beta = 1) {
+loss_variational <- function(reconstruction_loss, beta = variant_default("variational", "beta")) {
   structure(list(reconstruction_loss = reconstruction_loss, beta = beta),
             class = c(ruta_loss_variational, ruta_loss))
 }
@@ -77,6 +77,6 @@ sparsity <- function(high_probability, weight) {
   structure(list(high_probability = high_probability, weight = weight), class = c(ruta_regularizer, ruta_sparsity))
 }
 
-weight_decay <- function(decay = 0.02, all_layers = FALSE) {
+weight_decay <- function(decay = variant_default("weight_decay", "decay"), all_layers = variant_default("weight_decay", "all_layers")) {
   structure(list(decay = decay, all_layers = all_layers), class = c(ruta_regularizer, ruta_weight_decay))
 }

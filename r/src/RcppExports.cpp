@@ -166,6 +166,27 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// hg_variant_kinds
+Rcpp::List hg_variant_kinds();
+RcppExport SEXP _hourglass_hg_variant_kinds() {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    rcpp_result_gen = Rcpp::wrap(hg_variant_kinds());
+    return rcpp_result_gen;
+END_RCPP
+}
+// hg_learner_types
+std::vector<std::string> hg_learner_types(Rcpp::List learner);
+RcppExport SEXP _hourglass_hg_learner_types(SEXP learnerSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::List >::type learner(learnerSEXP);
+    rcpp_result_gen = Rcpp::wrap(hg_learner_types(learner));
+    return rcpp_result_gen;
+END_RCPP
+}
 // hg_configure
 Rcpp::List hg_configure(SEXP threads, SEXP device);
 RcppExport SEXP _hourglass_hg_configure(SEXP threadsSEXP, SEXP deviceSEXP) {
@@ -490,6 +511,8 @@ static const R_CallMethodDef CallEntries[] = {
     {"_hourglass_hg_train_more", (DL_FUNC) &_hourglass_hg_train_more, 6},
     {"_hourglass_hg_stop_training", (DL_FUNC) &_hourglass_hg_stop_training, 1},
     {"_hourglass_hg_layer_kinds", (DL_FUNC) &_hourglass_hg_layer_kinds, 0},
+    {"_hourglass_hg_variant_kinds", (DL_FUNC) &_hourglass_hg_variant_kinds, 0},
+    {"_hourglass_hg_learner_types", (DL_FUNC) &_hourglass_hg_learner_types, 1},
     {"_hourglass_hg_configure", (DL_FUNC) &_hourglass_hg_configure, 2},
     {"_hourglass_hg_encode", (DL_FUNC) &_hourglass_hg_encode, 3},
     {"_hourglass_hg_decode", (DL_FUNC) &_hourglass_hg_decode, 2},

@@ -27,6 +27,7 @@
 #include "hourglass/train/detector.hpp"
 #include "hourglass/train/option_specs.hpp"
 #include "hourglass/train/train.hpp"
+#include "hourglass/variants/variant_kind.hpp"
 
 namespace {
 
@@ -389,18 +390,32 @@ Rcpp::List hg_layer_kinds() {
   return guarded([&] {
     Rcpp::List kinds;
     for (const hourglass::LayerKind* kind : hourglass::layer_kinds()) {
-      Rcpp::List parameters;
-      for (const auto& p : kind->parameters()) {
-        parameters[p.name()] =
-            Rcpp::List::create(Rcpp::Named("required") = p.required(),
-                               Rcpp::Named("default") = hourglass::r::argument_to_r(p.default_value()),
-                               Rcpp::Named("describe") = p.describe(), Rcpp::Named("help") = p.help());
-      }
+      const Rcpp::List parameters = hourglass::r::parameters_to_r(kind->parameters());
       kinds[kind->name()] =
           Rcpp::List::create(Rcpp::Named("help") = kind->help(), Rcpp::Named("parameters") = parameters);
     }
     return kinds;
   });
+}
+
+// The variants' declaration (variant_kinds()), by name: help, property, is_type, parameters.
+// [[Rcpp::export]]
+Rcpp::List hg_variant_kinds() {
+  return guarded([&] {
+    Rcpp::List kinds;
+    for (const auto& kind : hourglass::variant_kinds()) {
+      kinds[kind.name] = Rcpp::List::create(Rcpp::Named("help") = kind.help, Rcpp::Named("property") = kind.property,
+                                            Rcpp::Named("is_type") = kind.is_type,
+                                            Rcpp::Named("parameters") = hourglass::r::parameters_to_r(kind.parameters));
+    }
+    return kinds;
+  });
+}
+
+// The learner's types as the library names them ("basic" for none).
+// [[Rcpp::export]]
+std::vector<std::string> hg_learner_types(Rcpp::List learner) {
+  return guarded([&] { return hourglass::r::learner_from_r(learner).types(); });
 }
 
 // [[Rcpp::export]]

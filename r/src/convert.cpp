@@ -9,16 +9,12 @@
 
 #include "hourglass/error.hpp"
 #include "hourglass/network/layer_kind.hpp"
+#include "hourglass/variants/variant_kind.hpp"
 
 namespace hourglass::r {
 namespace {
 
 bool has(const Rcpp::List& list, const char* name) { return list.containsElementNamed(name) && !Rf_isNull(list[name]); }
-
-template <typename T>
-T get(const Rcpp::List& list, const char* name, T fallback) {
-  return has(list, name) ? Rcpp::as<T>(list[name]) : fallback;
-}
 
 // The R dimensions (n, ...) of a tensor, and the permutation of the tensor whose
 // row-major order is R's column-major order for them.
@@ -59,10 +55,12 @@ ArgumentValue argument_from_r(SEXP value, const Parameter& parameter, const std:
       if (!Rf_isString(value) || Rf_length(value) != 1) throw fail("one name (a character string)");
       return Rcpp::as<std::string>(value);
     case ArgumentType::sizes: {
-      if (!Rf_isNumeric(value) || Rf_length(value) < 1) throw fail("positive whole numbers");
+      // Whole numbers; the parameter's own range (sizes from 1, a discriminator's up to
+      // 4096) is the library's to check, with its message.
+      if (!Rf_isNumeric(value) || Rf_length(value) < 1) throw fail("whole numbers");
       std::vector<int64_t> sizes;
       for (double v : Rcpp::as<std::vector<double>>(value)) {
-        if (!(v >= 1 && v <= 1e9) || v != std::floor(v)) throw fail("positive whole numbers");
+        if (!(std::abs(v) <= 1e9) || v != std::floor(v)) throw fail("whole numbers");
         sizes.push_back(static_cast<int64_t>(v));
       }
       return sizes;
@@ -178,30 +176,21 @@ NoiseFilter noise_from_r(const Rcpp::List& noise) {
   return hourglass::noise(Rcpp::as<std::string>(noise["type"]), Rcpp::as<double>(noise["parameter"]));
 }
 
+// Each property of the learner (variant_kinds()) is a list of its parameters by name:
+// list(layers = ..., loss = "mse", sparsity = list(high_probability = 0.1, weight = 0.2)).
 Autoencoder learner_from_r(const Rcpp::List& spec) {
   // The library's constructors and make_* check every parameter and combination.
   Autoencoder learner = autoencoder(network_from_r(spec["layers"]), Rcpp::as<std::string>(spec["loss"]));
-  if (has(spec, "correntropy")) learner = make_robust(learner, Rcpp::as<double>(spec["correntropy"]));
-  if (has(spec, "sparsity")) {
-    const auto sparsity = Rcpp::as<std::vector<double>>(spec["sparsity"]);
-    learner = make_sparse(learner, sparsity.at(0), sparsity.at(1));
-  }
-  if (has(spec, "contraction")) learner = make_contractive(learner, Rcpp::as<double>(spec["contraction"]));
-  if (has(spec, "noise")) learner = make_denoising(learner, noise_from_r(spec["noise"]));
-  if (has(spec, "weight_decay")) {
-    const Rcpp::List decay = spec["weight_decay"];
-    learner = add_weight_decay(learner, Rcpp::as<double>(decay["decay"]), get<bool>(decay, "all_layers", false));
-  }
-  if (has(spec, "variational")) learner = make_variational(learner, Rcpp::as<double>(spec["variational"]));
-  if (has(spec, "adversarial")) {
-    const Rcpp::List adversarial = spec["adversarial"];
-    std::vector<int64_t> discriminator;
-    for (double units : Rcpp::as<std::vector<double>>(adversarial["discriminator"])) {
-      // A fraction or NaN would be cut silently by the cast; 0 is refused below with the sizes.
-      discriminator.push_back(units == std::floor(units) && std::abs(units) < 1e9 ? static_cast<int64_t>(units) : 0);
+  for (const auto& kind : variant_kinds()) {
+    if (!has(spec, kind.property.c_str())) continue;
+    const Rcpp::List values = spec[kind.property];
+    const Rcpp::CharacterVector names = values.names();
+    Arguments arguments;
+    for (R_xlen_t i = 0; i < values.size(); ++i) {
+      const std::string name = Rcpp::as<std::string>(names[i]);
+      arguments.emplace_back(name, argument_from_r(values[i], kind.parameter(name), kind.name));
     }
-    learner = make_adversarial(learner, Rcpp::as<std::string>(adversarial["prior"]), discriminator,
-                               Rcpp::as<double>(adversarial["weight"]));
+    learner = add_variant(std::move(learner), kind, arguments);
   }
   learner.validate();
   return learner;
@@ -210,28 +199,23 @@ Autoencoder learner_from_r(const Rcpp::List& spec) {
 Rcpp::List learner_to_r(const Autoencoder& learner) {
   Rcpp::List spec =
       Rcpp::List::create(Rcpp::Named("layers") = network_to_r(learner.network), Rcpp::Named("loss") = learner.loss);
-  if (learner.correntropy) spec["correntropy"] = learner.correntropy->sigma;
-  if (learner.sparsity) {
-    spec["sparsity"] = Rcpp::NumericVector::create(learner.sparsity->high_probability, learner.sparsity->weight);
-  }
-  if (learner.contraction) spec["contraction"] = learner.contraction->weight;
-  if (learner.noise) {
-    spec["noise"] = Rcpp::List::create(Rcpp::Named("type") = learner.noise->name(),
-                                       Rcpp::Named("parameter") = learner.noise->parameter);
-  }
-  if (learner.weight_decay) {
-    spec["weight_decay"] = Rcpp::List::create(Rcpp::Named("decay") = learner.weight_decay->decay,
-                                              Rcpp::Named("all_layers") = learner.weight_decay->all_layers);
-  }
-  if (learner.variational) spec["variational"] = learner.variational->beta;
-  if (learner.adversarial) {
-    spec["adversarial"] =
-        Rcpp::List::create(Rcpp::Named("prior") = learner.adversarial->prior,
-                           Rcpp::Named("discriminator") = Rcpp::NumericVector(
-                               learner.adversarial->discriminator.begin(), learner.adversarial->discriminator.end()),
-                           Rcpp::Named("weight") = learner.adversarial->weight);
+  for (const auto& kind : variant_kinds()) {
+    if (!kind.present(learner)) continue;
+    Rcpp::List values;
+    for (const auto& [name, value] : kind.arguments(learner)) values[name] = argument_to_r(value);
+    spec[kind.property] = values;
   }
   return spec;
+}
+
+Rcpp::List parameters_to_r(const std::vector<Parameter>& parameters) {
+  Rcpp::List out;
+  for (const auto& p : parameters) {
+    out[p.name()] = Rcpp::List::create(Rcpp::Named("required") = p.required(),
+                                       Rcpp::Named("default") = argument_to_r(p.default_value()),
+                                       Rcpp::Named("describe") = p.describe(), Rcpp::Named("help") = p.help());
+  }
+  return out;
 }
 
 Rcpp::List history_to_r(const History& history) {

@@ -17,6 +17,7 @@
 #include <Rcpp.h>
 
 #include "hourglass/model/history.hpp"
+#include "hourglass/network/layer_kind.hpp"
 #include "hourglass/noise/noise.hpp"
 #include "hourglass/train/options.hpp"
 #include "hourglass/variants/autoencoder.hpp"
@@ -39,6 +40,8 @@ SEXP option_value_to_r(const OptionValue& value);
 
 Autoencoder learner_from_r(const Rcpp::List& learner);
 Rcpp::List learner_to_r(const Autoencoder& learner);
+/// A kind's parameters by name: list(required, default, describe, help) each.
+Rcpp::List parameters_to_r(const std::vector<Parameter>& parameters);
 
 /// epoch, then one column per value: what R turns into a data frame.
 Rcpp::List history_to_r(const History& history);

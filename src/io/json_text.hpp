@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <variant>
 
 namespace hourglass {
 
@@ -23,5 +25,19 @@ int json_depth(std::string_view text, int limit = kMaxJsonDepth);
 /// nests deeper than `max_depth` is refused with an InvalidArgument naming `what` (e.g.
 /// "the training request"), whatever else is wrong with it.
 nlohmann::json parse_json(std::string_view text, const std::string& what, int max_depth = kMaxJsonDepth);
+
+/// A std::variant's value as JSON: std::monostate is null, the others as nlohmann writes them.
+template <typename... T>
+nlohmann::json variant_to_json(const std::variant<T...>& value) {
+  return std::visit(
+      [](const auto& v) -> nlohmann::json {
+        if constexpr (std::is_same_v<std::decay_t<decltype(v)>, std::monostate>) {
+          return nullptr;
+        } else {
+          return v;
+        }
+      },
+      value);
+}
 
 }  // namespace hourglass

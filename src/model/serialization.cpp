@@ -9,6 +9,7 @@
 #include "hourglass/error.hpp"
 #include "hourglass/losses/loss.hpp"
 #include "hourglass/network/parse.hpp"
+#include "hourglass/variants/variant_kind.hpp"
 #include "io/json_text.hpp"
 #include "model/safetensors.hpp"
 #include "network/shapes.hpp"
@@ -133,22 +134,22 @@ TrainingState training_from_json(const json& in, const safetensors::NamedTensors
   return training;
 }
 
+ArgumentValue argument_from_json(const json& value) {
+  if (value.is_null()) return std::monostate{};
+  if (value.is_boolean()) return value.get<bool>();
+  if (value.is_number_integer()) return value.get<int64_t>();
+  if (value.is_number()) return value.get<double>();
+  if (value.is_string()) return value.get<std::string>();
+  return value.get<std::vector<int64_t>>();  // a JSON type error for anything else
+}
+
+// Each property of the learner (variant_kinds()) is an object of its parameters by name.
 json learner_to_json(const Autoencoder& learner) {
   json out = {{"types", learner.types()}, {"network", learner.network.to_string()}, {"loss", learner.loss}};
-  if (learner.sparsity) {
-    out["sparsity"] = {{"high_probability", learner.sparsity->high_probability}, {"weight", learner.sparsity->weight}};
-  }
-  if (learner.contraction) out["contraction"] = {{"weight", learner.contraction->weight}};
-  if (learner.noise) out["noise"] = {{"type", learner.noise->name()}, {"parameter", learner.noise->parameter}};
-  if (learner.correntropy) out["correntropy"] = {{"sigma", learner.correntropy->sigma}};
-  if (learner.variational) out["variational"] = {{"beta", learner.variational->beta}};
-  if (learner.adversarial) {
-    out["adversarial"] = {{"prior", learner.adversarial->prior},
-                          {"discriminator", learner.adversarial->discriminator},
-                          {"weight", learner.adversarial->weight}};
-  }
-  if (learner.weight_decay) {
-    out["weight_decay"] = {{"decay", learner.weight_decay->decay}, {"all_layers", learner.weight_decay->all_layers}};
+  for (const auto& kind : variant_kinds()) {
+    if (!kind.present(learner)) continue;
+    json& parameters = out[kind.property] = json::object();
+    for (const auto& [name, value] : kind.arguments(learner)) parameters[name] = variant_to_json(value);
   }
   return out;
 }
@@ -157,27 +158,12 @@ json learner_to_json(const Autoencoder& learner) {
 Autoencoder learner_from_json(const json& in) {
   Autoencoder learner =
       autoencoder(parse_network(in.at("network").get<std::string>()), in.at("loss").get<std::string>());
-  if (in.contains("sparsity")) {
-    const auto& s = in.at("sparsity");
-    learner = make_sparse(learner, s.at("high_probability").get<double>(), s.at("weight").get<double>());
-  }
-  if (in.contains("contraction")) learner = make_contractive(learner, in.at("contraction").at("weight").get<double>());
-  if (in.contains("noise")) {
-    const auto& n = in.at("noise");
-    learner = make_denoising(learner, noise(n.at("type").get<std::string>(), n.at("parameter").get<double>()));
-  }
-  if (in.contains("correntropy")) learner = make_robust(learner, in.at("correntropy").at("sigma").get<double>());
-  if (in.contains("variational")) {
-    learner = make_variational(learner, in.at("variational").at("beta").get<double>());
-  }
-  if (in.contains("adversarial")) {
-    const auto& a = in.at("adversarial");
-    learner = make_adversarial(learner, a.at("prior").get<std::string>(),
-                               a.at("discriminator").get<std::vector<int64_t>>(), a.at("weight").get<double>());
-  }
-  if (in.contains("weight_decay")) {
-    const auto& w = in.at("weight_decay");
-    learner = add_weight_decay(learner, w.at("decay").get<double>(), w.at("all_layers").get<bool>());
+  for (const auto& kind : variant_kinds()) {
+    if (!in.contains(kind.property)) continue;
+    Arguments arguments;
+    for (const auto& [name, value] : in.at(kind.property).items())
+      arguments.emplace_back(name, argument_from_json(value));
+    learner = add_variant(std::move(learner), kind, arguments);
   }
   return learner;
 }

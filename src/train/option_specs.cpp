@@ -383,18 +383,7 @@ void check_train_options(const TrainOptions& options) {
   for (const auto& spec : specs()) check_train_option(options, spec.name);
 }
 
-json option_value_to_json(const OptionValue& value) {
-  if (std::holds_alternative<std::monostate>(value)) return nullptr;
-  return std::visit(
-      [](const auto& v) -> json {
-        if constexpr (std::is_same_v<std::decay_t<decltype(v)>, std::monostate>) {
-          return nullptr;
-        } else {
-          return v;
-        }
-      },
-      value);
-}
+json option_value_to_json(const OptionValue& value) { return variant_to_json(value); }
 
 OptionValue option_value_from_json(const OptionSpec& spec, const json& value) {
   OptionValue read;

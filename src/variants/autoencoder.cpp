@@ -8,6 +8,7 @@
 #include "hourglass/network/parse.hpp"
 #include "hourglass/registry.hpp"
 #include "hourglass/runtime.hpp"
+#include "hourglass/variants/variant_kind.hpp"
 #include "nn/adversarial.hpp"
 
 namespace hourglass {
@@ -49,25 +50,18 @@ void check_compatible(const Autoencoder& learner) {
 void Autoencoder::validate() const {
   network.validate();
   loss_function(loss);
-  // Each make_* checks its parameters; the copies they return are not needed.
-  if (sparsity) make_sparse(*this, sparsity->high_probability, sparsity->weight);
-  if (contraction) make_contractive(*this, contraction->weight);
-  if (noise) make_denoising(*this, *noise);
-  if (correntropy) make_robust(*this, correntropy->sigma);
-  if (weight_decay) add_weight_decay(*this, weight_decay->decay, weight_decay->all_layers);
-  if (variational) make_variational(*this, variational->beta);
-  if (adversarial) make_adversarial(*this, adversarial->prior, adversarial->discriminator, adversarial->weight);
+  // Each property's make_* checks its parameters; the copies they return are not needed.
+  for (const auto& kind : variant_kinds()) {
+    if (kind.present(*this)) kind.add(*this, kind.arguments(*this));
+  }
   check_compatible(*this);
 }
 
 std::vector<std::string> Autoencoder::types() const {
   std::vector<std::string> names;
-  if (sparsity) names.emplace_back("sparse");
-  if (contraction) names.emplace_back("contractive");
-  if (noise) names.emplace_back("denoising");
-  if (correntropy) names.emplace_back("robust");
-  if (variational) names.emplace_back("variational");
-  if (adversarial) names.emplace_back("adversarial");
+  for (const auto& kind : variant_kinds()) {
+    if (kind.is_type && kind.present(*this)) names.push_back(kind.name);
+  }
   if (names.empty()) names.emplace_back("basic");
   return names;
 }
@@ -242,19 +236,14 @@ bool is_adversarial(const Autoencoder& learner) { return learner.adversarial.has
 
 namespace {
 
-// Each variant with its default parameters.
-using MakeVariant = Autoencoder (*)(Autoencoder);
-
-const Registry<MakeVariant>& variants() {
-  static const Registry<MakeVariant> registry = [] {
-    Registry<MakeVariant> r("autoencoder type");
-    r.add("basic", [](Autoencoder learner) { return learner; });
-    r.add("sparse", [](Autoencoder learner) { return make_sparse(std::move(learner)); });
-    r.add("contractive", [](Autoencoder learner) { return make_contractive(std::move(learner)); });
-    r.add("denoising", [](Autoencoder learner) { return make_denoising(std::move(learner)); });
-    r.add("robust", [](Autoencoder learner) { return make_robust(std::move(learner)); });
-    r.add("variational", [](Autoencoder learner) { return make_variational(std::move(learner)); });
-    r.add("adversarial", [](Autoencoder learner) { return make_adversarial(std::move(learner)); });
+// "basic" and the types of the table, each with its default parameters.
+const Registry<const VariantKind*>& variants() {
+  static const Registry<const VariantKind*> registry = [] {
+    Registry<const VariantKind*> r("autoencoder type");
+    r.add("basic", nullptr);
+    for (const auto& kind : variant_kinds()) {
+      if (kind.is_type) r.add(kind.name, &kind);
+    }
     return r;
   }();
   return registry;
@@ -275,7 +264,7 @@ Autoencoder make_variant(Autoencoder learner, const std::string& types) {
       type += c;
       continue;
     }
-    learner = variants().at(type)(std::move(learner));
+    if (const VariantKind* kind = variants().at(type)) learner = add_variant(std::move(learner), *kind);
     type.clear();
   }
   return learner;

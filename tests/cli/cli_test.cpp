@@ -110,6 +110,38 @@ TEST(Cli, HelpAndVersion) {
   EXPECT_NE(hourglass_cli("--version").out.find("hourglass"), std::string::npos);
 }
 
+// The variants' flags are the declaration's (variant_kinds()): each option with its help,
+// the defaults as declared, and --type listing the declared names.
+TEST(Cli, VariantFlagsComeFromTheDeclaration) {
+  const std::string help = hourglass_in_process({"train", "--help"}).out;
+  std::string flat = help;  // CLI11 wraps long help lines
+  for (char& c : flat) c = c == '\n' ? ' ' : c;
+  for (const auto& kind : variant_kinds()) {
+    if (kind.is_type) EXPECT_NE(help.find(kind.name), std::string::npos) << kind.name;
+    for (size_t i = 0; i < kind.options.size(); ++i) {
+      if (kind.options[i].empty()) continue;
+      std::string flag = "--" + kind.options[i];
+      std::replace(flag.begin(), flag.end(), '_', '-');
+      EXPECT_NE(help.find(flag + " "), std::string::npos) << flag;
+      EXPECT_NE(flat.find(kind.parameters[i].help()), std::string::npos) << flag;
+    }
+  }
+  EXPECT_NE(flat.find("target mean activation of the code (default 0.1)"), std::string::npos) << help;
+  EXPECT_NE(flat.find("the discriminator's hidden sizes (default 64,64)"), std::string::npos) << help;
+  // A parameter given by its flag reaches the model; the others keep the declared defaults.
+  const std::string model = temp_path("variant_flags.hgm");
+  ASSERT_EQ(hourglass_in_process({"train", kIris, "--label", "Species", "--network", "3", "--type", "sparse,denoising",
+                                  "--sparsity-weight", "0.5", "--noise", "saltpepper:0.2", "--epochs", "1", "--quiet",
+                                  "-o", model})
+                .status,
+            0);
+  const Autoencoder learner = Model::load(model).learner();
+  EXPECT_EQ(learner.sparsity->weight, 0.5);
+  EXPECT_EQ(learner.sparsity->high_probability,
+            std::get<double>(variant_kind("sparse").parameter("high_probability").default_value()));
+  EXPECT_EQ(*learner.noise, noise_saltpepper(0.2));
+}
+
 // Every bad input: exit status 2, one line on stderr naming the problem, no output file.
 struct BadInput {
   std::string name, arguments, message;

@@ -95,3 +95,30 @@ test_that("an adversarial autoencoder is made, checked, trained, saved and gener
   grid <- generate(again, dimensions = 1, side = 3, from = 0.25, to = 0.75)
   expect_equal(grid, decode(again, cbind(c(-0.5, 0, 0.5), 0)), tolerance = 1e-6)
 })
+
+test_that("the variants' parameters and defaults are the library's declaration", {
+  declared <- variant_parameters()
+  expect_true(all(c("sparse", "contractive", "denoising", "robust", "variational", "adversarial", "weight_decay") %in%
+                    declared$variant))
+  expect_equal(declared$default[declared$variant == "sparse" & declared$parameter == "weight"], "0.2")
+  sparse <- make_sparse(autoencoder(2))
+  regularizer <- sparse$network[[encoding_index(sparse$network)]]$activity_regularizer
+  expect_equal(c(regularizer$high_probability, regularizer$weight),
+               c(hourglass:::variant_default("sparse", "high_probability"),
+                 hourglass:::variant_default("sparse", "weight")))
+  expect_equal(formals(make_robust)$sigma, quote(variant_default("robust", "sigma")))
+  expect_error(hourglass:::variant_default("sparse", "wieght"), "no parameter 'wieght' of the variant 'sparse'")
+  # A learner with every property keeps its parameters through the library and back.
+  learner <- make_sparse(autoencoder(c(8, 2), "mean_absolute_error"), 0.3, 0.7) |>
+    make_contractive(0.01) |> make_denoising("gaussian", sd = 0.25) |> make_robust(0.5) |> add_weight_decay(0.05, TRUE)
+  properties <- c("sparsity", "contraction", "noise", "correntropy", "weight_decay")
+  spec <- hourglass:::core_learner(learner)
+  expect_equal(spec[properties], list(sparsity = list(high_probability = 0.3, weight = 0.7),
+                                      contraction = list(weight = 0.01),
+                                      noise = list(type = "gaussian", parameter = 0.25),
+                                      correntropy = list(sigma = 0.5),
+                                      weight_decay = list(decay = 0.05, all_layers = TRUE)))
+  back <- hourglass:::from_core_learner(spec)
+  expect_equal(hourglass:::core_learner(back)[properties], spec[properties])
+  expect_output(print(learner), "Type: sparse, contractive, denoising, robust")
+})
