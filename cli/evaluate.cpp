@@ -54,9 +54,8 @@ void add_evaluate_command(CLI::App& app) {
     }
     const Model model = load_model(flags->model);
     const Dataset data = flags->data.read_for(model);
-    const auto& levels = model.coding().levels();
-    const bool all_categorical =
-        !levels.empty() && std::none_of(levels.begin(), levels.end(), [](const auto& l) { return l.empty(); });
+    const TableLayout& layout = model.coding().layout();
+    const bool all_categorical = layout.columns > 0 && layout.numeric_columns.empty();
     const std::string metrics = !flags->metrics.empty() ? flags->metrics : all_categorical ? "loss" : "mse";
     auto values = model.evaluate(data.features, split_list(metrics));
     const auto truth = outlier_truth(data, flags->outlier_class);

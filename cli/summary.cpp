@@ -14,10 +14,8 @@ void print_table_coding(const Model& model) {
   const TableCoding& coding = model.coding();
   if (!coding.recodes()) return;
   const auto columns = data_columns(model);
-  int64_t categorical = 0;
-  for (const auto& levels : coding.levels()) categorical += levels.empty() ? 0 : 1;
-  std::cout << "A table of " << coding.columns() << " columns (" << categorical << " categorical), " << coding.width()
-            << " values in the network\n";
+  std::cout << "A table of " << coding.columns() << " columns (" << coding.layout().groups.size() << " categorical), "
+            << coding.width() << " values in the network\n";
   if (coding.other_level() == 1) {
     std::cout << "Each categorical column's \"" << TableCoding::kOtherLevel
               << "\" level takes the levels training did not see\n";

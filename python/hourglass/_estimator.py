@@ -55,7 +55,7 @@ class _Core(BaseEstimator):
         JSON for these rows."""
         width = _values_per_row(rows)
         if rows.is_table:
-            width = sum(max(len(level), 1) for level in rows.levels)
+            width = _hourglass.table_width(rows.levels)
         return _network_text(self.network, width), options_json(self)
 
     def _fit_model(self, X):

@@ -287,6 +287,12 @@ PYBIND11_MODULE(_hourglass, m) {
   m.def("variant_names", &hourglass::variant_names);
   m.def("loss_names", &hourglass::loss_names);
   m.def("default_network", &hourglass::default_network, py::arg("width"));
+  m.def(
+      "table_width",
+      [](const std::vector<std::vector<std::string>>& levels) {
+        return hourglass::TableLayout::of(static_cast<int64_t>(levels.size()), levels).width;
+      },
+      py::arg("levels"), "Values per row on the network's side for columns with these levels (TableLayout).");
   // The default anomaly detector (train/detector.hpp): its network for these rows and columns,
   // the names of the options it sets, and those options' values as the JSON form writes them.
   m.def(

@@ -70,30 +70,44 @@ ColumnSummary numeric_summary(const at::Tensor& rows, const std::vector<int64_t>
 
 }  // namespace
 
-void TableCoding::lay_out(int64_t columns) {
-  columns_ = columns;
-  shape_ = {columns};
-  if (levels_.empty()) levels_.resize(static_cast<size_t>(columns));
-  std::vector<int64_t> numeric_columns, numeric_values;
-  groups_.clear();
-  width_ = 0;
+at::Tensor TableCoding::ColumnLosses::row_scores() const { return values.sum(1) / present.sum(1).clamp_min(1); }
+
+at::Tensor TableCoding::ColumnLosses::shares() const { return values / present.sum(1, /*keepdim=*/true).clamp_min(1); }
+
+TableLayout TableLayout::of(int64_t columns, const std::vector<std::vector<std::string>>& levels,
+                            std::vector<int64_t> indicator_columns) {
+  TableLayout layout;
+  layout.columns = columns;
   for (int64_t c = 0; c < columns; ++c) {
-    const auto size = static_cast<int64_t>(levels_[static_cast<size_t>(c)].size());
+    const auto size = levels.empty() ? 0 : static_cast<int64_t>(levels.at(static_cast<size_t>(c)).size());
     if (size == 0) {
-      numeric_columns.push_back(c);
-      numeric_values.push_back(width_++);
+      layout.numeric_columns.push_back(c);
+      layout.numeric_values.push_back(layout.width++);
     } else {
-      groups_.push_back({c, width_, size});
-      width_ += size;
+      layout.groups.push_back({c, layout.width, size});
+      layout.width += size;
     }
   }
-  if (groups_.empty()) levels_.clear();
-  first_indicator_ = width_;
-  width_ += static_cast<int64_t>(indicators_.size());
-  indicator_columns_ = torch::tensor(indicators_, torch::kLong);
-  numeric_columns_ = torch::tensor(numeric_columns, torch::kLong);
-  numeric_values_ = torch::tensor(numeric_values, torch::kLong);
-  fill_values_ = torch::zeros({width_}, torch::kFloat);
+  layout.first_indicator = layout.width;
+  layout.width += static_cast<int64_t>(indicator_columns.size());
+  layout.indicator_columns = std::move(indicator_columns);
+  return layout;
+}
+
+at::Tensor TableLayout::categorical() const {
+  auto mask = torch::zeros({columns}, torch::kBool);
+  for (const auto& g : groups) mask[g.column] = true;
+  return mask;
+}
+
+void TableCoding::lay_out(int64_t columns) {
+  shape_ = {columns};
+  layout_ = TableLayout::of(columns, levels_, indicators_);
+  if (layout_.groups.empty()) levels_.clear();
+  indicator_columns_ = torch::tensor(layout_.indicator_columns, torch::kLong);
+  numeric_columns_ = torch::tensor(layout_.numeric_columns, torch::kLong);
+  numeric_values_ = torch::tensor(layout_.numeric_values, torch::kLong);
+  fill_values_ = torch::zeros({layout_.width}, torch::kFloat);
   if (mean_.defined() && mean_.numel() > 0) {
     fill_values_.index_copy_(0, numeric_values_, scaler_.transform(mean_.unsqueeze(0)).squeeze(0));
   }
@@ -191,7 +205,7 @@ TableCoding TableCoding::from_parts(Scaler scaler, at::Tensor mean, std::vector<
     throw InvalidArgument("TableCoding: an other_level of " + std::to_string(other_level) +
                           " needs a count >= 1 and categorical columns");
   }
-  for (const auto& g : coding.groups_) {
+  for (const auto& g : coding.layout_.groups) {
     if (other_level > 0 && coding.levels_[static_cast<size_t>(g.column)].back() != kOtherLevel) {
       throw InvalidArgument("TableCoding: with an other_level, every categorical column's last level is \"" +
                             std::string(kOtherLevel) + "\"; column " + std::to_string(g.column + 1) + "'s is not");
@@ -207,16 +221,17 @@ TableCoding TableCoding::from_parts(Scaler scaler, at::Tensor mean, std::vector<
 
 at::Tensor TableCoding::target(const at::Tensor& data) const {
   if (!recodes()) return scaler_.transform(data);
-  auto out = torch::empty({data.size(0), width_}, data.options().dtype(torch::kFloat));
+  auto out = torch::empty({data.size(0), layout_.width}, data.options().dtype(torch::kFloat));
   out.index_copy_(1, numeric_values_, scaler_.transform(data.index_select(1, numeric_columns_)));
-  for (const auto& g : groups_) {
+  for (const auto& g : layout_.groups) {
     const auto codes = data.select(1, g.column);
     const auto missing = codes.isnan().unsqueeze(1);
     const auto one_hot = torch::nn::functional::one_hot(codes.nan_to_num(0).to(torch::kLong), g.size).to(torch::kFloat);
     out.narrow(1, g.first, g.size).copy_(torch::where(missing, torch::full_like(one_hot, NAN), one_hot));
   }
   if (!indicators_.empty()) {
-    out.narrow(1, first_indicator_, indicator_columns_.numel()).copy_(data.index_select(1, indicator_columns_).isnan());
+    out.narrow(1, layout_.first_indicator, indicator_columns_.numel())
+        .copy_(data.index_select(1, indicator_columns_).isnan());
   }
   return out;
 }
@@ -234,9 +249,9 @@ at::Tensor TableCoding::fill(const at::Tensor& target) const {
 
 at::Tensor TableCoding::inverse_transform(const at::Tensor& values) const {
   if (!recodes()) return scaler_.inverse_transform(values);
-  auto out = torch::empty({values.size(0), columns_}, values.options().dtype(torch::kFloat));
+  auto out = torch::empty({values.size(0), layout_.columns}, values.options().dtype(torch::kFloat));
   out.index_copy_(1, numeric_columns_, scaler_.inverse_transform(values.index_select(1, numeric_values_)));
-  for (const auto& g : groups_) {
+  for (const auto& g : layout_.groups) {
     out.select(1, g.column).copy_(values.narrow(1, g.first, g.size).argmax(1).to(torch::kFloat));
   }
   return out;
@@ -256,14 +271,14 @@ TableCoding::ColumnLosses TableCoding::column_losses(const at::Tensor& predictio
     const auto present = present_values.to(prediction.scalar_type());
     return {cell_loss(prediction, known).reshape({rows, -1}) * present, present};
   }
-  auto values = torch::zeros({rows, columns_}, prediction.options());
-  auto present = torch::zeros({rows, columns_}, prediction.options());
+  auto values = torch::zeros({rows, layout_.columns}, prediction.options());
+  auto present = torch::zeros({rows, layout_.columns}, prediction.options());
   const auto numeric_present = present_values.index_select(1, numeric_values_).to(prediction.scalar_type());
   const auto numeric_loss =
       cell_loss(prediction.index_select(1, numeric_values_), known.index_select(1, numeric_values_));
   values = values.index_copy(1, numeric_columns_, numeric_loss * numeric_present);
   present = present.index_copy(1, numeric_columns_, numeric_present);
-  for (const auto& g : groups_) {
+  for (const auto& g : layout_.groups) {
     const auto group_present = present_values.select(1, g.first).to(prediction.scalar_type());
     const auto log_p = torch::log_softmax(prediction.narrow(1, g.first, g.size), 1);
     // known x (-log p), not -(known x log p): a missing cell's share is +0, not -0.
@@ -274,7 +289,8 @@ TableCoding::ColumnLosses TableCoding::column_losses(const at::Tensor& predictio
   if (!indicators_.empty()) {
     // An indicator is always known: its column counts in every row.
     const auto n = indicator_columns_.numel();
-    const auto indicated = cell_loss(prediction.narrow(1, first_indicator_, n), known.narrow(1, first_indicator_, n));
+    const auto indicated =
+        cell_loss(prediction.narrow(1, layout_.first_indicator, n), known.narrow(1, layout_.first_indicator, n));
     values = values.index_add(1, indicator_columns_, indicated);
     present = present.index_fill(1, indicator_columns_, 1.0);
   }
@@ -316,8 +332,8 @@ at::Tensor TableCoding::conform(const Dataset& data, UnseenLevels unseen) const 
   if (!data.has_categories()) {
     // A column with no cell at all reads as numbers; all missing, it fits any kind.
     const auto holds_numbers = [&](const auto& g) { return !all_missing(data.features, g.column); };
-    const auto numbers = std::find_if(groups_.begin(), groups_.end(), holds_numbers);
-    if (numbers != groups_.end() && columns == columns_) {
+    const auto numbers = std::find_if(layout_.groups.begin(), layout_.groups.end(), holds_numbers);
+    if (numbers != layout_.groups.end() && columns == layout_.columns) {
       const auto& g = *numbers;
       throw DataError("column " + column_label(names_, g.column) + " is categorical in the model (levels " +
                       abbreviate(join(levels_[static_cast<size_t>(g.column)]), 120) +
@@ -325,7 +341,7 @@ at::Tensor TableCoding::conform(const Dataset& data, UnseenLevels unseen) const 
     }
     return data.features;
   }
-  if (columns != columns_) {
+  if (columns != layout_.columns) {
     std::string hint = "give it the training data's columns";
     for (const auto& name : data.columns) {
       if (names_.empty() || std::find(names_.begin(), names_.end(), name) != names_.end()) continue;
@@ -334,7 +350,7 @@ at::Tensor TableCoding::conform(const Dataset& data, UnseenLevels unseen) const 
       break;
     }
     throw DataError("the data has " + std::to_string(columns) + " columns where the model has " +
-                    std::to_string(columns_) + "; " + hint);
+                    std::to_string(layout_.columns) + "; " + hint);
   }
   return relevel(data.features, data.levels, data.columns, unseen);
 }
@@ -347,9 +363,9 @@ at::Tensor TableCoding::relevel(const at::Tensor& features, const std::vector<st
                           "or read unseen levels as missing");
   }
   const int64_t columns = features.size(1);
-  if (static_cast<int64_t>(levels.size()) != columns || columns != columns_) {
+  if (static_cast<int64_t>(levels.size()) != columns || columns != layout_.columns) {
     throw InvalidArgument("TableCoding::relevel: " + std::to_string(levels.size()) + " lists of levels for " +
-                          std::to_string(columns) + " columns of data and " + std::to_string(columns_) +
+                          std::to_string(columns) + " columns of data and " + std::to_string(layout_.columns) +
                           " of the model; give one list per column");
   }
   const bool to_other = unseen == UnseenLevels::other || (unseen == UnseenLevels::model_rule && other_level_ > 0);

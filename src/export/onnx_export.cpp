@@ -53,38 +53,24 @@ std::string unscale(ExportContext& c, const std::string& x) {
 // codes it: the data's columns hold numbers and level indices, NaN where missing.
 class TableGraph {
  public:
-  explicit TableGraph(ExportContext& c) : c_(c), coding_(c.model.coding()) {
-    int64_t at = 0;
-    for (int64_t column = 0; column < coding_.columns(); ++column) {
-      const auto size = coding_.levels().empty() ? 0 : static_cast<int64_t>(coding_.levels()[column].size());
-      if (size == 0) {
-        numeric_positions_.push_back(static_cast<int64_t>(numeric_columns_.size()));
-        numeric_columns_.push_back(column);
-        numeric_values_.push_back(at++);
-      } else {
-        numeric_positions_.push_back(-1);
-        groups_.push_back({column, at, size});
-        at += size;
-      }
-    }
-    first_indicator_ = at;
-  }
+  explicit TableGraph(ExportContext& c) : c_(c), coding_(c.model.coding()), layout_(coding_.layout()) {}
 
   // data -> the network's input (TableCoding::transform); keeps what the score needs.
   std::string encode(const std::string& data) {
     c_.onnx.set_scope("table_coding");
-    if (!numeric_columns_.empty()) {
-      scaled_ = scale(c_, c_.onnx.node("Gather", {data, c_.onnx.int64s(numeric_columns_)}, {{"axis", int64_t{1}}}));
+    if (!layout_.numeric_columns.empty()) {
+      scaled_ =
+          scale(c_, c_.onnx.node("Gather", {data, c_.onnx.int64s(layout_.numeric_columns)}, {{"axis", int64_t{1}}}));
       c_.onnx.set_scope("table_coding");
       numeric_missing_ = c_.onnx.node("IsNaN", {scaled_});
       const auto& mean = coding_.mean();
       const auto fill = mean.defined() && mean.numel() > 0
                             ? coding_.scaler().transform(mean.unsqueeze(0))
-                            : at::zeros({1, static_cast<int64_t>(numeric_columns_.size())});
+                            : at::zeros({1, static_cast<int64_t>(layout_.numeric_columns.size())});
       filled_ = c_.onnx.node("Where", {numeric_missing_, c_.onnx.initializer("fill", fill), scaled_});
     }
     one_hot_.clear();
-    auto pieces = in_column_order(filled_, [&](const Group& g) {
+    auto pieces = in_column_order(filled_, [&](const TableLayout::Group& g) {
       // A missing level becomes index `size`, outside the group: OneHot gives all zeros.
       const auto codes = c_.onnx.node("Gather", {data, c_.onnx.int64s({g.column})}, {{"axis", int64_t{1}}});
       const auto known = c_.onnx.node("Where", {c_.onnx.node("IsNaN", {codes}), c_.onnx.scalar(g.size), codes});
@@ -108,12 +94,13 @@ class TableGraph {
   // The network's values -> the data's units (TableCoding::inverse_transform).
   std::string decode(const std::string& values) {
     std::string numbers;
-    if (!numeric_columns_.empty()) {
+    if (!layout_.numeric_columns.empty()) {
       c_.onnx.set_scope("table_decoding");
-      numbers = unscale(c_, c_.onnx.node("Gather", {values, c_.onnx.int64s(numeric_values_)}, {{"axis", int64_t{1}}}));
+      numbers =
+          unscale(c_, c_.onnx.node("Gather", {values, c_.onnx.int64s(layout_.numeric_values)}, {{"axis", int64_t{1}}}));
     }
     c_.onnx.set_scope("table_decoding");
-    const auto out = concat(in_column_order(numbers, [&](const Group& g) {
+    const auto out = concat(in_column_order(numbers, [&](const TableLayout::Group& g) {
       const auto most_likely =
           c_.onnx.node("ArgMax", {slice(values, g.first, g.size)}, {{"axis", int64_t{1}}, {"keepdims", int64_t{1}}});
       return c_.onnx.node("Cast", {most_likely}, {{"to", int64_t{1}}});
@@ -127,32 +114,33 @@ class TableGraph {
   // (categories).
   std::string score(const std::string& data, const std::string& reconstruction) {
     c_.onnx.set_scope("score");
-    const std::string& name = c_.model.learner().loss;
-    const LossDefinition& loss = losses().at(name);
-    table_cell_loss(name);  // a table's loss is one of cells: throws for another
-    if (!loss.onnx) onnx_row_loss(c_.onnx, name, reconstruction, data);  // throws, naming those with an ONNX form
+    const ResolvedLoss loss(c_.model.learner().loss);
+    loss.table_cells();  // a table's loss is one of cells: throws for another
+    if (!loss->onnx)
+      onnx_row_loss(c_.onnx, loss.name(), reconstruction, data);  // throws, naming those with an ONNX form
     const auto row_sum = [&](const std::string& x) {
       return c_.onnx.node("ReduceSum", {x, c_.onnx.int64s({1})}, {{"keepdims", int64_t{0}}});
     };
     std::vector<std::string> sums;
-    if (!numeric_columns_.empty()) {
+    if (!layout_.numeric_columns.empty()) {
       // A missing target is 0 before the loss and masked after, as in training.
       const auto known = c_.onnx.node("Where", {numeric_missing_, c_.onnx.scalar(0.0), scaled_});
       const auto predicted =
-          c_.onnx.node("Gather", {reconstruction, c_.onnx.int64s(numeric_values_)}, {{"axis", int64_t{1}}});
+          c_.onnx.node("Gather", {reconstruction, c_.onnx.int64s(layout_.numeric_values)}, {{"axis", int64_t{1}}});
       const auto present = c_.onnx.node("Cast", {c_.onnx.node("Not", {numeric_missing_})}, {{"to", int64_t{1}}});
-      sums.push_back(row_sum(c_.onnx.node("Mul", {loss.onnx(c_.onnx, predicted, known), present})));
+      sums.push_back(row_sum(c_.onnx.node("Mul", {loss->onnx(c_.onnx, predicted, known), present})));
     }
-    for (size_t i = 0; i < groups_.size(); ++i) {
+    for (size_t i = 0; i < layout_.groups.size(); ++i) {
       // -sum(one-hot x log softmax): 0 for a missing level, whose one-hot is all zeros.
-      const auto log_p = c_.onnx.node("LogSoftmax", {slice(reconstruction, groups_[i].first, groups_[i].size)},
-                                      {{"axis", int64_t{1}}});
+      const auto log_p =
+          c_.onnx.node("LogSoftmax", {slice(reconstruction, layout_.groups[i].first, layout_.groups[i].size)},
+                       {{"axis", int64_t{1}}});
       sums.push_back(row_sum(c_.onnx.node("Mul", {one_hot_[i], c_.onnx.node("Neg", {log_p})})));
     }
     const auto& indicated = coding_.missing_indicators();
     if (!indicated.empty()) {
-      const auto predicted = slice(reconstruction, first_indicator_, static_cast<int64_t>(indicated.size()));
-      sums.push_back(row_sum(loss.onnx(c_.onnx, predicted, indicators_)));
+      const auto predicted = slice(reconstruction, layout_.first_indicator, static_cast<int64_t>(indicated.size()));
+      sums.push_back(row_sum(loss->onnx(c_.onnx, predicted, indicators_)));
     }
     // Present columns: those with a value, and those with an indicator always.
     auto present = c_.onnx.node("Cast", {c_.onnx.node("Not", {c_.onnx.node("IsNaN", {data})})}, {{"to", int64_t{1}}});
@@ -169,18 +157,16 @@ class TableGraph {
   }
 
  private:
-  struct Group {
-    int64_t column, first, size;
-  };
   // Each column's piece, in the data's order: its slice of `numbers` (one value per
   // numeric column) for a number, `piece(group)` for a category.
   template <typename Piece>
   std::vector<std::string> in_column_order(const std::string& numbers, Piece&& piece) {
     std::vector<std::string> pieces;
-    auto group = groups_.begin();
-    for (int64_t column = 0; column < coding_.columns(); ++column) {
-      const int64_t j = numeric_positions_[column];
-      pieces.push_back(j >= 0 ? slice(numbers, j, 1) : piece(*group++));
+    auto group = layout_.groups.begin();
+    int64_t number = 0;
+    for (int64_t column = 0; column < layout_.columns; ++column) {
+      const bool numeric = group == layout_.groups.end() || group->column != column;
+      pieces.push_back(numeric ? slice(numbers, number++, 1) : piece(*group++));
     }
     return pieces;
   }
@@ -193,9 +179,7 @@ class TableGraph {
 
   ExportContext& c_;
   const TableCoding& coding_;
-  std::vector<int64_t> numeric_columns_, numeric_values_, numeric_positions_;
-  std::vector<Group> groups_;
-  int64_t first_indicator_ = 0;
+  const TableLayout& layout_;
   std::string scaled_, numeric_missing_, filled_, indicators_;
   std::vector<std::string> one_hot_;
 };

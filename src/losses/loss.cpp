@@ -199,14 +199,15 @@ const Registry<LossDefinition>& metrics() {
   return registry;
 }
 
-CellLoss table_cell_loss(const std::string& name) {
-  const LossDefinition& loss = losses().at(name);
-  if (!loss.cells) {
-    throw InvalidArgument("the loss " + name +
+ResolvedLoss::ResolvedLoss(std::string name) : name_(std::move(name)), definition_(&losses().at(name_)) {}
+
+CellLoss ResolvedLoss::table_cells() const {
+  if (!definition_->cells) {
+    throw InvalidArgument("the loss " + name_ +
                           " compares whole rows, but a table with categorical columns or missing cells is compared "
                           "cell by cell; use a loss of single values (mse, mae, bce, huber, ...)");
   }
-  return loss.cells;
+  return definition_->cells;
 }
 
 LossFunction loss_function(const std::string& name) { return losses().at(name).mean; }

@@ -28,9 +28,23 @@ struct LossDefinition {
 std::string onnx_row_loss(OnnxBuilder& onnx, const std::string& name, const std::string& p, const std::string& t);
 
 const Registry<LossDefinition>& losses();
-/// The loss's value per cell, for a table with categorical columns or missing cells
-/// (data/table_coding.hpp); throws InvalidArgument for a loss of whole rows.
-CellLoss table_cell_loss(const std::string& name);
+/// A learner's loss, looked up once by name: what the objective, the scores, the report
+/// and ONNX export hold, rather than looking the name up where they use it.
+class ResolvedLoss {
+ public:
+  /// InvalidArgument listing the losses for an unknown name.
+  explicit ResolvedLoss(std::string name);
+  const std::string& name() const { return name_; }
+  const LossDefinition& definition() const { return *definition_; }
+  const LossDefinition* operator->() const { return definition_; }
+  /// Its value per cell, for a table with categorical columns or missing cells
+  /// (data/table_coding.hpp); InvalidArgument for a loss of whole rows.
+  CellLoss table_cells() const;
+
+ private:
+  std::string name_;
+  const LossDefinition* definition_;
+};
 /// The losses and binary_accuracy.
 const Registry<LossDefinition>& metrics();
 

@@ -217,7 +217,7 @@ double Confusion::f1() const {
 namespace {
 
 // The loss a model is scored with: its named loss (a robust learner's too).
-const LossDefinition& score_loss(const Model& model) { return losses().at(model.learner().loss); }
+ResolvedLoss score_loss(const Model& model) { return ResolvedLoss(model.learner().loss); }
 
 void check_score_options(const Model& model, const ScoreOptions& options) {
   if (options.kind() == "elbo") {
@@ -240,7 +240,7 @@ at::Tensor Model::score(const at::Tensor& data, const ScoreOptions& options) con
   check_score_options(*this, options);
   auto& model = impl();
   const auto rows = checked_input(data, sample_shape(), "score");
-  const LossDefinition& loss = score_loss(*this);
+  const ResolvedLoss loss = score_loss(*this);
   if (options.kind() == "reconstruction") {
     return in_chunks(rows, [&](const at::Tensor& chunk) {
       const auto target = model.coding.target(chunk);
@@ -248,10 +248,9 @@ at::Tensor Model::score(const at::Tensor& data, const ScoreOptions& options) con
       const bool table = model.coding.needs_column_losses(target);
       return model.mean_over_networks([&](nn::AutoencoderNet& net) {
         const auto prediction = net->forward(input);
-        if (!table) return loss.rows(prediction, target);
+        if (!table) return loss->rows(prediction, target);
         // The mean over the row's present cells (a categorical column counts once).
-        const auto columns = model.coding.column_losses(prediction, target, table_cell_loss(learner().loss));
-        return columns.values.sum(1) / columns.present.sum(1).clamp_min(1);
+        return model.coding.column_losses(prediction, target, loss.table_cells()).row_scores();
       });
     });
   }
@@ -269,13 +268,12 @@ at::Tensor Model::score(const at::Tensor& data, const ScoreOptions& options) con
       for (int64_t draw = 0; draw < options.samples(); ++draw) {
         const auto decoded = net->decode(net->variational()->sample(q));
         if (table) {
-          reconstruction += model.coding.column_losses(decoded, target, table_cell_loss(learner().loss))
-                                .values.sum(1)
-                                .to(torch::kDouble);
+          reconstruction +=
+              model.coding.column_losses(decoded, target, loss.table_cells()).values.sum(1).to(torch::kDouble);
           continue;
         }
-        const auto per_row = loss.rows(decoded, target).to(torch::kDouble);
-        reconstruction += loss.cells ? per_row * values : per_row;
+        const auto per_row = loss->rows(decoded, target).to(torch::kDouble);
+        reconstruction += loss->cells ? per_row * values : per_row;
       }
       reconstruction /= static_cast<double>(options.samples());
       return (reconstruction + beta * nn::kl_to_standard_normal(q).to(torch::kDouble)).to(torch::kFloat);
@@ -285,8 +283,8 @@ at::Tensor Model::score(const at::Tensor& data, const ScoreOptions& options) con
 
 at::Tensor Model::score_per_feature(const at::Tensor& data) const {
   init_runtime();
-  const LossDefinition& loss = score_loss(*this);
-  if (!loss.cells) {
+  const ResolvedLoss loss = score_loss(*this);
+  if (!loss->cells) {
     throw InvalidArgument("score: per-feature shares need a loss of single values (mse, mae, bce, ...); " +
                           learner().loss + " is a loss of whole rows");
   }
@@ -298,8 +296,7 @@ at::Tensor Model::score_per_feature(const at::Tensor& data) const {
     const auto target = model.coding.target(chunk);
     const auto input = model.coding.fill(target);
     return model.mean_over_networks([&](nn::AutoencoderNet& net) {
-      const auto columns = model.coding.column_losses(net->forward(input), target, loss.cells);
-      return columns.values / columns.present.sum(1, /*keepdim=*/true).clamp_min(1);
+      return model.coding.column_losses(net->forward(input), target, loss->cells).shares();
     });
   });
 }

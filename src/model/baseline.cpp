@@ -44,9 +44,7 @@ Pca fit_pca_baseline(const Model& model, const at::Tensor& rows) {
 PcaComparison compare_with_pca(const Model& model, const at::Tensor& rows, const Pca& baseline) {
   check_rows(model, rows);
   const TableCoding& coding = model.coding();
-  auto categorical = torch::zeros({coding.columns()}, torch::kBool);
-  for (size_t c = 0; c < coding.levels().size(); ++c)
-    categorical[static_cast<int64_t>(c)] = !coding.levels()[c].empty();
+  const auto categorical = coding.layout().categorical();
   torch::NoGradGuard no_grad;
   Mean mse, pca_mse, accuracy, pca_accuracy;
   for (int64_t first = 0; first < rows.size(0); first += kChunkRows) {

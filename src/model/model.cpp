@@ -228,10 +228,7 @@ std::map<std::string, double> Model::evaluate(const at::Tensor& data, const std:
   // A table's metrics compare its present numeric cells (the loss covers the rest).
   auto compared = target;
   if (coding().has_categories() || target.isnan().any().item<bool>()) {
-    auto numeric = torch::ones({target.size(1)}, torch::kBool);
-    for (size_t c = 0; c < coding().levels().size(); ++c) {
-      if (!coding().levels()[c].empty()) numeric[static_cast<int64_t>(c)] = false;
-    }
+    const auto numeric = coding().layout().categorical().logical_not();
     const auto cells = target.isnan().logical_not() & numeric.unsqueeze(0);
     prediction = prediction.masked_select(cells);
     compared = target.masked_select(cells);

@@ -8,18 +8,13 @@
 namespace hourglass {
 
 Objective::Objective(const Autoencoder& learner, nn::AutoencoderNet net, TableCoding coding, double trim)
-    : learner_(learner),
-      net_(std::move(net)),
-      reconstruction_loss_(&losses().at(learner.loss)),
-      coding_(std::move(coding)),
-      trim_(trim) {
+    : learner_(learner), net_(std::move(net)), loss_(learner.loss), coding_(std::move(coding)), trim_(trim) {
   if (coding_.has_categories()) {
-    std::vector<int64_t> categorical, numeric;
-    for (size_t c = 0; c < coding_.levels().size(); ++c) {
-      (coding_.levels()[c].empty() ? numeric : categorical).push_back(static_cast<int64_t>(c));
-    }
+    const TableLayout& layout = coding_.layout();
+    std::vector<int64_t> categorical;
+    for (const auto& group : layout.groups) categorical.push_back(group.column);
     categorical_columns_ = torch::tensor(categorical, torch::kLong);
-    numeric_columns_ = torch::tensor(numeric, torch::kLong);
+    numeric_columns_ = torch::tensor(layout.numeric_columns, torch::kLong);
   }
 }
 
@@ -42,7 +37,7 @@ void Objective::check_table_learner(const Autoencoder& learner) {
         "the robust autoencoder's correntropy compares complete rows of numbers; this table has categorical "
         "columns or missing cells (train another variant, or fill the holes first)");
   }
-  table_cell_loss(learner.loss);
+  ResolvedLoss(learner.loss).table_cells();
 }
 
 at::Tensor Objective::reconstruction_loss(const at::Tensor& reconstruction, const at::Tensor& batch, bool per_row,
@@ -50,10 +45,10 @@ at::Tensor Objective::reconstruction_loss(const at::Tensor& reconstruction, cons
   const double trim = net_->is_training() ? trim_ : 0.0;
   if (coding_.needs_column_losses(batch)) {
     check_table_learner(learner_);
-    auto columns = coding_.column_losses(reconstruction, batch, table_cell_loss(learner_.loss));
+    auto columns = coding_.column_losses(reconstruction, batch, loss_.table_cells());
     if (trim > 0) {
       // Rows rank by their mean over present cells, as their scores do.
-      const auto kept = kept_rows(columns.values.sum(1) / columns.present.sum(1).clamp_min(1), trim);
+      const auto kept = kept_rows(columns.row_scores(), trim);
       if (kept.defined()) columns = {columns.values.index_select(0, kept), columns.present.index_select(0, kept)};
     }
     // Each part is its columns' losses over the same count as the whole: they sum to it.
@@ -70,16 +65,15 @@ at::Tensor Objective::reconstruction_loss(const at::Tensor& reconstruction, cons
   }
   if (learner_.correntropy) return correntropy_loss(reconstruction, batch, learner_.correntropy->sigma);
   if (trim > 0) {
-    const auto row_losses = reconstruction_loss_->rows(reconstruction, batch);
+    const auto row_losses = loss_->rows(reconstruction, batch);
     const auto kept = kept_rows(row_losses, trim);
     const auto mean = kept.defined() ? row_losses.index_select(0, kept).mean() : row_losses.mean();
-    return per_row && reconstruction_loss_->cells ? mean * batch[0].numel() : mean;
+    return per_row && loss_->cells ? mean * batch[0].numel() : mean;
   }
   // The ELBO sums a cell loss over a row's values (the mean times their count, as ruta
   // does); a loss of the whole sample is already one value per row.
-  if (per_row && reconstruction_loss_->cells)
-    return reconstruction_loss_->mean(reconstruction, batch) * batch[0].numel();
-  return reconstruction_loss_->mean(reconstruction, batch);
+  if (per_row && loss_->cells) return loss_->mean(reconstruction, batch) * batch[0].numel();
+  return loss_->mean(reconstruction, batch);
 }
 
 bool Objective::has_penalty() const {

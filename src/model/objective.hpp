@@ -69,7 +69,7 @@ class Objective {
 
   Autoencoder learner_;
   nn::AutoencoderNet net_;
-  const LossDefinition* reconstruction_loss_ = nullptr;
+  ResolvedLoss loss_;
   TableCoding coding_;
   double trim_ = 0;
 };

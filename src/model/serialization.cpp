@@ -258,8 +258,6 @@ Sizes sizes_from_json(const json& config, const std::string& source) {
 // columns' levels and names, the missing indicators, the scaler and the means.
 TableCoding coding_from_json(const json& config, const safetensors::NamedTensors& tensors, int64_t input_dim,
                              const std::string& source) {
-  // A table's categorical columns are levels().size() values wide in the network, and
-  // each missing indicator one more value after the columns.
   std::vector<std::vector<std::string>> levels;
   if (config.contains("levels")) levels = config.at("levels").get<std::vector<std::vector<std::string>>>();
   std::vector<int64_t> indicators;
@@ -271,18 +269,16 @@ TableCoding coding_from_json(const json& config, const safetensors::NamedTensors
   if (config.contains("rare_levels")) {
     rare_levels = config.at("rare_levels").get<std::vector<std::vector<std::string>>>();
   }
-  int64_t numeric = levels.empty() ? input_dim - indicated : 0, width = indicated;
   for (const auto& l : levels) {
     if (l.size() > TableCoding::kMaxLevels) throw invalid_file(source, "a column has more levels than any model can");
-    numeric += l.empty() ? 1 : 0;
-    width += l.empty() ? 1 : static_cast<int64_t>(l.size());
   }
-  if (!levels.empty() && width != input_dim)
-    throw invalid_file(source, "its columns' levels do not fit its input shape");
-  const size_t columns = levels.empty() ? static_cast<size_t>(input_dim - indicated) : levels.size();
+  const int64_t columns = levels.empty() ? input_dim - indicated : static_cast<int64_t>(levels.size());
+  const TableLayout layout = TableLayout::of(columns, levels, indicators);
+  if (layout.width != input_dim) throw invalid_file(source, "its columns' levels do not fit its input shape");
+  const auto numeric = static_cast<int64_t>(layout.numeric_columns.size());
   std::vector<std::string> names;
   if (config.contains("columns")) names = config.at("columns").get<std::vector<std::string>>();
-  if (!names.empty() && names.size() != columns) {
+  if (!names.empty() && static_cast<int64_t>(names.size()) != columns) {
     throw invalid_file(source, "it names " + std::to_string(names.size()) + " columns for data of another width");
   }
   auto find = [&](const std::string& name, bool required) -> torch::Tensor {

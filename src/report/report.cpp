@@ -204,13 +204,12 @@ DataErrors table_errors(const Model& model, const at::Tensor& rows, const std::o
   DataErrors out{model.score(rows).to(torch::kDouble), model.score_per_feature(rows).to(torch::kDouble).mean(0),
                  torch::zeros({coding.columns()}, torch::kDouble)};
   if (!baseline) return out;
-  const auto cell_loss = table_cell_loss(model.learner().loss);
+  const auto cell_loss = ResolvedLoss(model.learner().loss).table_cells();
   torch::NoGradGuard no_grad;
   for (int64_t first = 0; first < rows.size(0); first += kChunk) {
     const auto target = coding.target(rows.narrow(0, first, std::min(kChunk, rows.size(0) - first)));
-    const auto columns =
-        coding.column_losses(baseline->reconstruct(coding.fill(target)).to(torch::kFloat), target, cell_loss);
-    const auto shares = columns.values / columns.present.sum(1, /*keepdim=*/true).clamp_min(1);
+    const auto shares =
+        coding.column_losses(baseline->reconstruct(coding.fill(target)).to(torch::kFloat), target, cell_loss).shares();
     out.features_pca += shares.sum(0).to(torch::kDouble);
   }
   out.features_pca /= static_cast<double>(rows.size(0));

@@ -97,6 +97,51 @@ TEST(TableCoding, ColumnLossesMatchTheirFormulasAndLeaveHolesOut) {
   EXPECT_EQ(p.grad()[1][4].item<float>(), 0.0f);
 }
 
+TEST(TableCoding, ItsLayoutSaysWhereEachColumnSits) {
+  const Dataset table = small_table();
+  const TableCoding coding = TableCoding::fit("none", table.features, table.levels, table.columns,
+                                              TableCodingOptions().missing_indicators(true));
+  const TableLayout& layout = coding.layout();
+  EXPECT_EQ(layout.columns, 3);
+  EXPECT_EQ(layout.numeric_columns, (std::vector<int64_t>{0, 2}));
+  EXPECT_EQ(layout.numeric_values, (std::vector<int64_t>{0, 4}));
+  ASSERT_EQ(layout.groups.size(), 1u);
+  EXPECT_EQ(layout.groups[0].column, 1);
+  EXPECT_EQ(layout.groups[0].first, 1);
+  EXPECT_EQ(layout.groups[0].size, 3);
+  EXPECT_EQ(layout.indicator_columns, (std::vector<int64_t>{0, 1, 2}));  // every column had a hole
+  EXPECT_EQ(layout.first_indicator, 5);
+  EXPECT_EQ(layout.width, coding.width());
+  EXPECT_EQ(layout.width, 8);
+  EXPECT_TRUE(torch::equal(layout.categorical(), torch::tensor({false, true, false})));
+  // The layout is where target() puts each column.
+  const auto target = coding.target(table.features);
+  EXPECT_TRUE(torch::equal(target.select(1, layout.numeric_values[1]).nan_to_num(-1),
+                           table.features.select(1, layout.numeric_columns[1]).nan_to_num(-1)));
+  // Numbers only: one value per column, in order.
+  const TableLayout plain = TableLayout::of(4, {});
+  EXPECT_EQ(plain.width, 4);
+  EXPECT_EQ(plain.numeric_values, (std::vector<int64_t>{0, 1, 2, 3}));
+  EXPECT_TRUE(plain.groups.empty());
+}
+
+TEST(TableCoding, ARowsScoreIsItsMeanOverPresentColumns) {
+  const Dataset table = small_table();
+  const TableCoding coding = TableCoding::fit("none", table.features, table.levels);
+  torch::manual_seed(5);
+  const auto losses = coding.column_losses(torch::randn({5, 5}), coding.target(table.features), squared_error);
+  for (int64_t row = 0; row < 5; ++row) {
+    double sum = 0, present = 0;
+    for (int64_t c = 0; c < 3; ++c) {
+      sum += losses.values[row][c].item<double>();
+      present += losses.present[row][c].item<double>();
+    }
+    const double tolerance = 1e-6 * sum / present;  // float32 sums
+    EXPECT_NEAR(losses.row_scores()[row].item<double>(), sum / present, tolerance) << row;
+    EXPECT_NEAR(losses.shares()[row].sum().item<double>(), sum / present, tolerance) << row;
+  }
+}
+
 TEST(TableCoding, TheMaskedLossOfNumbersIsTheLossOfThePresentCells) {
   auto x = testing::low_rank_data(30, 4, 2);
   x.index_put_({torch::rand({30, 4}) < 0.2}, kNaN);

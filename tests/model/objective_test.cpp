@@ -151,7 +151,8 @@ TEST(Objective, TrimOnATableRanksRowsByTheirMeanOverPresentCells) {
   Objective trimmed(learner, net, coding, /*trim=*/0.25), plain(learner, net, coding);
   net->train();
   const auto target = coding.target(data);
-  const auto columns = coding.column_losses(net->forward(coding.fill(target)), target, table_cell_loss("mse"));
+  const auto columns =
+      coding.column_losses(net->forward(coding.fill(target)), target, ResolvedLoss("mse").table_cells());
   const auto per_row = (columns.values.sum(1) / columns.present.sum(1)).detach();
   const auto worst = std::get<1>(per_row.max(0)).item<int64_t>();
   const auto keep = torch::ones({4}, torch::kBool).index_fill_(0, torch::tensor({worst}), false);

@@ -50,6 +50,31 @@ struct TableCodingOptions {
   TORCH_ARG(int64_t, other_level) = 0;
 };
 
+/// Where a table's columns sit among the network's values: each numeric column one value
+/// and each categorical column a group of one value per level, in the columns' order,
+/// then a missing indicator per column that has one.
+struct TableLayout {
+  /// A categorical column: its position in the data, its first value, its levels.
+  struct Group {
+    int64_t column, first, size;
+  };
+  int64_t columns = 0;  ///< of the data
+  int64_t width = 0;    ///< values per row on the network's side
+  /// The numeric columns' positions in the data, and their values' among the network's.
+  std::vector<int64_t> numeric_columns, numeric_values;
+  std::vector<Group> groups;
+  /// The columns with a missing indicator (increasing), whose values start at first_indicator.
+  std::vector<int64_t> indicator_columns;
+  int64_t first_indicator = 0;
+
+  /// The layout of `columns` columns with these levels (one list per column, empty for a
+  /// numeric one; no lists: all numeric) and missing indicators.
+  static TableLayout of(int64_t columns, const std::vector<std::vector<std::string>>& levels,
+                        std::vector<int64_t> indicator_columns = {});
+  /// {columns} bools, true for a categorical column.
+  at::Tensor categorical() const;
+};
+
 /// What TableCoding::conform does with a level the training data did not have.
 enum class UnseenLevels {
   model_rule,  ///< "(other)" where the model has that level (TableCodingOptions::other_level), else refuse
@@ -100,6 +125,11 @@ class TableCoding {
   /// the column an indicator) and 0 where it is missing. Both rows x columns().
   struct ColumnLosses {
     at::Tensor values, present;
+    /// A table row's score: its mean loss over its present cells, a categorical column
+    /// counting once (Model::score, and the rows training trims rank by it).
+    at::Tensor row_scores() const;
+    /// Each column's share of its row's score, 0 for a missing cell: they sum to row_scores().
+    at::Tensor shares() const;
   };
   using CellLoss = at::Tensor (*)(const at::Tensor& prediction, const at::Tensor& target);
   ColumnLosses column_losses(const at::Tensor& prediction, const at::Tensor& target, CellLoss cell_loss) const;
@@ -123,10 +153,12 @@ class TableCoding {
   const at::Tensor& mean() const { return mean_; }
   const std::vector<std::vector<std::string>>& levels() const { return levels_; }
   const std::vector<std::string>& names() const { return names_; }
-  bool has_categories() const { return !groups_.empty(); }
+  /// Where each column sits among the network's values.
+  const TableLayout& layout() const { return layout_; }
+  bool has_categories() const { return !layout_.groups.empty(); }
   /// Whether the network's values are not the data's columns one to one (categories or
   /// missing indicators): the network is width() wide and the data columns() wide.
-  bool recodes() const { return !groups_.empty() || !indicators_.empty(); }
+  bool recodes() const { return !layout_.groups.empty() || !indicators_.empty(); }
   /// The columns (from 0) with a missing indicator, in order; their values come last.
   const std::vector<int64_t>& missing_indicators() const { return indicators_; }
   /// TableCodingOptions::other_level: 0, or the count under which a level is "(other)".
@@ -137,8 +169,8 @@ class TableCoding {
   /// Whether the data it was fitted on had missing cells (false once saved and loaded).
   bool fitted_on_holes() const { return fitted_on_holes_; }
   /// Columns of the data, and values per row on the network's side.
-  int64_t columns() const { return columns_; }
-  int64_t width() const { return width_; }
+  int64_t columns() const { return layout_.columns; }
+  int64_t width() const { return layout_.width; }
   /// {columns()}: the shape of one row of the data.
   const std::vector<int64_t>& shape() const { return shape_; }
 
@@ -148,23 +180,14 @@ class TableCoding {
   at::Tensor mean_;
   std::vector<std::vector<std::string>> levels_;
   std::vector<std::string> names_;
-  int64_t columns_ = 0, width_ = 0;
   std::vector<int64_t> shape_;
   bool fitted_on_holes_ = false;
   std::vector<int64_t> indicators_;
   int64_t other_level_ = 0;
   std::vector<std::vector<std::string>> rare_levels_;
-  // Where each column sits: numeric columns' positions in the data and in the network's
-  // values, and each categorical column's group (its position in the data, the first of
-  // its values, how many).
-  at::Tensor numeric_columns_, numeric_values_, fill_values_;
-  struct Group {
-    int64_t column, first, size;
-  };
-  std::vector<Group> groups_;
-  // The indicated columns' positions in the data, and where their indicators start.
-  at::Tensor indicator_columns_;
-  int64_t first_indicator_ = 0;
+  TableLayout layout_;
+  // The layout's positions as index tensors, and the values that fill a missing cell.
+  at::Tensor numeric_columns_, numeric_values_, fill_values_, indicator_columns_;
 };
 
 }  // namespace hourglass
