@@ -116,6 +116,8 @@ class Suite:
     def iris(self, runs):
         csv = os.path.join(ROOT, "data", "iris.csv")
         ours_cmd = [self.cli, "autoencode", csv, "--dim", "2", "--label", "Species", "--epochs", "20", "-q",
+                    # the peer's optimizer and no scaling (ruta's defaults), not the command's own
+                    "--scale", "none", "--optimizer", "rmsprop", "--lr", "0.001",
                     "-o", os.devnull]
         peer_cmd = [PYTHON, os.path.join(HERE, "peer.py"), "iris", csv, "20"]
         mine, theirs = alternate(runs, lambda: wall_seconds(ours_cmd), lambda: wall_seconds(peer_cmd))

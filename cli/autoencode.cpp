@@ -4,9 +4,25 @@
 
 #include "common.hpp"
 #include "hourglass/model/pca.hpp"
+#include "hourglass/train/option_specs.hpp"
 #include "signals.hpp"
 
 namespace hourglass::cli {
+namespace {
+
+// The command's own defaults (autoencode_command_options()) where the line leaves them,
+// said once, so that the closing comparison with PCA can be read.
+void use_command_defaults(TrainFlags& training, const CLI::App& command) {
+  const auto defaults = autoencode_command_options();
+  set_train_options_unless_given(training.options, defaults, training.given(command));
+  if (training.quiet) return;
+  std::cerr << "autoencode trains with";
+  for (const auto& [name, value] : defaults)
+    std::cerr << " --" << kebab(name) << ' ' << option_value_text(get_train_option(training.options, name));
+  std::cerr << " (its defaults; options on the command line win)\n";
+}
+
+}  // namespace
 
 void add_autoencode_command(CLI::App& app) {
   auto* command = app.add_subcommand("autoencode",
@@ -27,9 +43,10 @@ void add_autoencode_command(CLI::App& app) {
   flags->variants.add(*command);
   flags->training.add(*command);
   flags->output.add(*command, "where to write the encoding");
-  command->callback([flags] {
+  command->callback([flags, command] {
     const Dataset data = flags->data.read();
     flags->output.check();
+    use_command_defaults(flags->training, *command);
     const Autoencoder learner = flags->variants.apply(autoencode_learner(flags->dim, "basic", flags->activation));
     const StopSignals signals;  // until the encoding is written
     const Model model = flags->training.train(learner, data);

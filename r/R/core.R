@@ -30,6 +30,7 @@ as_data <- function(data, what = "data", levels = NULL) {
 # "hourglass_levels" when some column has levels. With `levels` (another table's), the
 # text columns are coded in those.
 table_matrix <- function(data, what, levels = NULL) {
+  if (nrow(data) == 0) stop(what, ": the data frame has no rows; give at least one", call. = FALSE)
   columns <- lapply(seq_along(data), function(i) {
     column <- data[[i]]
     given <- if (i <= length(levels)) levels[[i]] else character(0)

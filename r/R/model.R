@@ -188,8 +188,8 @@ configure <- function(threads = NULL, device = NULL, ...) {
 #' and `load_from` reads one written by either (a safetensors file holding the weights,
 #' the learner, the scaler and the history).
 #' @param learner A trained learner
-#' @param file File name
-#' @param dir Directory
+#' @param file File name; an absolute path (or one starting with `~`) is used as it is
+#' @param dir Directory of a relative `file`
 #' @return `save_as`: the path written; `load_from`: the trained learner
 #' @examples
 #' \donttest{
@@ -199,7 +199,9 @@ configure <- function(threads = NULL, device = NULL, ...) {
 #' }
 #' @export
 save_as <- function(learner, file = paste0(substitute(learner), ".hgm"), dir = ".") {
-  path <- file.path(dir, file)
+  file <- path.expand(file)
+  # An absolute file is where it says; a relative one is in dir (ruta's file.path(dir, file)).
+  path <- if (startsWith(file, "/")) file else file.path(path.expand(dir), file)
   call_core(hg_save, model_of(learner), path)
   path
 }

@@ -5,6 +5,10 @@
 
 namespace hourglass {
 
+std::vector<std::pair<std::string, OptionValue>> autoencode_command_options() {
+  return {{"scale", std::string("zscore")}, {"optimizer", std::string("adam")}, {"learning_rate", 0.01}};
+}
+
 Autoencoder autoencode_learner(int64_t dim, const std::string& type, const std::string& activation) {
   return make_variant(autoencoder(input() + dense(dim, activation) + output()), type);
 }

@@ -20,9 +20,7 @@ DetectorRecipe default_detector(int64_t columns, int64_t rows) {
 
 void apply_detector_options(const DetectorRecipe& recipe, TrainOptions& options,
                             const std::vector<std::string>& given) {
-  for (const auto& [name, value] : recipe.options) {
-    if (std::find(given.begin(), given.end(), name) == given.end()) set_train_option(options, name, value);
-  }
+  set_train_options_unless_given(options, recipe.options, given);
 }
 
 }  // namespace hourglass

@@ -379,6 +379,14 @@ void check_train_option(const TrainOptions& options, const std::string& name) {
   if (spec.check) spec.check(value);
 }
 
+void set_train_options_unless_given(TrainOptions& options,
+                                    const std::vector<std::pair<std::string, OptionValue>>& values,
+                                    const std::vector<std::string>& given) {
+  for (const auto& [name, value] : values) {
+    if (std::find(given.begin(), given.end(), name) == given.end()) set_train_option(options, name, value);
+  }
+}
+
 void check_train_options(const TrainOptions& options) {
   for (const auto& spec : specs()) check_train_option(options, spec.name);
 }

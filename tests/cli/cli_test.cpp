@@ -34,7 +34,30 @@ TEST(Cli, AutoencodeWritesTheEncodingWithLabelsAndReportsPca) {
   EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 151);
   EXPECT_NE(r.err.find("Total params: 22"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("Epoch 2/2"), std::string::npos);
-  EXPECT_NE(r.err.find("PCA (k=2)"), std::string::npos);
+  EXPECT_NE(r.err.find("PCA (k=2, zscore scaled)"), std::string::npos) << r.err;
+}
+
+// The README's one-liner with the command's defaults (autoencode_command_options()):
+// about as good as PCA, where ruta's defaults were 30 times worse; the user's options win.
+TEST(Cli, TheAutoencodeOneLinerIsAsGoodAsPca) {
+  const auto ratio = [](const std::string& err) {
+    const auto at = err.find("(ratio ");
+    return at == std::string::npos ? -1.0 : std::stod(err.substr(at + 7));
+  };
+  const Result r = hourglass_in_process(
+      {"autoencode", kIris, "--dim", "2", "--label", "Species", "--epochs", "100", "--seed", "1", "-o", "/dev/null"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("autoencode trains with --scale zscore --optimizer adam --learning-rate 0.01"),
+            std::string::npos)
+      << r.err;
+  EXPECT_GT(ratio(r.err), 0.0) << r.err;
+  EXPECT_LT(ratio(r.err), 1.3) << r.err;
+  const Result ruta =
+      hourglass_in_process({"autoencode", kIris, "--dim", "2", "--label", "Species", "--epochs", "100", "--seed", "1",
+                            "--scale", "none", "--optimizer", "rmsprop", "--lr", "0.001", "-o", "/dev/null"});
+  ASSERT_EQ(ruta.status, 0) << ruta.err;
+  EXPECT_NE(ruta.err.find("--scale none --optimizer rmsprop --learning-rate 0.001"), std::string::npos) << ruta.err;
+  EXPECT_GT(ratio(ruta.err), 5.0) << ruta.err;
 }
 
 TEST(Cli, TrainSaveLoadEncodeMatchesTheLibrary) {

@@ -20,6 +20,7 @@
 #include <functional>
 #include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "hourglass/train/options.hpp"
@@ -100,6 +101,12 @@ OptionValue get_train_option(const TrainOptions& options, const std::string& nam
 /// Checks one option's value, or all of them: ranges and names, with the table's messages.
 void check_train_option(const TrainOptions& options, const std::string& name);
 void check_train_options(const TrainOptions& options);
+
+/// Sets each option of `values` (by name) on `options`, except those named in `given`:
+/// a recipe's options, where the user's own win (default_detector, the autoencode command).
+void set_train_options_unless_given(TrainOptions& options,
+                                    const std::vector<std::pair<std::string, OptionValue>>& values,
+                                    const std::vector<std::string>& given);
 
 /// Every option as one JSON object ({"epochs": 20, "seed": null, ...}).
 std::string train_options_to_json(const TrainOptions& options);

@@ -35,6 +35,12 @@ test_that("a saved model loads with the same encodings, in R and in the CLI", {
   expect_equal(again$network[[3]]$kernel_regularizer$decay, 0.001)
   expect_equal(again$history$loss, model$history$loss)
   expect_error(load_from(file.path(tempdir(), "missing.hgm")), "missing.hgm")
+  expect_error(encode(model, iris[0, 1:4]), "has no rows")
+  expect_error(train(autoencoder(2), iris[0, 1:4], epochs = 1), "has no rows")
+  # An absolute file is where it says, whatever dir is.
+  absolute <- file.path(normalizePath(tempdir()), "absolute.hgm")
+  expect_equal(save_as(model, absolute), absolute)
+  expect_equal(encode(load_from(absolute), iris_x), encode(model, iris_x))
 
   cli <- Sys.getenv("HOURGLASS_CLI")
   skip_if(cli == "", "HOURGLASS_CLI is not set")
