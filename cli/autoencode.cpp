@@ -10,12 +10,16 @@
 namespace hourglass::cli {
 namespace {
 
-// The command's own defaults (autoencode_command_options()) where the line leaves them,
-// said once, so that the closing comparison with PCA can be read.
+// The command's own defaults (autoencode_command_options()) where the line leaves them.
 void use_command_defaults(TrainFlags& training, const CLI::App& command) {
-  const auto defaults = autoencode_command_options();
-  set_train_options_unless_given(training.options, defaults, training.given(command));
+  set_train_options_unless_given(training.options, autoencode_command_options(), training.given(command));
+}
+
+// Said once, as training starts (after every check of the line: a bad input stays one
+// line), so that the closing comparison with PCA can be read.
+void say_command_defaults(const TrainFlags& training) {
   if (training.quiet) return;
+  const auto defaults = autoencode_command_options();
   std::cerr << "autoencode trains with";
   for (const auto& [name, value] : defaults)
     std::cerr << " --" << kebab(name) << ' ' << option_value_text(get_train_option(training.options, name));
@@ -48,6 +52,7 @@ void add_autoencode_command(CLI::App& app) {
     flags->output.check();
     use_command_defaults(flags->training, *command);
     const Autoencoder learner = flags->variants.apply(autoencode_learner(flags->dim, "basic", flags->activation));
+    say_command_defaults(flags->training);
     const StopSignals signals;  // until the encoding is written
     const Model model = flags->training.train(learner, data);
     if (signals.received()) {

@@ -140,7 +140,9 @@ TEST(Cli, VariantFlagsComeFromTheDeclaration) {
   std::string flat = help;  // CLI11 wraps long help lines
   for (char& c : flat) c = c == '\n' ? ' ' : c;
   for (const auto& kind : variant_kinds()) {
-    if (kind.is_type) EXPECT_NE(help.find(kind.name), std::string::npos) << kind.name;
+    if (kind.is_type) {
+      EXPECT_NE(help.find(kind.name), std::string::npos) << kind.name;
+    }
     for (size_t i = 0; i < kind.options.size(); ++i) {
       if (kind.options[i].empty()) continue;
       std::string flag = "--" + kind.options[i];

@@ -38,8 +38,9 @@ TEST(VariantKinds, DefaultsAreThoseOfTheConstructors) {
     ASSERT_EQ(values.size(), kind.parameters.size()) << kind.name;
     for (size_t i = 0; i < values.size(); ++i) {
       EXPECT_EQ(values[i].first, kind.parameters[i].name());
-      if (!std::holds_alternative<std::monostate>(kind.parameters[i].default_value()))
+      if (!std::holds_alternative<std::monostate>(kind.parameters[i].default_value())) {
         EXPECT_EQ(values[i].second, kind.parameters[i].default_value()) << kind.name << " " << values[i].first;
+      }
     }
   }
   EXPECT_EQ(add_variant(basic, variant_kind("sparse")).sparsity->weight, make_sparse(basic).sparsity->weight);
@@ -66,7 +67,9 @@ TEST(VariantKinds, NamesAndOptionsAreUnique) {
     ASSERT_EQ(kind.options.size(), kind.parameters.size()) << kind.name;
     EXPECT_FALSE(kind.options.front().empty()) << kind.name << ": its first parameter needs an option";
     for (const auto& option : kind.options) {
-      if (!option.empty()) EXPECT_TRUE(options.insert(option).second) << option;
+      if (!option.empty()) {
+        EXPECT_TRUE(options.insert(option).second) << option;
+      }
     }
   }
   EXPECT_EQ(variant_kind("sparsity").name, "sparse");  // by property too
