@@ -45,6 +45,14 @@ def declared_parameters(own, option_defaults=None):
     return parameters
 
 
+def _plain(value):
+    """An argument as the core reads it: a tuple as a list, a NumPy scalar (from a
+    parameter grid) as Python's own."""
+    if isinstance(value, tuple):
+        value = list(value)
+    return value.item() if hasattr(value, "item") else value
+
+
 def variant_options():
     """The variants' parameters as the library declares them (variant_kind.hpp): a list of
     dicts with ``option`` (the argument's name), ``variant``, ``parameter``, ``describe``,
@@ -63,13 +71,8 @@ def variant_option_values(estimator):
     values = []
     for spec in variant_options():
         value = getattr(estimator, spec["option"])
-        if value is None:
-            continue
-        if isinstance(value, tuple):
-            value = list(value)
-        if hasattr(value, "item"):  # a NumPy scalar from a parameter grid
-            value = value.item()
-        values.append((spec["option"], value))
+        if value is not None:
+            values.append((spec["option"], _plain(value)))
     return values
 
 
@@ -85,12 +88,7 @@ def options_json(estimator):
     """The estimator's training options as the library's JSON form reads them."""
     options = {}
     for name, spec in estimator_options():
-        value = getattr(estimator, name)
-        if isinstance(value, tuple):
-            value = list(value)
-        if hasattr(value, "item"):  # a NumPy scalar from a parameter grid
-            value = value.item()
-        options[spec["name"]] = value
+        options[spec["name"]] = _plain(getattr(estimator, name))
     return json.dumps(options)
 
 

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <map>
 
 #include "hourglass/error.hpp"
 #include "hourglass/registry.hpp"
