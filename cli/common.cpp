@@ -450,6 +450,7 @@ void add_commands(CLI::App& app) {
 
 int run(int argc, char** argv) {
   report_bus_errors();
+  inputs().clear();  // a command's own: the tests run many in one process
   CLI::App app(
       "hourglass: neural autoencoders (basic, sparse, contractive, denoising, robust, variational, "
       "adversarial, convolutional; PCA baseline)",

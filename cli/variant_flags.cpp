@@ -32,22 +32,6 @@ const Parameter* suffix_of(const VariantKind& kind, size_t i) {
   return i + 1 < kind.parameters.size() && kind.options[i + 1].empty() ? &kind.parameters[i + 1] : nullptr;
 }
 
-const char* argument_type_name(ArgumentType type) {
-  switch (type) {
-    case ArgumentType::integer:
-      return "integer";
-    case ArgumentType::number:
-      return "number";
-    case ArgumentType::flag:
-      return "flag";
-    case ArgumentType::name:
-      return "name";
-    case ArgumentType::sizes:
-      return "sizes";
-  }
-  return "";
-}
-
 std::string flag_help(const VariantKind& kind, size_t i) {
   const Parameter& parameter = kind.parameters[i];
   std::string help = (kind.is_type ? kind.name + ": " : "") + parameter.help();

@@ -77,9 +77,89 @@ async function upload(event) {
 
 // --- the training form -------------------------------------------------------------
 
+// A variant's box and, shown while it is checked, an input per parameter, from the
+// server's declaration of the variants (/api/options variant_kinds).
+function addVariant(kind) {
+  const box = document.createElement('input');
+  box.type = 'checkbox';
+  box.value = kind.name;
+  box.id = `type-${kind.name}`;
+  box.dataset.isType = kind.is_type;
+  const label = document.createElement('label');
+  label.title = kind.help;
+  label.append(box, ` ${kind.name.replace('_', ' ')}`);
+  const fields = document.createElement('span');
+  fields.className = 'variant-parameters';
+  fields.hidden = true;
+  for (const parameter of kind.parameters) fields.append(parameterField(kind, parameter));
+  box.addEventListener('change', () => {
+    fields.hidden = !box.checked;
+    checkNetwork();
+  });
+  $('#variants').append(label, fields);
+}
+
+function parameterField(kind, parameter) {
+  const input = document.createElement('input');
+  input.id = `${kind.name}-${parameter.name}`;
+  input.dataset.option = parameter.option;
+  input.dataset.kind = parameter.kind;
+  const value = parameter.default;
+  if (parameter.kind === 'flag') {
+    input.type = 'checkbox';
+    input.checked = value === true;
+  } else {
+    input.type = parameter.kind === 'integer' || parameter.kind === 'number' ? 'number' : 'text';
+    if (input.type === 'number') input.step = 'any';
+    input.value = value === null ? '' : Array.isArray(value) ? value.join(',') : value;
+  }
+  input.addEventListener(parameter.kind === 'flag' ? 'change' : 'input', checkNetwork);
+  const field = document.createElement('label');
+  field.title = `${parameter.help} (${parameter.type})`;
+  field.append(`${parameter.name.replace('_', ' ')} `, input);
+  return field;
+}
+
 function chosenTypes() {
-  const types = Array.from(document.querySelectorAll('#variants input:checked')).map((box) => box.value);
+  const boxes = document.querySelectorAll('#variants input[data-is-type="true"]:checked');
+  const types = Array.from(boxes).map((box) => box.value);
   return types.length ? types.join(',') : 'basic';
+}
+
+// An input's value as the request takes it; null when left empty. Sizes go as a list of
+// integers, or as typed for the server to say what is wrong.
+function parameterValue(input) {
+  const text = input.value.trim();
+  switch (input.dataset.kind) {
+    case 'flag':
+      return input.checked;
+    case 'integer':
+    case 'number':
+      return text === '' ? null : Number(text);
+    case 'sizes': {
+      const sizes = text.split(',').map((size) => Number(size.trim()));
+      return sizes.every(Number.isInteger) ? sizes : text;
+    }
+    default:
+      return text === '' ? null : text;
+  }
+}
+
+// The chosen variants' parameters by request field. A parameter without a field of its
+// own is written after the one before and a colon: the noise "gaussian:0.1".
+function chosenVariantOptions() {
+  const options = {};
+  let previous = null;
+  for (const input of document.querySelectorAll('#variants .variant-parameters:not([hidden]) input')) {
+    const value = parameterValue(input);
+    if (input.dataset.option === '') {
+      if (previous in options && value !== null) options[previous] += `:${value}`;
+    } else {
+      previous = input.dataset.option;
+      if (value !== null) options[previous] = value;
+    }
+  }
+  return options;
 }
 
 let checkTimer = null;
@@ -90,6 +170,7 @@ function checkNetwork() {
     const dataset = $('#dataset').value;
     if (!dataset) return;
     const query = new URLSearchParams({ dataset, network: $('#network').value, types: chosenTypes(), loss: $('#loss').value });
+    for (const [option, value] of Object.entries(chosenVariantOptions())) query.set(option, JSON.stringify(value));
     try {
       const summary = await request(`/api/summary?${query}`);
       $('#summary').textContent = summary.text;
@@ -116,6 +197,7 @@ async function startTraining(event) {
     batch_size: number('#batch-size'),
     validation_split: number('#validation-split'),
     name: $('#model-name').value.trim(),
+    ...chosenVariantOptions(),
   };
   if ($('#seed').value !== '') body.seed = number('#seed');
   try {
@@ -300,16 +382,7 @@ async function start() {
   $('#validation-split').value = d.validation_split;
   $('#layer-names').textContent = o.layers.join(', ');
   $('#upload-hint').textContent = `At most ${o.limits.max_upload_bytes / 2 ** 20} MiB; a non-numeric column is kept as the labels.`;
-  for (const type of o.variants.filter((t) => t !== 'basic')) {
-    const label = document.createElement('label');
-    const box = document.createElement('input');
-    box.type = 'checkbox';
-    box.value = type;
-    box.id = `type-${type}`;
-    box.addEventListener('change', checkNetwork);
-    label.append(box, ` ${type}`);
-    $('#variants').append(label);
-  }
+  for (const kind of o.variant_kinds) addVariant(kind);
   $('#upload-form').addEventListener('submit', upload);
   $('#train-form').addEventListener('submit', startTraining);
   $('#dataset').addEventListener('change', describeDataset);

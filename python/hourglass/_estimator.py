@@ -7,6 +7,7 @@ from sklearn.utils.validation import check_is_fitted
 
 import _hourglass
 
+from ._callbacks import CALLBACKS, LibraryCallback
 from ._data import as_output, codes_of, rows_of
 from ._options import (detector_option_defaults, options_json, variant_option_values, variant_parameters,
                        with_declared_parameters)
@@ -36,15 +37,21 @@ def _values_per_row(rows):
     return int(np.prod(rows.values.shape[1:])) if rows.values.ndim > 1 else 1
 
 
-def _epoch_hook(callbacks):
-    """One callable for the core: each user callback gets (epoch, logs); any True stops."""
+def _split_callbacks(callbacks):
+    """The library's callbacks (EarlyStopping, ...) as the core makes them, and one callable
+    for the Python ones: each gets (epoch, logs); any returning True stops training."""
     if callbacks is None:
-        return None
+        return [], None
     callbacks = list(callbacks) if isinstance(callbacks, (list, tuple)) else [callbacks]
-    for callback in callbacks:
+    library = [c.core_arguments() for c in callbacks if isinstance(c, LibraryCallback)]
+    hooks = [c for c in callbacks if not isinstance(c, LibraryCallback)]
+    for callback in hooks:
         if not callable(callback):
-            raise ValueError(f"callbacks: expected callables taking (epoch, logs), got {callback!r}")
-    return lambda epoch, logs: any([bool(callback(epoch, logs)) for callback in callbacks])
+            raise ValueError(f"callbacks: expected the library's callbacks ({', '.join(CALLBACKS)}) or callables "
+                             f"taking (epoch, logs), got {callback!r}")
+    if not hooks:
+        return library, None
+    return library, lambda epoch, logs: any([bool(callback(epoch, logs)) for callback in hooks])
 
 
 class _Core(BaseEstimator):
@@ -62,8 +69,9 @@ class _Core(BaseEstimator):
         rows = rows_of(self, X, reset=True)
         network, options = self._network_and_options(rows)
         learner = _hourglass.learner(network, self.variant, self.loss, variant_option_values(self))
+        library, hook = _split_callbacks(self.callbacks)
         self.model_ = _hourglass.fit(learner, rows.values, rows.columns, rows.levels, options,
-                                     bool(self.verbose), _epoch_hook(self.callbacks))
+                                     bool(self.verbose), hook, library)
         self.history_ = self.model_.history
         reason = self.model_.stop_reason
         if reason.startswith("interrupted"):
@@ -96,8 +104,10 @@ class Autoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, _Core):
     variant : "basic", "sparse", "denoising,robust", ... (hourglass.variant_names()).
     loss : the reconstruction loss (hourglass.loss_names()).
     verbose : print a line per epoch on stderr.
-    callbacks : callables called after each epoch with (epoch, logs); one returning True
-        stops training, and the model keeps what it learned (as Ctrl-C does).
+    callbacks : the library's callbacks (hourglass.EarlyStopping, ModelCheckpoint,
+        CSVLogger, ReduceLROnPlateau) and callables called after each epoch with
+        (epoch, logs); one returning True stops training, and the model keeps what it
+        learned (as Ctrl-C does).
     """
 
     def fit(self, X, y=None):

@@ -151,12 +151,16 @@ hourglass::LambdaCallback python_hooks(bool verbose, const py::object& on_epoch)
   return hooks;
 }
 
-// Trains `learner` (or continues `start`, when given) on rows or a table.
+// The library's declared callbacks (callback_kind.hpp) by name, with their arguments.
+using LibraryCallbacks = std::vector<std::pair<std::string, hourglass::Arguments>>;
+
+// Trains `learner` on rows or a table, with the Python hooks, then the library's callbacks.
 Model fit(const hourglass::Autoencoder& learner, const FloatArray& x, const std::vector<std::string>& columns,
           const std::vector<std::vector<std::string>>& levels, const std::string& options_json, bool verbose,
-          const py::object& on_epoch) {
+          const py::object& on_epoch, const LibraryCallbacks& library) {
   const auto options = hourglass::train_options_from_json(options_json);
-  const hourglass::Callbacks callbacks{python_hooks(verbose, on_epoch)};
+  hourglass::Callbacks callbacks{python_hooks(verbose, on_epoch)};
+  for (const auto& [name, arguments] : library) callbacks.push_back(hourglass::make_callback(name, arguments));
   const auto table = table_of(x, columns, levels);
   const at::Tensor rows = tensor_of(x);
   py::gil_scoped_release release;
@@ -186,6 +190,23 @@ py::list variant_options() {
                           py::arg("parameter") = p.name(), py::arg("describe") = p.describe(),
                           py::arg("default") = p.default_value(), py::arg("help") = p.help()));
     }
+  }
+  return out;
+}
+
+// Each declared callback (callback_kinds()): name, class_name, help and its parameters
+// (name, describe, default, required, help).
+py::list callback_kinds() {
+  py::list out;
+  for (const auto& kind : hourglass::callback_kinds()) {
+    py::list parameters;
+    for (const auto& p : kind.parameters) {
+      parameters.append(py::dict(py::arg("name") = p.name(), py::arg("describe") = p.describe(),
+                                 py::arg("default") = p.default_value(), py::arg("required") = p.required(),
+                                 py::arg("help") = p.help()));
+    }
+    out.append(py::dict(py::arg("name") = kind.name, py::arg("class_name") = kind.class_name,
+                        py::arg("help") = kind.help, py::arg("parameters") = parameters));
   }
   return out;
 }
@@ -281,7 +302,9 @@ PYBIND11_MODULE(_hourglass, m) {
   m.def("variant_options", &variant_options,
         "The variants' parameters as the library declares them: option, variant, parameter, default, help.");
   m.def("fit", &fit, py::arg("learner"), py::arg("x"), py::arg("columns"), py::arg("levels"), py::arg("options"),
-        py::arg("verbose"), py::arg("on_epoch"));
+        py::arg("verbose"), py::arg("on_epoch"), py::arg("library_callbacks"));
+  m.def("callback_kinds", &callback_kinds,
+        "The library's callbacks as it declares them: name, class_name, help, parameters.");
   m.def("train_option_specs", &hourglass::train_option_specs_json,
         "The training options as the library declares them (JSON): name, type, default, help, choices, range.");
   m.def("variant_names", &hourglass::variant_names);

@@ -118,6 +118,56 @@ def test_a_callback_stops_training_and_the_model_keeps_what_it_learned(low_rank)
     assert model.model_.stop_reason == "stopped by a callback in epoch 3"
 
 
+def test_the_librarys_callbacks_are_its_declared_ones():
+    import inspect
+    import _hourglass
+    kinds = _hourglass.callback_kinds()
+    assert [k["class_name"] for k in kinds] == ["EarlyStopping", "ModelCheckpoint", "CSVLogger", "ReduceLROnPlateau",
+                                               "TerminateOnNaN"]
+    for kind in kinds:
+        parameters = inspect.signature(getattr(hourglass, kind["class_name"])).parameters
+        assert list(parameters) == [p["name"] for p in kind["parameters"]]
+        for p in kind["parameters"]:
+            expected = inspect.Parameter.empty if p["required"] else p["default"]
+            assert parameters[p["name"]].default == expected, (kind["name"], p["name"])
+    assert hourglass.EarlyStopping().arguments["monitor"] == "val_loss"  # Keras's default
+    assert "patience" in hourglass.EarlyStopping.__doc__
+    with pytest.raises(TypeError, match="patiense"):
+        hourglass.EarlyStopping(patiense=2)
+
+
+def test_early_stopping_and_checkpoints_run_in_the_library(low_rank, tmp_path):
+    # A min_delta no epoch can beat: patience 2 stops after epoch 3, as the library's own.
+    stopped = Autoencoder(epochs=50, random_state=0,
+                          callbacks=[hourglass.EarlyStopping(patience=2, min_delta=1e9, restore_best_weights=True)])
+    stopped.fit(low_rank)
+    assert len(stopped.history_) == 3
+    assert "weights of epoch 1" in stopped.model_.stop_reason
+    # Checkpoints and the CSV log beside a Python callable; the checkpoint is a model file.
+    checkpoint, log, seen = tmp_path / "run.hgm", tmp_path / "history.csv", []
+    model = Autoencoder(epochs=4, random_state=0,
+                        callbacks=[hourglass.ModelCheckpoint(str(checkpoint), every=2), hourglass.CSVLogger(str(log)),
+                                   lambda epoch, logs: seen.append(epoch)])
+    model.fit(low_rank)
+    assert seen == [1, 2, 3, 4]
+    assert len(hourglass.load_model(str(checkpoint)).history) == 4
+    assert len(log.read_text().strip().split("\n")) == 5  # the header and 4 epochs
+    # An estimator with the library's callbacks clones and pickles (a lambda would not pickle).
+    library = Autoencoder(callbacks=[hourglass.EarlyStopping(patience=3), hourglass.CSVLogger(str(log))])
+    again = pickle.loads(pickle.dumps(clone(library)))
+    assert again.callbacks == library.callbacks
+    assert repr(again.callbacks[0]).startswith("EarlyStopping(monitor='val_loss', min_delta=0.0, patience=3")
+
+
+def test_a_bad_callback_argument_is_a_value_error_with_the_librarys_message(low_rank):
+    with pytest.raises(ValueError, match="EarlyStopping: patience must be an integer >= 0, got -1"):
+        Autoencoder(epochs=2, callbacks=[hourglass.EarlyStopping(patience=-1)]).fit(low_rank)
+    with pytest.raises(ValueError, match="ModelCheckpoint: unknown mode 'up'"):
+        Autoencoder(epochs=2, callbacks=[hourglass.ModelCheckpoint("m.hgm", mode="up")]).fit(low_rank)
+    with pytest.raises(ValueError, match="expected the library's callbacks"):
+        Autoencoder(epochs=2, callbacks=["early"]).fit(low_rank)
+
+
 # Ctrl-C, as the user presses it: SIGINT arrives during training (sent by the callback at
 # the end of the first epoch, so that it is training and not before), training stops
 # after its batch, and the estimator is fitted with what it learned.

@@ -14,6 +14,23 @@ as_callbacks <- function(callbacks) {
   unname(callbacks)
 }
 
+# A callback parameter's default, as the library declares it (callback_kind.hpp): what the
+# callback_*() functions below take when an argument is left out.
+callback_default <- function(callback, parameter) {
+  kind <- hg_callback_kinds()[[callback]]
+  if (is.null(kind) || !parameter %in% names(kind$parameters)) {
+    stop("no parameter '", parameter, "' of the callback '", callback, "'", call. = FALSE)
+  }
+  kind$parameters[[parameter]]$default
+}
+
+# The declared callback `type` with the calling function's arguments, which are its
+# parameters by name (NULL: the library's default).
+declared_callback <- function(type, arguments = parent.frame()) {
+  values <- mget(names(hg_callback_kinds()[[type]]$parameters), envir = arguments)
+  do.call(new_callback, c(list(type), values))
+}
+
 check_function <- function(f, what) {
   if (!is.null(f) && !is.function(f)) stop(what, " must be a function, got a ", class(f)[1], call. = FALSE)
   f
@@ -52,11 +69,13 @@ check_function <- function(f, what) {
 #'                                 })))
 #' }
 #' @export
-callback_early_stopping <- function(monitor = "val_loss", min_delta = 0, patience = 0, mode = "auto",
-                                    baseline = NULL, restore_best_weights = FALSE) {
-  # Keras's default monitor, val_loss, reads the training loss without validation data.
-  new_callback("early_stopping", monitor = if (identical(monitor, "val_loss")) "" else monitor, min_delta = min_delta,
-               patience = patience, mode = mode, baseline = baseline, restore_best_weights = restore_best_weights)
+callback_early_stopping <- function(monitor = callback_default("early_stopping", "monitor"),
+                                    min_delta = callback_default("early_stopping", "min_delta"),
+                                    patience = callback_default("early_stopping", "patience"),
+                                    mode = callback_default("early_stopping", "mode"),
+                                    baseline = callback_default("early_stopping", "baseline"),
+                                    restore_best_weights = callback_default("early_stopping", "restore_best_weights")) {
+  declared_callback("early_stopping")
 }
 
 #' @rdname callback_early_stopping
@@ -64,11 +83,12 @@ callback_early_stopping <- function(monitor = "val_loss", min_delta = 0, patienc
 #' @param save_best_only Write only when the monitored value improves
 #' @param every Epochs between checkpoints
 #' @export
-callback_model_checkpoint <- function(filepath, monitor = "val_loss", save_best_only = FALSE, mode = "auto",
-                                      every = 1) {
-  new_callback("model_checkpoint", filepath = path.expand(filepath),
-               monitor = if (identical(monitor, "val_loss")) "" else monitor, save_best_only = save_best_only,
-               mode = mode, every = every)
+callback_model_checkpoint <- function(filepath, monitor = callback_default("model_checkpoint", "monitor"),
+                                      save_best_only = callback_default("model_checkpoint", "save_best_only"),
+                                      mode = callback_default("model_checkpoint", "mode"),
+                                      every = callback_default("model_checkpoint", "every")) {
+  filepath <- path.expand(filepath)
+  declared_callback("model_checkpoint")
 }
 
 #' @rdname callback_early_stopping
@@ -80,11 +100,14 @@ callback_csv_logger <- function(filename) new_callback("csv_logger", filename = 
 #' @param cooldown Epochs to wait after a reduction
 #' @param min_lr The lowest learning rate
 #' @export
-callback_reduce_lr_on_plateau <- function(monitor = "val_loss", factor = 0.1, patience = 10, mode = "auto",
-                                          min_delta = 1e-4, cooldown = 0, min_lr = 0) {
-  new_callback("reduce_lr_on_plateau", monitor = if (identical(monitor, "val_loss")) "" else monitor,
-               factor = factor, patience = patience, mode = mode, min_delta = min_delta, cooldown = cooldown,
-               min_lr = min_lr)
+callback_reduce_lr_on_plateau <- function(monitor = callback_default("reduce_lr_on_plateau", "monitor"),
+                                          factor = callback_default("reduce_lr_on_plateau", "factor"),
+                                          patience = callback_default("reduce_lr_on_plateau", "patience"),
+                                          mode = callback_default("reduce_lr_on_plateau", "mode"),
+                                          min_delta = callback_default("reduce_lr_on_plateau", "min_delta"),
+                                          cooldown = callback_default("reduce_lr_on_plateau", "cooldown"),
+                                          min_lr = callback_default("reduce_lr_on_plateau", "min_lr")) {
+  declared_callback("reduce_lr_on_plateau")
 }
 
 #' @rdname callback_early_stopping

@@ -23,6 +23,7 @@
 #include "hourglass/network/parse.hpp"
 #include "hourglass/report/report.hpp"
 #include "hourglass/runtime.hpp"
+#include "hourglass/train/callback_kind.hpp"
 #include "hourglass/train/callbacks.hpp"
 #include "hourglass/train/detector.hpp"
 #include "hourglass/train/option_specs.hpp"
@@ -163,50 +164,28 @@ hourglass::LambdaCallback r_lambda(const Rcpp::List& spec) {
   return callback;
 }
 
-// list(type = "early_stopping", ...) and the others, as the R constructors make them.
+// list(type = "early_stopping", ...) as the R constructors make them: a declared callback
+// (callback_kind.hpp) from its arguments by name, a NULL one at its default; or one that
+// calls R functions.
 hourglass::CallbackRef callback_from_r(const Rcpp::List& spec) {
   using namespace hourglass;
   const auto type = Rcpp::as<std::string>(spec["type"]);
-  const auto text = [&](const char* name) { return Rcpp::as<std::string>(spec[name]); };
-  const auto number = [&](const char* name) { return Rcpp::as<double>(spec[name]); };
-  const auto count = [&](const char* name) { return static_cast<int64_t>(Rcpp::as<double>(spec[name])); };
   if (type == "lambda") return r_lambda(spec);
-  if (type == "early_stopping") {
-    auto options = EarlyStoppingOptions()
-                       .monitor(text("monitor"))
-                       .min_delta(number("min_delta"))
-                       .patience(count("patience"))
-                       .mode(text("mode"))
-                       .restore_best_weights(Rcpp::as<bool>(spec["restore_best_weights"]));
-    if (spec.containsElementNamed("baseline") && !Rf_isNull(spec["baseline"])) options.baseline(number("baseline"));
-    return EarlyStopping(options);
-  }
-  if (type == "model_checkpoint") {
-    return ModelCheckpoint(text("filepath"), ModelCheckpointOptions()
-                                                 .every(count("every"))
-                                                 .save_best_only(Rcpp::as<bool>(spec["save_best_only"]))
-                                                 .monitor(text("monitor"))
-                                                 .mode(text("mode")));
-  }
-  if (type == "csv_logger") return CSVLogger(text("filename"));
-  if (type == "terminate_on_nan") return TerminateOnNaN();
-  if (type == "reduce_lr_on_plateau") {
-    return ReduceLROnPlateau(ReduceLROnPlateauOptions()
-                                 .monitor(text("monitor"))
-                                 .factor(number("factor"))
-                                 .patience(count("patience"))
-                                 .mode(text("mode"))
-                                 .min_delta(number("min_delta"))
-                                 .cooldown(count("cooldown"))
-                                 .min_lr(number("min_lr")));
-  }
   if (type == "learning_rate_scheduler") {
     const Rcpp::Function schedule(spec["schedule"]);
     return LearningRateScheduler([schedule](int64_t epoch, double rate) {
       return Rcpp::as<double>(schedule(static_cast<double>(epoch), rate));
     });
   }
-  throw InvalidArgument("unknown callback '" + type + "'");
+  const CallbackKind& kind = callback_kind(type);
+  Arguments arguments;
+  for (const auto& parameter : kind.parameters) {
+    const char* name = parameter.name().c_str();
+    if (spec.containsElementNamed(name) && !Rf_isNull(spec[name])) {
+      arguments.emplace_back(parameter.name(), r::argument_from_r(spec[name], parameter, "callback_" + kind.name));
+    }
+  }
+  return make_callback(type, arguments);
 }
 
 // Runs a training with the R callbacks, Ctrl-C polled after every batch and the epochs
@@ -407,6 +386,20 @@ Rcpp::List hg_variant_kinds() {
       kinds[kind.name] = Rcpp::List::create(Rcpp::Named("help") = kind.help, Rcpp::Named("property") = kind.property,
                                             Rcpp::Named("is_type") = kind.is_type,
                                             Rcpp::Named("parameters") = hourglass::r::parameters_to_r(kind.parameters));
+    }
+    return kinds;
+  });
+}
+
+// The declared callbacks (callback_kinds()), by name: class_name, help, parameters.
+// [[Rcpp::export]]
+Rcpp::List hg_callback_kinds() {
+  return guarded([&] {
+    Rcpp::List kinds;
+    for (const auto& kind : hourglass::callback_kinds()) {
+      kinds[kind.name] =
+          Rcpp::List::create(Rcpp::Named("class_name") = kind.class_name, Rcpp::Named("help") = kind.help,
+                             Rcpp::Named("parameters") = hourglass::r::parameters_to_r(kind.parameters));
     }
     return kinds;
   });

@@ -36,6 +36,8 @@ Layout layout_of(const at::Tensor& t) {
   }
 }
 
+}  // namespace
+
 // An R value as the argument a layer kind's parameter takes; the kind's own check comes
 // after (Layer's constructor), so that R gets the library's messages.
 ArgumentValue argument_from_r(SEXP value, const Parameter& parameter, const std::string& kind) {
@@ -68,8 +70,6 @@ ArgumentValue argument_from_r(SEXP value, const Parameter& parameter, const std:
   }
   return std::monostate{};
 }
-
-}  // namespace
 
 SEXP argument_to_r(const ArgumentValue& value) {
   struct ToR {

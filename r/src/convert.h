@@ -32,6 +32,9 @@ Rcpp::List network_to_r(const Network& network);
 
 NoiseFilter noise_from_r(const Rcpp::List& noise);
 
+/// An R value as the argument `parameter` takes (NULL: none); InvalidArgument naming
+/// `kind` ("dense()") when its type does not fit. The range is the caller's to check.
+ArgumentValue argument_from_r(SEXP value, const Parameter& parameter, const std::string& kind);
 /// A layer argument as R's value (NULL for none).
 SEXP argument_to_r(const ArgumentValue& value);
 

@@ -5,6 +5,7 @@
 // So the depth is counted on the text first, and deeper text is refused unparsed.
 #pragma once
 
+#include <cstddef>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -38,6 +39,46 @@ nlohmann::json variant_to_json(const std::variant<T...>& value) {
         }
       },
       value);
+}
+
+namespace detail {
+template <typename Variant, size_t I>
+Variant variant_alternative_from_json(const nlohmann::json& value) {
+  using T = std::variant_alternative_t<I, Variant>;
+  if constexpr (I + 1 == std::variant_size_v<Variant>) {
+    return value.get<T>();  // nlohmann's type error when it does not fit
+  } else {
+    bool fits = false;
+    if constexpr (std::is_same_v<T, std::monostate>) {
+      fits = value.is_null();
+    } else if constexpr (std::is_same_v<T, bool>) {
+      fits = value.is_boolean();
+    } else if constexpr (std::is_integral_v<T>) {
+      fits = value.is_number_integer();
+    } else if constexpr (std::is_floating_point_v<T>) {
+      fits = value.is_number();
+    } else if constexpr (std::is_same_v<T, std::string>) {
+      fits = value.is_string();
+    }
+    if (fits) {
+      if constexpr (std::is_same_v<T, std::monostate>) {
+        return T{};
+      } else {
+        return value.get<T>();
+      }
+    }
+    return variant_alternative_from_json<Variant, I + 1>(value);
+  }
+}
+}  // namespace detail
+
+/// The inverse of variant_to_json: the first alternative of `Variant` that the JSON value's
+/// type fits (null: std::monostate, true/false: bool, a whole number: an integer type, any
+/// number: a floating type, text: std::string), else the last alternative as nlohmann
+/// reads it, which throws its type error when that does not fit either.
+template <typename Variant>
+Variant variant_from_json(const nlohmann::json& value) {
+  return detail::variant_alternative_from_json<Variant, 0>(value);
 }
 
 }  // namespace hourglass

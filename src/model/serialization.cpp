@@ -134,15 +134,6 @@ TrainingState training_from_json(const json& in, const safetensors::NamedTensors
   return training;
 }
 
-ArgumentValue argument_from_json(const json& value) {
-  if (value.is_null()) return std::monostate{};
-  if (value.is_boolean()) return value.get<bool>();
-  if (value.is_number_integer()) return value.get<int64_t>();
-  if (value.is_number()) return value.get<double>();
-  if (value.is_string()) return value.get<std::string>();
-  return value.get<std::vector<int64_t>>();  // a JSON type error for anything else
-}
-
 // Each property of the learner (variant_kinds()) is an object of its parameters by name.
 json learner_to_json(const Autoencoder& learner) {
   json out = {{"types", learner.types()}, {"network", learner.network.to_string()}, {"loss", learner.loss}};
@@ -162,7 +153,7 @@ Autoencoder learner_from_json(const json& in) {
     if (!in.contains(kind.property)) continue;
     Arguments arguments;
     for (const auto& [name, value] : in.at(kind.property).items())
-      arguments.emplace_back(name, argument_from_json(value));
+      arguments.emplace_back(name, variant_from_json<ArgumentValue>(value));
     learner = add_variant(std::move(learner), kind, arguments);
   }
   return learner;

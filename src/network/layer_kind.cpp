@@ -66,6 +66,44 @@ Parameter& Parameter::activation() {
   return *this;
 }
 
+const char* argument_type_name(ArgumentType type) {
+  switch (type) {
+    case ArgumentType::integer:
+      return "integer";
+    case ArgumentType::number:
+      return "number";
+    case ArgumentType::flag:
+      return "flag";
+    case ArgumentType::name:
+      return "name";
+    case ArgumentType::sizes:
+      return "sizes";
+  }
+  return "name";
+}
+
+Arguments complete_arguments(const std::string& kind, const std::vector<Parameter>& parameters,
+                             const Arguments& given) {
+  for (const auto& [name, value] : given) {
+    const bool known =
+        std::any_of(parameters.begin(), parameters.end(), [&](const Parameter& p) { return p.name() == name; });
+    if (!known) {
+      std::vector<std::string> valid;
+      for (const auto& p : parameters) valid.push_back(p.name());
+      throw InvalidArgument(kind + ": unknown argument '" + name + "' (valid: " + join(valid) + ")");
+    }
+  }
+  Arguments all;
+  for (const auto& parameter : parameters) {
+    ArgumentValue value = std::monostate{};
+    for (const auto& [name, v] : given) {
+      if (name == parameter.name()) value = v;
+    }
+    all.emplace_back(parameter.name(), parameter.checked(kind, value));
+  }
+  return all;
+}
+
 std::vector<std::string> Parameter::choices() const { return activation_ ? activation_names() : choices_; }
 
 namespace {

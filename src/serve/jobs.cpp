@@ -7,8 +7,14 @@
 #include "hourglass/train/callbacks.hpp"
 #include "hourglass/train/option_specs.hpp"
 #include "hourglass/train/train.hpp"
+#include "hourglass/variants/variant_kind.hpp"
 
 namespace hourglass::serve {
+
+Autoencoder TrainingRequest::learner() const {
+  // Messages name the fields of the request's JSON: "types", "sparsity_weight".
+  return make_variants(autoencoder(parse_network(network), loss), types, variant_options, {"types"});
+}
 
 const char* state_name(Job::State state) {
   switch (state) {
@@ -55,7 +61,7 @@ std::shared_ptr<Job> TrainingQueue::submit(TrainingRequest request) {
   }
   check_train_options(o);
   const DatasetInfo data = workspace_.dataset_info(request.dataset);
-  Autoencoder learner = make_variant(autoencoder(parse_network(request.network), request.loss), request.types);
+  Autoencoder learner = request.learner();
   learner.network.output_shapes(data.shape);  // a network that does not fit the data says so now
 
   auto job = std::make_shared<Job>();

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "hourglass/model/history.hpp"
+#include "hourglass/network/layer.hpp"
 #include "hourglass/train/options.hpp"
 #include "hourglass/variants/autoencoder.hpp"
 #include "serve/workspace.hpp"
@@ -30,9 +31,15 @@ struct TrainingRequest {
   std::string dataset;
   std::string network = "8,2:tanh";
   std::string types = "basic";  ///< variants joined by commas
+  /// The variants' parameters by option name ("sparsity_weight"; variant_kind.hpp).
+  Arguments variant_options;
   std::string loss = "mse";
   std::string name;  ///< of the model file; empty: after the data set
   TrainOptions options;
+
+  /// The learner it describes; InvalidArgument for an unknown layer, loss, variant or
+  /// variant option, or a parameter out of range.
+  Autoencoder learner() const;
 };
 
 struct Job {

@@ -19,6 +19,7 @@
 #include "hourglass/network/parse.hpp"
 #include "hourglass/report/report.hpp"
 #include "hourglass/train/optimizers.hpp"
+#include "hourglass/variants/variant_kind.hpp"
 #include "io/json_text.hpp"
 #include "report/assets.hpp"
 #include "serve/hosts.hpp"
@@ -107,10 +108,37 @@ bool is_train_option(const std::string& name) {
   return std::any_of(specs.begin(), specs.end(), [&](const OptionSpec& spec) { return spec.name == name; });
 }
 
+bool is_variant_option(const std::string& name) {
+  const auto names = variant_option_names();
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
 std::vector<std::string> training_fields() {
   std::vector<std::string> fields = kLearnerFields;
   for (const auto& spec : train_option_specs()) fields.push_back(spec.name);
+  for (const auto& name : variant_option_names()) fields.push_back(name);
   return fields;
+}
+
+// The variants as the form offers them, from their declaration (variant_kind.hpp): each
+// parameter with the request field that sets it ("option"; an empty one is written after
+// the one before and a colon, as in "gaussian:0.1"), its input, type, default and help.
+json variant_kinds_json() {
+  json kinds = json::array();
+  for (const auto& kind : variant_kinds()) {
+    json parameters = json::array();
+    for (size_t i = 0; i < kind.parameters.size(); ++i) {
+      const Parameter& p = kind.parameters[i];
+      parameters.push_back({{"option", kind.options[i]},
+                            {"name", p.name()},
+                            {"kind", argument_type_name(p.type())},
+                            {"type", p.describe()},
+                            {"default", variant_to_json(p.default_value())},
+                            {"help", p.help()}});
+    }
+    kinds.push_back({{"name", kind.name}, {"help", kind.help}, {"is_type", kind.is_type}, {"parameters", parameters}});
+  }
+  return kinds;
 }
 
 // The form's first values: each option's declared default, but for the presets that suit
@@ -122,6 +150,18 @@ json form_defaults() {
   defaults["types"] = "basic";
   defaults["loss"] = "mse";
   return defaults;
+}
+
+// A query parameter whose value is JSON, as the variants' parameters in /api/summary.
+ArgumentValue query_argument(const httplib::Request& req, const std::string& name) {
+  const std::string text = req.get_param_value(name);
+  const json value = parse_json(text, "the parameter '" + name + "'");
+  try {
+    if (!value.is_discarded() && !value.is_object()) return variant_from_json<ArgumentValue>(value);
+  } catch (const json::exception&) {
+  }
+  throw InvalidArgument("the parameter '" + name + "' must be JSON: a number, \"text\", true/false or [sizes], got '" +
+                        text.substr(0, 40) + (text.size() > 40 ? "...'" : "'"));
 }
 
 TrainingRequest training_request(const std::string& body) {
@@ -145,6 +185,8 @@ TrainingRequest training_request(const std::string& body) {
         request.name = value.get<std::string>();
       else if (is_train_option(key))
         set_train_option_json(o, key, value);  // checked against its declaration (option_specs.hpp)
+      else if (is_variant_option(key))
+        request.variant_options.emplace_back(key, variant_from_json<ArgumentValue>(value));  // variant_kind.hpp
       else
         throw unknown_name("training field", key, training_fields());
     } catch (const json::exception&) {
@@ -311,6 +353,7 @@ struct Server::Impl {
     http.Get("/api/options", guarded([this](const httplib::Request&, httplib::Response& res) {
                send_json(res, 200,
                          {{"variants", variant_names()},
+                          {"variant_kinds", variant_kinds_json()},
                           {"losses", loss_names()},
                           {"optimizers", optimizer_names()},
                           {"scalers", scaler_names()},
@@ -336,12 +379,17 @@ struct Server::Impl {
               }));
 
     // The learner and its layers for a network on a data set: the form checks as one types.
+    // A variant option's value is JSON (sparsity_weight=0.5, discriminator=[64,64]).
     http.Get("/api/summary", guarded([this](const httplib::Request& req, httplib::Response& res) {
                const DatasetInfo data = workspace.dataset_info(req.get_param_value("dataset"));
-               const std::string types = req.has_param("types") ? req.get_param_value("types") : "basic";
-               const std::string loss = req.has_param("loss") ? req.get_param_value("loss") : "mse";
-               const Autoencoder learner =
-                   make_variant(autoencoder(parse_network(req.get_param_value("network")), loss), types);
+               TrainingRequest wanted;
+               wanted.network = req.get_param_value("network");
+               if (req.has_param("types")) wanted.types = req.get_param_value("types");
+               if (req.has_param("loss")) wanted.loss = req.get_param_value("loss");
+               for (const auto& name : variant_option_names()) {
+                 if (req.has_param(name)) wanted.variant_options.emplace_back(name, query_argument(req, name));
+               }
+               const Autoencoder learner = wanted.learner();
                send_json(res, 200, {{"text", learner.to_string() + learner.network.summary(data.shape)}});
              }));
   }

@@ -6,7 +6,6 @@
 #include "hourglass/error.hpp"
 #include "hourglass/losses/loss.hpp"
 #include "hourglass/network/parse.hpp"
-#include "hourglass/registry.hpp"
 #include "hourglass/runtime.hpp"
 #include "hourglass/variants/variant_kind.hpp"
 #include "nn/adversarial.hpp"
@@ -233,41 +232,5 @@ bool is_robust(const Autoencoder& learner) { return learner.correntropy.has_valu
 bool has_weight_decay(const Autoencoder& learner) { return learner.weight_decay.has_value(); }
 bool is_variational(const Autoencoder& learner) { return learner.variational.has_value(); }
 bool is_adversarial(const Autoencoder& learner) { return learner.adversarial.has_value(); }
-
-namespace {
-
-// "basic" and the types of the table, each with its default parameters.
-const Registry<const VariantKind*>& variants() {
-  static const Registry<const VariantKind*> registry = [] {
-    Registry<const VariantKind*> r("autoencoder type");
-    r.add("basic", nullptr);
-    for (const auto& kind : variant_kinds()) {
-      if (kind.is_type) r.add(kind.name, &kind);
-    }
-    return r;
-  }();
-  return registry;
-}
-
-}  // namespace
-
-const std::vector<std::string>& variant_names() {
-  static const std::vector<std::string> names = variants().names();
-  return names;
-}
-
-Autoencoder make_variant(Autoencoder learner, const std::string& types) {
-  std::string type;
-  for (char c : types + ",") {
-    if (c == ' ') continue;
-    if (c != ',') {
-      type += c;
-      continue;
-    }
-    if (const VariantKind* kind = variants().at(type)) learner = add_variant(std::move(learner), *kind);
-    type.clear();
-  }
-  return learner;
-}
 
 }  // namespace hourglass

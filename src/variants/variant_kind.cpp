@@ -174,16 +174,7 @@ const VariantKind& variant_kind(std::string_view name) {
 }
 
 Autoencoder add_variant(Autoencoder learner, const VariantKind& kind, const Arguments& given) {
-  for (const auto& [name, value] : given) kind.parameter(name);  // an unknown name, before anything else
-  Arguments all;
-  for (const auto& parameter : kind.parameters) {
-    ArgumentValue value = std::monostate{};
-    for (const auto& [name, v] : given) {
-      if (name == parameter.name()) value = v;
-    }
-    all.emplace_back(parameter.name(), parameter.checked(kind.name, value));
-  }
-  return kind.add(std::move(learner), all);
+  return kind.add(std::move(learner), complete_arguments(kind.name, kind.parameters, given));
 }
 
 }  // namespace hourglass
@@ -267,7 +258,29 @@ void check_options(const std::vector<std::string>& chosen, const std::string& ty
   }
 }
 
+// "basic" and the types of the table.
+const Registry<const VariantKind*>& type_registry() {
+  static const Registry<const VariantKind*> registry = [] {
+    Registry<const VariantKind*> r("autoencoder type");
+    r.add("basic", nullptr);
+    for (const auto& kind : variant_kinds()) {
+      if (kind.is_type) r.add(kind.name, &kind);
+    }
+    return r;
+  }();
+  return registry;
+}
+
 }  // namespace
+
+const std::vector<std::string>& variant_names() {
+  static const std::vector<std::string> names = type_registry().names();
+  return names;
+}
+
+Autoencoder make_variant(Autoencoder learner, const std::string& types) {
+  return make_variants(std::move(learner), types, {});
+}
 
 std::vector<std::string> variant_option_names() {
   std::vector<std::string> names;
@@ -297,11 +310,10 @@ Autoencoder make_variants(Autoencoder learner, const std::string& types, const O
   std::stable_partition(chosen.begin(), chosen.end(), [](const std::string& t) { return t != "variational"; });
   check_options(chosen, types, options, naming);
   for (const auto& name : chosen) {
-    const auto kind = std::find_if(variant_kinds().begin(), variant_kinds().end(),
-                                   [&](const VariantKind& k) { return k.is_type && k.name == name; });
-    learner = kind == variant_kinds().end()
-                  ? make_variant(std::move(learner), name)  // "basic", or the valid names
-                  : add_variant(std::move(learner), *kind, arguments_of(*kind, options, naming));
+    // Unknown names are refused with the valid ones; "basic" adds nothing.
+    if (const VariantKind* kind = type_registry().at(name)) {
+      learner = add_variant(std::move(learner), *kind, arguments_of(*kind, options, naming));
+    }
   }
   for (const auto& kind : variant_kinds()) {
     const Arguments arguments = arguments_of(kind, options, naming);

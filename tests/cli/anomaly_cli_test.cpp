@@ -15,7 +15,7 @@ namespace {
 
 using namespace hourglass::testing;  // NOLINT: the helpers every test here uses
 
-std::string trained(const std::string& extra = "") {
+std::string trained_detector(const std::string& extra = "") {
   const std::string path = temp_path("iris.hgm");
   const Result r = hourglass_cli("train " + kIris + " --label Species --network '3,2:tanh' --scale zscore " +
                                  "--epochs 3 --seed 1 --quiet -o " + path + " " + extra);
@@ -67,7 +67,7 @@ TEST(CliAnomaly, WithoutANetworkAThresholdTrainsTheDefaultDetectorSizedToTheData
 }
 
 TEST(CliAnomaly, AnEnsembleTrainsScoresAndSaysSoInItsSummary) {
-  const std::string path = trained("--ensemble 3 --contamination 0.1");
+  const std::string path = trained_detector("--ensemble 3 --contamination 0.1");
   const Model model = Model::load(path);
   ASSERT_EQ(model.ensemble_size(), 3);
   const auto x = testing::iris().features;
@@ -93,7 +93,7 @@ TEST(CliAnomaly, AnEnsembleTrainsScoresAndSaysSoInItsSummary) {
 }
 
 TEST(CliAnomaly, ScoreWritesTheLibrarysScoresOutliersAndLabels) {
-  const std::string model_path = trained("--threshold iqr:1.5");
+  const std::string model_path = trained_detector("--threshold iqr:1.5");
   const Result r = hourglass_cli("score " + model_path + " " + kIris + " --label Species");
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(r.out.substr(0, r.out.find('\n')), "score,outlier,Species");
@@ -113,7 +113,7 @@ TEST(CliAnomaly, ScoreWritesTheLibrarysScoresOutliersAndLabels) {
 }
 
 TEST(CliAnomaly, ThresholdSetsEachRuleOnTheGivenData) {
-  const std::string model_path = trained();
+  const std::string model_path = trained_detector();
   const auto scores = Model::load(model_path).score(testing::iris().features);
   const std::vector<std::pair<std::string, double>> rules = {
       {"--fpr 0.05", score_quantile(scores, 0.95)},
@@ -133,7 +133,7 @@ TEST(CliAnomaly, ThresholdSetsEachRuleOnTheGivenData) {
 }
 
 TEST(CliAnomaly, EvaluateWithLabelsReportsAucApAndF1) {
-  const std::string model_path = trained("--contamination 0.1");
+  const std::string model_path = trained_detector("--contamination 0.1");
   const Model model = Model::load(model_path);
   const auto x = testing::iris().features;
   const auto scores = model.score(x);
@@ -160,7 +160,7 @@ TEST(CliAnomaly, EvaluateWithLabelsReportsAucApAndF1) {
 }
 
 TEST(CliAnomaly, BadInputGivesOneLineAndStatusTwo) {
-  const std::string model = trained();
+  const std::string model = trained_detector();
   const std::string out = temp_path("never.hgm");
   const std::string data = " " + kIris + " --label Species";
   const std::vector<std::pair<std::string, std::string>> cases = {

@@ -39,7 +39,7 @@ std::vector<std::string> lines_of(const std::string& text) {
   return lines;
 }
 
-std::string trained(const std::string& data) {
+std::string trained_table(const std::string& data) {
   const std::string model = temp_path("animals.hgm");
   const Result r = hourglass_cli("train " + data +
                                  " --network 8,3:tanh --optimizer adam --lr 0.01 --epochs 60 --batch-size 16 "
@@ -51,7 +51,7 @@ std::string trained(const std::string& data) {
 }
 
 TEST(TablesCli, TrainsReconstructsAndImputesATableWithCategoriesAndHoles) {
-  const std::string data = animals_csv(), model = trained(data);
+  const std::string data = animals_csv(), model = trained_table(data);
   Result r = hourglass_cli("reconstruct " + model + " " + data);
   ASSERT_EQ(r.status, 0) << r.err;
   const auto rows = lines_of(r.out);
@@ -79,7 +79,7 @@ TEST(TablesCli, TrainsReconstructsAndImputesATableWithCategoriesAndHoles) {
 }
 
 TEST(TablesCli, UnseenLevelsAreRefusedOrReadAsMissing) {
-  const std::string model = trained(animals_csv());
+  const std::string model = trained_table(animals_csv());
   const std::string later = write_text("later.csv", "colour,size,kind,weight\npink,S,cat,1\nred,S,cat,1\n");
   Result r = hourglass_cli("score " + model + " " + later);
   EXPECT_EQ(r.status, 2);
@@ -120,7 +120,7 @@ TEST(TablesCli, AnOtherLevelAndMissingIndicatorsAreTrainOptionsTheModelKeeps) {
             std::string::npos)
       << r.err;
   // A model without the level says so.
-  r = hourglass_cli("score " + trained(data) + " " + later + " --unseen-levels other");
+  r = hourglass_cli("score " + trained_table(data) + " " + later + " --unseen-levels other");
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
   EXPECT_NE(r.err.find("the model has no such level"), std::string::npos) << r.err;

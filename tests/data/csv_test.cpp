@@ -10,7 +10,7 @@
 namespace hourglass {
 namespace {
 
-std::string error_of(const std::string& text, const ReadOptions& options = {}) {
+std::string csv_error(const std::string& text, const ReadOptions& options = {}) {
   return testing::error_of<DataError>([&] { parse_delimited(text, "t.csv", options); });
 }
 
@@ -60,21 +60,21 @@ TEST(Csv, ReadsAMillionColumnRow) {
 }
 
 TEST(Csv, ErrorsNameTheLineAndColumn) {
-  EXPECT_NE(error_of("a,b\n1,2\n3,x\n").find("line 3, column 2 ('b'): 'x' is not a number"), std::string::npos)
-      << error_of("a,b\n1,2\n3,x\n");
-  EXPECT_NE(error_of("a,b\n1,2\n3,x\n").find("--label"), std::string::npos);
-  EXPECT_NE(error_of("a,b\n1,2\n3\n").find("line 3 has 1 fields, expected 2"), std::string::npos);
+  EXPECT_NE(csv_error("a,b\n1,2\n3,x\n").find("line 3, column 2 ('b'): 'x' is not a number"), std::string::npos)
+      << csv_error("a,b\n1,2\n3,x\n");
+  EXPECT_NE(csv_error("a,b\n1,2\n3,x\n").find("--label"), std::string::npos);
+  EXPECT_NE(csv_error("a,b\n1,2\n3\n").find("line 3 has 1 fields, expected 2"), std::string::npos);
   const auto strict = ReadOptions().na_values({});  // no spelling of "missing"
-  EXPECT_NE(error_of("a,b\n1,\n3,4\n", strict).find("line 2, column 2 ('b'): empty cell"), std::string::npos);
-  EXPECT_NE(error_of("a,b\n1,nan\n3,4\n", strict).find("'nan' is not a number"), std::string::npos);
-  EXPECT_NE(error_of("a,b\n1,inf\n").find("not finite"), std::string::npos);
-  EXPECT_NE(error_of("a,b\n1,1e39\n").find("not finite"), std::string::npos);
-  EXPECT_NE(error_of("").find("empty"), std::string::npos);
-  EXPECT_NE(error_of("\n\n").find("empty"), std::string::npos);
-  EXPECT_NE(error_of("a,b\n").find("no data rows"), std::string::npos);
-  EXPECT_NE(error_of("a,b\n1,2\n", ReadOptions().label("c")).find("no column 'c'"), std::string::npos);
-  EXPECT_NE(error_of("a\n1\n", ReadOptions().label("a")).find("no feature columns"), std::string::npos);
-  EXPECT_NE(error_of("a,b\n\"1,2\n").find("never closed"), std::string::npos);
+  EXPECT_NE(csv_error("a,b\n1,\n3,4\n", strict).find("line 2, column 2 ('b'): empty cell"), std::string::npos);
+  EXPECT_NE(csv_error("a,b\n1,nan\n3,4\n", strict).find("'nan' is not a number"), std::string::npos);
+  EXPECT_NE(csv_error("a,b\n1,inf\n").find("not finite"), std::string::npos);
+  EXPECT_NE(csv_error("a,b\n1,1e39\n").find("not finite"), std::string::npos);
+  EXPECT_NE(csv_error("").find("empty"), std::string::npos);
+  EXPECT_NE(csv_error("\n\n").find("empty"), std::string::npos);
+  EXPECT_NE(csv_error("a,b\n").find("no data rows"), std::string::npos);
+  EXPECT_NE(csv_error("a,b\n1,2\n", ReadOptions().label("c")).find("no column 'c'"), std::string::npos);
+  EXPECT_NE(csv_error("a\n1\n", ReadOptions().label("a")).find("no feature columns"), std::string::npos);
+  EXPECT_NE(csv_error("a,b\n\"1,2\n").find("never closed"), std::string::npos);
 }
 
 TEST(Csv, MissingFilesNameThePath) {

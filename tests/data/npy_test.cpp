@@ -54,21 +54,21 @@ TEST(Npy, ReadsFortranOrder) {
   EXPECT_TRUE(torch::equal(f.features, torch::arange(1, 7, torch::kFloat).view({2, 3})));
 }
 
-std::string error_of(const std::string& bytes) {
+std::string npy_error(const std::string& bytes) {
   return testing::error_of<DataError>([&] { parse_npy(bytes, "x.npy"); });
 }
 
 TEST(Npy, RefusesWhatItCannotRead) {
-  EXPECT_NE(error_of("PK\x03\x04 not numpy").find("bad magic"), std::string::npos);
-  EXPECT_NE(error_of(npy(">f4", "(1,)", raw<float>({1}))).find("big-endian"), std::string::npos);
-  EXPECT_NE(error_of(npy("|O", "(1,)", raw<int64_t>({0}))).find("not supported"), std::string::npos);
-  EXPECT_NE(error_of(npy("<c8", "(1,)", raw<float>({1, 2}))).find("not supported"), std::string::npos);
-  EXPECT_NE(error_of(npy("<f4", "(2, 2)", raw<float>({1, 2, 3}))).find("truncated"), std::string::npos);
-  EXPECT_NE(error_of(npy("<f4", "(99999999999, 99999999999)", "")).find("impossibly large"), std::string::npos);
-  EXPECT_NE(error_of(npy("<f4", "()", raw<float>({1}))).find("scalar"), std::string::npos);
-  EXPECT_NE(error_of(npy("<f4", "(0, 3)", "")).find("empty"), std::string::npos);
-  EXPECT_NE(error_of(npy("<f4", "(2,)", raw<float>({1, INFINITY}))).find("holds Inf"), std::string::npos);
-  EXPECT_NE(error_of(std::string("\x93NUMPY\x09\x00\x00\x00", 10)).find("version 9"), std::string::npos);
+  EXPECT_NE(npy_error("PK\x03\x04 not numpy").find("bad magic"), std::string::npos);
+  EXPECT_NE(npy_error(npy(">f4", "(1,)", raw<float>({1}))).find("big-endian"), std::string::npos);
+  EXPECT_NE(npy_error(npy("|O", "(1,)", raw<int64_t>({0}))).find("not supported"), std::string::npos);
+  EXPECT_NE(npy_error(npy("<c8", "(1,)", raw<float>({1, 2}))).find("not supported"), std::string::npos);
+  EXPECT_NE(npy_error(npy("<f4", "(2, 2)", raw<float>({1, 2, 3}))).find("truncated"), std::string::npos);
+  EXPECT_NE(npy_error(npy("<f4", "(99999999999, 99999999999)", "")).find("impossibly large"), std::string::npos);
+  EXPECT_NE(npy_error(npy("<f4", "()", raw<float>({1}))).find("scalar"), std::string::npos);
+  EXPECT_NE(npy_error(npy("<f4", "(0, 3)", "")).find("empty"), std::string::npos);
+  EXPECT_NE(npy_error(npy("<f4", "(2,)", raw<float>({1, INFINITY}))).find("holds Inf"), std::string::npos);
+  EXPECT_NE(npy_error(std::string("\x93NUMPY\x09\x00\x00\x00", 10)).find("version 9"), std::string::npos);
   const std::string whole = npy("<f4", "(2, 2)", raw<float>({1, 2, 3, 4}));
   for (size_t length = 0; length < whole.size(); ++length) {
     EXPECT_THROW(parse_npy(whole.substr(0, length), "x.npy"), DataError) << length;

@@ -12,7 +12,7 @@
 namespace hourglass {
 namespace {
 
-std::string error_of(const std::function<void()>& action) {
+std::string encoding_error(const std::function<void()>& action) {
   try {
     action();
   } catch (const Error& e) {
@@ -23,12 +23,12 @@ std::string error_of(const std::function<void()>& action) {
 
 TEST(TextEncoding, TextThatIsNotUtf8IsRefusedWithItsLineAndByte) {
   check_utf8("caf\xC3\xA9,b\n\xE2\x82\xAC,\xF0\x9F\x98\x80\n", "ok.csv");  // é, €, an emoji
-  EXPECT_EQ(error_of([] { check_utf8("a,b\ncaf\xE9,2\n", "l1.csv"); }),
+  EXPECT_EQ(encoding_error([] { check_utf8("a,b\ncaf\xE9,2\n", "l1.csv"); }),
             "'l1.csv': line 2 is not UTF-8 text (byte 0xE9); give the file's encoding, e.g. --encoding latin1 (or "
             "cp1252 for files from Windows), or convert it: iconv -f latin1 -t utf-8");
   // Overlong forms (the "%c0%ae" of path attacks), surrogates, cut sequences, past U+10FFFF.
   for (const std::string bad : {"\xC0\xAE", "\xED\xA0\x80", "\xE2\x82", "\xF4\x90\x80\x80", "\x80", "\xFF"})
-    EXPECT_NE(error_of([&] { check_utf8(bad, "x"); }), "") << bad.size();
+    EXPECT_NE(encoding_error([&] { check_utf8(bad, "x"); }), "") << bad.size();
 }
 
 TEST(TextEncoding, Latin1AndWindowsTextBecomeUtf8) {
@@ -39,9 +39,11 @@ TEST(TextEncoding, Latin1AndWindowsTextBecomeUtf8) {
                                 8),
                     "UTF-16", "x"),
             "a,b");
-  EXPECT_NE(error_of([] { to_utf8("a", "klingon", "x"); }).find("unknown text encoding 'klingon'"), std::string::npos);
-  EXPECT_NE(error_of([] { to_utf8("ok\n\x81", "shift_jis", "sj.csv"); }).find("'sj.csv': line 2 is not shift_jis"),
+  EXPECT_NE(encoding_error([] { to_utf8("a", "klingon", "x"); }).find("unknown text encoding 'klingon'"),
             std::string::npos);
+  EXPECT_NE(
+      encoding_error([] { to_utf8("ok\n\x81", "shift_jis", "sj.csv"); }).find("'sj.csv': line 2 is not shift_jis"),
+      std::string::npos);
 }
 
 // Levels and column names come back as UTF-8, and the same rows read in either encoding
@@ -56,7 +58,7 @@ TEST(TextEncoding, ATableReadsTheSameInEveryEncodingItIsWrittenIn) {
   EXPECT_EQ(a.levels, b.levels);
   EXPECT_EQ(a.levels[0], (std::vector<std::string>{"auto", "v\xC3\xA9lo"}));
   EXPECT_TRUE(a.features.equal(b.features));
-  EXPECT_NE(error_of([&] { parse_delimited(latin1, "b.csv"); }).find("'b.csv': line 1 is not UTF-8"),
+  EXPECT_NE(encoding_error([&] { parse_delimited(latin1, "b.csv"); }).find("'b.csv': line 1 is not UTF-8"),
             std::string::npos);
   std::string utf16 = "\xFF\xFE";  // UTF-16LE with its byte order mark: found without being told
   for (char c : std::string("x,n\n1,2\n3,4\n")) utf16 += std::string{c, '\0'};

@@ -32,27 +32,28 @@ TEST(ParseNetwork, ToStringRoundTrips) {
   EXPECT_EQ(parse_network(net.to_string()), net);
 }
 
-std::string error_of(const std::string& spec) {
+std::string spec_error(const std::string& spec) {
   return testing::error_of<ParseError>([&] { parse_network(spec); });
 }
 
 TEST(ParseNetwork, ErrorsPointAtTheOffendingToken) {
-  EXPECT_NE(error_of("input() + dens(4) + output()").find("column 11 ('dens'): unknown layer"), std::string::npos)
-      << error_of("input() + dens(4) + output()");
-  EXPECT_NE(error_of("input() + dense(4, relux) + output()").find("relux"), std::string::npos);
-  EXPECT_NE(error_of("input() + dense(4, relux) + output()").find("valid:"), std::string::npos);
-  EXPECT_NE(error_of("input() + dense(4.5) + output()").find("expected an integer for 'units' (an integer >= 1)"),
+  EXPECT_NE(spec_error("input() + dens(4) + output()").find("column 11 ('dens'): unknown layer"), std::string::npos)
+      << spec_error("input() + dens(4) + output()");
+  EXPECT_NE(spec_error("input() + dense(4, relux) + output()").find("relux"), std::string::npos);
+  EXPECT_NE(spec_error("input() + dense(4, relux) + output()").find("valid:"), std::string::npos);
+  EXPECT_NE(spec_error("input() + dense(4.5) + output()").find("expected an integer for 'units' (an integer >= 1)"),
             std::string::npos);
-  EXPECT_NE(error_of("input() + dense() + output()").find("needs units"), std::string::npos);
-  EXPECT_NE(error_of("input() + dense(4, size=3)").find("unknown argument 'size'"), std::string::npos);
-  EXPECT_NE(error_of("input() + dense(4").find("end of spec"), std::string::npos);
-  EXPECT_NE(error_of("input() dense(4)").find("expected '+'"), std::string::npos);
-  EXPECT_NE(error_of("input() + dense(4, 'elu)").find("unclosed quote"), std::string::npos);
-  EXPECT_NE(error_of("64,x").find("positive layer size"), std::string::npos);
-  EXPECT_NE(error_of("64,0").find("positive layer size"), std::string::npos);
-  EXPECT_NE(error_of("64:foo").find("foo"), std::string::npos);
-  EXPECT_NE(error_of("").find("expected a layer"), std::string::npos);
-  EXPECT_NE(error_of("input() + dropout(1.5)").find("rate must be a number >= 0 and < 1, got 1.5"), std::string::npos);
+  EXPECT_NE(spec_error("input() + dense() + output()").find("needs units"), std::string::npos);
+  EXPECT_NE(spec_error("input() + dense(4, size=3)").find("unknown argument 'size'"), std::string::npos);
+  EXPECT_NE(spec_error("input() + dense(4").find("end of spec"), std::string::npos);
+  EXPECT_NE(spec_error("input() dense(4)").find("expected '+'"), std::string::npos);
+  EXPECT_NE(spec_error("input() + dense(4, 'elu)").find("unclosed quote"), std::string::npos);
+  EXPECT_NE(spec_error("64,x").find("positive layer size"), std::string::npos);
+  EXPECT_NE(spec_error("64,0").find("positive layer size"), std::string::npos);
+  EXPECT_NE(spec_error("64:foo").find("foo"), std::string::npos);
+  EXPECT_NE(spec_error("").find("expected a layer"), std::string::npos);
+  EXPECT_NE(spec_error("input() + dropout(1.5)").find("rate must be a number >= 0 and < 1, got 1.5"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -1,7 +1,6 @@
 #include "hourglass/report/report.hpp"
 
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <torch/torch.h>
 
 #include <cstdlib>
@@ -9,6 +8,7 @@
 
 #include "hourglass/hourglass.hpp"
 #include "report/html.hpp"
+#include "support/cli.hpp"
 #include "support/fixtures.hpp"
 
 namespace hourglass {
@@ -16,17 +16,6 @@ namespace {
 
 using nlohmann::json;
 using testing::iris;
-
-// The command line's exit status and standard error.
-struct Command {
-  int status;
-  std::string err;
-};
-Command hourglass_cli(const std::string& arguments) {
-  const std::string err = testing::temp_path("report-stderr");
-  const int raw = std::system((std::string(HOURGLASS_BINARY) + " " + arguments + " > /dev/null 2> " + err).c_str());
-  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, read_file(err)};
-}
 
 // The JSON a page embeds.
 json embedded_data(const std::string& page) {
@@ -329,8 +318,8 @@ TEST(ReportCli, WritesTheModelsPageOnTheDataWithItsThreshold) {
   const std::string model_path = testing::temp_path("report-cli.hgm"), page = testing::temp_path("report-cli.html");
   iris_model().save(model_path);
   const std::string iris_path = std::string(HOURGLASS_SOURCE_DIR) + "/data/iris.csv";
-  const Command written = hourglass_cli("report " + model_path + " " + iris_path +
-                                        " --label Species --threshold 0.25 --title Iris -o " + page);
+  const testing::Result written = testing::hourglass_cli("report " + model_path + " " + iris_path +
+                                                         " --label Species --threshold 0.25 --title Iris -o " + page);
   ASSERT_EQ(written.status, 0) << written.err;
   const json data = embedded_data(read_file(page));
   EXPECT_EQ(data["title"], "Iris");
@@ -345,7 +334,7 @@ TEST(ReportCli, WritesTheModelsPageOnTheDataWithItsThreshold) {
   std::remove(refused.c_str());
   const std::string narrow = testing::temp_path("narrow.csv");
   write_file_atomically(narrow, "a,b,c\n1,2,3\n4,5,6\n");
-  const Command wrong = hourglass_cli("report " + model_path + " " + narrow + " -o " + refused);
+  const testing::Result wrong = testing::hourglass_cli("report " + model_path + " " + narrow + " -o " + refused);
   EXPECT_EQ(wrong.status, 2);
   EXPECT_EQ(std::count(wrong.err.begin(), wrong.err.end(), '\n'), 1) << wrong.err;
   EXPECT_NE(wrong.err.find("has 3 values a row"), std::string::npos) << wrong.err;

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "hourglass/hourglass.hpp"
+#include "io/json_text.hpp"
 #include "support/fixtures.hpp"
 
 namespace hourglass::serve {
@@ -291,6 +292,67 @@ TEST_F(ServerTest, TrainsStreamsProgressAndServesTheModel) {
   ASSERT_EQ(models.size(), 1u);
   EXPECT_EQ(models[0]["epochs"], 5);
   expect_nothing_outside();
+}
+
+// The variants and their parameters come from their declaration (variant_kind.hpp): the
+// form's options list them with their defaults, and a training takes them by option name.
+TEST_F(ServerTest, VariantParametersAreTheDeclaredOnes) {
+  start();
+  const json options = json::parse(client_->Get("/api/options")->body);
+  ASSERT_EQ(options["variant_kinds"].size(), variant_kinds().size());
+  for (size_t k = 0; k < variant_kinds().size(); ++k) {
+    const VariantKind& kind = variant_kinds()[k];
+    const json& offered = options["variant_kinds"][k];
+    EXPECT_EQ(offered["name"], kind.name);
+    ASSERT_EQ(offered["parameters"].size(), kind.parameters.size()) << kind.name;
+    for (size_t i = 0; i < kind.parameters.size(); ++i) {
+      EXPECT_EQ(offered["parameters"][i]["option"], kind.options[i]);
+      EXPECT_EQ(variant_from_json<ArgumentValue>(offered["parameters"][i]["default"]),
+                kind.parameters[i].default_value())
+          << kind.name << " " << kind.parameters[i].name();
+    }
+  }
+  ASSERT_EQ(upload("iris.csv", iris_csv())->status, 201);
+  const auto summary = client_->Get(
+      "/api/summary?dataset=iris.csv&network=4,2:sigmoid&types=sparse,denoising&sparsity_weight=0.5&"
+      "noise=%22zeros:0.2%22&weight_decay=0.01");
+  ASSERT_EQ(summary->status, 200) << summary->body;
+  const std::string text = json::parse(summary->body)["text"];
+  EXPECT_NE(text.find("sparsity: high_probability 0.1, weight 0.5"), std::string::npos) << text;
+  EXPECT_NE(text.find("noise: zeros"), std::string::npos) << text;
+  EXPECT_NE(text.find("weight decay: 0.01"), std::string::npos) << text;
+
+  const auto submitted = client_->Post("/api/trainings", kPageHeaders,
+                                       R"({"dataset": "iris.csv", "network": "4,2:sigmoid", "epochs": 2,
+                                           "types": "contractive,adversarial", "contractive_weight": 0.5,
+                                           "discriminator": [8, 8], "prior": "uniform"})",
+                                       "application/json");
+  ASSERT_EQ(submitted->status, 202) << submitted->body;
+  const json job = wait_for_training(json::parse(submitted->body)["id"], {"done", "failed"});
+  ASSERT_EQ(job["state"], "done") << job.dump();
+  const Model model = Model::load((parent_ / "work/models" / job["model"].get<std::string>()).string());
+  EXPECT_EQ(model.learner().contraction->weight, 0.5);
+  EXPECT_EQ(model.learner().adversarial->discriminator, (std::vector<int64_t>{8, 8}));
+  EXPECT_EQ(model.learner().adversarial->prior, "uniform");
+
+  // A parameter of a variant not chosen, a misspelt one, a value out of range or of the
+  // wrong type: refused with the field's name, and nothing queued.
+  const std::vector<std::pair<std::string, std::string>> refused = {
+      {R"({"dataset": "iris.csv", "sigma": 0.3})", "sigma applies to the robust variant"},
+      {R"({"dataset": "iris.csv", "types": "sparse", "sparsity_wieght": 0.3})",
+       "unknown training field 'sparsity_wieght'"},
+      {R"({"dataset": "iris.csv", "types": "sparse", "sparsity": 2})", "high_probability must be in (0, 1)"},
+      {R"({"dataset": "iris.csv", "types": "robust", "sigma": {"a": 1}})", "'sigma' has the wrong type"},
+  };
+  for (const auto& [body, message] : refused) {
+    const auto res = client_->Post("/api/trainings", kPageHeaders, body, "application/json");
+    EXPECT_EQ(res->status, 400) << body;
+    EXPECT_NE(res->body.find(message), std::string::npos) << body << ": " << res->body;
+  }
+  const auto bad_query = client_->Get("/api/summary?dataset=iris.csv&network=2&types=robust&sigma=x");
+  EXPECT_EQ(bad_query->status, 400);
+  EXPECT_NE(bad_query->body.find("the parameter 'sigma' must be JSON"), std::string::npos) << bad_query->body;
+  EXPECT_EQ(json::parse(client_->Get("/api/trainings")->body).size(), 1u);
 }
 
 TEST_F(ServerTest, TrainsATableWithCategoriesAndScoresItInTheModelsLevels) {

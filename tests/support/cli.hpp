@@ -1,17 +1,22 @@
-// Running the `hourglass` command from a test: a real process, its status and output.
+// Running the `hourglass` command from a test: in this process or a real one, its status and output.
 //
 //   const Result r = hourglass_cli("pca " + kIris + " --label Species --dim 2");
 //   EXPECT_EQ(r.status, 0) << r.err;
 #pragma once
 
+#include <ATen/Parallel.h>
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cli/run.hpp"
@@ -31,8 +36,9 @@ inline std::string slurp(const std::string& path) {
 
 inline bool exists(const std::string& path) { return std::ifstream(path).good(); }
 
-/// Runs `hourglass ARGUMENTS` through the shell.
-inline Result hourglass_cli(const std::string& arguments) {
+/// Runs `hourglass ARGUMENTS` through the shell, in a process of its own: for what needs
+/// one (signals, distributed launches, redirections).
+inline Result hourglass_process(const std::string& arguments) {
   const std::string out = temp_path("stdout"), err = temp_path("stderr");
   const std::string command = std::string(HOURGLASS_BINARY) + " " + arguments + " > " + out + " 2> " + err;
   const int raw = std::system(command.c_str());
@@ -41,16 +47,64 @@ inline Result hourglass_cli(const std::string& arguments) {
 
 /// Runs the command in this process (cli::run), as `hourglass ARGS...` would, capturing
 /// what it prints. For what needs no process of its own: no signals, kills or launches.
+/// The thread count a `--threads` sets is put back afterwards.
 inline Result hourglass_in_process(const std::vector<std::string>& args) {
   std::vector<std::string> argv = {"hourglass"};
   argv.insert(argv.end(), args.begin(), args.end());
+  const int threads = at::get_num_threads();
   ::testing::internal::CaptureStdout();
   ::testing::internal::CaptureStderr();
   const int status = cli::run(argv);
   std::cout.flush();
   std::cerr.flush();
   std::string out = ::testing::internal::GetCapturedStdout();
-  return {status, std::move(out), ::testing::internal::GetCapturedStderr()};
+  std::string err = ::testing::internal::GetCapturedStderr();
+  at::set_num_threads(threads);
+  return {status, std::move(out), std::move(err)};
+}
+
+/// The words of a command line as the shell splits them, or nothing where the line uses
+/// the shell beyond quoting: redirections, pipes, variables, globs, escapes, assignments.
+inline std::optional<std::vector<std::string>> shell_words(const std::string& line) {
+  std::vector<std::string> words;
+  std::string word;
+  bool in_word = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (c == '\'' || c == '"') {
+      const size_t close = line.find(c, i + 1);
+      if (close == std::string::npos) return std::nullopt;
+      const std::string quoted = line.substr(i + 1, close - i - 1);
+      if (c == '"' && quoted.find_first_of("$`\\!") != std::string::npos) return std::nullopt;
+      word += quoted;
+      in_word = true;
+      i = close;
+    } else if (c == ' ') {
+      if (in_word) words.push_back(word);
+      word.clear();
+      in_word = false;
+    } else if (std::string_view("|&;<>()$`\\*?[]{}#~!\t\n").find(c) != std::string_view::npos) {
+      return std::nullopt;
+    } else {
+      word += c;
+      in_word = true;
+    }
+  }
+  if (in_word) words.push_back(word);
+  if (!words.empty() && words.front().find('=') != std::string::npos) return std::nullopt;
+  return words;
+}
+
+/// Runs `hourglass ARGUMENTS`: in this process where a process of its own changes nothing
+/// (most tests: a process start costs LibTorch's dynamic linking, 0.75-4 s), through the
+/// shell where the line needs it (shell_words) or the command starts processes (--nproc,
+/// serve).
+inline Result hourglass_cli(const std::string& arguments) {
+  const auto words = shell_words(arguments);
+  const bool starts_processes = words && std::any_of(words->begin(), words->end(), [](const std::string& w) {
+                                  return w == "--nproc" || w.rfind("--nproc=", 0) == 0 || w == "serve";
+                                });
+  return words && !starts_processes ? hourglass_in_process(*words) : hourglass_process(arguments);
 }
 
 /// Starts `hourglass ARGUMENTS` in the background, waits for an event the run causes (the

@@ -14,11 +14,11 @@ namespace {
 
 using testing::error_of;
 
-const Network kNet = input() + dense(8, "relu") + dense(2) + dense(8, "relu") + output();
+const Network kSmallNet = input() + dense(8, "relu") + dense(2) + dense(8, "relu") + output();
 
 // A learner with every property at non-default values, set through the structs (not the table).
 Autoencoder everything_but_exclusive() {
-  Autoencoder learner = autoencoder(kNet, "mae");
+  Autoencoder learner = autoencoder(kSmallNet, "mae");
   learner.sparsity = Sparsity{0.3, 0.7};
   learner.contraction = Contraction{0.01};
   learner.noise = noise_gaussian(0.25);
@@ -28,7 +28,7 @@ Autoencoder everything_but_exclusive() {
 }
 
 TEST(VariantKinds, DefaultsAreThoseOfTheConstructors) {
-  const Autoencoder basic = autoencoder(kNet);
+  const Autoencoder basic = autoencoder(kSmallNet);
   for (const auto& kind : variant_kinds()) {
     if (kind.name == "variational") continue;  // it changes the network; checked below
     const Autoencoder added = add_variant(basic, kind);
@@ -52,7 +52,7 @@ TEST(VariantKinds, DefaultsAreThoseOfTheConstructors) {
 
 TEST(VariantKinds, ArgumentsRoundTripThroughAdd) {
   const Autoencoder learner = everything_but_exclusive();
-  Autoencoder rebuilt = autoencoder(kNet, "mae");
+  Autoencoder rebuilt = autoencoder(kSmallNet, "mae");
   for (const auto& kind : variant_kinds()) {
     if (kind.present(learner)) rebuilt = add_variant(rebuilt, kind, kind.arguments(learner));
   }
@@ -80,7 +80,7 @@ TEST(VariantKinds, NamesAndOptionsAreUnique) {
 }
 
 TEST(VariantKinds, AddChecksNamesTypesAndRanges) {
-  const Autoencoder basic = autoencoder(kNet);
+  const Autoencoder basic = autoencoder(kSmallNet);
   const VariantKind& sparse = variant_kind("sparse");
   EXPECT_EQ(error_of<InvalidArgument>([&] {
               add_variant(basic, sparse, {{"wieght", 0.5}});
@@ -101,7 +101,7 @@ TEST(VariantKinds, AddChecksNamesTypesAndRanges) {
 }
 
 TEST(VariantKinds, MakeVariantsReadsOptionsByName) {
-  const Autoencoder learner = make_variants(autoencoder(kNet), "denoising, sparse",
+  const Autoencoder learner = make_variants(autoencoder(kSmallNet), "denoising, sparse",
                                             {{"noise", std::string("gaussian:0.3")},
                                              {"sparsity_weight", 0.5},
                                              {"weight_decay", 0.1},
@@ -113,10 +113,11 @@ TEST(VariantKinds, MakeVariantsReadsOptionsByName) {
   EXPECT_EQ(learner.weight_decay->decay, 0.1);
   EXPECT_TRUE(learner.weight_decay->all_layers);
   // A noise without its parameter takes the type's default.
-  EXPECT_EQ(*make_variants(autoencoder(kNet), "denoising", {{"noise", std::string("cauchy")}}).noise, noise_cauchy());
+  EXPECT_EQ(*make_variants(autoencoder(kSmallNet), "denoising", {{"noise", std::string("cauchy")}}).noise,
+            noise_cauchy());
   // Variational last, whatever the order: the sparse refusal comes before the code changes.
   EXPECT_NE(error_of<InvalidArgument>([] {
-              make_variants(autoencoder(kNet), "variational,sparse", {});
+              make_variants(autoencoder(kSmallNet), "variational,sparse", {});
             }).find("cannot also be sparse"),
             std::string::npos);
 }
@@ -126,23 +127,23 @@ TEST(VariantKinds, MakeVariantsRefusesWhatItWouldIgnore) {
   naming.types = "--type";
   naming.option = [](const std::string& name) { return "--" + name; };
   EXPECT_EQ(error_of<InvalidArgument>([&] {
-              make_variants(autoencoder(kNet), "basic", {{"sigma", 0.3}}, naming);
+              make_variants(autoencoder(kSmallNet), "basic", {{"sigma", 0.3}}, naming);
             }),
             "--sigma applies to the robust variant, but --type is 'basic'; add robust to --type");
   EXPECT_NE(error_of<InvalidArgument>([&] {
-              make_variants(autoencoder(kNet), "basic", {{"weight_decay_all", true}}, naming);
+              make_variants(autoencoder(kSmallNet), "basic", {{"weight_decay_all", true}}, naming);
             }).find("--weight_decay_all needs --weight_decay"),
             std::string::npos);
   EXPECT_NE(error_of<InvalidArgument>([&] {
-              make_variants(autoencoder(kNet), "basic", {{"sigmaa", 0.3}}, naming);
+              make_variants(autoencoder(kSmallNet), "basic", {{"sigmaa", 0.3}}, naming);
             }).find("unknown variant option 'sigmaa'"),
             std::string::npos);
   EXPECT_EQ(error_of<InvalidArgument>([&] {
-              make_variants(autoencoder(kNet), "denoising", {{"noise", std::string("gaussian:lots")}}, naming);
+              make_variants(autoencoder(kSmallNet), "denoising", {{"noise", std::string("gaussian:lots")}}, naming);
             }),
             "--noise: expected a number after ':' for parameter, got 'lots'");
   EXPECT_NE(error_of<InvalidArgument>([&] {
-              make_variants(autoencoder(kNet), "sparse,fancy", {}, naming);
+              make_variants(autoencoder(kSmallNet), "sparse,fancy", {}, naming);
             }).find("unknown autoencoder type 'fancy'"),
             std::string::npos);
 }
@@ -154,7 +155,7 @@ TEST(VariantKinds, TheModelFileKeepsEveryProperty) {
   const std::string path = testing::temp_path("variant_kinds.hgm");
   model.save(path);
   EXPECT_EQ(Model::load(path).learner().to_string(), learner.to_string());
-  const Autoencoder adversarial = make_adversarial(autoencoder(kNet), "mixture:3", {16, 4}, 0.5);
+  const Autoencoder adversarial = make_adversarial(autoencoder(kSmallNet), "mixture:3", {16, 4}, 0.5);
   const Model other = train(adversarial, torch::rand({32, 6}), TrainOptions().epochs(1).seed(1));
   other.save(path);
   EXPECT_EQ(Model::load(path).learner().to_string(), adversarial.to_string());

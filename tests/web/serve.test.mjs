@@ -75,6 +75,27 @@ test('upload, train with a live chart, stop, report and download', async () => {
   await page.waitForSelector('#summary.invalid');
   await page.fill('#network', '8,2:tanh');
   await page.waitForFunction(() => !document.querySelector('#summary').classList.contains('invalid'));
+
+  // The variants' parameters, with the defaults the server declares, show while the variant
+  // is chosen, and the learner's summary follows them.
+  const summaryHas = (text) => page.waitForFunction((t) => document.querySelector('#summary').textContent.includes(t), text);
+  const declared = await page.evaluate(() => window.hourglassApp.options.variant_kinds.find((k) => k.name === 'sparse'));
+  assert.deepEqual(declared.parameters.map((p) => p.option), ['sparsity', 'sparsity_weight']);
+  assert.equal(await page.isVisible('#sparse-weight'), false);
+  await page.check('#type-sparse');
+  assert.equal(Number(await page.inputValue('#sparse-weight')), declared.parameters[1].default);
+  await page.fill('#sparse-weight', '0.5');
+  await summaryHas('sparsity: high_probability 0.1, weight 0.5');
+  await page.check('#type-denoising');
+  await page.fill('#denoising-type', 'zeros');
+  await page.fill('#denoising-parameter', '0.25');
+  await summaryHas('noise: zeros');
+  await page.fill('#sparse-weight', '-1');
+  await page.waitForSelector('#summary.invalid');
+  assert.match(await page.innerText('#summary'), /weight/);
+  await page.uncheck('#type-sparse');
+  await page.uncheck('#type-denoising');
+  await page.waitForFunction(() => !document.querySelector('#summary').textContent.includes('sparsity'));
   await page.fill('#epochs', '20');
   await page.fill('#validation-split', '0.2');
   await page.fill('#seed', '1');

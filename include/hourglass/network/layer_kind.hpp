@@ -39,6 +39,8 @@ class LayerModules;   // hourglass/nn/module_builder.hpp
 class OnnxBuilder;    // hourglass/onnx/onnx_builder.hpp
 
 enum class ArgumentType { integer, number, flag, name, sizes };
+/// "integer", "number", "flag", "name" or "sizes": the type as bindings and forms name it.
+const char* argument_type_name(ArgumentType type);
 
 /// One argument of a layer kind: its name, type, default and the values it accepts.
 class Parameter {
@@ -91,6 +93,12 @@ class Parameter {
   std::vector<std::string> choices_;
   bool activation_ = false;
 };
+
+/// Every one of `parameters`, in order: the value `given` by its name, checked, or its
+/// default. InvalidArgument naming `kind` for an unknown name (listing the valid ones),
+/// a missing required value or a value that does not fit. How the declared variants and
+/// callbacks (variant_kind.hpp, callback_kind.hpp) take their arguments.
+Arguments complete_arguments(const std::string& kind, const std::vector<Parameter>& parameters, const Arguments& given);
 
 /// Weights of a layer: trainable, and frozen (batch norm's running statistics).
 struct ParameterCount {

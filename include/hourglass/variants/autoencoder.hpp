@@ -138,7 +138,8 @@ bool is_adversarial(const Autoencoder& learner);
 /// variational, adversarial.
 const std::vector<std::string>& variant_names();
 /// Adds the named variants with their default parameters: "sparse", or several joined by
-/// commas ("sparse,denoising"); "basic" adds nothing.
+/// commas ("sparse,denoising"); "basic" adds nothing. make_variants() (variant_kind.hpp)
+/// with no parameters given; both are defined with the variants' table.
 Autoencoder make_variant(Autoencoder learner, const std::string& types);
 
 }  // namespace hourglass

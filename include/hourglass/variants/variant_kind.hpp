@@ -7,7 +7,8 @@
 //   - the command line's --type and parameter flags, their help and defaults, and the
 //     Python estimators' variant and parameter arguments (make_variants());
 //   - the R package's learner spec and the defaults of its make_* functions;
-//   - Autoencoder::types(), validate() and make_variant().
+//   - Autoencoder::types(), validate(), variant_names() and make_variant();
+//   - the web server's training requests and its form (src/serve/server.cpp, web/app.js).
 //
 //   const VariantKind& sparse = variant_kind("sparse");
 //   for (const auto& p : sparse.parameters) std::cout << p.name() << ": " << p.help() << '\n';

@@ -64,6 +64,26 @@ test_that("Keras's callbacks: early stopping, plateau, scheduler, checkpoint and
   expect_equal(read.csv(csv)$loss, checkpointed$history$loss, tolerance = 1e-6)
 })
 
+test_that("the callbacks' defaults and checks are the library's declaration", {
+  kinds <- hourglass:::hg_callback_kinds()
+  for (name in c("early_stopping", "model_checkpoint", "reduce_lr_on_plateau")) {
+    f <- get(paste0("callback_", name), envir = asNamespace("hourglass"))
+    declared <- kinds[[name]]$parameters
+    expect_equal(names(formals(f)), names(declared))
+    made <- if (name == "model_checkpoint") f("m.hgm") else f()
+    for (parameter in setdiff(names(declared), "filepath")) {
+      expect_identical(made[[parameter]], declared[[parameter]]$default, info = paste(name, parameter))
+    }
+  }
+  expect_equal(callback_early_stopping()$monitor, "val_loss")  # Keras's default
+  expect_error(train(autoencoder(2), iris_x, epochs = 1, callbacks = callback_early_stopping(patience = -1)),
+               "EarlyStopping: patience must be an integer >= 0, got -1")
+  expect_error(train(autoencoder(2), iris_x, epochs = 1, callbacks = callback_reduce_lr_on_plateau(mode = "up")),
+               "ReduceLROnPlateau: unknown mode 'up' \\(valid: auto, min, max\\)")
+  expect_error(train(autoencoder(2), iris_x, epochs = 1, callbacks = callback_early_stopping(patience = "3")),
+               "callback_early_stopping\\(\\): patience must be")
+})
+
 test_that("evaluate_* returns Keras's named list and takes ruta's extra arguments", {
   set.seed(5)
   model <- train(autoencoder(2, "mean_absolute_error"), iris_x, epochs = 2)
