@@ -4,6 +4,9 @@
 
 .onLoad <- function(libname, pkgname) hg_init()
 
+# What the package remembers during a session.
+.hourglass_state <- new.env(parent = emptyenv())
+
 # Calls the library and then raises, as R warnings, those it queued.
 call_core <- function(f, ...) {
   on.exit(for (message in hg_take_warnings()) warning(message, call. = FALSE), add = TRUE)
@@ -21,7 +24,17 @@ as_data <- function(data, what = "data", levels = NULL) {
          "; e.g. as.matrix(x) or matrix(x, nrow = 1)", call. = FALSE)
   }
   storage.mode(data) <- "double"
+  if (anyNA(data)) note_missing_cells(what, sum(is.na(data)))
   data
+}
+
+# ruta refuses NA; Hourglass takes a missing cell as the CLI does, so it says so, once a
+# session (options(hourglass.quiet_na = TRUE) silences it).
+note_missing_cells <- function(what, count) {
+  if (isTRUE(getOption("hourglass.quiet_na")) || isTRUE(.hourglass_state$na_noted)) return(invisible())
+  .hourglass_state$na_noted <- TRUE
+  message(what, ": ", count, " missing cells (NA) are filled with their column's training mean on the way in ",
+          "and left out of the loss; impute() fills them from the reconstruction (said once a session)")
 }
 
 # A data frame as the library reads a table: numeric and logical columns as numbers,

@@ -220,9 +220,11 @@ leaky_relu <- function(alpha = 0.3) make_checked_network("ruta_layer_leaky_relu"
 
 #' Recurrent layers and repeat_vector
 #'
-#' `lstm()` and `gru()` read sequences, channels first as [conv()] takes them (an array
-#' of rows x channels x length, or a matrix whose columns are the steps of one channel),
-#' and give the last step's output, or every step's with `return_sequences = TRUE`.
+#' `lstm()` and `gru()` read sequences in Keras's layout, as [conv()] takes them: an
+#' array `(n, steps, channels)`, or a matrix whose columns are the steps of one channel
+#' (`train()` warns when an array has fewer steps than channels, the sign of an array
+#' given as `(n, channels, steps)`), and give the last step's output, or every step's
+#' with `return_sequences = TRUE`.
 #' `repeat_vector(n)` copies a code to each of `n` steps, so that a recurrent decoder can
 #' unroll it; an [output()] right after a sequence is applied at every step (Keras's
 #' `TimeDistributed(Dense)`), so Keras's LSTM autoencoder reads the same.

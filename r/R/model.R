@@ -58,7 +58,22 @@ reconstruct <- function(learner, data) {
 #' @export
 impute <- function(learner, data) {
   x <- as_data(data)
-  as_given(call_core(hg_impute, model_of(learner), x), learner, x)
+  keep_present(as_given(call_core(hg_impute, model_of(learner), x), learner, x), data)
+}
+
+# The present cells of `data` as they were: the core computes in float32, whose round trip
+# moves a double by up to one part in 2^24.
+keep_present <- function(filled, data) {
+  if (is.data.frame(data) && is.data.frame(filled)) {
+    for (i in which(vapply(data, is.numeric, logical(1)))) {
+      present <- !is.na(data[[i]])
+      filled[[i]][present] <- data[[i]][present]
+    }
+  } else if (is.numeric(data) && identical(dim(filled), dim(data))) {
+    present <- !is.na(data)
+    filled[present] <- data[present]
+  }
+  filled
 }
 
 #' @rdname encode
@@ -313,7 +328,8 @@ compare_with_pca <- function(learner, data) {
 #' @param rows Only these rows: `1:1000`, or any run of consecutive row numbers
 #' @return `list(x, y)`: `x` a matrix (rows are instances) for tables of numbers, a
 #'   data frame for tables with text columns (as factors; missing cells `NA`), an array
-#'   `(n, height, width, channels)` for images; `y` the labels or `NULL`
+#'   `(n, height, width, channels)` for images; `y` the labels (integers where every
+#'   one is a whole number, as IDX labels are; text otherwise) or `NULL`
 #' @examples
 #' \dontrun{
 #' mnist <- read_data("train-images-idx3-ubyte.gz", label = "train-labels-idx1-ubyte.gz")
@@ -333,5 +349,8 @@ read_data <- function(file, label = NULL, rows = NULL) {
   data <- call_core(hg_read_data, path.expand(file), label %||% "", first, count)
   levels <- attr(data$x, "hourglass_levels")
   if (!is.null(levels)) data$x <- table_frame(data$x, list(names = colnames(data$x), levels = levels))
+  # Whole-number labels (IDX digits, a CSV's class numbers) as integers, as keras's
+  # dataset_mnist() gives them: `y + 1` and `to_categorical(y)` work.
+  if (!is.null(data$y) && length(data$y) > 0 && all(grepl("^-?[0-9]{1,9}$", data$y))) data$y <- as.integer(data$y)
   data
 }

@@ -50,6 +50,10 @@ train <- function(learner, ...) UseMethod("train")
 train.ruta_autoencoder <- function(learner, data, validation_data = NULL, metrics = NULL,
                                    epochs = train_option_default("epochs"), optimizer = NULL, callbacks = NULL, ...) {
   extra <- list(...)
+  if ("resume" %in% names(extra)) {
+    stop("train(): resume = was removed; train(load_from(\"checkpoint.hgm\"), data, epochs = N) continues the run ",
+         "a checkpoint holds, to N epochs in all", call. = FALSE)
+  }
   declared <- train_option_defaults()
   # Options with an argument of their own, and train()'s own: callbacks given as options.
   defaults <- c(declared[setdiff(names(declared), c("epochs", "optimizer", "metrics"))],
@@ -65,6 +69,11 @@ train.ruta_autoencoder <- function(learner, data, validation_data = NULL, metric
     stop("train(): optimizer must be a name (", paste(train_option_spec("optimizer")$choices, collapse = ", "),
          "), got a ", class(optimizer)[1], call. = FALSE)
   }
+  # Keras's spelling of an optimizer ("Adam", "SGD", "RMSprop") names the same one.
+  optimizers <- train_option_spec("optimizer")$choices
+  if (!is.null(optimizer) && !optimizer %in% optimizers && tolower(optimizer) %in% optimizers) {
+    optimizer <- tolower(optimizer)
+  }
   options <- utils::modifyList(defaults, extra)
   continuing <- is_trained(learner)
   if (!continuing) options$seed <- options$seed %||% draw_seed()
@@ -74,6 +83,7 @@ train.ruta_autoencoder <- function(learner, data, validation_data = NULL, metric
   callbacks <- c(legacy_callbacks(options), as_callbacks(callbacks))
   verbose <- isTRUE(options$verbose)
   x <- as_data(data)
+  check_sequence_layout(learner, x)
   # Validation rows in the training data's levels (a level it lacks reads as missing).
   validation <- if (is.null(validation_data)) NULL else
     as_data(validation_data, "validation_data", attr(x, "hourglass_levels"))
@@ -165,4 +175,17 @@ autoencode <- function(data, dim, type = "basic", activation = "linear", epochs 
   make(input() + dense(dim, activation = activation) + output()) |>
     train(data, epochs = epochs) |>
     encode(data)
+}
+
+# R's sequences are (n, steps, channels), Keras's layout. A recurrent network given an
+# array with fewer steps than channels was probably given (n, channels, steps): say so.
+check_sequence_layout <- function(learner, x) {
+  d <- dim(x)
+  if (length(d) != 3 || d[2] >= d[3] || !inherits(learner, "ruta_autoencoder")) return(invisible())
+  recurrent <- any(vapply(learner$network, inherits, logical(1), c("ruta_layer_lstm", "ruta_layer_gru")))
+  if (recurrent) {
+    warning("the data are ", d[1], " sequences of ", d[2], " steps with ", d[3], " channels each (R's layout is ",
+            "(n, steps, channels), as Keras's); for ", d[3], " steps of ", d[2], " channels, give ",
+            "aperm(x, c(1, 3, 2))", call. = FALSE)
+  }
 }

@@ -311,6 +311,11 @@ const Threshold& Model::set_threshold(const at::Tensor& data, const std::string&
   if (rule.find(':') == std::string::npos) {
     threshold.value = threshold_from_scores(at::Tensor(), rule);  // a number needs no scores
   } else {
+    if (!data.defined() || data.numel() == 0) {
+      throw InvalidArgument("set_threshold: the rule '" + rule +
+                            "' is read from the scores of data: give the rows it should hold for (e.g. the "
+                            "training data), or a threshold value instead of a rule");
+    }
     const auto scores = score(data, options);
     threshold.value = threshold_from_scores(scores, rule);
     threshold.rows = scores.size(0);

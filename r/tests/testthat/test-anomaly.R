@@ -33,6 +33,8 @@ test_that("thresholds follow their definitions and are kept in the model file", 
   expect_equal(anomaly_threshold(set_threshold(model, iris_x, fpr = 0.05))$value,
                unname(quantile(scores, 0.95)), tolerance = 1e-12)
   expect_equal(is_outlier(set_threshold(model, rule = "0"), iris_x), scores > 0)
+  expect_error(set_threshold(model, contamination = 0.1),
+               "the rule 'contamination:0.1' is read from the scores of data: give the rows")
 
   path <- save_as(flagged, "flagged.hgm", dir = tempdir())
   expect_equal(anomaly_threshold(load_from(path)), anomaly_threshold(flagged))

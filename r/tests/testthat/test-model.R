@@ -113,6 +113,15 @@ test_that("read_data reads the CLI's formats", {
   images <- read_data(idx)$x
   expect_equal(dim(images), c(2L, 2L, 3L, 1L))
   expect_equal(images[1, , , 1], matrix(c(0, 51, 102, 153, 204, 255) / 255, 2, byrow = TRUE), tolerance = 1e-6)
+  # IDX labels are digits: integers, so that seed 004's `labels + 1` works.
+  labels <- file.path(tempdir(), "labels-idx1-ubyte")
+  con <- file(labels, "wb")
+  writeBin(as.integer(c(2049, 2)), con, size = 4, endian = "big")
+  writeBin(as.raw(c(7, 0)), con)
+  close(con)
+  digits <- read_data(idx, label = labels)
+  expect_identical(digits$y, c(7L, 0L))
+  expect_equal(digits$y + 1, c(8, 1))
 })
 
 test_that("to_onnx() writes parts that ONNX Runtime runs as the learner does", {

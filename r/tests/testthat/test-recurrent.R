@@ -23,3 +23,13 @@ test_that("an LSTM autoencoder trains on a matrix of waves, encodes and reconstr
   path <- save_as(model, "waves.hgm", dir = tempdir())
   expect_equal(reconstruct(load_from(path), x), reconstruction)
 })
+
+test_that("an array of fewer steps than channels gets a warning naming R's layout", {
+  set.seed(2)
+  x <- array(rnorm(60 * 2 * 12), c(60, 2, 12))  # meant: 12 steps of 2 channels
+  net <- input() + lstm(3) + repeat_vector(2) + lstm(4, return_sequences = TRUE) + output()
+  expect_warning(train(autoencoder(net), x, epochs = 1, verbose = FALSE),
+                 "60 sequences of 2 steps with 12 channels each .* aperm\\(x, c\\(1, 3, 2\\)\\)")
+  meant <- input() + lstm(3) + repeat_vector(12) + lstm(4, return_sequences = TRUE) + output()
+  expect_no_warning(train(autoencoder(meant), aperm(x, c(1, 3, 2)), epochs = 1, verbose = FALSE))
+})

@@ -137,3 +137,23 @@ test_that("train() takes the options the library declares, a plug-in's too", {
   expect_error(train(autoencoder(2), iris_x, epochs = 1, shuffle = NA, verbose = FALSE),
                "shuffle must be TRUE or FALSE, got NA")
 })
+
+test_that("NA in a matrix of numbers is said once, then taken as the CLI takes a missing cell", {
+  holed <- iris_x
+  holed[c(3, 60), 1] <- NA
+  assign("na_noted", FALSE, envir = hourglass:::.hourglass_state)
+  expect_message(model <- train(autoencoder(2), holed, epochs = 1, verbose = FALSE),
+                 "data: 2 missing cells \\(NA\\) are filled with their column's training mean")
+  expect_silent(encode(model, holed))  # once a session
+  filled <- impute(model, holed)
+  expect_false(anyNA(filled))
+  expect_identical(filled[-c(3, 60), ], holed[-c(3, 60), ])  # the present cells exactly
+})
+
+test_that("Keras's optimizer spellings are taken and a removed argument says what replaced it", {
+  model <- train(autoencoder(2), iris_x, epochs = 1, optimizer = "Adam", verbose = FALSE)
+  expect_equal(nrow(model$history), 1)
+  expect_error(train(autoencoder(2), iris_x, epochs = 1, optimizer = "Adamm", verbose = FALSE), "Adamm")
+  expect_error(train(autoencoder(2), iris_x, epochs = 1, resume = "run.hgm"),
+               "resume = was removed; train\\(load_from")
+})
