@@ -43,7 +43,8 @@ void Objective::check_table_learner(const Autoencoder& learner) {
 at::Tensor Objective::reconstruction_loss(const at::Tensor& reconstruction, const at::Tensor& batch, bool per_row,
                                           Parts& parts) const {
   const double trim = net_->is_training() ? trim_ : 0.0;
-  if (coding_.needs_column_losses(batch)) {
+  const bool agreed = agree_on_cells_ && !per_row;
+  if (coding_.needs_column_losses(batch) || agreed) {
     check_table_learner(learner_);
     auto columns = coding_.column_losses(reconstruction, batch, loss_.table_cells());
     if (trim > 0) {
@@ -51,9 +52,13 @@ at::Tensor Objective::reconstruction_loss(const at::Tensor& reconstruction, cons
       const auto kept = kept_rows(columns.row_scores(), trim);
       if (kept.defined()) columns = {columns.values.index_select(0, kept), columns.present.index_select(0, kept)};
     }
+    const auto count = agreed ? at::scalar_tensor(agree_on_cells_(columns.present.sum().item<double>(),
+                                                                  static_cast<double>(columns.present.size(0))),
+                                                  columns.values.options())
+                              : columns.present.sum().clamp_min(1);
     // Each part is its columns' losses over the same count as the whole: they sum to it.
     const auto total_of = [&](const at::Tensor& values) {
-      return per_row ? values.sum(1).mean() : values.sum() / columns.present.sum().clamp_min(1);
+      return per_row ? values.sum(1).mean() : values.sum() / count;
     };
     if (categorical_columns_.defined()) {
       if (numeric_columns_.numel() > 0) {
@@ -94,7 +99,12 @@ std::vector<std::string> Objective::part_names() const {
   return names;
 }
 
-Objective::Terms Objective::operator()(const at::Tensor& batch) {
+Objective::Terms Objective::operator()(const at::Tensor& batch, const CellAgreement& agree_on_cells) {
+  agree_on_cells_ = agree_on_cells;
+  struct Forget {
+    CellAgreement& agreement;
+    ~Forget() { agreement = nullptr; }
+  } forget{agree_on_cells_};
   const auto clean = coding_.fill(batch);
   const auto input = net_->is_training() && learner_.noise ? apply_noise(*learner_.noise, clean) : clean;
   Terms terms = learner_.variational ? variational_terms(input, batch) : reconstruction_terms(input, batch);

@@ -7,6 +7,7 @@
 //   terms.total.backward();
 #pragma once
 
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -37,11 +38,20 @@ class Objective {
   /// rows that it reconstructs worst (TrainOptions::trim).
   Objective(const Autoencoder& learner, nn::AutoencoderNet net, TableCoding coding = {}, double trim = 0);
 
+  /// On many processes, how the ranks agree on the denominator of a loss over present
+  /// cells: given this rank's present cells and rows, the denominator that makes the
+  /// ranks' row-weighted gradients add up to the whole batch's (all ranks' present cells,
+  /// in this rank's share of the rows). It takes part in a collective, so every rank
+  /// calls it once a step, a rank without rows too (TrainingSession does).
+  using CellAgreement = std::function<double(double cells, double rows)>;
+
   /// The loss of a batch of targets (TableCoding::target: missing cells are NaN, and are
   /// filled before the network reads them). In training mode a denoising learner
   /// corrupts the input with fresh noise and compares the reconstruction with the clean
-  /// batch; in evaluation mode the input stays clean.
-  Terms operator()(const at::Tensor& batch);
+  /// batch; in evaluation mode the input stays clean. With `agree_on_cells`, the
+  /// reconstruction loss over present cells uses the agreed denominator (not for the
+  /// ELBO, whose loss is per row).
+  Terms operator()(const at::Tensor& batch, const CellAgreement& agree_on_cells = {});
 
   /// Throws InvalidArgument when the learner cannot train on a table with categorical
   /// columns or missing cells (a loss of whole rows, correntropy); call it before the
@@ -72,6 +82,8 @@ class Objective {
   ResolvedLoss loss_;
   TableCoding coding_;
   double trim_ = 0;
+  /// operator()'s agreement, during the call.
+  CellAgreement agree_on_cells_;
 };
 
 }  // namespace hourglass

@@ -76,8 +76,9 @@ class DataParallel {
   /// weighted by its rows, so an uneven last batch is exact too). Throws TrainingError
   /// when another rank died or hung (the timeout).
   Step finish_step();
-  /// `values` (double) summed over the ranks, in place.
-  void sum(at::Tensor& values);
+  /// `values` (double) summed over the ranks, in place; `what` names the collective in
+  /// the message when a rank does not take part.
+  void sum(at::Tensor& values, const char* what = "adding up the epoch's losses");
   /// True on every rank when `local` is true on some rank.
   bool any(bool local);
 

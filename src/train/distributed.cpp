@@ -458,10 +458,10 @@ void DataParallel::begin_step(const at::Tensor& loss, int64_t rows, bool stop_re
 
 DataParallel::Step DataParallel::finish_step() { return buckets_->finish(); }
 
-void DataParallel::sum(at::Tensor& values) {
+void DataParallel::sum(at::Tensor& values, const char* what) {
   std::vector<at::Tensor> buffer{values.contiguous()};
   auto& impl = group_->impl();
-  impl.collective("adding up the epoch's losses", [&] { return impl.group->allreduce(buffer); });
+  impl.collective(what, [&] { return impl.group->allreduce(buffer); });
   values = buffer[0];
 }
 
@@ -474,7 +474,7 @@ class DataParallel::GradientBuckets {};
 void DataParallel::watch_gradients(const std::vector<at::Tensor>&) {}
 void DataParallel::begin_step(const at::Tensor&, int64_t, bool) {}
 DataParallel::Step DataParallel::finish_step() { return {}; }
-void DataParallel::sum(at::Tensor&) {}
+void DataParallel::sum(at::Tensor&, const char*) {}
 
 #endif
 

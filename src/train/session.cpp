@@ -230,6 +230,26 @@ Callbacks session_callbacks(const Callbacks& given, bool progress) {
   return callbacks;
 }
 
+// A loss over present cells is each rank's sum over its cells divided by the count: with
+// counts that differ between ranks, the mean of the ranks' means is not the whole batch's.
+// The ranks add up their cells and rows before the loss, and each divides its sum by all
+// the cells in its share of the rows, so that the row-weighted average of their gradients
+// (DataParallel) is the gradient of the whole batch's mean over its present cells. Not for
+// the ELBO (a loss per row, exact already) or trimmed training (whose rows are chosen per
+// rank), and only where the data has missing cells or categories, the same on every rank.
+Objective::CellAgreement agreement_on_cells(DataParallel& parallel, const Autoencoder& learner,
+                                            const TableCoding& coding, const at::Tensor& x,
+                                            const TrainOptions& options) {
+  if (learner.variational || options.trim() > 0) return {};
+  if (!coding.recodes() && !x.isnan().any().item<bool>()) return {};
+  return [&parallel](double cells, double rows) {
+    auto totals = torch::tensor({cells, rows}, torch::kDouble);
+    parallel.sum(totals, "counting the batch's present cells");
+    const double all_cells = totals[0].item<double>(), all_rows = totals[1].item<double>();
+    return all_cells > 0 && all_rows > 0 ? all_cells * rows / all_rows : 1.0;
+  };
+}
+
 }  // namespace
 
 // Row-weighted sums of the loss, its parts and the metrics as tensors: read once, at the
@@ -373,6 +393,7 @@ void TrainingSession::prepare(const at::Tensor& data, const Callbacks& callbacks
   }
   check_learner_suits(*impl_, options_);
   objective_ = std::make_unique<Objective>(impl_->learner, net, impl_->coding, options_.trim());
+  if (parallel_) cell_agreement_ = agreement_on_cells(*parallel_, impl_->learner, impl_->coding, x_, options_);
   metrics_ = metric_functions(options_.metrics(), objective_->part_names());
   bf16_ = use_bf16(options_.precision());
   chunk_ = chunk_rows(x_, batch_);
@@ -496,7 +517,9 @@ void TrainingSession::step(const at::Tensor& batch) {
   const bool has_rows = batch.size(0) > 0;
   if (has_rows) {
     MixedPrecision scope(bf16_);
-    terms = (*objective_)(batch);
+    terms = (*objective_)(batch, cell_agreement_);
+  } else if (cell_agreement_) {
+    cell_agreement_(0, 0);  // a rank without rows takes part in the count all the same
   }
   BatchLogs logs{epoch_, ++batch_in_epoch_, batch.size(0), has_rows ? terms.total.detach() : at::Tensor()};
   // On many processes, the gradients' allreduce starts during the backward pass.

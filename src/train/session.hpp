@@ -102,6 +102,9 @@ class TrainingSession : public Trainer {
   int64_t global_batch_ = 1;
   /// Set when training on many processes (options().process_group()).
   std::unique_ptr<DataParallel> parallel_;
+  /// On many processes and data with missing cells: the ranks' agreement on the loss's
+  /// denominator (Objective::CellAgreement), empty otherwise.
+  Objective::CellAgreement cell_agreement_;
   std::string stop_reason_;
   std::vector<std::string> pending_checkpoints_;
   std::map<std::string, CallbackState> resumed_states_;
