@@ -9,10 +9,10 @@
 #include "hourglass/error.hpp"
 #include "hourglass/losses/loss.hpp"
 #include "hourglass/network/parse.hpp"
-#include "hourglass/variants/variant_kind.hpp"
 #include "io/json_text.hpp"
 #include "model/safetensors.hpp"
 #include "network/shapes.hpp"
+#include "variants/learner_json.hpp"
 
 namespace hourglass {
 namespace {
@@ -132,31 +132,6 @@ TrainingState training_from_json(const json& in, const safetensors::NamedTensors
     training.generator = *generator;
   }
   return training;
-}
-
-// Each property of the learner (variant_kinds()) is an object of its parameters by name.
-json learner_to_json(const Autoencoder& learner) {
-  json out = {{"types", learner.types()}, {"network", learner.network.to_string()}, {"loss", learner.loss}};
-  for (const auto& kind : variant_kinds()) {
-    if (!kind.present(learner)) continue;
-    json& parameters = out[kind.property] = json::object();
-    for (const auto& [name, value] : kind.arguments(learner)) parameters[name] = variant_to_json(value);
-  }
-  return out;
-}
-
-// "types" is written for people reading the metadata; the properties are what count.
-Autoencoder learner_from_json(const json& in) {
-  Autoencoder learner =
-      autoencoder(parse_network(in.at("network").get<std::string>()), in.at("loss").get<std::string>());
-  for (const auto& kind : variant_kinds()) {
-    if (!in.contains(kind.property)) continue;
-    Arguments arguments;
-    for (const auto& [name, value] : in.at(kind.property).items())
-      arguments.emplace_back(name, variant_from_json<ArgumentValue>(value));
-    learner = add_variant(std::move(learner), kind, arguments);
-  }
-  return learner;
 }
 
 json threshold_to_json(const Threshold& threshold) {

@@ -161,5 +161,31 @@ TEST(VariantKinds, TheModelFileKeepsEveryProperty) {
   EXPECT_EQ(Model::load(path).learner().to_string(), adversarial.to_string());
 }
 
+// The public config form: the model file's learner, as text, back to the same learner.
+TEST(VariantKinds, AConfigRebuildsTheLearner) {
+  const Autoencoder adversarial = make_adversarial(autoencoder(kSmallNet), "mixture:3", {16, 4}, 0.5);
+  for (const Autoencoder& learner :
+       {everything_but_exclusive(), adversarial, make_variational(autoencoder(kSmallNet), 0.5), autoencoder("3")}) {
+    const std::string config = learner.config();
+    const Autoencoder again = autoencoder_from_config(config);
+    EXPECT_EQ(again.to_string(), learner.to_string()) << config;
+    EXPECT_EQ(again.config(), config);
+  }
+  EXPECT_NE(adversarial.config().find(R"("adversarial":{"discriminator":[16,4],"prior":"mixture:3","weight":0.5})"),
+            std::string::npos)
+      << adversarial.config();
+  const auto refused = [](const std::string& config) {
+    return error_of<InvalidArgument>([&] { autoencoder_from_config(config); });
+  };
+  EXPECT_NE(refused("sparse").find("expected a learner's config such as"), std::string::npos);
+  EXPECT_NE(refused(R"({"loss": "mse"})").find("'network' not found"), std::string::npos)
+      << refused(R"({"loss": "mse"})");
+  EXPECT_EQ(refused(R"({"network": "3", "loss": "mse", "sparsity": {"wieght": 1}})"),
+            "sparse: unknown argument 'wieght' (valid: high_probability, weight)");
+  EXPECT_NE(refused(R"({"network": "3", "loss": "mse", "sparsity": {"high_probability": 2}})")
+                .find("high_probability must be in (0, 1)"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace hourglass

@@ -12,6 +12,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "hourglass/network/network.hpp"
@@ -85,7 +86,18 @@ struct Autoencoder {
   std::string loss_description() const;
   /// ruta's print format: type list, network, loss, then one line per property.
   std::string to_string() const;
+  /// The learner as JSON text, each property with its parameters by name as the
+  /// variants' table declares them (variant_kind.hpp); the model file's "learner":
+  ///   {"types": ["sparse"], "network": "input() + dense(2) + output()", "loss": "mse",
+  ///    "sparsity": {"high_probability": 0.1, "weight": 0.2}}
+  /// autoencoder_from_config() makes the same learner from it.
+  std::string config() const;
 };
+
+/// The learner a config() describes ("types" is for people reading it: the properties
+/// decide). InvalidArgument naming what is wrong: not JSON, no network or loss, an
+/// unknown property's parameter, a value out of range.
+Autoencoder autoencoder_from_config(std::string_view config);
 
 /// A basic autoencoder. Throws InvalidArgument for an invalid network or unknown loss.
 Autoencoder autoencoder(const Network& network, const std::string& loss = "mse");
