@@ -84,7 +84,8 @@ const char* argument_type_name(ArgumentType type) {
 
 Arguments complete_arguments(const std::string& kind, const std::vector<Parameter>& parameters,
                              const Arguments& given) {
-  for (const auto& [name, value] : given) {
+  for (const auto& argument : given) {
+    const std::string& name = argument.first;  // C++17 lambdas cannot capture a structured binding
     const bool known =
         std::any_of(parameters.begin(), parameters.end(), [&](const Parameter& p) { return p.name() == name; });
     if (!known) {
