@@ -10,6 +10,7 @@ Python callables::
                 callbacks=[EarlyStopping(patience=5, restore_best_weights=True)])
 """
 import inspect
+import os
 
 import _hourglass
 
@@ -27,8 +28,10 @@ class LibraryCallback:
         self.arguments = dict(bound.arguments)
 
     def core_arguments(self):
-        """(name, [(argument, value)]) as the core makes the callback; None is the default."""
-        return self._kind["name"], [(k, _plain(v)) for k, v in self.arguments.items() if v is not None]
+        """(name, [(argument, value)]) as the core makes the callback; None is the default,
+        and a path (pathlib) is its text."""
+        return self._kind["name"], [(k, os.fspath(v) if isinstance(v, os.PathLike) else _plain(v))
+                                    for k, v in self.arguments.items() if v is not None]
 
     def __repr__(self):
         given = ", ".join(f"{k}={v!r}" for k, v in self.arguments.items())

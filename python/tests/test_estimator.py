@@ -146,7 +146,7 @@ def test_early_stopping_and_checkpoints_run_in_the_library(low_rank, tmp_path):
     # Checkpoints and the CSV log beside a Python callable; the checkpoint is a model file.
     checkpoint, log, seen = tmp_path / "run.hgm", tmp_path / "history.csv", []
     model = Autoencoder(epochs=4, random_state=0,
-                        callbacks=[hourglass.ModelCheckpoint(str(checkpoint), every=2), hourglass.CSVLogger(str(log)),
+                        callbacks=[hourglass.ModelCheckpoint(checkpoint, every=2), hourglass.CSVLogger(str(log)),
                                    lambda epoch, logs: seen.append(epoch)])
     model.fit(low_rank)
     assert seen == [1, 2, 3, 4]
