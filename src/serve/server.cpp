@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <exception>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 
 #include "hourglass/data/scaler.hpp"
@@ -24,6 +26,7 @@
 #include "report/assets.hpp"
 #include "serve/hosts.hpp"
 #include "serve/jobs.hpp"
+#include "serve/pool.hpp"
 #include "serve/workspace.hpp"
 #include "train/option_json.hpp"
 
@@ -32,10 +35,14 @@ namespace {
 
 using nlohmann::json;
 
-// Threads answering requests: each open progress stream holds one.
-constexpr size_t kRequestThreads = 32;
-// Open progress streams at most; more are refused (503) so that requests still find a thread.
+// Connections served at once (each holds a thread while it is open, idle or not): open
+// progress streams at most kMaxStreams of them, so that requests always find a thread;
+// more streams are refused (503).
 constexpr int kMaxStreams = 24;
+constexpr size_t kMaxConnections = 256;
+// A request's bytes (and a stream's reader) may pause this long before the connection is
+// dropped.
+constexpr time_t kReadWriteSeconds = 10;
 // A progress stream without news sends a comment this often, which finds closed tabs.
 constexpr double kKeepAliveSeconds = 15.0;
 
@@ -214,7 +221,10 @@ struct Server::Impl {
       : options(std::move(o)),
         workspace(options.directory()),
         queue(workspace, options.max_waiting(), options.max_epochs()) {
-    http.new_task_queue = [] { return new httplib::ThreadPool(kRequestThreads); };
+    http.new_task_queue = [] { return new ElasticPool(kMaxConnections); };
+    http.set_keep_alive_timeout(options.idle_seconds());
+    http.set_read_timeout(kReadWriteSeconds);
+    http.set_write_timeout(kReadWriteSeconds);
     // Multipart framing adds a little to the file itself.
     http.set_payload_max_length(static_cast<size_t>(options.max_upload_bytes()) + 64 * 1024);
     http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
@@ -289,16 +299,27 @@ struct Server::Impl {
   }
 
   // Runs a handler, turning errors into JSON answers: the user's mistakes are 400s.
+  template <typename Body>
+  static void answer_errors(httplib::Response& res, const Body& body) {
+    try {
+      body();
+    } catch (const Error& e) {
+      send_error(res, 400, e.what());
+    } catch (const std::exception& e) {
+      send_error(res, 500, std::string("internal error: ") + e.what());
+    }
+  }
   template <typename Fn>
   httplib::Server::Handler guarded(Fn handler) {
     return [handler](const httplib::Request& req, httplib::Response& res) {
-      try {
-        handler(req, res);
-      } catch (const Error& e) {
-        send_error(res, 400, e.what());
-      } catch (const std::exception& e) {
-        send_error(res, 500, std::string("internal error: ") + e.what());
-      }
+      answer_errors(res, [&] { handler(req, res); });
+    };
+  }
+  // The same for a handler that reads the request's body itself, as it arrives.
+  template <typename Fn>
+  httplib::Server::HandlerWithContentReader guarded_reading(Fn handler) {
+    return [handler](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+      answer_errors(res, [&] { handler(req, res, reader); });
     };
   }
 
@@ -370,12 +391,11 @@ struct Server::Impl {
                for (const auto& info : workspace.datasets()) list.push_back(dataset_json(info));
                send_json(res, 200, list);
              }));
-    http.Post("/api/datasets", guarded([this](const httplib::Request& req, httplib::Response& res) {
-                if (!req.is_multipart_form_data() || !req.has_file("file")) {
-                  throw InvalidArgument("expected a multipart form upload with the data file in the field 'file'");
+    http.Post("/api/datasets", guarded_reading([this](const httplib::Request& req, httplib::Response& res,
+                                                      const httplib::ContentReader& reader) {
+                if (auto upload = receive_upload(req, res, reader)) {
+                  send_json(res, 201, dataset_json(workspace.add_dataset(std::move(*upload))));
                 }
-                const auto file = req.get_file_value("file");
-                send_json(res, 201, dataset_json(workspace.add_dataset(file.filename, file.content)));
               }));
 
     // The learner and its layers for a network on a data set: the form checks as one types.
@@ -493,12 +513,57 @@ struct Server::Impl {
              }));
   }
 
+  // An upload's field 'file', written to disk as it arrives (no copy of it in memory).
+  // Nothing when the body could not be read (too large: 413; cut short: 400), with the
+  // status set for describe_error().
+  std::optional<Upload> receive_upload(const httplib::Request& req, httplib::Response& res,
+                                       const httplib::ContentReader& reader) {
+    if (!req.is_multipart_form_data()) {
+      res.set_header("Connection", "close");  // the body is left unread
+      throw InvalidArgument("expected a multipart form upload with the data file in the field 'file'");
+    }
+    std::optional<Upload> upload;
+    bool in_file = false;
+    std::exception_ptr failure;  // a refused name or a full disk, thrown once httplib is out of the way
+    const auto guard = [&failure](const auto& step) {
+      try {
+        step();
+        return true;
+      } catch (...) {
+        failure = std::current_exception();
+        return false;
+      }
+    };
+    const bool read = reader(
+        [&](const httplib::MultipartFormData& part) {
+          return guard([&] {
+            in_file = part.name == "file" && !upload;
+            if (in_file) upload.emplace(workspace.receive(part.filename));
+          });
+        },
+        [&](const char* data, size_t size) {
+          return guard([&] {
+            if (in_file) upload->append(data, size);
+          });
+        });
+    if (failure) std::rethrow_exception(failure);
+    if (!read) {
+      if (res.status < 400) res.status = 400;
+      return std::nullopt;
+    }
+    if (!upload) throw InvalidArgument("expected a multipart form upload with the data file in the field 'file'");
+    return upload;
+  }
+
   // Server-sent events: every epoch so far, then each new one, and the job's state
   // whenever it changes; the stream ends when the job does.
   void stream_progress(const std::shared_ptr<Job>& job, httplib::Response& res) {
     if (streams.fetch_add(1) >= kMaxStreams) {
       streams.fetch_sub(1);
-      throw std::runtime_error("too many progress streams are open; close some tabs");
+      send_error(res, 503,
+                 "too many progress streams are open (" + std::to_string(kMaxStreams) +
+                     " at most); close some of the interface's tabs");
+      return;
     }
     struct Cursor {
       size_t epochs_sent = 0;

@@ -39,6 +39,8 @@ struct ServerOptions {
   /// Trainings waiting at once, and epochs per training, at most.
   TORCH_ARG(int64_t, max_waiting) = 16;
   TORCH_ARG(int64_t, max_epochs) = 100000;
+  /// Seconds an idle keep-alive connection is kept open for its next request.
+  TORCH_ARG(int, idle_seconds) = 5;
   /// A line per request on stderr.
   TORCH_ARG(bool, log) = false;
 };

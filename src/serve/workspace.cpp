@@ -1,9 +1,15 @@
 #include "serve/workspace.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
+#include <utility>
 
 #include "hourglass/error.hpp"
 #include "hourglass/io/atomic_file.hpp"
@@ -43,6 +49,10 @@ Dataset parse_table(std::string_view text, const std::string& source) {
   if (std::count_if(data.levels.begin(), data.levels.end(), is_text) != 1) return data;
   const auto label = std::find_if(data.levels.begin(), data.levels.end(), is_text) - data.levels.begin();
   return parse_delimited(text, source, ReadOptions().label(data.columns[static_cast<size_t>(label)]));
+}
+
+Dataset parse_dataset(std::string_view bytes, const std::string& name) {
+  return is_npy(name) ? parse_npy(bytes, name) : parse_table(bytes, name);
 }
 
 DatasetInfo info_of(const std::string& name, const Dataset& data) {
@@ -100,22 +110,74 @@ std::optional<std::string> Workspace::existing_file(const std::string& folder, c
   return path;
 }
 
+Upload::Upload(std::string name, std::string path) : name_(std::move(name)), path_(std::move(path)) {
+  fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd_ < 0) throw Error("cannot create '" + path_ + "': " + std::strerror(errno));
+}
+
+Upload::Upload(Upload&& other) noexcept
+    : name_(std::move(other.name_)),
+      path_(std::exchange(other.path_, {})),
+      fd_(std::exchange(other.fd_, -1)),
+      size_(other.size_) {}
+
+Upload::~Upload() {
+  close_file();
+  if (!path_.empty()) ::unlink(path_.c_str());
+}
+
+void Upload::close_file() {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+}
+
+void Upload::append(const char* data, size_t size) {
+  while (size > 0) {
+    const ssize_t written = ::write(fd_, data, size);
+    if (written < 0 && errno == EINTR) continue;
+    if (written <= 0) throw Error("cannot store the upload '" + name_ + "': " + std::strerror(errno));
+    data += written;
+    size -= static_cast<size_t>(written);
+    size_ += written;
+  }
+}
+
 DatasetInfo Workspace::add_dataset(std::string_view requested_name, std::string_view bytes) {
+  Upload upload = receive(requested_name);
+  upload.append(bytes.data(), bytes.size());
+  return add_dataset(std::move(upload));
+}
+
+Upload Workspace::receive(std::string_view requested_name) {
   const std::string safe = safe_file_name(requested_name);
   const std::string ext = extension(safe);
   if (ext != ".csv" && ext != ".tsv" && ext != ".txt" && ext != ".npy") {
     throw InvalidArgument("'" + safe + "' is not a data file this interface reads; upload a .csv, .tsv or .npy file");
   }
-  if (bytes.empty()) throw DataError("'" + safe + "' is empty");
-  const Dataset data = is_npy(safe) ? parse_npy(bytes, safe) : parse_table(bytes, safe);
+  // A leading dot: never listed, never a name a request can reach (is_safe_file_name).
+  static std::atomic<uint64_t> uploads{0};
+  const std::string hidden = ".upload-" + std::to_string(::getpid()) + "-" + std::to_string(++uploads) + "-" + safe;
+  return Upload(safe, (fs::path(data_dir_) / hidden).string());
+}
+
+DatasetInfo Workspace::add_dataset(Upload upload) {
+  const std::string& safe = upload.name_;
+  if (upload.size() == 0) throw DataError("'" + safe + "' is empty");
+  if (::fsync(upload.fd_) != 0) throw Error("cannot store the upload '" + safe + "': " + std::strerror(errno));
+  upload.close_file();
+  const Dataset data = parse_dataset(read_file(upload.path_), safe);
   if (data.rows() < 2)
     throw DataError("'" + safe + "' has " + std::to_string(data.rows()) + " rows; training needs at least 2");
   std::lock_guard<std::mutex> lock(mutex_);
   std::string name = safe;
   for (int copy = 2; existing_file(data_dir_, name) || fs::exists(fs::path(data_dir_) / name); ++copy) {
-    name = stem(safe) + "-" + std::to_string(copy) + ext;
+    name = stem(safe) + "-" + std::to_string(copy) + extension(safe);
   }
-  write_file_atomically((fs::path(data_dir_) / name).string(), bytes);
+  const std::string destination = (fs::path(data_dir_) / name).string();
+  if (::rename(upload.path_.c_str(), destination.c_str()) != 0) {
+    throw Error("cannot store the upload as '" + destination + "': " + std::strerror(errno));
+  }
+  upload.path_.clear();  // kept
   DatasetInfo info = info_of(name, data);
   described_[name] = info;
   return info;
@@ -155,8 +217,7 @@ DatasetInfo Workspace::dataset_info(const std::string& name) { return describe(n
 Dataset Workspace::read_dataset(const std::string& name) {
   const auto path = existing_file(data_dir_, name);
   if (!path) throw InvalidArgument("there is no data set '" + name + "'; upload it first");
-  const std::string bytes = read_file(*path);
-  return is_npy(name) ? parse_npy(bytes, name) : parse_table(bytes, name);
+  return parse_dataset(read_file(*path), name);
 }
 
 std::string Workspace::model_path(const std::string& name) const {

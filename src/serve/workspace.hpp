@@ -5,6 +5,9 @@
 //
 //   Workspace workspace("runs");
 //   DatasetInfo info = workspace.add_dataset("iris.csv", bytes);   // checked, then stored
+//   Upload upload = workspace.receive("big.csv");                  // or in pieces, to disk
+//   upload.append(piece.data(), piece.size());
+//   info = workspace.add_dataset(std::move(upload));
 //   Dataset iris = workspace.read_dataset(info.name);
 #pragma once
 
@@ -38,6 +41,30 @@ std::string safe_file_name(std::string_view requested);
 /// what every name in a request must be before it is looked up.
 bool is_safe_file_name(std::string_view name);
 
+/// A data set arriving in pieces (an upload), written straight to a hidden file in
+/// DIR/data rather than held in memory: Workspace::add_dataset() checks and keeps it; an
+/// upload dropped before that leaves nothing behind.
+class Upload {
+ public:
+  Upload(Upload&& other) noexcept;
+  Upload& operator=(Upload&&) = delete;
+  ~Upload();
+
+  /// Throws Error, naming the file, when the disk refuses the bytes.
+  void append(const char* data, size_t size);
+  int64_t size() const { return size_; }
+
+ private:
+  friend class Workspace;
+  Upload(std::string name, std::string path);
+  void close_file();
+
+  std::string name_;  ///< the safe name asked for
+  std::string path_;  ///< the hidden file; empty once kept or moved from
+  int fd_ = -1;
+  int64_t size_ = 0;
+};
+
 class Workspace {
  public:
   /// Creates DIR/data and DIR/models when missing; throws InvalidArgument when DIR is not
@@ -51,6 +78,11 @@ class Workspace {
   /// derived from `requested_name`. Throws InvalidArgument for an unsupported name or
   /// DataError for content that is not a data set, and stores nothing then.
   DatasetInfo add_dataset(std::string_view requested_name, std::string_view bytes);
+  /// Starts receiving a data set named `requested_name`; throws InvalidArgument for a
+  /// name or an extension add_dataset() would refuse, before any byte is written.
+  Upload receive(std::string_view requested_name);
+  /// Checks a received data set as add_dataset(name, bytes) does and keeps it.
+  DatasetInfo add_dataset(Upload upload);
   std::vector<DatasetInfo> datasets();
   /// Throws InvalidArgument for a name that is not a stored data set.
   DatasetInfo dataset_info(const std::string& name);

@@ -10,6 +10,7 @@ Usage: replay.py HOURGLASS SOURCE_DIR WORK_DIR [--runs N] [--seed S]
 """
 import argparse
 import gzip
+import json
 import os
 import random
 import signal
@@ -197,12 +198,58 @@ class Replay:
             self.counts.setdefault("server, hostile requests", Counter())[got] += 1
             if got != "refused":
                 self.failures.append("server: %s %s -> %s" % (method, path[:60], got))
+        self.server_burst(port)
         alive = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         alive.request("GET", "/api/datasets")
         if alive.getresponse().status != 200:
             self.failures.append("server: no answer after the hostile requests")
         process.send_signal(signal.SIGTERM)
         process.communicate(timeout=120)
+
+    def server_burst(self, port):
+        """A burst at once while a training runs: 30 event streams (24 are kept, the rest
+        refused with 503) and 170 GETs from clients that then keep their sockets open.
+        Every GET is answered within 10 s; none waits for idle sockets to time out."""
+        import concurrent.futures
+        import http.client
+        import uuid
+        page = {"X-Requested-With": "hourglass"}
+        boundary = uuid.uuid4().hex
+        iris = open(os.path.join(self.source, "data", "iris.csv"), "rb").read()
+        body = (b"--" + boundary.encode() + b'\r\nContent-Disposition: form-data; name="file"; filename="iris.csv"'
+                b"\r\n\r\n" + iris + b"\r\n--" + boundary.encode() + b"--\r\n")
+        setup = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        setup.request("POST", "/api/datasets", body=body,
+                      headers={**page, "Content-Type": "multipart/form-data; boundary=" + boundary})
+        setup.getresponse().read()
+        setup.request("POST", "/api/trainings", headers={**page, "Content-Type": "application/json"},
+                      body='{"dataset": "iris.csv", "network": "4,2:tanh", "epochs": 100000, "batch_size": 2}')
+        training = json.loads(setup.getresponse().read())["id"]
+        kept = []
+
+        def one(kind):
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            kept.append(connection)  # open until the burst is over: a stream, or an idle keep-alive socket
+            try:
+                connection.request("GET", "/api/trainings/%d/events" % training if kind == "stream" else "/api/options")
+                answer = connection.getresponse()
+                if kind == "get":
+                    answer.read()
+                return "%s: status %d" % (kind, answer.status)
+            except (OSError, http.client.HTTPException) as error:
+                return "%s: no answer within 10 s (%s)" % (kind, type(error).__name__)
+
+        kinds = ["stream"] * 30 + ["get"] * 170
+        self.rng.shuffle(kinds)
+        with concurrent.futures.ThreadPoolExecutor(len(kinds)) as pool:
+            for got in pool.map(one, kinds):
+                self.counts.setdefault("server, a burst of 170 GETs and 30 streams", Counter())[got] += 1
+                if got not in ("get: status 200", "stream: status 200", "stream: status 503"):
+                    self.failures.append("server burst: " + got)
+        for connection in kept:
+            connection.close()
+        setup.request("POST", "/api/trainings/%d/stop" % training, headers=page, body="")
+        setup.getresponse().read()
 
     def orphaned_ranks(self, iris):
         """The launcher of --nproc 2 killed while its ranks train: they end with it, and

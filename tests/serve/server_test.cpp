@@ -7,9 +7,11 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -76,21 +78,64 @@ class ServerTest : public ::testing::Test {
     ADD_FAILURE() << "training " << id << " did not reach the state";
     return {};
   }
-  // Sends raw bytes on a new connection and returns what comes back until it closes.
-  std::string raw_exchange(const std::string& bytes) {
+  // A new connection to the server; a read waits at most a minute (a server that never
+  // answers fails the test instead of hanging it).
+  int connect_raw() {
     const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    const timeval minute{60, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &minute, sizeof minute);
     sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_port = htons(static_cast<uint16_t>(port_));
     inet_pton(AF_INET, "127.0.0.1", &address.sin_addr);
     EXPECT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    return fd;
+  }
+  static void send_raw(int fd, const std::string& bytes) {
     EXPECT_EQ(send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL), static_cast<ssize_t>(bytes.size()));
-    shutdown(fd, SHUT_WR);
+  }
+  // Reads until `marker` has arrived (without one: until the connection ends); returns
+  // what was read.
+  static std::string read_until(int fd, const std::string& marker = {}) {
     std::string answer;
     char buffer[4096];
-    for (ssize_t n; (n = recv(fd, buffer, sizeof buffer, 0)) > 0;) answer.append(buffer, static_cast<size_t>(n));
+    for (ssize_t n; (marker.empty() || answer.find(marker) == std::string::npos) &&
+                    (n = recv(fd, buffer, sizeof buffer, 0)) > 0;) {
+      answer.append(buffer, static_cast<size_t>(n));
+    }
+    return answer;
+  }
+  std::string request_head(const std::string& line) const {
+    return line + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port_) + "\r\n";
+  }
+  // Sends raw bytes on a new connection and returns what comes back until it closes.
+  std::string raw_exchange(const std::string& bytes) {
+    const int fd = connect_raw();
+    send_raw(fd, bytes);
+    shutdown(fd, SHUT_WR);
+    const std::string answer = read_until(fd);
     close(fd);
     return answer;
+  }
+  // Waits for something the server does; false after a minute without it.
+  template <typename Condition>
+  static bool eventually(Condition condition) {
+    for (int attempt = 0; attempt < 6000; ++attempt) {
+      if (condition()) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
+  }
+  // The names in DIR/work/data, hidden ones too.
+  std::vector<std::string> data_files() const {
+    std::vector<std::string> names;
+    for (const auto& entry : fs::directory_iterator(parent_ / "work/data")) names.push_back(entry.path().filename());
+    return names;
+  }
+  int64_t start_long_training() {
+    EXPECT_EQ(upload("iris.csv", iris_csv())->status, 201);
+    const std::string long_run = R"({"dataset": "iris.csv", "network": "4,2:tanh", "epochs": 100000, "batch_size": 2})";
+    return json::parse(client_->Post("/api/trainings", kPageHeaders, long_run, "application/json")->body)["id"];
   }
 
   fs::path parent_;
@@ -169,6 +214,80 @@ TEST_F(ServerTest, OversizedUploadsAreRefusedWithTheLimit) {
   EXPECT_NE(json::parse(res->body)["error"].get<std::string>().find("limit of 1 MiB"), std::string::npos) << res->body;
   EXPECT_FALSE(fs::exists(parent_ / "work/data/big.csv"));
   expect_alive();
+}
+
+// An upload goes to disk as it arrives (its first half is in a hidden file before the
+// second is sent), becomes the data set once whole, and leaves nothing when cut short.
+TEST_F(ServerTest, UploadsAreWrittenToDiskAsTheyArriveAndACutOneLeavesNothing) {
+  start();
+  std::string table = "a,b\n";
+  for (int row = 0; table.size() < 400000; ++row) table += std::to_string(row) + "," + std::to_string(row % 7) + "\n";
+  const std::string head =
+      "--hgcut\r\nContent-Disposition: form-data; name=\"file\"; filename=\"t.csv\"\r\nContent-Type: text/csv\r\n\r\n";
+  const std::string tail = "\r\n--hgcut--\r\n";
+  const std::string request = request_head("POST /api/datasets") +
+                              "X-Requested-With: hourglass\r\nContent-Type: multipart/form-data; boundary=hgcut\r\n"
+                              "Connection: close\r\nContent-Length: " +
+                              std::to_string(head.size() + table.size() + tail.size()) + "\r\n\r\n" + head;
+  const auto hidden_bytes = [&] {
+    for (const auto& entry : fs::directory_iterator(parent_ / "work/data")) {
+      if (entry.path().filename().string().rfind(".upload-", 0) == 0) return static_cast<int64_t>(entry.file_size());
+    }
+    return int64_t{-1};
+  };
+  for (const bool finish : {true, false}) {
+    const int fd = connect_raw();
+    send_raw(fd, request + table.substr(0, table.size() / 2));
+    ASSERT_TRUE(eventually([&] { return hidden_bytes() > 0; })) << "nothing of the upload on disk while it arrives";
+    if (finish) {
+      send_raw(fd, table.substr(table.size() / 2) + tail);
+      const std::string answer = read_until(fd, "}");
+      EXPECT_NE(answer.find("201 Created"), std::string::npos) << answer;
+    }
+    close(fd);
+    // A cut upload's file goes once the server sees the connection end.
+    ASSERT_TRUE(eventually([&] { return hidden_bytes() < 0; })) << "the upload's file stays";
+  }
+  EXPECT_EQ(data_files(), std::vector<std::string>{"t.csv"});
+  EXPECT_EQ(read_file((parent_ / "work/data/t.csv").string()), table);
+  expect_alive();
+}
+
+// Each connection holds a thread while it is open: 24 progress streams (the most the
+// server keeps) and 40 idle keep-alive connections, each waiting for its next request,
+// leave ordinary requests a thread (they once waited for the idle ones to time out).
+TEST_F(ServerTest, OpenStreamsAndIdleConnectionsLeaveRoomForRequests) {
+  start(ServerOptions().idle_seconds(600));
+  const int64_t id = start_long_training();
+  wait_for_training(id, {"running"});
+  const std::string events = "/api/trainings/" + std::to_string(id) + "/events";
+  struct Held : std::vector<int> {
+    ~Held() {
+      for (const int fd : *this) close(fd);  // also when an assertion ends the test early
+    }
+  } held;
+  for (int stream = 0; stream < 24; ++stream) {
+    held.push_back(connect_raw());
+    send_raw(held.back(), request_head("GET " + events) + "\r\n");
+    ASSERT_NE(read_until(held.back(), "event: ").find("event: "), std::string::npos) << "stream " << stream;
+  }
+  const auto refused = client_->Get(events);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 503);
+  EXPECT_NE(refused->body.find("too many progress streams"), std::string::npos) << refused->body;
+  for (int idle = 0; idle < 40; ++idle) {
+    held.push_back(connect_raw());
+    send_raw(held.back(), request_head("GET /api/datasets") + "\r\n");
+    ASSERT_NE(read_until(held.back(), "\r\n\r\n").find("200 OK"), std::string::npos) << "connection " << idle;
+  }
+  expect_alive();
+  // ... while every held connection is still open (none was dropped to make room).
+  char byte;
+  for (const int fd : held) {
+    const ssize_t peeked = recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    EXPECT_TRUE(peeked > 0 || (peeked < 0 && errno == EAGAIN)) << "a held connection was closed";
+  }
+  client_->Post("/api/trainings/" + std::to_string(id) + "/stop", kPageHeaders, "", "text/plain");
 }
 
 TEST_F(ServerTest, MalformedRequestsGetErrorsAndTheServerGoesOn) {
@@ -391,10 +510,8 @@ TEST_F(ServerTest, TrainsATableWithCategoriesAndScoresItInTheModelsLevels) {
 
 TEST_F(ServerTest, TrainingsQueueAndStop) {
   start();
-  ASSERT_EQ(upload("iris.csv", iris_csv())->status, 201);
+  const int64_t first = start_long_training();
   const std::string long_run = R"({"dataset": "iris.csv", "network": "4,2:tanh", "epochs": 100000, "batch_size": 2})";
-  const int64_t first =
-      json::parse(client_->Post("/api/trainings", kPageHeaders, long_run, "application/json")->body)["id"];
   const int64_t second =
       json::parse(client_->Post("/api/trainings", kPageHeaders, long_run, "application/json")->body)["id"];
   wait_for_training(first, {"running"});
