@@ -12,6 +12,11 @@
 //   hourglass_bench pca    ROWS COLUMNS K [SOLVER]
 //       PCA of random low-rank data (SOLVER auto, covariance, gram or randomized):
 //       {"seconds": s, "peak_rss_mb": r, "solver": "gram", "variance": v}
+//   hourglass_bench baseline MNIST_DIR [EPOCHS]
+//       benchmark 1's network trained as `train dense` does, then the PCA baseline
+//       `hourglass train` prints (compare_with_pca) and the PCA `hourglass pca --dim 10`
+//       computes (Pca::fit and encode, every row), each timed in this process:
+//       {"epoch_seconds": [...], "baseline_seconds": b, "pca_seconds": p, "baseline_share": b / epoch}
 //   hourglass_bench score  MODEL.hgm DATA [REPEATS]
 //       Model::score on DATA already in memory, the median of REPEATS (default 5) after
 //       one warm-up: {"rows": n, "seconds": s, "rows_per_second": r}
@@ -21,6 +26,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <functional>
 #include <hourglass/hourglass.hpp>
 #include <iostream>
 #include <sstream>
@@ -211,6 +217,32 @@ int pca_command(const std::vector<std::string>& args) {
   return 0;
 }
 
+double seconds_of(const std::function<void()>& work) {
+  const auto start = std::chrono::steady_clock::now();
+  work();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+int baseline_command(const std::vector<std::string>& args) {
+  if (args.empty()) throw InvalidArgument("baseline MNIST_DIR [EPOCHS]");
+  const auto data = training_rows(args[0], 60000);
+  std::vector<double> epoch_seconds;
+  const Model model = train(workload("dense", 392).learner, data,
+                            bench_options(args.size() > 1 ? std::stoll(args[1]) : 2, 128, "fp32").scale("minmax"),
+                            timing(epoch_seconds));
+  const auto rows = data.reshape({data.size(0), -1});
+  std::vector<double> baseline, principal;
+  for (int i = 0; i < 3; ++i) {
+    baseline.push_back(seconds_of([&] { compare_with_pca(model, rows); }));
+    principal.push_back(seconds_of([&] { Pca::fit(rows, 10).encode(rows); }));
+  }
+  const double epoch = steady_median(epoch_seconds), b = steady_median(baseline);
+  std::cout << "{\"epoch_seconds\": " << json_list(epoch_seconds) << ", \"baseline_seconds\": " << b
+            << ", \"pca_seconds\": " << steady_median(principal) << ", \"baseline_share\": " << b / epoch
+            << ", \"pca_share\": " << steady_median(principal) / epoch << "}\n";
+  return 0;
+}
+
 int score_command(const std::vector<std::string>& args) {
   if (args.size() < 2) throw InvalidArgument("score MODEL.hgm DATA [REPEATS]");
   const Model model = Model::load(args[0]);
@@ -241,7 +273,8 @@ int main(int argc, char** argv) try {
   if (command == "npy") return npy_command(args);
   if (command == "pca") return pca_command(args);
   if (command == "score") return score_command(args);
-  std::cerr << "usage: hourglass_bench train|gemm|npy|pca|score ... (see bench/bench.cpp)\n";
+  if (command == "baseline") return baseline_command(args);
+  std::cerr << "usage: hourglass_bench train|gemm|npy|pca|score|baseline ... (see bench/bench.cpp)\n";
   return 2;
 } catch (const std::exception& e) {
   std::cerr << "hourglass_bench: " << e.what() << '\n';

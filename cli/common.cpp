@@ -513,7 +513,10 @@ namespace hourglass::cli {
 void report_against_pca(const Model& model, const at::Tensor& data, const TrainFlags& flags) {
   if (flags.quiet || flags.no_baseline) return;
   const PcaComparison c = compare_with_pca(model, data.reshape({data.size(0), -1}));
-  const std::string scaled_by = model.scaler().is_identity() ? "" : ", " + model.scaler().kind() + " scaled";
+  std::string scaled_by = model.scaler().is_identity() ? "" : ", " + model.scaler().kind() + " scaled";
+  if (c.rows < data.size(0)) {
+    scaled_by += ", on " + std::to_string(c.rows) + " of the " + std::to_string(data.size(0)) + " rows";
+  }
   if (c.mse) {
     std::cerr << "Reconstruction MSE: autoencoder " << *c.mse << ", PCA (k=" << c.k << scaled_by << ") " << *c.pca_mse;
     if (*c.pca_mse > 0) std::cerr << " (ratio " << *c.mse / *c.pca_mse << ")";

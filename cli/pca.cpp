@@ -32,8 +32,7 @@ void add_pca_command(CLI::App& app) {
     }
     const Pca model = pca(data.features, flags->dim);
     const auto codes = model.encode(data.features);
-    const double mse = (model.decode(codes) - data.features).square().mean().item<double>();
-    const double total = data.features.var(0).sum().item<double>();
+    const double mse = model.fitted_mse(), total = model.total_variance();
     const double explained = model.explained_variance().sum().item<double>();
     if (flags->png.given()) flags->png.write(scatter_plot(codes, data.labels));
     if (!flags->png.given() || !flags->output.path.empty()) {

@@ -166,10 +166,55 @@ evaluate_kullback_leibler_divergence <- function(learner, data, ...) {
 }
 
 #' @rdname evaluate
-#' @param name A metric name, for `evaluation_metric`
-#' @return `evaluation_metric` returns a function of `learner`, `data` and `...`
+#' @param evaluate_f For `evaluation_metric`, a metric: a name the library knows
+#'   (`"mean_squared_error"`, `"binary_accuracy"`, ...), or a function of `y_true` and
+#'   `y_pred` (Keras's custom metric signature), called with the data and its
+#'   reconstruction as matrices (rows are instances) and averaged over what it returns
+#' @return `evaluation_metric` returns a function of `learner`, `data` and `...`; for a
+#'   function, its list names the metric by its `name` attribute or the expression given
+#' @examples
+#' \donttest{
+#' x <- as.matrix(iris[, 1:4])
+#' largest_error <- function(y_true, y_pred) apply(abs(y_true - y_pred), 1, max)
+#' model <- autoencoder(2) |> train(x, verbose = FALSE)
+#' evaluation_metric(largest_error)(model, x)
+#' }
 #' @export
-evaluation_metric <- function(name) function(learner, data, ...) evaluate_metric(learner, data, name, ...)
+evaluation_metric <- function(evaluate_f) {
+  if (is.character(evaluate_f) && length(evaluate_f) == 1) {
+    return(function(learner, data, ...) evaluate_metric(learner, data, evaluate_f, ...))
+  }
+  if (!is.function(evaluate_f)) {
+    stop("evaluation_metric(): expected a metric name or a function(y_true, y_pred), got a ", class(evaluate_f)[1],
+         call. = FALSE)
+  }
+  name <- attr(evaluate_f, "name")
+  if (is.null(name)) name <- paste(deparse(substitute(evaluate_f)), collapse = "")
+  if (!nzchar(name) || grepl("^function", name)) name <- "metric"
+  function(learner, data, ...) {
+    result <- evaluate_metric(learner, data, character(0), ...)
+    y_true <- as_metric_matrix(data)
+    y_pred <- as_metric_matrix(reconstruct(learner, data))
+    value <- evaluate_f(y_true, y_pred)
+    if (!is.numeric(value) || length(value) < 1) {
+      stop("evaluation_metric(): the metric function returned a ", class(value)[1], " of length ", length(value),
+           "; it should return numbers (one per instance, or one)", call. = FALSE)
+    }
+    result[[name]] <- mean(value)
+    result
+  }
+}
+
+as_metric_matrix <- function(x) {
+  if (is.data.frame(x)) {
+    if (!all(vapply(x, is.numeric, logical(1)))) {
+      stop("evaluation_metric(): a metric function takes numbers; this data has categorical columns", call. = FALSE)
+    }
+    x <- as.matrix(x)
+  }
+  if (length(dim(x)) > 2) x <- matrix(x, nrow = dim(x)[1])
+  x
+}
 
 evaluate_metric <- function(learner, data, name, ...) {
   extra <- names(list(...))
@@ -181,20 +226,99 @@ evaluate_metric <- function(learner, data, name, ...) {
   as.list(call_core(hg_evaluate, model_of(learner), as_data(data), c("loss", name)))
 }
 
-#' Configure the backend
+#' Configure a learner for an input shape
 #'
-#' ruta's `configure()`: here, the threads the tensor engine uses and the device.
+#' ruta's `configure(learner, input_shape)`: the learner's network laid out for samples
+#' of `input_shape` before any training, so that `summary()` and [count_params()] show
+#' its layers, their output shapes and its values. [train()] does this by itself; a
+#' network that cannot take the shape is an error here, before any data is read. (The
+#' threads and the device, which `configure(threads = )` set in earlier versions, are
+#' [backend()]'s.)
+#' @param learner A learner ([autoencoder()] and the other constructors)
+#' @param input_shape The number of variables, or one sample's shape (`c(1, 28, 28)` for
+#'   MNIST's images, channels first)
+#' @param ... Unused
+#' @return The learner, with its `input_shape`
+#' @examples
+#' learner <- configure(autoencoder(c(8, 2)), 4)
+#' summary(learner)
+#' count_params(learner)
+#' @export
+configure <- function(learner, input_shape, ...) {
+  if (missing(learner) && length(list(...)) > 0 && all(names(list(...)) %in% c("threads", "device"))) {
+    if (!isTRUE(.hourglass_state$backend_noted)) {
+      .hourglass_state$backend_noted <- TRUE
+      message("configure(threads = , device = ) is backend() now; configure(learner, input_shape) is ruta's")
+    }
+    return(backend(...))
+  }
+  if (!inherits(learner, "ruta_autoencoder")) {
+    stop("configure(): expected a learner (autoencoder(...)) and its input_shape, got a ", class(learner)[1],
+         "; the threads and the device are backend()'s", call. = FALSE)
+  }
+  if (missing(input_shape) || !is.numeric(input_shape) || length(input_shape) < 1 || anyNA(input_shape) ||
+      any(input_shape < 1) || any(input_shape != round(input_shape))) {
+    stop("configure(): input_shape must be the number of variables or one sample's shape in whole numbers ",
+         "(4, or c(1, 28, 28)), got ", if (missing(input_shape)) "nothing" else deparse(input_shape),
+         call. = FALSE)
+  }
+  call_core(hg_learner_summary, core_learner(learner), as.numeric(input_shape))  # refuses a shape that does not fit
+  learner$input_shape <- as.integer(input_shape)
+  learner
+}
+
+#' The tensor engine's threads and device
+#'
 #' @param threads Threads for tensor operations (default: every core, or
 #'   `OMP_NUM_THREADS`)
 #' @param device `"cpu"`; `"cuda"` needs a build against a CUDA LibTorch
-#' @param ... ruta's backend arguments, which have no meaning without Keras
+#' @param ... Unused
 #' @return The settings in effect (threads, device, BLAS), invisibly
 #' @examples
-#' configure(threads = 2)
+#' backend(threads = 2)
 #' @export
-configure <- function(threads = NULL, device = NULL, ...) {
-  if (!is.null(threads)) threads <- check_count(threads, "configure(): threads")
+backend <- function(threads = NULL, device = NULL, ...) {
+  if (!is.null(threads)) threads <- check_count(threads, "backend(): threads")
   invisible(call_core(hg_configure, threads, device))
+}
+
+#' A learner's layers and values
+#'
+#' Keras's `summary()` and `count_params()`: each layer with its output shape and its
+#' number of values, then the totals, for a trained learner or one given its input shape
+#' by [configure()].
+#' @param object,learner A trained or configured learner
+#' @param ... Unused
+#' @return `summary()`: the table as text, invisibly (it is printed); `count_params()`:
+#'   the number of values
+#' @examples
+#' \donttest{
+#' model <- autoencoder(c(8, 2)) |> train(as.matrix(iris[, 1:4]), epochs = 2, verbose = FALSE)
+#' summary(model)
+#' count_params(model)
+#' }
+#' @export
+summary.ruta_autoencoder <- function(object, ...) {
+  table <- if (is_trained(object)) call_core(hg_model_summary, object$models) else layout_of(object)$summary
+  cat(table)
+  invisible(table)
+}
+
+#' @rdname summary.ruta_autoencoder
+#' @export
+count_params <- function(learner) {
+  if (!inherits(learner, "ruta_autoencoder")) {
+    stop("count_params(): expected a learner, got a ", class(learner)[1], call. = FALSE)
+  }
+  if (is_trained(learner)) call_core(hg_parameter_count, learner$models) else layout_of(learner)$params
+}
+
+layout_of <- function(learner) {
+  if (is.null(learner$input_shape)) {
+    stop("the learner has no input shape yet; train it, or give it one with configure(learner, input_shape)",
+         call. = FALSE)
+  }
+  call_core(hg_learner_summary, core_learner(learner), as.numeric(learner$input_shape))
 }
 
 #' Save and load models
@@ -297,12 +421,14 @@ pca <- function(data, k) {
 #' (its scaling, one-hot categories and filled holes), and both reconstructions measured
 #' the same way: the mean squared error over the present numeric cells in the data's
 #' units, and for tables with categories the share of categorical cells whose level
-#' comes back.
+#' comes back. On more than 10,000 rows, both are fitted and measured on 10,000 of them,
+#' evenly spaced (the same ones every time), which keeps the comparison cheap.
 #' @param learner A trained learner
 #' @param data The data to compare on, as `train()` takes it (usually the training data)
 #' @return A data frame with a row per measure: `measure` (`"mse"`,
 #'   `"categories_reconstructed"`), `autoencoder`, `pca` and `better` (`"lower"` or
-#'   `"higher"`); its attribute `k` is PCA's number of components
+#'   `"higher"`); its attributes `k` (PCA's number of components) and `rows` (the rows
+#'   measured)
 #' @examples
 #' \donttest{
 #' x <- as.matrix(iris[, 1:4])
@@ -315,6 +441,7 @@ compare_with_pca <- function(learner, data) {
   comparison <- data.frame(measure = result$measure, autoencoder = result$autoencoder, pca = result$pca,
                            better = result$better)
   attr(comparison, "k") <- as.integer(result$k)
+  attr(comparison, "rows") <- result$rows
   comparison
 }
 

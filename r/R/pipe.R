@@ -2,7 +2,7 @@
 #'
 #' magrittr's pipe, as ruta re-exports it: `x %>% f(y)` is `f(x, y)`, so that
 #' `autoencoder(2) %>% train(x, epochs = 10) %>% encode(x)` reads left to right.
-#' See [magrittr::%>%][magrittr::pipe] for the details.
+#' See magrittr's help, `?magrittr::"%>%"`, for the details.
 #' @name %>%
 #' @rdname pipe
 #' @usage lhs \%>\% rhs

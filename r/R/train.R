@@ -24,7 +24,9 @@ train <- function(learner, ...) UseMethod("train")
 #'   `"kullback_leibler_divergence"` and the other losses
 #' @param epochs Passes over the data (more passes, for a trained learner)
 #' @param optimizer `"rmsprop"` (the default for a new learner), `"sgd"`, `"adam"`,
-#'   `"adamax"` or `"adagrad"`; a trained learner keeps its own unless another is given
+#'   `"adamax"`, `"adagrad"` or `"adadelta"` (the names in
+#'   `train_option_spec("optimizer")$choices`; Keras's spellings such as `"Adam"` too), with
+#'   Keras's default learning rates; a trained learner keeps its own unless another is given
 #' @param callbacks A list of callbacks ([callback_early_stopping()],
 #'   [callback_model_checkpoint()], [callback_csv_logger()],
 #'   [callback_reduce_lr_on_plateau()], [callback_learning_rate_scheduler()],

@@ -6,561 +6,577 @@
 using namespace Rcpp;
 
 #ifdef RCPP_USE_GLOBAL_ROSTREAM
-Rcpp::Rostream<true>& Rcpp::Rcout = Rcpp::Rcpp_cout_get();
+Rcpp::Rostream<true>&  Rcpp::Rcout = Rcpp::Rcpp_cout_get();
 Rcpp::Rostream<false>& Rcpp::Rcerr = Rcpp::Rcpp_cerr_get();
 #endif
 
-// hg_callback_kinds
-Rcpp::List hg_callback_kinds();
-RcppExport SEXP _hourglass_hg_callback_kinds() {
-  BEGIN_RCPP
-  Rcpp::RObject rcpp_result_gen;
-  Rcpp::RNGScope rcpp_rngScope_gen;
-  rcpp_result_gen = Rcpp::wrap(hg_callback_kinds());
-  return rcpp_result_gen;
-  END_RCPP
-}
 // hg_init
 void hg_init();
 RcppExport SEXP _hourglass_hg_init() {
-  BEGIN_RCPP
-  Rcpp::RNGScope rcpp_rngScope_gen;
-  hg_init();
-  return R_NilValue;
-  END_RCPP
+BEGIN_RCPP
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    hg_init();
+    return R_NilValue;
+END_RCPP
 }
 // hg_take_warnings
 Rcpp::CharacterVector hg_take_warnings();
 RcppExport SEXP _hourglass_hg_take_warnings() {
-  BEGIN_RCPP
-  Rcpp::RObject rcpp_result_gen;
-  Rcpp::RNGScope rcpp_rngScope_gen;
-  rcpp_result_gen = Rcpp::wrap(hg_take_warnings());
-  return rcpp_result_gen;
-  END_RCPP
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    rcpp_result_gen = Rcpp::wrap(hg_take_warnings());
+    return rcpp_result_gen;
+END_RCPP
 }
 // hg_train_option_specs
 Rcpp::List hg_train_option_specs();
 RcppExport SEXP _hourglass_hg_train_option_specs() {
-  BEGIN_RCPP
-  Rcpp::RObject rcpp_result_gen;
-  Rcpp::RNGScope rcpp_rngScope_gen;
-  rcpp_result_gen = Rcpp::wrap(hg_train_option_specs());
-  return rcpp_result_gen;
-  END_RCPP
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    rcpp_result_gen = Rcpp::wrap(hg_train_option_specs());
+    return rcpp_result_gen;
+END_RCPP
 }
 // hg_declare_train_option
 void hg_declare_train_option(std::string name, std::string type, SEXP initial, std::string help);
 RcppExport SEXP _hourglass_hg_declare_train_option(SEXP nameSEXP, SEXP typeSEXP, SEXP initialSEXP, SEXP helpSEXP) {
-  BEGIN_RCPP
-  Rcpp::RNGScope rcpp_rngScope_gen;
-  Rcpp::traits::input_parameter<std::string>::type name(nameSEXP);
-  Rcpp::traits::input_parameter<std::string>::type type(typeSEXP);
-  Rcpp::traits::input_parameter<SEXP>::type initial(initialSEXP);
-  Rcpp::traits::input_parameter<std::string>::type help(helpSEXP);
-  hg_declare_train_option(name, type, initial, help);
-  return R_NilValue;
-  END_RCPP
+BEGIN_RCPP
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< std::string >::type name(nameSEXP);
+    Rcpp::traits::input_parameter< std::string >::type type(typeSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type initial(initialSEXP);
+    Rcpp::traits::input_parameter< std::string >::type help(helpSEXP);
+    hg_declare_train_option(name, type, initial, help);
+    return R_NilValue;
+END_RCPP
 }
 // hg_check_activation
 void hg_check_activation(std::string name);
 RcppExport SEXP _hourglass_hg_check_activation(SEXP nameSEXP) {
-  BEGIN_RCPP
-  Rcpp::RNGScope rcpp_rngScope_gen;
-  Rcpp::traits::input_parameter<std::string>::type name(nameSEXP);
-  hg_check_activation(name);
-  return R_NilValue;
-  END_RCPP
+BEGIN_RCPP
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< std::string >::type name(nameSEXP);
+    hg_check_activation(name);
+    return R_NilValue;
+END_RCPP
 }
 // hg_encoding_index
 int hg_encoding_index(Rcpp::List layers);
 RcppExport SEXP _hourglass_hg_encoding_index(SEXP layersSEXP) {
-  BEGIN_RCPP
-  Rcpp::RObject rcpp_result_gen;
-  Rcpp::RNGScope rcpp_rngScope_gen;
-  Rcpp::traits::input_parameter<Rcpp::List>::type layers(layersSEXP);
-  rcpp_result_gen = Rcpp::wrap(hg_encoding_index(layers));
-  return rcpp_result_gen;
-  END_RCPP
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::List >::type layers(layersSEXP);
+    rcpp_result_gen = Rcpp::wrap(hg_encoding_index(layers));
+    return rcpp_result_gen;
+END_RCPP
 }
 // hg_check_layer
 void hg_check_layer(Rcpp::List layer);
 RcppExport SEXP _hourglass_hg_check_layer(SEXP layerSEXP) {
-  BEGIN_RCPP
-  Rcpp::RNGScope rcpp_rngScope_gen;
-  Rcpp::traits::input_parameter<Rcpp::List>::type layer(layerSEXP);
-  hg_check_layer(layer);
-  return R_NilValue;
-  END_RCPP
+BEGIN_RCPP
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::List >::type layer(layerSEXP);
+    hg_check_layer(layer);
+    return R_NilValue;
+END_RCPP
 }
 // hg_check_noise
 void hg_check_noise(Rcpp::List noise);
 RcppExport SEXP _hourglass_hg_check_noise(SEXP noiseSEXP) {
-  BEGIN_RCPP
-  Rcpp::RNGScope rcpp_rngScope_gen;
-  Rcpp::traits::input_parameter<Rcpp::List>::type noise(noiseSEXP);
-  hg_check_noise(noise);
-  return R_NilValue;
-  END_RCPP
+BEGIN_RCPP
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::List >::type noise(noiseSEXP);
+    hg_check_noise(noise);
+    return R_NilValue;
+END_RCPP
 }
 // hg_network_from_sizes
 Rcpp::List hg_network_from_sizes(std::vector<int64_t> sizes);
 RcppExport SEXP _hourglass_hg_network_from_sizes(SEXP sizesSEXP) {
-  BEGIN_RCPP
-  Rcpp::RObject rcpp_result_gen;
-  Rcpp::RNGScope rcpp_rngScope_gen;
-  Rcpp::traits::input_parameter<std::vector<int64_t> >::type sizes(sizesSEXP);
-  rcpp_result_gen = Rcpp::wrap(hg_network_from_sizes(sizes));
-  return rcpp_result_gen;
-  END_RCPP
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< std::vector<int64_t> >::type sizes(sizesSEXP);
+    rcpp_result_gen = Rcpp::wrap(hg_network_from_sizes(sizes));
+    return rcpp_result_gen;
+END_RCPP
 }
 // hg_check_learner
 void hg_check_learner(Rcpp::List learner);
 RcppExport SEXP _hourglass_hg_check_learner(SEXP learnerSEXP) {
-  BEGIN_RCPP
-  Rcpp::RNGScope rcpp_rngScope_gen;
-  Rcpp::traits::input_parameter<Rcpp::List>::type learner(learnerSEXP);
-  hg_check_learner(learner);
-  return R_NilValue;
-  END_RCPP
+BEGIN_RCPP
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::List >::type learner(learnerSEXP);
+    hg_check_learner(learner);
+    return R_NilValue;
+END_RCPP
 }
 // hg_train
-Rcpp::List hg_train(Rcpp::List learner, SEXP data, SEXP validation_data, Rcpp::List options, bool verbose,
-                    Rcpp::List callbacks);
-RcppExport SEXP _hourglass_hg_train(SEXP learnerSEXP, SEXP dataSEXP, SEXP validation_dataSEXP, SEXP optionsSEXP,
-                                    SEXP verboseSEXP, SEXP callbacksSEXP) {
-  BEGIN_RCPP
-  Rcpp::RObject rcpp_result_gen;
-  Rcpp::RNGScope rcpp_rngScope_gen;
-  Rcpp::traits::input_parameter<Rcpp::List>::type learner(learnerSEXP);
-  Rcpp::traits::input_parameter<SEXP>::type data(dataSEXP);
-  Rcpp::traits::input_parameter<SEXP>::type validation_data(validation_dataSEXP);
-  Rcpp::traits::input_parameter<Rcpp::List>::type options(optionsSEXP);
-  Rcpp::traits::input_parameter<bool>::type verbose(verboseSEXP);
-  Rcpp::traits::input_parameter<Rcpp::List>::type callbacks(callbacksSEXP);
-  rcpp_result_gen = Rcpp::wrap(hg_train(learner, data, validation_data, options, verbose, callbacks));
-  return rcpp_result_gen;
-  END_RCPP
+Rcpp::List hg_train(Rcpp::List learner, SEXP data, SEXP validation_data, Rcpp::List options, bool verbose, Rcpp::List callbacks);
+RcppExport SEXP _hourglass_hg_train(SEXP learnerSEXP, SEXP dataSEXP, SEXP validation_dataSEXP, SEXP optionsSEXP, SEXP verboseSEXP, SEXP callbacksSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::List >::type learner(learnerSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type data(dataSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type validation_data(validation_dataSEXP);
+    Rcpp::traits::input_parameter< Rcpp::List >::type options(optionsSEXP);
+    Rcpp::traits::input_parameter< bool >::type verbose(verboseSEXP);
+    Rcpp::traits::input_parameter< Rcpp::List >::type callbacks(callbacksSEXP);
+    rcpp_result_gen = Rcpp::wrap(hg_train(learner, data, validation_data, options, verbose, callbacks));
+    return rcpp_result_gen;
+END_RCPP
 }
 // hg_train_more
-Rcpp::List hg_train_more(SEXP model, SEXP data, SEXP validation_data, Rcpp::List options, bool verbose,
-                         Rcpp::List callbacks);
-RcppExport SEXP _hourglass_hg_train_more(SEXP modelSEXP, SEXP dataSEXP, SEXP validation_dataSEXP, SEXP optionsSEXP,
-                                         SEXP verboseSEXP, SEXP callbacksSEXP) {
-  BEGIN_RCPP
-  Rcpp::RObject rcpp_result_gen;
-  Rcpp::RNGScope rcpp_rngScope_gen;
-  Rcpp::traits::input_parameter<SEXP>::type model(modelSEXP);
-  Rcpp::traits::input_parameter<SEXP>::type data(dataSEXP);
-  Rcpp::traits::input_parameter<SEXP>::type validation_data(validation_dataSEXP);
-  Rcpp::traits::input_parameter<Rcpp::List>::type options(optionsSEXP);
-  Rcpp::traits::input_parameter<bool>::type verbose(verboseSEXP);
-  Rcpp::traits::input_parameter<Rcpp::List>::type callbacks(callbacksSEXP);
-  rcpp_result_gen = Rcpp::wrap(hg_train_more(model, data, validation_data, options, verbose, callbacks));
-  return rcpp_result_gen;
-  END_RCPP
+Rcpp::List hg_train_more(SEXP model, SEXP data, SEXP validation_data, Rcpp::List options, bool verbose, Rcpp::List callbacks);
+RcppExport SEXP _hourglass_hg_train_more(SEXP modelSEXP, SEXP dataSEXP, SEXP validation_dataSEXP, SEXP optionsSEXP, SEXP verboseSEXP, SEXP callbacksSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< SEXP >::type model(modelSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type data(dataSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type validation_data(validation_dataSEXP);
+    Rcpp::traits::input_parameter< Rcpp::List >::type options(optionsSEXP);
+    Rcpp::traits::input_parameter< bool >::type verbose(verboseSEXP);
+    Rcpp::traits::input_parameter< Rcpp::List >::type callbacks(callbacksSEXP);
+    rcpp_result_gen = Rcpp::wrap(hg_train_more(model, data, validation_data, options, verbose, callbacks));
+    return rcpp_result_gen;
+END_RCPP
 }
 // hg_stop_training
 void hg_stop_training(std::string reason);
 RcppExport SEXP _hourglass_hg_stop_training(SEXP reasonSEXP) {
-  BEGIN_RCPP
-  Rcpp::RNGScope rcpp_rngScope_gen;
-  Rcpp::traits::input_parameter<std::string>::type reason(reasonSEXP);
-  hg_stop_training(reason);
-  return R_NilValue;
-  END_RCPP
+BEGIN_RCPP
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< std::string >::type reason(reasonSEXP);
+    hg_stop_training(reason);
+    return R_NilValue;
+END_RCPP
 }
 // hg_layer_kinds
 Rcpp::List hg_layer_kinds();
 RcppExport SEXP _hourglass_hg_layer_kinds() {
-  BEGIN_RCPP
-  Rcpp::RObject rcpp_result_gen;
-  Rcpp::RNGScope rcpp_rngScope_gen;
-  rcpp_result_gen = Rcpp::wrap(hg_layer_kinds());
-  return rcpp_result_gen;
-  END_RCPP
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    rcpp_result_gen = Rcpp::wrap(hg_layer_kinds());
+    return rcpp_result_gen;
+END_RCPP
 }
 // hg_variant_kinds
 Rcpp::List hg_variant_kinds();
 RcppExport SEXP _hourglass_hg_variant_kinds() {
-  BEGIN_RCPP
-  Rcpp::RObject rcpp_result_gen;
-  Rcpp::RNGScope rcpp_rngScope_gen;
-  rcpp_result_gen = Rcpp::wrap(hg_variant_kinds());
-  return rcpp_result_gen;
-  END_RCPP
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    rcpp_result_gen = Rcpp::wrap(hg_variant_kinds());
+    return rcpp_result_gen;
+END_RCPP
+}
+// hg_callback_kinds
+Rcpp::List hg_callback_kinds();
+RcppExport SEXP _hourglass_hg_callback_kinds() {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    rcpp_result_gen = Rcpp::wrap(hg_callback_kinds());
+    return rcpp_result_gen;
+END_RCPP
 }
 // hg_learner_types
 std::vector<std::string> hg_learner_types(Rcpp::List learner);
 RcppExport SEXP _hourglass_hg_learner_types(SEXP learnerSEXP) {
-  BEGIN_RCPP
-  Rcpp::RObject rcpp_result_gen;
-  Rcpp::RNGScope rcpp_rngScope_gen;
-  Rcpp::traits::input_parameter<Rcpp::List>::type learner(learnerSEXP);
-  rcpp_result_gen = Rcpp::wrap(hg_learner_types(learner));
-  return rcpp_result_gen;
-  END_RCPP
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::List >::type learner(learnerSEXP);
+    rcpp_result_gen = Rcpp::wrap(hg_learner_types(learner));
+    return rcpp_result_gen;
+END_RCPP
 }
 // hg_configure
 Rcpp::List hg_configure(SEXP threads, SEXP device);
 RcppExport SEXP _hourglass_hg_configure(SEXP threadsSEXP, SEXP deviceSEXP) {
-  BEGIN_RCPP
-  Rcpp::RObject rcpp_result_gen;
-  Rcpp::RNGScope rcpp_rngScope_gen;
-  Rcpp::traits::input_parameter<SEXP>::type threads(threadsSEXP);
-  Rcpp::traits::input_parameter<SEXP>::type device(deviceSEXP);
-  rcpp_result_gen = Rcpp::wrap(hg_configure(threads, device));
-  return rcpp_result_gen;
-  END_RCPP
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< SEXP >::type threads(threadsSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type device(deviceSEXP);
+    rcpp_result_gen = Rcpp::wrap(hg_configure(threads, device));
+    return rcpp_result_gen;
+END_RCPP
 }
 // hg_encode
 SEXP hg_encode(SEXP model, SEXP data, bool sample);
 RcppExport SEXP _hourglass_hg_encode(SEXP modelSEXP, SEXP dataSEXP, SEXP sampleSEXP) {
-  BEGIN_RCPP
-  Rcpp::RObject rcpp_result_gen;
-  Rcpp::RNGScope rcpp_rngScope_gen;
-  Rcpp::traits::input_parameter<SEXP>::type model(modelSEXP);
-  Rcpp::traits::input_parameter<SEXP>::type data(dataSEXP);
-  Rcpp::traits::input_parameter<bool>::type sample(sampleSEXP);
-  rcpp_result_gen = Rcpp::wrap(hg_encode(model, data, sample));
-  return rcpp_result_gen;
-  END_RCPP
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< SEXP >::type model(modelSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type data(dataSEXP);
+    Rcpp::traits::input_parameter< bool >::type sample(sampleSEXP);
+    rcpp_result_gen = Rcpp::wrap(hg_encode(model, data, sample));
+    return rcpp_result_gen;
+END_RCPP
 }
 // hg_decode
 SEXP hg_decode(SEXP model, SEXP codes);
 RcppExport SEXP _hourglass_hg_decode(SEXP modelSEXP, SEXP codesSEXP) {
-  BEGIN_RCPP
-  Rcpp::RObject rcpp_result_gen;
-  Rcpp::RNGScope rcpp_rngScope_gen;
-  Rcpp::traits::input_parameter<SEXP>::type model(modelSEXP);
-  Rcpp::traits::input_parameter<SEXP>::type codes(codesSEXP);
-  rcpp_result_gen = Rcpp::wrap(hg_decode(model, codes));
-  return rcpp_result_gen;
-  END_RCPP
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< SEXP >::type model(modelSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type codes(codesSEXP);
+    rcpp_result_gen = Rcpp::wrap(hg_decode(model, codes));
+    return rcpp_result_gen;
+END_RCPP
 }
 // hg_reconstruct
 SEXP hg_reconstruct(SEXP model, SEXP data);
 RcppExport SEXP _hourglass_hg_reconstruct(SEXP modelSEXP, SEXP dataSEXP) {
-  BEGIN_RCPP
-  Rcpp::RObject rcpp_result_gen;
-  Rcpp::RNGScope rcpp_rngScope_gen;
-  Rcpp::traits::input_parameter<SEXP>::type model(modelSEXP);
-  Rcpp::traits::input_parameter<SEXP>::type data(dataSEXP);
-  rcpp_result_gen = Rcpp::wrap(hg_reconstruct(model, data));
-  return rcpp_result_gen;
-  END_RCPP
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< SEXP >::type model(modelSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type data(dataSEXP);
+    rcpp_result_gen = Rcpp::wrap(hg_reconstruct(model, data));
+    return rcpp_result_gen;
+END_RCPP
 }
 // hg_impute
 SEXP hg_impute(SEXP model, SEXP data);
 RcppExport SEXP _hourglass_hg_impute(SEXP modelSEXP, SEXP dataSEXP) {
-  BEGIN_RCPP
-  Rcpp::RObject rcpp_result_gen;
-  Rcpp::RNGScope rcpp_rngScope_gen;
-  Rcpp::traits::input_parameter<SEXP>::type model(modelSEXP);
-  Rcpp::traits::input_parameter<SEXP>::type data(dataSEXP);
-  rcpp_result_gen = Rcpp::wrap(hg_impute(model, data));
-  return rcpp_result_gen;
-  END_RCPP
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< SEXP >::type model(modelSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type data(dataSEXP);
+    rcpp_result_gen = Rcpp::wrap(hg_impute(model, data));
+    return rcpp_result_gen;
+END_RCPP
 }
 // hg_table_columns
 Rcpp::List hg_table_columns(SEXP model);
 RcppExport SEXP _hourglass_hg_table_columns(SEXP modelSEXP) {
-  BEGIN_RCPP
-  Rcpp::RObject rcpp_result_gen;
-  Rcpp::RNGScope rcpp_rngScope_gen;
-  Rcpp::traits::input_parameter<SEXP>::type model(modelSEXP);
-  rcpp_result_gen = Rcpp::wrap(hg_table_columns(model));
-  return rcpp_result_gen;
-  END_RCPP
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< SEXP >::type model(modelSEXP);
+    rcpp_result_gen = Rcpp::wrap(hg_table_columns(model));
+    return rcpp_result_gen;
+END_RCPP
 }
 // hg_generate
 SEXP hg_generate(SEXP model, std::vector<int64_t> dimensions, double from, double to, int64_t side, double fixed_value);
-RcppExport SEXP _hourglass_hg_generate(SEXP modelSEXP, SEXP dimensionsSEXP, SEXP fromSEXP, SEXP toSEXP, SEXP sideSEXP,
-                                       SEXP fixed_valueSEXP) {
-  BEGIN_RCPP
-  Rcpp::RObject rcpp_result_gen;
-  Rcpp::RNGScope rcpp_rngScope_gen;
-  Rcpp::traits::input_parameter<SEXP>::type model(modelSEXP);
-  Rcpp::traits::input_parameter<std::vector<int64_t> >::type dimensions(dimensionsSEXP);
-  Rcpp::traits::input_parameter<double>::type from(fromSEXP);
-  Rcpp::traits::input_parameter<double>::type to(toSEXP);
-  Rcpp::traits::input_parameter<int64_t>::type side(sideSEXP);
-  Rcpp::traits::input_parameter<double>::type fixed_value(fixed_valueSEXP);
-  rcpp_result_gen = Rcpp::wrap(hg_generate(model, dimensions, from, to, side, fixed_value));
-  return rcpp_result_gen;
-  END_RCPP
+RcppExport SEXP _hourglass_hg_generate(SEXP modelSEXP, SEXP dimensionsSEXP, SEXP fromSEXP, SEXP toSEXP, SEXP sideSEXP, SEXP fixed_valueSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< SEXP >::type model(modelSEXP);
+    Rcpp::traits::input_parameter< std::vector<int64_t> >::type dimensions(dimensionsSEXP);
+    Rcpp::traits::input_parameter< double >::type from(fromSEXP);
+    Rcpp::traits::input_parameter< double >::type to(toSEXP);
+    Rcpp::traits::input_parameter< int64_t >::type side(sideSEXP);
+    Rcpp::traits::input_parameter< double >::type fixed_value(fixed_valueSEXP);
+    rcpp_result_gen = Rcpp::wrap(hg_generate(model, dimensions, from, to, side, fixed_value));
+    return rcpp_result_gen;
+END_RCPP
 }
 // hg_encode_shaped
 SEXP hg_encode_shaped(SEXP model, SEXP data, bool sample);
 RcppExport SEXP _hourglass_hg_encode_shaped(SEXP modelSEXP, SEXP dataSEXP, SEXP sampleSEXP) {
-  BEGIN_RCPP
-  Rcpp::RObject rcpp_result_gen;
-  Rcpp::RNGScope rcpp_rngScope_gen;
-  Rcpp::traits::input_parameter<SEXP>::type model(modelSEXP);
-  Rcpp::traits::input_parameter<SEXP>::type data(dataSEXP);
-  Rcpp::traits::input_parameter<bool>::type sample(sampleSEXP);
-  rcpp_result_gen = Rcpp::wrap(hg_encode_shaped(model, data, sample));
-  return rcpp_result_gen;
-  END_RCPP
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< SEXP >::type model(modelSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type data(dataSEXP);
+    Rcpp::traits::input_parameter< bool >::type sample(sampleSEXP);
+    rcpp_result_gen = Rcpp::wrap(hg_encode_shaped(model, data, sample));
+    return rcpp_result_gen;
+END_RCPP
 }
 // hg_evaluate
 Rcpp::NumericVector hg_evaluate(SEXP model, SEXP data, std::vector<std::string> metrics);
 RcppExport SEXP _hourglass_hg_evaluate(SEXP modelSEXP, SEXP dataSEXP, SEXP metricsSEXP) {
-  BEGIN_RCPP
-  Rcpp::RObject rcpp_result_gen;
-  Rcpp::RNGScope rcpp_rngScope_gen;
-  Rcpp::traits::input_parameter<SEXP>::type model(modelSEXP);
-  Rcpp::traits::input_parameter<SEXP>::type data(dataSEXP);
-  Rcpp::traits::input_parameter<std::vector<std::string> >::type metrics(metricsSEXP);
-  rcpp_result_gen = Rcpp::wrap(hg_evaluate(model, data, metrics));
-  return rcpp_result_gen;
-  END_RCPP
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< SEXP >::type model(modelSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type data(dataSEXP);
+    Rcpp::traits::input_parameter< std::vector<std::string> >::type metrics(metricsSEXP);
+    rcpp_result_gen = Rcpp::wrap(hg_evaluate(model, data, metrics));
+    return rcpp_result_gen;
+END_RCPP
 }
 // hg_score
 SEXP hg_score(SEXP model, SEXP data, std::string kind, int64_t samples, bool per_feature, double seed);
-RcppExport SEXP _hourglass_hg_score(SEXP modelSEXP, SEXP dataSEXP, SEXP kindSEXP, SEXP samplesSEXP,
-                                    SEXP per_featureSEXP, SEXP seedSEXP) {
-  BEGIN_RCPP
-  Rcpp::RObject rcpp_result_gen;
-  Rcpp::RNGScope rcpp_rngScope_gen;
-  Rcpp::traits::input_parameter<SEXP>::type model(modelSEXP);
-  Rcpp::traits::input_parameter<SEXP>::type data(dataSEXP);
-  Rcpp::traits::input_parameter<std::string>::type kind(kindSEXP);
-  Rcpp::traits::input_parameter<int64_t>::type samples(samplesSEXP);
-  Rcpp::traits::input_parameter<bool>::type per_feature(per_featureSEXP);
-  Rcpp::traits::input_parameter<double>::type seed(seedSEXP);
-  rcpp_result_gen = Rcpp::wrap(hg_score(model, data, kind, samples, per_feature, seed));
-  return rcpp_result_gen;
-  END_RCPP
+RcppExport SEXP _hourglass_hg_score(SEXP modelSEXP, SEXP dataSEXP, SEXP kindSEXP, SEXP samplesSEXP, SEXP per_featureSEXP, SEXP seedSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< SEXP >::type model(modelSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type data(dataSEXP);
+    Rcpp::traits::input_parameter< std::string >::type kind(kindSEXP);
+    Rcpp::traits::input_parameter< int64_t >::type samples(samplesSEXP);
+    Rcpp::traits::input_parameter< bool >::type per_feature(per_featureSEXP);
+    Rcpp::traits::input_parameter< double >::type seed(seedSEXP);
+    rcpp_result_gen = Rcpp::wrap(hg_score(model, data, kind, samples, per_feature, seed));
+    return rcpp_result_gen;
+END_RCPP
 }
 // hg_threshold
 SEXP hg_threshold(SEXP model);
 RcppExport SEXP _hourglass_hg_threshold(SEXP modelSEXP) {
-  BEGIN_RCPP
-  Rcpp::RObject rcpp_result_gen;
-  Rcpp::RNGScope rcpp_rngScope_gen;
-  Rcpp::traits::input_parameter<SEXP>::type model(modelSEXP);
-  rcpp_result_gen = Rcpp::wrap(hg_threshold(model));
-  return rcpp_result_gen;
-  END_RCPP
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< SEXP >::type model(modelSEXP);
+    rcpp_result_gen = Rcpp::wrap(hg_threshold(model));
+    return rcpp_result_gen;
+END_RCPP
 }
 // hg_set_threshold
 SEXP hg_set_threshold(SEXP model, SEXP data, std::string rule, std::string kind, int64_t samples, double seed);
-RcppExport SEXP _hourglass_hg_set_threshold(SEXP modelSEXP, SEXP dataSEXP, SEXP ruleSEXP, SEXP kindSEXP,
-                                            SEXP samplesSEXP, SEXP seedSEXP) {
-  BEGIN_RCPP
-  Rcpp::RObject rcpp_result_gen;
-  Rcpp::RNGScope rcpp_rngScope_gen;
-  Rcpp::traits::input_parameter<SEXP>::type model(modelSEXP);
-  Rcpp::traits::input_parameter<SEXP>::type data(dataSEXP);
-  Rcpp::traits::input_parameter<std::string>::type rule(ruleSEXP);
-  Rcpp::traits::input_parameter<std::string>::type kind(kindSEXP);
-  Rcpp::traits::input_parameter<int64_t>::type samples(samplesSEXP);
-  Rcpp::traits::input_parameter<double>::type seed(seedSEXP);
-  rcpp_result_gen = Rcpp::wrap(hg_set_threshold(model, data, rule, kind, samples, seed));
-  return rcpp_result_gen;
-  END_RCPP
+RcppExport SEXP _hourglass_hg_set_threshold(SEXP modelSEXP, SEXP dataSEXP, SEXP ruleSEXP, SEXP kindSEXP, SEXP samplesSEXP, SEXP seedSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< SEXP >::type model(modelSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type data(dataSEXP);
+    Rcpp::traits::input_parameter< std::string >::type rule(ruleSEXP);
+    Rcpp::traits::input_parameter< std::string >::type kind(kindSEXP);
+    Rcpp::traits::input_parameter< int64_t >::type samples(samplesSEXP);
+    Rcpp::traits::input_parameter< double >::type seed(seedSEXP);
+    rcpp_result_gen = Rcpp::wrap(hg_set_threshold(model, data, rule, kind, samples, seed));
+    return rcpp_result_gen;
+END_RCPP
 }
 // hg_is_outlier
 Rcpp::LogicalVector hg_is_outlier(SEXP model, SEXP data, double seed);
 RcppExport SEXP _hourglass_hg_is_outlier(SEXP modelSEXP, SEXP dataSEXP, SEXP seedSEXP) {
-  BEGIN_RCPP
-  Rcpp::RObject rcpp_result_gen;
-  Rcpp::RNGScope rcpp_rngScope_gen;
-  Rcpp::traits::input_parameter<SEXP>::type model(modelSEXP);
-  Rcpp::traits::input_parameter<SEXP>::type data(dataSEXP);
-  Rcpp::traits::input_parameter<double>::type seed(seedSEXP);
-  rcpp_result_gen = Rcpp::wrap(hg_is_outlier(model, data, seed));
-  return rcpp_result_gen;
-  END_RCPP
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< SEXP >::type model(modelSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type data(dataSEXP);
+    Rcpp::traits::input_parameter< double >::type seed(seedSEXP);
+    rcpp_result_gen = Rcpp::wrap(hg_is_outlier(model, data, seed));
+    return rcpp_result_gen;
+END_RCPP
 }
 // hg_parameter_count
 double hg_parameter_count(SEXP model);
 RcppExport SEXP _hourglass_hg_parameter_count(SEXP modelSEXP) {
-  BEGIN_RCPP
-  Rcpp::RObject rcpp_result_gen;
-  Rcpp::RNGScope rcpp_rngScope_gen;
-  Rcpp::traits::input_parameter<SEXP>::type model(modelSEXP);
-  rcpp_result_gen = Rcpp::wrap(hg_parameter_count(model));
-  return rcpp_result_gen;
-  END_RCPP
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< SEXP >::type model(modelSEXP);
+    rcpp_result_gen = Rcpp::wrap(hg_parameter_count(model));
+    return rcpp_result_gen;
+END_RCPP
+}
+// hg_model_summary
+std::string hg_model_summary(SEXP model);
+RcppExport SEXP _hourglass_hg_model_summary(SEXP modelSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< SEXP >::type model(modelSEXP);
+    rcpp_result_gen = Rcpp::wrap(hg_model_summary(model));
+    return rcpp_result_gen;
+END_RCPP
+}
+// hg_learner_summary
+Rcpp::List hg_learner_summary(Rcpp::List learner, Rcpp::NumericVector shape);
+RcppExport SEXP _hourglass_hg_learner_summary(SEXP learnerSEXP, SEXP shapeSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::List >::type learner(learnerSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type shape(shapeSEXP);
+    rcpp_result_gen = Rcpp::wrap(hg_learner_summary(learner, shape));
+    return rcpp_result_gen;
+END_RCPP
 }
 // hg_sample_shape
 Rcpp::IntegerVector hg_sample_shape(SEXP model);
 RcppExport SEXP _hourglass_hg_sample_shape(SEXP modelSEXP) {
-  BEGIN_RCPP
-  Rcpp::RObject rcpp_result_gen;
-  Rcpp::RNGScope rcpp_rngScope_gen;
-  Rcpp::traits::input_parameter<SEXP>::type model(modelSEXP);
-  rcpp_result_gen = Rcpp::wrap(hg_sample_shape(model));
-  return rcpp_result_gen;
-  END_RCPP
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< SEXP >::type model(modelSEXP);
+    rcpp_result_gen = Rcpp::wrap(hg_sample_shape(model));
+    return rcpp_result_gen;
+END_RCPP
 }
 // hg_save
 void hg_save(SEXP model, std::string path);
 RcppExport SEXP _hourglass_hg_save(SEXP modelSEXP, SEXP pathSEXP) {
-  BEGIN_RCPP
-  Rcpp::RNGScope rcpp_rngScope_gen;
-  Rcpp::traits::input_parameter<SEXP>::type model(modelSEXP);
-  Rcpp::traits::input_parameter<std::string>::type path(pathSEXP);
-  hg_save(model, path);
-  return R_NilValue;
-  END_RCPP
+BEGIN_RCPP
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< SEXP >::type model(modelSEXP);
+    Rcpp::traits::input_parameter< std::string >::type path(pathSEXP);
+    hg_save(model, path);
+    return R_NilValue;
+END_RCPP
 }
 // hg_export_onnx
 void hg_export_onnx(SEXP model, std::string path, std::string part, double threshold, std::vector<std::string> columns);
-RcppExport SEXP _hourglass_hg_export_onnx(SEXP modelSEXP, SEXP pathSEXP, SEXP partSEXP, SEXP thresholdSEXP,
-                                          SEXP columnsSEXP) {
-  BEGIN_RCPP
-  Rcpp::RNGScope rcpp_rngScope_gen;
-  Rcpp::traits::input_parameter<SEXP>::type model(modelSEXP);
-  Rcpp::traits::input_parameter<std::string>::type path(pathSEXP);
-  Rcpp::traits::input_parameter<std::string>::type part(partSEXP);
-  Rcpp::traits::input_parameter<double>::type threshold(thresholdSEXP);
-  Rcpp::traits::input_parameter<std::vector<std::string> >::type columns(columnsSEXP);
-  hg_export_onnx(model, path, part, threshold, columns);
-  return R_NilValue;
-  END_RCPP
+RcppExport SEXP _hourglass_hg_export_onnx(SEXP modelSEXP, SEXP pathSEXP, SEXP partSEXP, SEXP thresholdSEXP, SEXP columnsSEXP) {
+BEGIN_RCPP
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< SEXP >::type model(modelSEXP);
+    Rcpp::traits::input_parameter< std::string >::type path(pathSEXP);
+    Rcpp::traits::input_parameter< std::string >::type part(partSEXP);
+    Rcpp::traits::input_parameter< double >::type threshold(thresholdSEXP);
+    Rcpp::traits::input_parameter< std::vector<std::string> >::type columns(columnsSEXP);
+    hg_export_onnx(model, path, part, threshold, columns);
+    return R_NilValue;
+END_RCPP
 }
 // hg_load
 Rcpp::List hg_load(std::string path);
 RcppExport SEXP _hourglass_hg_load(SEXP pathSEXP) {
-  BEGIN_RCPP
-  Rcpp::RObject rcpp_result_gen;
-  Rcpp::RNGScope rcpp_rngScope_gen;
-  Rcpp::traits::input_parameter<std::string>::type path(pathSEXP);
-  rcpp_result_gen = Rcpp::wrap(hg_load(path));
-  return rcpp_result_gen;
-  END_RCPP
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< std::string >::type path(pathSEXP);
+    rcpp_result_gen = Rcpp::wrap(hg_load(path));
+    return rcpp_result_gen;
+END_RCPP
 }
 // hg_apply_noise
 SEXP hg_apply_noise(Rcpp::List noise, SEXP data, double seed);
 RcppExport SEXP _hourglass_hg_apply_noise(SEXP noiseSEXP, SEXP dataSEXP, SEXP seedSEXP) {
-  BEGIN_RCPP
-  Rcpp::RObject rcpp_result_gen;
-  Rcpp::RNGScope rcpp_rngScope_gen;
-  Rcpp::traits::input_parameter<Rcpp::List>::type noise(noiseSEXP);
-  Rcpp::traits::input_parameter<SEXP>::type data(dataSEXP);
-  Rcpp::traits::input_parameter<double>::type seed(seedSEXP);
-  rcpp_result_gen = Rcpp::wrap(hg_apply_noise(noise, data, seed));
-  return rcpp_result_gen;
-  END_RCPP
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::List >::type noise(noiseSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type data(dataSEXP);
+    Rcpp::traits::input_parameter< double >::type seed(seedSEXP);
+    rcpp_result_gen = Rcpp::wrap(hg_apply_noise(noise, data, seed));
+    return rcpp_result_gen;
+END_RCPP
 }
 // hg_pca
 Rcpp::List hg_pca(SEXP data, int64_t k);
 RcppExport SEXP _hourglass_hg_pca(SEXP dataSEXP, SEXP kSEXP) {
-  BEGIN_RCPP
-  Rcpp::RObject rcpp_result_gen;
-  Rcpp::RNGScope rcpp_rngScope_gen;
-  Rcpp::traits::input_parameter<SEXP>::type data(dataSEXP);
-  Rcpp::traits::input_parameter<int64_t>::type k(kSEXP);
-  rcpp_result_gen = Rcpp::wrap(hg_pca(data, k));
-  return rcpp_result_gen;
-  END_RCPP
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< SEXP >::type data(dataSEXP);
+    Rcpp::traits::input_parameter< int64_t >::type k(kSEXP);
+    rcpp_result_gen = Rcpp::wrap(hg_pca(data, k));
+    return rcpp_result_gen;
+END_RCPP
 }
 // hg_default_detector
 Rcpp::List hg_default_detector(double columns, double rows);
 RcppExport SEXP _hourglass_hg_default_detector(SEXP columnsSEXP, SEXP rowsSEXP) {
-  BEGIN_RCPP
-  Rcpp::RObject rcpp_result_gen;
-  Rcpp::RNGScope rcpp_rngScope_gen;
-  Rcpp::traits::input_parameter<double>::type columns(columnsSEXP);
-  Rcpp::traits::input_parameter<double>::type rows(rowsSEXP);
-  rcpp_result_gen = Rcpp::wrap(hg_default_detector(columns, rows));
-  return rcpp_result_gen;
-  END_RCPP
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< double >::type columns(columnsSEXP);
+    Rcpp::traits::input_parameter< double >::type rows(rowsSEXP);
+    rcpp_result_gen = Rcpp::wrap(hg_default_detector(columns, rows));
+    return rcpp_result_gen;
+END_RCPP
 }
 // hg_compare_with_pca
 Rcpp::List hg_compare_with_pca(SEXP model, SEXP data);
 RcppExport SEXP _hourglass_hg_compare_with_pca(SEXP modelSEXP, SEXP dataSEXP) {
-  BEGIN_RCPP
-  Rcpp::RObject rcpp_result_gen;
-  Rcpp::RNGScope rcpp_rngScope_gen;
-  Rcpp::traits::input_parameter<SEXP>::type model(modelSEXP);
-  Rcpp::traits::input_parameter<SEXP>::type data(dataSEXP);
-  rcpp_result_gen = Rcpp::wrap(hg_compare_with_pca(model, data));
-  return rcpp_result_gen;
-  END_RCPP
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< SEXP >::type model(modelSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type data(dataSEXP);
+    rcpp_result_gen = Rcpp::wrap(hg_compare_with_pca(model, data));
+    return rcpp_result_gen;
+END_RCPP
 }
 // hg_read_data
 Rcpp::List hg_read_data(std::string path, std::string label, double first, double count);
 RcppExport SEXP _hourglass_hg_read_data(SEXP pathSEXP, SEXP labelSEXP, SEXP firstSEXP, SEXP countSEXP) {
-  BEGIN_RCPP
-  Rcpp::RObject rcpp_result_gen;
-  Rcpp::RNGScope rcpp_rngScope_gen;
-  Rcpp::traits::input_parameter<std::string>::type path(pathSEXP);
-  Rcpp::traits::input_parameter<std::string>::type label(labelSEXP);
-  Rcpp::traits::input_parameter<double>::type first(firstSEXP);
-  Rcpp::traits::input_parameter<double>::type count(countSEXP);
-  rcpp_result_gen = Rcpp::wrap(hg_read_data(path, label, first, count));
-  return rcpp_result_gen;
-  END_RCPP
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< std::string >::type path(pathSEXP);
+    Rcpp::traits::input_parameter< std::string >::type label(labelSEXP);
+    Rcpp::traits::input_parameter< double >::type first(firstSEXP);
+    Rcpp::traits::input_parameter< double >::type count(countSEXP);
+    rcpp_result_gen = Rcpp::wrap(hg_read_data(path, label, first, count));
+    return rcpp_result_gen;
+END_RCPP
 }
 // hg_report
-void hg_report(SEXP model, SEXP data, std::vector<std::string> columns, std::vector<std::string> labels,
-               std::string label_name, std::string file, std::string title, double threshold);
-RcppExport SEXP _hourglass_hg_report(SEXP modelSEXP, SEXP dataSEXP, SEXP columnsSEXP, SEXP labelsSEXP,
-                                     SEXP label_nameSEXP, SEXP fileSEXP, SEXP titleSEXP, SEXP thresholdSEXP) {
-  BEGIN_RCPP
-  Rcpp::RNGScope rcpp_rngScope_gen;
-  Rcpp::traits::input_parameter<SEXP>::type model(modelSEXP);
-  Rcpp::traits::input_parameter<SEXP>::type data(dataSEXP);
-  Rcpp::traits::input_parameter<std::vector<std::string> >::type columns(columnsSEXP);
-  Rcpp::traits::input_parameter<std::vector<std::string> >::type labels(labelsSEXP);
-  Rcpp::traits::input_parameter<std::string>::type label_name(label_nameSEXP);
-  Rcpp::traits::input_parameter<std::string>::type file(fileSEXP);
-  Rcpp::traits::input_parameter<std::string>::type title(titleSEXP);
-  Rcpp::traits::input_parameter<double>::type threshold(thresholdSEXP);
-  hg_report(model, data, columns, labels, label_name, file, title, threshold);
-  return R_NilValue;
-  END_RCPP
+void hg_report(SEXP model, SEXP data, std::vector<std::string> columns, std::vector<std::string> labels, std::string label_name, std::string file, std::string title, double threshold);
+RcppExport SEXP _hourglass_hg_report(SEXP modelSEXP, SEXP dataSEXP, SEXP columnsSEXP, SEXP labelsSEXP, SEXP label_nameSEXP, SEXP fileSEXP, SEXP titleSEXP, SEXP thresholdSEXP) {
+BEGIN_RCPP
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< SEXP >::type model(modelSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type data(dataSEXP);
+    Rcpp::traits::input_parameter< std::vector<std::string> >::type columns(columnsSEXP);
+    Rcpp::traits::input_parameter< std::vector<std::string> >::type labels(labelsSEXP);
+    Rcpp::traits::input_parameter< std::string >::type label_name(label_nameSEXP);
+    Rcpp::traits::input_parameter< std::string >::type file(fileSEXP);
+    Rcpp::traits::input_parameter< std::string >::type title(titleSEXP);
+    Rcpp::traits::input_parameter< double >::type threshold(thresholdSEXP);
+    hg_report(model, data, columns, labels, label_name, file, title, threshold);
+    return R_NilValue;
+END_RCPP
 }
 
 static const R_CallMethodDef CallEntries[] = {
-    {"_hourglass_hg_callback_kinds", (DL_FUNC)&_hourglass_hg_callback_kinds, 0},
-    {"_hourglass_hg_init", (DL_FUNC)&_hourglass_hg_init, 0},
-    {"_hourglass_hg_take_warnings", (DL_FUNC)&_hourglass_hg_take_warnings, 0},
-    {"_hourglass_hg_train_option_specs", (DL_FUNC)&_hourglass_hg_train_option_specs, 0},
-    {"_hourglass_hg_declare_train_option", (DL_FUNC)&_hourglass_hg_declare_train_option, 4},
-    {"_hourglass_hg_check_activation", (DL_FUNC)&_hourglass_hg_check_activation, 1},
-    {"_hourglass_hg_encoding_index", (DL_FUNC)&_hourglass_hg_encoding_index, 1},
-    {"_hourglass_hg_check_layer", (DL_FUNC)&_hourglass_hg_check_layer, 1},
-    {"_hourglass_hg_check_noise", (DL_FUNC)&_hourglass_hg_check_noise, 1},
-    {"_hourglass_hg_network_from_sizes", (DL_FUNC)&_hourglass_hg_network_from_sizes, 1},
-    {"_hourglass_hg_check_learner", (DL_FUNC)&_hourglass_hg_check_learner, 1},
-    {"_hourglass_hg_train", (DL_FUNC)&_hourglass_hg_train, 6},
-    {"_hourglass_hg_train_more", (DL_FUNC)&_hourglass_hg_train_more, 6},
-    {"_hourglass_hg_stop_training", (DL_FUNC)&_hourglass_hg_stop_training, 1},
-    {"_hourglass_hg_layer_kinds", (DL_FUNC)&_hourglass_hg_layer_kinds, 0},
-    {"_hourglass_hg_variant_kinds", (DL_FUNC)&_hourglass_hg_variant_kinds, 0},
-    {"_hourglass_hg_learner_types", (DL_FUNC)&_hourglass_hg_learner_types, 1},
-    {"_hourglass_hg_configure", (DL_FUNC)&_hourglass_hg_configure, 2},
-    {"_hourglass_hg_encode", (DL_FUNC)&_hourglass_hg_encode, 3},
-    {"_hourglass_hg_decode", (DL_FUNC)&_hourglass_hg_decode, 2},
-    {"_hourglass_hg_reconstruct", (DL_FUNC)&_hourglass_hg_reconstruct, 2},
-    {"_hourglass_hg_impute", (DL_FUNC)&_hourglass_hg_impute, 2},
-    {"_hourglass_hg_table_columns", (DL_FUNC)&_hourglass_hg_table_columns, 1},
-    {"_hourglass_hg_generate", (DL_FUNC)&_hourglass_hg_generate, 6},
-    {"_hourglass_hg_encode_shaped", (DL_FUNC)&_hourglass_hg_encode_shaped, 3},
-    {"_hourglass_hg_evaluate", (DL_FUNC)&_hourglass_hg_evaluate, 3},
-    {"_hourglass_hg_score", (DL_FUNC)&_hourglass_hg_score, 6},
-    {"_hourglass_hg_threshold", (DL_FUNC)&_hourglass_hg_threshold, 1},
-    {"_hourglass_hg_set_threshold", (DL_FUNC)&_hourglass_hg_set_threshold, 6},
-    {"_hourglass_hg_is_outlier", (DL_FUNC)&_hourglass_hg_is_outlier, 3},
-    {"_hourglass_hg_parameter_count", (DL_FUNC)&_hourglass_hg_parameter_count, 1},
-    {"_hourglass_hg_sample_shape", (DL_FUNC)&_hourglass_hg_sample_shape, 1},
-    {"_hourglass_hg_save", (DL_FUNC)&_hourglass_hg_save, 2},
-    {"_hourglass_hg_export_onnx", (DL_FUNC)&_hourglass_hg_export_onnx, 5},
-    {"_hourglass_hg_load", (DL_FUNC)&_hourglass_hg_load, 1},
-    {"_hourglass_hg_apply_noise", (DL_FUNC)&_hourglass_hg_apply_noise, 3},
-    {"_hourglass_hg_pca", (DL_FUNC)&_hourglass_hg_pca, 2},
-    {"_hourglass_hg_default_detector", (DL_FUNC)&_hourglass_hg_default_detector, 2},
-    {"_hourglass_hg_compare_with_pca", (DL_FUNC)&_hourglass_hg_compare_with_pca, 2},
-    {"_hourglass_hg_read_data", (DL_FUNC)&_hourglass_hg_read_data, 4},
-    {"_hourglass_hg_report", (DL_FUNC)&_hourglass_hg_report, 8},
-    {NULL, NULL, 0}};
+    {"_hourglass_hg_init", (DL_FUNC) &_hourglass_hg_init, 0},
+    {"_hourglass_hg_take_warnings", (DL_FUNC) &_hourglass_hg_take_warnings, 0},
+    {"_hourglass_hg_train_option_specs", (DL_FUNC) &_hourglass_hg_train_option_specs, 0},
+    {"_hourglass_hg_declare_train_option", (DL_FUNC) &_hourglass_hg_declare_train_option, 4},
+    {"_hourglass_hg_check_activation", (DL_FUNC) &_hourglass_hg_check_activation, 1},
+    {"_hourglass_hg_encoding_index", (DL_FUNC) &_hourglass_hg_encoding_index, 1},
+    {"_hourglass_hg_check_layer", (DL_FUNC) &_hourglass_hg_check_layer, 1},
+    {"_hourglass_hg_check_noise", (DL_FUNC) &_hourglass_hg_check_noise, 1},
+    {"_hourglass_hg_network_from_sizes", (DL_FUNC) &_hourglass_hg_network_from_sizes, 1},
+    {"_hourglass_hg_check_learner", (DL_FUNC) &_hourglass_hg_check_learner, 1},
+    {"_hourglass_hg_train", (DL_FUNC) &_hourglass_hg_train, 6},
+    {"_hourglass_hg_train_more", (DL_FUNC) &_hourglass_hg_train_more, 6},
+    {"_hourglass_hg_stop_training", (DL_FUNC) &_hourglass_hg_stop_training, 1},
+    {"_hourglass_hg_layer_kinds", (DL_FUNC) &_hourglass_hg_layer_kinds, 0},
+    {"_hourglass_hg_variant_kinds", (DL_FUNC) &_hourglass_hg_variant_kinds, 0},
+    {"_hourglass_hg_callback_kinds", (DL_FUNC) &_hourglass_hg_callback_kinds, 0},
+    {"_hourglass_hg_learner_types", (DL_FUNC) &_hourglass_hg_learner_types, 1},
+    {"_hourglass_hg_configure", (DL_FUNC) &_hourglass_hg_configure, 2},
+    {"_hourglass_hg_encode", (DL_FUNC) &_hourglass_hg_encode, 3},
+    {"_hourglass_hg_decode", (DL_FUNC) &_hourglass_hg_decode, 2},
+    {"_hourglass_hg_reconstruct", (DL_FUNC) &_hourglass_hg_reconstruct, 2},
+    {"_hourglass_hg_impute", (DL_FUNC) &_hourglass_hg_impute, 2},
+    {"_hourglass_hg_table_columns", (DL_FUNC) &_hourglass_hg_table_columns, 1},
+    {"_hourglass_hg_generate", (DL_FUNC) &_hourglass_hg_generate, 6},
+    {"_hourglass_hg_encode_shaped", (DL_FUNC) &_hourglass_hg_encode_shaped, 3},
+    {"_hourglass_hg_evaluate", (DL_FUNC) &_hourglass_hg_evaluate, 3},
+    {"_hourglass_hg_score", (DL_FUNC) &_hourglass_hg_score, 6},
+    {"_hourglass_hg_threshold", (DL_FUNC) &_hourglass_hg_threshold, 1},
+    {"_hourglass_hg_set_threshold", (DL_FUNC) &_hourglass_hg_set_threshold, 6},
+    {"_hourglass_hg_is_outlier", (DL_FUNC) &_hourglass_hg_is_outlier, 3},
+    {"_hourglass_hg_parameter_count", (DL_FUNC) &_hourglass_hg_parameter_count, 1},
+    {"_hourglass_hg_model_summary", (DL_FUNC) &_hourglass_hg_model_summary, 1},
+    {"_hourglass_hg_learner_summary", (DL_FUNC) &_hourglass_hg_learner_summary, 2},
+    {"_hourglass_hg_sample_shape", (DL_FUNC) &_hourglass_hg_sample_shape, 1},
+    {"_hourglass_hg_save", (DL_FUNC) &_hourglass_hg_save, 2},
+    {"_hourglass_hg_export_onnx", (DL_FUNC) &_hourglass_hg_export_onnx, 5},
+    {"_hourglass_hg_load", (DL_FUNC) &_hourglass_hg_load, 1},
+    {"_hourglass_hg_apply_noise", (DL_FUNC) &_hourglass_hg_apply_noise, 3},
+    {"_hourglass_hg_pca", (DL_FUNC) &_hourglass_hg_pca, 2},
+    {"_hourglass_hg_default_detector", (DL_FUNC) &_hourglass_hg_default_detector, 2},
+    {"_hourglass_hg_compare_with_pca", (DL_FUNC) &_hourglass_hg_compare_with_pca, 2},
+    {"_hourglass_hg_read_data", (DL_FUNC) &_hourglass_hg_read_data, 4},
+    {"_hourglass_hg_report", (DL_FUNC) &_hourglass_hg_report, 8},
+    {NULL, NULL, 0}
+};
 
-RcppExport void R_init_hourglass(DllInfo* dll) {
-  R_registerRoutines(dll, NULL, CallEntries, NULL, NULL);
-  R_useDynamicSymbols(dll, FALSE);
+RcppExport void R_init_hourglass(DllInfo *dll) {
+    R_registerRoutines(dll, NULL, CallEntries, NULL, NULL);
+    R_useDynamicSymbols(dll, FALSE);
 }

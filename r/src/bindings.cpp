@@ -568,6 +568,23 @@ double hg_parameter_count(SEXP model) {
 }
 
 // [[Rcpp::export]]
+std::string hg_model_summary(SEXP model) {
+  return guarded([&] { return model_of(model).summary(); });
+}
+
+// The summary and the count of a learner's network for samples of `shape`, before
+// training (ruta's configure(learner, input_shape)); InvalidArgument when it does not fit.
+// [[Rcpp::export]]
+Rcpp::List hg_learner_summary(Rcpp::List learner, Rcpp::NumericVector shape) {
+  return guarded([&] {
+    const auto network = hourglass::r::learner_from_r(learner).network;
+    const hourglass::Shape sample(shape.begin(), shape.end());
+    return Rcpp::List::create(Rcpp::Named("summary") = network.summary(sample),
+                              Rcpp::Named("params") = static_cast<double>(network.parameter_count(sample)));
+  });
+}
+
+// [[Rcpp::export]]
 Rcpp::IntegerVector hg_sample_shape(SEXP model) {
   return guarded([&] {
     const auto& shape = model_of(model).sample_shape();
@@ -653,7 +670,8 @@ Rcpp::List hg_compare_with_pca(SEXP model, SEXP data) {
     };
     add("mse", c.mse, c.pca_mse, "lower");
     add("categories_reconstructed", c.accuracy, c.pca_accuracy, "higher");
-    return Rcpp::List::create(Rcpp::Named("k") = static_cast<double>(c.k), Rcpp::Named("measure") = measure,
+    return Rcpp::List::create(Rcpp::Named("k") = static_cast<double>(c.k),
+                              Rcpp::Named("rows") = static_cast<double>(c.rows), Rcpp::Named("measure") = measure,
                               Rcpp::Named("autoencoder") = ours, Rcpp::Named("pca") = theirs,
                               Rcpp::Named("better") = better);
   });

@@ -34,15 +34,23 @@ void check_rows(const Model& model, const at::Tensor& rows) {
 
 }  // namespace
 
-Pca fit_pca_baseline(const Model& model, const at::Tensor& rows) {
-  check_rows(model, rows);
-  const TableCoding& coding = model.coding();
-  const int64_t k = std::min(model.code_dim(), coding.width());
-  return Pca::fit(rows, k, "auto", [&coding](const at::Tensor& part) { return coding.transform(part); });
+at::Tensor baseline_rows(const at::Tensor& rows) {
+  const int64_t n = rows.size(0);
+  if (n <= kBaselineRows) return rows;
+  return rows.index_select(0, torch::arange(kBaselineRows, torch::kLong).mul(n).div(kBaselineRows, "floor"));
 }
 
-PcaComparison compare_with_pca(const Model& model, const at::Tensor& rows, const Pca& baseline) {
-  check_rows(model, rows);
+Pca fit_pca_baseline(const Model& model, const at::Tensor& all_rows) {
+  check_rows(model, all_rows);
+  const TableCoding& coding = model.coding();
+  const int64_t k = std::min(model.code_dim(), coding.width());
+  return Pca::fit(baseline_rows(all_rows), k, "auto",
+                  [&coding](const at::Tensor& part) { return coding.transform(part); });
+}
+
+PcaComparison compare_with_pca(const Model& model, const at::Tensor& all_rows, const Pca& baseline) {
+  check_rows(model, all_rows);
+  const at::Tensor rows = baseline_rows(all_rows);
   const TableCoding& coding = model.coding();
   const auto categorical = coding.layout().categorical();
   torch::NoGradGuard no_grad;
@@ -69,7 +77,7 @@ PcaComparison compare_with_pca(const Model& model, const at::Tensor& rows, const
       accuracy.count += category_cells, pca_accuracy.count += category_cells;
     }
   }
-  return {baseline.k(), mse.value(), pca_mse.value(), accuracy.value(), pca_accuracy.value()};
+  return {baseline.k(), rows.size(0), mse.value(), pca_mse.value(), accuracy.value(), pca_accuracy.value()};
 }
 
 PcaComparison compare_with_pca(const Model& model, const at::Tensor& rows) {

@@ -100,9 +100,19 @@ Moments moments(const Rows& x) {
   return {shift.to(torch::kDouble) + offset, covariance};
 }
 
+// The sum of the columns' variances, in one pass.
+double total_variance(const Rows& x, const at::Tensor& mean) {
+  double sum = 0;
+  for_each_chunk(x, [&](int64_t, const at::Tensor& rows) {
+    sum += (rows.to(torch::kDouble) - mean).square().sum().item<double>();
+  });
+  return sum / static_cast<double>(std::max<int64_t>(x.size() - 1, 1));
+}
+
 struct Eigen {
   at::Tensor values;   // k, decreasing
   at::Tensor vectors;  // k x columns
+  double total = 0;    // the sum of all the covariance's eigenvalues: its trace
 };
 
 // The exact decomposition of the covariance matrix, columns x columns.
@@ -110,7 +120,7 @@ Eigen by_covariance(const at::Tensor& covariance, int64_t k) {
   auto [values, vectors] = torch::linalg_eigh(covariance);  // ascending
   const int64_t columns = covariance.size(0);
   const auto leading = torch::arange(columns - 1, columns - 1 - k, -1);
-  return {values.index_select(0, leading), vectors.index_select(1, leading).t()};
+  return {values.index_select(0, leading), vectors.index_select(1, leading).t(), covariance.trace().item<double>()};
 }
 
 // Fewer rows than columns: the Gram matrix G = Xc Xc^T (rows x rows) has the same
@@ -127,7 +137,8 @@ Eigen by_gram(const Rows& x, const at::Tensor& mean, int64_t k) {
   const auto leading = torch::arange(n - 1, n - 1 - usable, -1);
   auto components = centred.t().mm(vectors.index_select(1, leading)).t();  // usable x columns
   components = components / components.norm(2, 1, true);
-  return {values.index_select(0, leading) / static_cast<double>(std::max<int64_t>(n - 1, 1)), components};
+  const auto denominator = static_cast<double>(std::max<int64_t>(n - 1, 1));
+  return {values.index_select(0, leading) / denominator, components, gram.trace().item<double>() / denominator};
 }
 
 // Many rows and many columns: a randomized block power method on the covariance
@@ -145,7 +156,7 @@ Eigen by_randomized(const Rows& x, const at::Tensor& mean, int64_t k) {
   const auto projected = basis.t().mm(covariance_times(x, mean, basis));  // block x block
   auto [values, vectors] = torch::linalg_eigh((projected + projected.t()) / 2);
   const auto leading = torch::arange(block - 1, block - 1 - k, -1);
-  return {values.index_select(0, leading), basis.mm(vectors.index_select(1, leading)).t()};
+  return {values.index_select(0, leading), basis.mm(vectors.index_select(1, leading)).t(), total_variance(x, mean)};
 }
 
 }  // namespace
@@ -200,12 +211,27 @@ Pca Pca::fit(const at::Tensor& data, int64_t k, const std::string& requested, co
   p.mean_ = mean.to(torch::kFloat);
   p.components_ = components.to(torch::kFloat).contiguous();
   p.explained_variance_ = eigen.values.clamp_min(0).to(torch::kFloat);
+  p.total_variance_ = eigen.total;
+  // What reconstruction leaves: the variance off the components, per cell, with the
+  // mean of squares over n rows where the variance divides by n - 1.
+  const double left = std::max(0.0, eigen.total - eigen.values.clamp_min(0).sum().item<double>());
+  p.fitted_mse_ = left * static_cast<double>(std::max<int64_t>(rows - 1, 1)) / static_cast<double>(rows * columns);
   return p;
 }
 
 at::Tensor Pca::encode(const at::Tensor& data) const {
   check_columns(data, mean_.size(0));
-  return (data.to(torch::kFloat) - mean_).mm(components_.t());
+  const int64_t rows = data.size(0), chunk = std::max<int64_t>(1, kChunkValues / std::max<int64_t>(1, data.size(1)));
+  const auto encode_rows = [&](const at::Tensor& part) { return (part.to(torch::kFloat) - mean_).mm(components_.t()); };
+  if (rows <= chunk) return encode_rows(data);
+  auto codes = torch::empty({rows, k()}, torch::kFloat);
+  for (int64_t first = 0; first < rows; first += chunk) {
+    check_mapped_file(data);
+    const int64_t count = std::min(chunk, rows - first);
+    codes.narrow(0, first, count).copy_(encode_rows(data.narrow(0, first, count)));
+    release_mapped_pages(data);
+  }
+  return codes;
 }
 
 at::Tensor Pca::decode(const at::Tensor& codes) const {

@@ -142,6 +142,18 @@ std::vector<std::string> Network::layer_names() const {
   return names;
 }
 
+int64_t Network::parameter_count(const Shape& data_shape) const {
+  const auto shapes = output_shapes(data_shape);
+  Shape in = input_shape_for(data_shape);
+  int64_t total = 0;
+  for (size_t i = 0; i < layers_.size(); ++i) {
+    const auto count = layer_parameters(layers_[i], in, shapes[i]);
+    total += count.trainable + count.frozen;
+    in = shapes[i];
+  }
+  return total;
+}
+
 std::string Network::summary(const Shape& data_shape) const {
   std::vector<SummaryRow> rows;
   const size_t code = layers_.empty() ? 0 : encoding_index();

@@ -360,7 +360,7 @@ json baseline_facts(const Model& model, const PcaComparison& c) {
   };
   add("reconstruction MSE (present numeric cells, data units)", c.mse, c.pca_mse, "lower");
   add("categorical cells reconstructed (share)", c.accuracy, c.pca_accuracy, "higher");
-  json facts = {{"k", c.k}, {"scale", model.scaler().kind()}, {"measures", measures}};
+  json facts = {{"k", c.k}, {"rows", c.rows}, {"scale", model.scaler().kind()}, {"measures", measures}};
   if (!measures.empty()) {
     const double ours = measures[0]["autoencoder"], theirs = measures[0]["pca"];
     facts.update({{"measure", measures[0]["measure"]},

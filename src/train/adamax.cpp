@@ -2,6 +2,8 @@
 
 #include <torch/optim/serialize.h>
 
+#include "train/parameter_steps.hpp"
+
 namespace hourglass {
 
 void AdamaxOptions::serialize(torch::serialize::OutputArchive& archive) const {
@@ -41,35 +43,19 @@ Adamax::Adamax(std::vector<torch::Tensor> params, AdamaxOptions defaults)
 }
 
 torch::Tensor Adamax::step(LossClosure closure) {
-  torch::NoGradGuard no_grad;
-  torch::Tensor loss;
-  if (closure) {
-    at::AutoGradMode enable_grad(true);
-    loss = closure();
-  }
-  for (auto& group : param_groups_) {
-    const auto& options = static_cast<const AdamaxOptions&>(group.options());
-    for (auto& p : group.params()) {
-      if (!p.grad().defined()) continue;
-      auto grad = p.grad();
-      if (options.weight_decay() != 0) grad = grad.add(p, options.weight_decay());
-      auto key = c10::guts::to_string(p.unsafeGetTensorImpl());
-      auto found = state_.find(key);
-      if (found == state_.end()) {
-        auto state = std::make_unique<AdamaxParamState>();
-        state->exp_avg(torch::zeros_like(p, at::MemoryFormat::Preserve));
-        state->exp_inf(torch::zeros_like(p, at::MemoryFormat::Preserve));
-        found = state_.emplace(key, std::move(state)).first;
-      }
-      auto& state = static_cast<AdamaxParamState&>(*found->second);
-      state.step(state.step() + 1);
-      state.exp_avg().mul_(options.beta1()).add_(grad, 1 - options.beta1());
-      torch::max_out(state.exp_inf(), state.exp_inf().mul_(options.beta2()), grad.abs());
-      const double bias_correction = 1 - std::pow(options.beta1(), state.step());
-      p.addcdiv_(state.exp_avg(), state.exp_inf() + options.eps(), -options.lr() / bias_correction);
-    }
-  }
-  return loss;
+  return step_each_parameter<AdamaxParamState, AdamaxOptions>(
+      *this, closure, [](torch::Tensor& p, torch::Tensor grad, const AdamaxOptions& options, AdamaxParamState& state) {
+        if (options.weight_decay() != 0) grad = grad.add(p, options.weight_decay());
+        if (!state.exp_avg().defined()) {
+          state.exp_avg(torch::zeros_like(p, at::MemoryFormat::Preserve));
+          state.exp_inf(torch::zeros_like(p, at::MemoryFormat::Preserve));
+        }
+        state.step(state.step() + 1);
+        state.exp_avg().mul_(options.beta1()).add_(grad, 1 - options.beta1());
+        torch::max_out(state.exp_inf(), state.exp_inf().mul_(options.beta2()), grad.abs());
+        const double bias_correction = 1 - std::pow(options.beta1(), state.step());
+        p.addcdiv_(state.exp_avg(), state.exp_inf() + options.eps(), -options.lr() / bias_correction);
+      });
 }
 
 void Adamax::save(torch::serialize::OutputArchive& archive) const {

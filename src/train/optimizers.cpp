@@ -3,6 +3,7 @@
 #include "hourglass/error.hpp"
 #include "hourglass/train/adamax.hpp"
 #include "model/training_state.hpp"  // check_optimizer_name
+#include "train/adadelta.hpp"
 #include "train/fused_optimizers.hpp"
 
 namespace hourglass {
@@ -139,6 +140,26 @@ OptimizerKind adagrad_kind() {
           }};
 }
 
+// Adadelta, with Keras's rho 0.95 and eps 1e-7.
+OptimizerKind adadelta_kind() {
+  return {0.001,
+          [](std::vector<torch::Tensor> p, double lr, double) -> std::unique_ptr<optim::Optimizer> {
+            return std::make_unique<Adadelta>(p, AdadeltaOptions(lr));
+          },
+          [](const optim::OptimizerParamState& state) {
+            const auto& s = static_cast<const AdadeltaParamState&>(state);
+            Fields f{{"step", step_tensor(s.step())}};
+            put(f, "square_avg", s.square_avg());
+            put(f, "acc_delta", s.acc_delta());
+            return f;
+          },
+          [](const Fields& f) {
+            auto s = std::make_unique<AdadeltaParamState>();
+            s->step(step_of(f)).square_avg(field(f, "square_avg")).acc_delta(field(f, "acc_delta"));
+            return s;
+          }};
+}
+
 // The built-in optimizers, with Keras's constants where they differ from PyTorch's.
 Registry<OptimizerKind> builtin_optimizers() {
   Registry<OptimizerKind> r("optimizer");
@@ -147,6 +168,7 @@ Registry<OptimizerKind> builtin_optimizers() {
   r.add("adam", adam_kind());
   r.add("adamax", adamax_kind());
   r.add("adagrad", adagrad_kind());
+  r.add("adadelta", adadelta_kind());
   return r;
 }
 

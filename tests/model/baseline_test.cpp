@@ -83,6 +83,25 @@ TEST(PcaBaseline, PcaOfPreprocessedChunksIsPcaOfThePreprocessedData) {
   EXPECT_TRUE(torch::allclose(raw.explained_variance() / 1600, whole.explained_variance(), 1e-5, 1e-6));
 }
 
+// Beyond kBaselineRows rows the baseline is fitted and measured on that many, evenly
+// spaced: the same numbers as on those rows given by hand.
+TEST(PcaBaseline, ManyRowsAreMeasuredOnAnEvenlySpacedSample) {
+  torch::manual_seed(4);
+  const int64_t n = 25003;
+  const auto rows = testing::low_rank_data(n, 6, 3) + 0.1 * torch::randn({n, 6});
+  const Model model = train(autoencoder("4,2"), rows, TrainOptions().epochs(1).batch_size(256).seed(1));
+  const PcaComparison c = compare_with_pca(model, rows);
+  EXPECT_EQ(c.rows, kBaselineRows);
+  std::vector<int64_t> picked;
+  for (int64_t i = 0; i < kBaselineRows; ++i) picked.push_back(i * n / kBaselineRows);
+  const auto sample = rows.index_select(0, torch::tensor(picked));
+  EXPECT_EQ(picked.back(), n - 3);
+  const auto all = torch::ones_like(sample, torch::kBool);
+  EXPECT_NEAR(*c.mse, masked_mse(model.reconstruct(sample), sample, all), 1e-6);
+  EXPECT_NEAR(*c.pca_mse, masked_mse(Pca::fit(sample, 2).reconstruct(sample), sample, all), 1e-6);
+  EXPECT_EQ(compare_with_pca(model, sample).rows, kBaselineRows);
+}
+
 TEST(PcaBaseline, RowsThatAreNotTheModelsAreRefused) {
   const Dataset iris = testing::iris();
   const Model model = train(autoencoder("2"), iris, TrainOptions().epochs(1).seed(2));

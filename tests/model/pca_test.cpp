@@ -103,5 +103,24 @@ TEST(Pca, TheRandomizedSolverAgreesWithTheExactOne) {
   EXPECT_THROW(Pca::fit(x, 2, "lanczos"), InvalidArgument);
 }
 
+// The error and variances `hourglass pca` prints come from the eigenvalues; here they are
+// measured on the data, for every solver. The data is wider than one chunk, so encode()
+// runs in parts.
+TEST(Pca, FittedErrorAndTotalVarianceAreTheDatasForEverySolver) {
+  torch::manual_seed(9);
+  const auto x = (testing::low_rank_data(3000, 800, 6) + 0.1 * torch::randn({3000, 800})).to(torch::kFloat);
+  const auto wide = x.narrow(0, 0, 300).narrow(1, 0, 600);
+  for (const auto& [data, solver] :
+       std::vector<std::pair<at::Tensor, std::string>>{{x, "covariance"}, {x, "randomized"}, {wide, "gram"}}) {
+    const Pca p = Pca::fit(data, 5, solver);
+    const auto d = data.to(torch::kDouble);
+    const double measured = (p.reconstruct(data).to(torch::kDouble) - d).square().mean().item<double>();
+    EXPECT_NEAR(p.fitted_mse(), measured, 1e-4 * measured) << solver;
+    EXPECT_NEAR(p.total_variance(), d.var(0).sum().item<double>(), 1e-6 * p.total_variance()) << solver;
+    const auto direct = (data - p.mean()).mm(p.components().t());
+    EXPECT_TRUE(torch::allclose(p.encode(data), direct, 1e-4, 1e-4)) << solver;
+  }
+}
+
 }  // namespace
 }  // namespace hourglass

@@ -77,6 +77,9 @@ TEST(Network, SummaryCountsParametersLikeKeras) {
   const std::string bn = (input() + dense(4) + batch_norm() + output()).summary(3);
   EXPECT_NE(bn.find("Trainable params: " + std::to_string(16 + 8 + 15)), std::string::npos) << bn;
   EXPECT_NE(bn.find("Non-trainable params: 8"), std::string::npos) << bn;
+  // The count alone, as R's count_params() and the bindings read it.
+  EXPECT_EQ(Network::from_sizes({392, 10}, "relu", "sigmoid").parameter_count(Shape{784}), 624074);
+  EXPECT_EQ((input() + dense(4) + batch_norm() + output()).parameter_count(Shape{3}), 16 + 8 + 15 + 8);
 }
 
 }  // namespace

@@ -32,6 +32,7 @@ class Pca {
   /// "covariance", "gram" or "randomized": the method fit() uses for that shape.
   static const char* solver_for(int64_t rows, int64_t columns);
 
+  /// Rows x k; a chunk of rows at a time, so no centred copy of the data is made.
   at::Tensor encode(const at::Tensor& data) const;
   at::Tensor decode(const at::Tensor& codes) const;
   at::Tensor reconstruct(const at::Tensor& data) const { return decode(encode(data)); }
@@ -41,10 +42,17 @@ class Pca {
   const at::Tensor& components() const { return components_; }
   /// Variance along each component (eigenvalues of the covariance), decreasing.
   const at::Tensor& explained_variance() const { return explained_variance_; }
+  /// The fitted data's total variance (the sum of its columns' variances):
+  /// explained_variance().sum() / total_variance() is the share explained.
+  double total_variance() const { return total_variance_; }
+  /// The mean squared error of reconstruct() on the data fit() was given, over every
+  /// cell, from the variances alone: no pass over the data.
+  double fitted_mse() const { return fitted_mse_; }
   int64_t k() const { return components_.size(0); }
 
  private:
   at::Tensor mean_, components_, explained_variance_;
+  double total_variance_ = 0, fitted_mse_ = 0;
 };
 
 Pca pca(const at::Tensor& data, int64_t k);

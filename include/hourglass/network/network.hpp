@@ -74,6 +74,8 @@ class Network {
   /// `data_shape` (channels first), or for `features` columns.
   std::string summary(const Shape& data_shape) const;
   std::string summary(int64_t features) const { return summary(Shape{features}); }
+  /// The layers' values for samples of `data_shape`: the summary's "Total params".
+  int64_t parameter_count(const Shape& data_shape) const;
 
   bool operator==(const Network& other) const { return layers_ == other.layers_; }
   bool operator!=(const Network& other) const { return !(*this == other); }

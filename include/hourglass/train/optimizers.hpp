@@ -8,7 +8,7 @@
 
 namespace hourglass {
 
-/// sgd, rmsprop, adam, adamax, adagrad.
+/// sgd, rmsprop, adam, adamax, adagrad, adadelta.
 const std::vector<std::string>& optimizer_names();
 
 /// Keras's default learning rate: 0.01 for sgd, 0.001 for the others.

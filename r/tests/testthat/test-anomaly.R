@@ -58,8 +58,8 @@ test_that("a variational model's elbo score follows set.seed()", {
 })
 
 test_that("an ensemble's scores are the mean of its networks' and it trains in full at once", {
-  configure(threads = 1)  # identical weights for a fixed seed
-  on.exit(configure(threads = parallel::detectCores()))
+  backend(threads = 1)  # identical weights for a fixed seed
+  on.exit(backend(threads = parallel::detectCores()))
   one <- train(autoencoder(c(3, 2)), iris_x, epochs = 2, seed = 11, scale = "zscore")
   two <- train(autoencoder(c(3, 2)), iris_x, epochs = 2, seed = 12, scale = "zscore")
   both <- train(autoencoder(c(3, 2)), iris_x, epochs = 2, seed = 11, scale = "zscore", ensemble = 2)

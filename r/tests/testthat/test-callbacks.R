@@ -11,14 +11,14 @@ test_that("train() on a trained learner continues it, as fitting a Keras model a
   expect_lt(evaluate_mean_squared_error(more, iris_x)$mean_squared_error, 1.05 * before)
   expect_equal(evaluate_mean_squared_error(model, iris_x)$mean_squared_error, before)  # the first is unchanged
   # Two fits of 3 epochs equal one of 6 (same seed, one thread).
-  configure(threads = 1)
+  backend(threads = 1)
   set.seed(2)
   once <- train(autoencoder(2), iris_x, epochs = 6, optimizer = "adam")
   set.seed(2)
   twice <- train(train(autoencoder(2), iris_x, epochs = 3, optimizer = "adam"), iris_x, epochs = 3)
   expect_equal(encode(twice, iris_x), encode(once, iris_x))
   expect_equal(twice$history$loss, once$history$loss)
-  configure(threads = parallel::detectCores())
+  backend(threads = parallel::detectCores())
   expect_error(train(model, iris_x[, 1:3], epochs = 1), "trained on samples of shape 4 but this data has samples of shape 3")
 })
 
@@ -93,10 +93,46 @@ test_that("evaluate_* returns Keras's named list and takes ruta's extra argument
   expect_error(evaluate_mean_squared_error(model, iris_x, epochs = 3), "unknown argument 'epochs'")
 })
 
-test_that("configure() sets the threads and refuses a device this build lacks", {
-  settings <- configure(threads = 1)
+test_that("backend() sets the threads and refuses a device this build lacks", {
+  settings <- backend(threads = 1)
   expect_equal(settings$threads, 1)
   expect_equal(settings$device, "cpu")
-  expect_error(configure(device = "cuda"), "runs on the CPU")
-  configure(threads = parallel::detectCores())
+  expect_error(backend(device = "cuda"), "runs on the CPU")
+  # The earlier spelling still works, and says where it went.
+  expect_message(configure(threads = 2), "backend\\(\\) now")
+  expect_equal(backend()$threads, 2)
+  backend(threads = parallel::detectCores())
+})
+
+test_that("configure(learner, input_shape) lays out the network as ruta's does", {
+  learner <- configure(autoencoder(c(8, 2)), 4)
+  expect_equal(learner$input_shape, 4L)
+  # 4-8-2-8-4: 40 + 18 + 24 + 36 values
+  expect_equal(count_params(learner), 40 + 18 + 24 + 36)
+  expect_output(summary(learner), "Total params: 118")
+  # A dense network reads an 8 x 8 image as 64 values; a shape a network cannot take is
+  # refused here, before any data.
+  images <- configure(autoencoder(c(16, 2)), c(1, 8, 8))
+  expect_equal(count_params(images), (64 * 16 + 16) + (16 * 2 + 2) + (2 * 16 + 16) + (16 * 64 + 64))
+  expect_error(configure(autoencoder(input() + conv(4, 3, max_pooling = 2) + dense(2) + output()), c(1, 8, 8)),
+               "add flatten\\(\\) before it")
+  expect_error(configure(autoencoder(c(8, 2)), 0), "input_shape must be")
+  expect_error(configure("x", 4), "expected a learner")
+  expect_error(count_params(autoencoder(2)), "configure\\(learner, input_shape\\)")
+  # A trained learner counts what it trained, the same number.
+  model <- train(autoencoder(c(8, 2)), iris_x, epochs = 1, verbose = FALSE)
+  expect_equal(count_params(model), count_params(learner))
+  expect_output(summary(model), "<- encoding")
+})
+
+test_that("evaluation_metric() takes a function of y_true and y_pred, as ruta's", {
+  model <- train(autoencoder(2), iris_x, epochs = 5, verbose = FALSE)
+  largest_error <- function(y_true, y_pred) apply(abs(y_true - y_pred), 1, max)
+  result <- evaluation_metric(largest_error)(model, iris_x)
+  expect_equal(names(result), c("loss", "largest_error"))
+  expect_equal(result$largest_error, mean(apply(abs(iris_x - reconstruct(model, iris_x)), 1, max)), tolerance = 1e-6)
+  squared <- evaluation_metric(function(y_true, y_pred) (y_true - y_pred)^2)(model, iris_x)
+  expect_equal(squared$metric, evaluate_mean_squared_error(model, iris_x)$mean_squared_error, tolerance = 1e-5)
+  expect_error(evaluation_metric(function(y_true, y_pred) "a")(model, iris_x), "should return numbers")
+  expect_error(evaluation_metric(3), "metric name or a function")
 })

@@ -154,6 +154,10 @@ test_that("Keras's optimizer spellings are taken and a removed argument says wha
   model <- train(autoencoder(2), iris_x, epochs = 1, optimizer = "Adam", verbose = FALSE)
   expect_equal(nrow(model$history), 1)
   expect_error(train(autoencoder(2), iris_x, epochs = 1, optimizer = "Adamm", verbose = FALSE), "Adamm")
+  # adadelta, as ruta users name it (Keras's default rate 0.001 barely moves; 1.0 learns)
+  slow <- train(autoencoder(2), iris_x, epochs = 20, optimizer = "adadelta", verbose = FALSE)
+  fast <- train(autoencoder(2), iris_x, epochs = 20, optimizer = "Adadelta", learning_rate = 1, verbose = FALSE)
+  expect_lt(tail(fast$history$loss, 1), tail(slow$history$loss, 1))
   expect_error(train(autoencoder(2), iris_x, epochs = 1, resume = "run.hgm"),
                "resume = was removed; train\\(load_from")
 })
