@@ -41,4 +41,12 @@ if(HOURGLASS_BUILD_TESTS)
   set_tests_properties(r_package_tests PROPERTIES
     LABELS r
     ENVIRONMENT "R_LIBS=${R_LIBRARY_DIR};HOURGLASS_CLI=$<TARGET_FILE:hourglass_cli>;OMP_NUM_THREADS=1")
+  # The package as CRAN checks it, against the installed library (tests/install/r_check_test.sh).
+  add_test(NAME r_package_check
+           COMMAND ${CMAKE_SOURCE_DIR}/tests/install/r_check_test.sh ${CMAKE_SOURCE_DIR} ${CMAKE_BINARY_DIR}
+                   ${CMAKE_BINARY_DIR}/r-check)
+  set_tests_properties(r_package_check PROPERTIES
+    LABELS r
+    TIMEOUT 900
+    ENVIRONMENT "HOURGLASS_CLI=$<TARGET_FILE:hourglass_cli>;OMP_NUM_THREADS=1;R_MAKEVARS_USER=${R_MAKEVARS_FILE}")
 endif()
