@@ -61,14 +61,6 @@ void send_error(httplib::Response& res, int status, const std::string& message) 
   send_json(res, status, {{"error", message}});
 }
 
-json dataset_json(const DatasetInfo& info) {
-  return {{"name", info.name},
-          {"rows", info.rows},
-          {"shape", info.shape},
-          {"columns", info.columns},
-          {"label", info.label}};
-}
-
 json epoch_json(const EpochRecord& record) {
   json values = json::object();
   for (const auto& [name, value] : record.values) values[name] = value;

@@ -9,10 +9,12 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <utility>
 
 #include "hourglass/error.hpp"
 #include "hourglass/io/atomic_file.hpp"
+#include "io/json_text.hpp"
 
 namespace hourglass::serve {
 namespace {
@@ -65,7 +67,31 @@ DatasetInfo info_of(const std::string& name, const Dataset& data) {
   return info;
 }
 
+std::string info_name(const std::string& name) { return ".info-" + name + ".json"; }
+
 }  // namespace
+
+nlohmann::json dataset_json(const DatasetInfo& info) {
+  return {{"name", info.name},
+          {"rows", info.rows},
+          {"shape", info.shape},
+          {"columns", info.columns},
+          {"label", info.label}};
+}
+
+DatasetInfo dataset_info_from_json(const nlohmann::json& value) {
+  try {
+    DatasetInfo info;
+    info.name = value.at("name").get<std::string>();
+    info.rows = value.at("rows").get<int64_t>();
+    info.shape = value.at("shape").get<std::vector<int64_t>>();
+    info.columns = value.at("columns").get<std::vector<std::string>>();
+    info.label = value.at("label").get<std::string>();
+    return info;
+  } catch (const nlohmann::json::exception& e) {
+    throw DataError(std::string("not a data set's description: ") + e.what());
+  }
+}
 
 std::string safe_file_name(std::string_view requested) {
   const auto slash = requested.find_last_of("/\\");
@@ -168,18 +194,21 @@ DatasetInfo Workspace::add_dataset(Upload upload) {
   const Dataset data = parse_dataset(read_file(upload.path_), safe);
   if (data.rows() < 2)
     throw DataError("'" + safe + "' has " + std::to_string(data.rows()) + " rows; training needs at least 2");
-  std::lock_guard<std::mutex> lock(mutex_);
-  std::string name = safe;
-  for (int copy = 2; existing_file(data_dir_, name) || fs::exists(fs::path(data_dir_) / name); ++copy) {
-    name = stem(safe) + "-" + std::to_string(copy) + extension(safe);
+  DatasetInfo info;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::string name = safe;
+    for (int copy = 2; existing_file(data_dir_, name) || fs::exists(fs::path(data_dir_) / name); ++copy) {
+      name = stem(safe) + "-" + std::to_string(copy) + extension(safe);
+    }
+    const std::string destination = (fs::path(data_dir_) / name).string();
+    if (::rename(upload.path_.c_str(), destination.c_str()) != 0) {
+      throw Error("cannot store the upload as '" + destination + "': " + std::strerror(errno));
+    }
+    upload.path_.clear();  // kept
+    info = described_[name] = info_of(name, data);
   }
-  const std::string destination = (fs::path(data_dir_) / name).string();
-  if (::rename(upload.path_.c_str(), destination.c_str()) != 0) {
-    throw Error("cannot store the upload as '" + destination + "': " + std::strerror(errno));
-  }
-  upload.path_.clear();  // kept
-  DatasetInfo info = info_of(name, data);
-  described_[name] = info;
+  write_description(info);
   return info;
 }
 
@@ -189,10 +218,47 @@ DatasetInfo Workspace::describe(const std::string& name) {
     const auto found = described_.find(name);
     if (found != described_.end()) return found->second;
   }
+  if (auto kept = kept_description(name)) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return described_[name] = *kept;
+  }
   DatasetInfo info = info_of(name, read_dataset(name));
-  std::lock_guard<std::mutex> lock(mutex_);
-  described_[name] = info;
+  keep_description(info);
   return info;
+}
+
+void Workspace::keep_description(const DatasetInfo& info) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    described_[info.name] = info;
+  }
+  write_description(info);
+}
+
+void Workspace::write_description(const DatasetInfo& info) const {
+  try {
+    write_file_atomically((fs::path(data_dir_) / info_name(info.name)).string(), dataset_json(info).dump());
+  } catch (const Error&) {
+    // A folder that takes no more files still serves; the data set is described again later.
+  }
+}
+
+// The description kept beside a data set, when it is at least as new as the data.
+std::optional<DatasetInfo> Workspace::kept_description(const std::string& name) const {
+  const auto data = existing_file(data_dir_, name);
+  const std::string kept = (fs::path(data_dir_) / info_name(name)).string();
+  std::error_code error;
+  if (!data || !fs::is_regular_file(kept, error) ||
+      fs::last_write_time(kept, error) < fs::last_write_time(*data, error)) {
+    return std::nullopt;
+  }
+  try {
+    DatasetInfo info = dataset_info_from_json(parse_json(read_file(kept), "'" + kept + "'"));
+    if (info.name == name) return info;
+  } catch (const Error&) {
+    // A damaged description is made again from the data.
+  }
+  return std::nullopt;
 }
 
 std::vector<DatasetInfo> Workspace::datasets() {
