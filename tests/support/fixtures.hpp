@@ -6,7 +6,9 @@
 #include <torch/torch.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <string>
+#include <system_error>
 
 #include "hourglass/data/dataset.hpp"
 
@@ -60,12 +62,35 @@ inline int files_starting_with(const std::string& folder, const std::string& pre
   return count;
 }
 
-/// A path in the temporary folder that is this test's own: its suite, its name and the
-/// process (tests of one file share a process, and CTest runs files side by side).
+/// Removes a test's temporary folder when the test has passed; a failed test's folder
+/// stays, for a look at what it left (its path is in the failure's messages).
+class TemporaryFolderCleaner : public ::testing::EmptyTestEventListener {
+ public:
+  static std::string folder_of(const ::testing::TestInfo& test) {
+    return ::testing::TempDir() + "hourglass-" + test.test_suite_name() + "." + test.name() + "-" +
+           std::to_string(getpid());
+  }
+  void OnTestEnd(const ::testing::TestInfo& test) override {
+    if (!test.result()->Failed()) {
+      std::error_code ignored;
+      std::filesystem::remove_all(folder_of(test), ignored);
+    }
+  }
+};
+
+/// A path in a temporary folder that is this test's own: named after its suite, its name
+/// and the process (tests of one file share a process, and CTest runs files side by
+/// side). The folder is made on first use and removed when the test passes.
 inline std::string temp_path(const std::string& name) {
-  const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
-  return ::testing::TempDir() + "hourglass-" + test->test_suite_name() + "." + test->name() + "-" +
-         std::to_string(getpid()) + "-" + name;
+  static const bool cleaner_listening = [] {
+    ::testing::UnitTest::GetInstance()->listeners().Append(new TemporaryFolderCleaner);  // gtest owns it
+    return true;
+  }();
+  (void)cleaner_listening;
+  const std::string folder =
+      TemporaryFolderCleaner::folder_of(*::testing::UnitTest::GetInstance()->current_test_info());
+  std::filesystem::create_directories(folder);
+  return folder + "/" + name;
 }
 
 }  // namespace hourglass::testing
