@@ -26,12 +26,12 @@ void check_columns(const at::Tensor& data, int64_t expected) {
 
 // The rows PCA decomposes: the data, each chunk mapped by the preprocessing when there is
 // one, a chunk at a time.
-struct Rows {
+struct PcaRows {
   const at::Tensor& data;
   const Pca::RowMap& preprocess;
   int64_t columns;  // after the preprocessing
 
-  Rows(const at::Tensor& x, const Pca::RowMap& map)
+  PcaRows(const at::Tensor& x, const Pca::RowMap& map)
       : data(x), preprocess(map), columns(map ? map(x.narrow(0, 0, 1)).size(1) : x.size(1)) {}
   int64_t size() const { return data.size(0); }
   int64_t chunk() const { return std::max<int64_t>(1, kChunkValues / std::max<int64_t>(1, columns)); }
@@ -50,7 +50,7 @@ struct Rows {
 // Calls visit(first_row, rows) for every chunk of rows, giving a memory map's pages back after each, so that a file
 // larger than memory streams.
 template <typename Visit>
-void for_each_chunk(const Rows& x, Visit&& visit) {
+void for_each_chunk(const PcaRows& x, Visit&& visit) {
   const int64_t chunk = x.chunk();
   for (int64_t first = 0; first < x.size(); first += chunk) {
     check_mapped_file(x.data);
@@ -59,7 +59,7 @@ void for_each_chunk(const Rows& x, Visit&& visit) {
   }
 }
 
-at::Tensor column_mean(const Rows& x) {
+at::Tensor column_mean(const PcaRows& x) {
   auto sum = torch::zeros({x.columns}, torch::kDouble);
   for_each_chunk(x, [&](int64_t, const at::Tensor& rows) { sum += rows.sum(0, false, torch::kDouble); });
   return sum / static_cast<double>(x.size());
@@ -67,7 +67,7 @@ at::Tensor column_mean(const Rows& x) {
 
 // C v for the covariance C of x, in one pass over the rows: sum over chunks of
 // Xc^T (Xc v), with Xc the centred rows.
-at::Tensor covariance_times(const Rows& x, const at::Tensor& mean, const at::Tensor& v) {
+at::Tensor covariance_times(const PcaRows& x, const at::Tensor& mean, const at::Tensor& v) {
   auto product = torch::zeros({x.columns, v.size(1)}, torch::kDouble);
   for_each_chunk(x, [&](int64_t, const at::Tensor& rows) {
     const auto centred = rows.to(torch::kDouble) - mean;
@@ -85,7 +85,7 @@ struct Moments {
 // the data's precision (for float, a third of double's time), summed across chunks in
 // double: with about 2,700 rows a chunk its relative error is near 1e-6, below what a
 // float model or its baseline can show.
-Moments moments(const Rows& x) {
+Moments moments(const PcaRows& x) {
   at::Tensor shift, sum = torch::zeros({x.columns}, torch::kDouble);
   auto product = torch::zeros({x.columns, x.columns}, torch::kDouble);
   for_each_chunk(x, [&](int64_t, const at::Tensor& rows) {
@@ -101,7 +101,7 @@ Moments moments(const Rows& x) {
 }
 
 // The sum of the columns' variances, in one pass.
-double total_variance(const Rows& x, const at::Tensor& mean) {
+double total_variance(const PcaRows& x, const at::Tensor& mean) {
   double sum = 0;
   for_each_chunk(x, [&](int64_t, const at::Tensor& rows) {
     sum += (rows.to(torch::kDouble) - mean).square().sum().item<double>();
@@ -125,7 +125,7 @@ Eigen by_covariance(const at::Tensor& covariance, int64_t k) {
 
 // Fewer rows than columns: the Gram matrix G = Xc Xc^T (rows x rows) has the same
 // nonzero eigenvalues as Xc^T Xc, and its eigenvector u gives the component Xc^T u / |.|.
-Eigen by_gram(const Rows& x, const at::Tensor& mean, int64_t k) {
+Eigen by_gram(const PcaRows& x, const at::Tensor& mean, int64_t k) {
   const auto centred = x.all().to(torch::kDouble) - mean;
   const auto gram = centred.mm(centred.t());
   auto [values, vectors] = torch::linalg_eigh(gram);
@@ -145,7 +145,7 @@ Eigen by_gram(const Rows& x, const at::Tensor& mean, int64_t k) {
 // operator (Halko, Martinsson and Tropp 2011), never forming it: each iteration is one
 // streamed pass over the rows. Oversampling and iterations make the leading k
 // components exact to well below float precision when the spectrum has any gap.
-Eigen by_randomized(const Rows& x, const at::Tensor& mean, int64_t k) {
+Eigen by_randomized(const PcaRows& x, const at::Tensor& mean, int64_t k) {
   const int64_t block = std::min<int64_t>(x.columns, k + 10);
   auto generator = at::detail::createCPUGenerator(0x5eed);  // the same components every run
   auto basis = std::get<0>(torch::linalg_qr(torch::randn({x.columns, block}, generator, torch::kDouble)));
@@ -173,7 +173,7 @@ Pca Pca::fit(const at::Tensor& data, int64_t k, const std::string& requested, co
     throw InvalidArgument("PCA: expected a 2-D tensor with at least one row");
   }
   if (!preprocess) check_finite(data, "PCA data");
-  const Rows x(data, preprocess);
+  const PcaRows x(data, preprocess);
   const int64_t rows = x.size(), columns = x.columns;
   if (k < 1 || k > columns) {
     throw InvalidArgument("PCA: k must be between 1 and the " + std::to_string(columns) + " columns of the data, got " +
