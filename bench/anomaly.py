@@ -7,9 +7,10 @@ For each set and seed: a random 70/30 split (ADBench's protocol: unsupervised, t
 the training rows with their outliers, AUC-ROC on the test rows), then side by side:
 
 - hourglass: the default detector, `hourglass train DATA --contamination 0.1` with no
-  network (train/detector.hpp: dense layers of half and a quarter of the columns, relu,
-  z-scores, five networks, each batch's worst tenth of rows left out of the loss, an
-  "(other)" level for unseen categories), the same command for every set, scored by
+  network (train/detector.hpp: a first dense layer of one unit per column or per 100
+  rows, whichever is more, at most 64, a code of half that, relu, z-scores, five
+  networks, each batch's worst 30% of rows left out of the loss, an "(other)" level for
+  unseen categories), the same command for every set, scored by
   `hourglass score`; --detector gives other options (the variations in bench/README.md);
 - untrained: the same networks trained for one epoch at a learning rate of 1e-12;
 - pca: PCA reconstruction error on z-scored data, half the columns kept;
@@ -152,11 +153,15 @@ def hourglass(binary, folder, header, train, test, seed, untrained=False, timed=
     extra = list(extra_options) + (["--epochs", "1", "--lr", "1e-12"] if untrained else [])
     # Rules to explore (the variations in bench/README.md): {half} and {quarter} of the
     # columns, rounded up; {by_rows}: a first layer of one unit per 100 training rows, at
-    # least half the columns and at most 64, then a code of half that.
+    # least half the columns and at most 64, then a code of half that (the default of
+    # 2026-12-07); {wide}: one unit per column or per 100 rows, at most 64, then half that
+    # (the default since 2026-12-08); {wide2}: the same from twice the columns.
     columns, rows = len(header), len(train[1])
     hidden = min(64, max(-(-columns // 2), -(-rows // 100)))
+    wide, wide2 = (min(64, max(n, -(-rows // 100))) for n in (columns, 2 * columns))
     detector = DETECTOR.format(half=max(1, -(-columns // 2)), quarter=max(1, -(-columns // 4)),
-                               by_rows=f"{hidden},{max(1, -(-hidden // 2))}:relu")
+                               by_rows=f"{hidden},{max(1, -(-hidden // 2))}:relu",
+                               wide=f"{wide},{-(-wide // 2)}:relu", wide2=f"{wide2},{-(-wide2 // 2)}:relu")
     subprocess.run([binary, "train", train_csv, "--label", "outlier"] + detector.split() +
                    ["--contamination", "0.1", "--seed", str(seed), "--quiet", "-o", model] + extra, check=True)
     subprocess.run([binary, "score", model, test_csv, "--label", "outlier", "-o", scores], check=True)

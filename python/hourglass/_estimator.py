@@ -151,10 +151,10 @@ class AutoencoderDetector(_Core):
     of each label.
 
     By default it is the library's default detector, as ``hourglass train DATA
-    --contamination C`` builds it: network=None gives a dense layer of one unit per 100
-    rows (at least half the columns, at most 64) and a code of half that (relu), and its
-    training options default to the detector's: z-scores,
-    five networks, each batch's worst tenth of rows left out of the loss and an "(other)"
+    --contamination C`` builds it: network=None gives a dense layer of one unit per
+    column or per 100 rows, whichever is more (at most 64), and a code of half that
+    (relu), and its training options default to the detector's: z-scores,
+    five networks, each batch's worst 30% of rows left out of the loss and an "(other)"
     level for unseen categories (bench/README.md measures it against IsolationForest).
 
     contamination : the share of outliers expected in the training data, in (0, 0.5]

@@ -78,7 +78,7 @@ def test_the_default_detector_is_the_command_lines(tmp_path, iris):
     result = hourglass_cli("train", IRIS, "--label", "Species", "--contamination", "0.1", "--epochs", "4", "--seed",
                            "2", "--no-baseline", "-o", tmp_path / "cli.hgm")
     assert result.returncode == 0, result.stderr
-    assert "The default detector for 150 rows of 4 columns: --network 2,1:relu --scale zscore --ensemble 5" \
+    assert "The default detector for 150 rows of 4 columns: --network 4,2:relu --scale zscore --ensemble 5" \
         in result.stderr
     features = iris.drop(columns="Species")
     detector = hourglass.AutoencoderDetector(contamination=0.1, epochs=4, random_state=2).fit(features)

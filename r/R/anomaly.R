@@ -75,8 +75,8 @@ score_kind <- function(learner, score) {
 #' The default anomaly detector
 #'
 #' Trains the detector `hourglass train DATA --contamination C` builds without a
-#' network, and sets its threshold: a dense layer of one unit per 100 rows (at least half
-#' the columns, at most 64) and a code of half that (relu), z-scores, an ensemble of five networks, each batch's worst tenth of rows left
+#' network, and sets its threshold: a dense layer of one unit per column or per 100
+#' rows, whichever is more (at most 64) and a code of half that (relu), z-scores, an ensemble of five networks, each batch's worst 30% of rows left
 #' out of the loss, and an "(other)" level for categories training never saw. The network
 #' is sized to the data because one with more units than its rows support learns to copy
 #' them, outliers too; bench/README.md measures this detector against IsolationForest.

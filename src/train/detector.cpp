@@ -13,9 +13,9 @@ DetectorRecipe default_detector(int64_t columns, int64_t rows) {
                           std::to_string(rows) + " rows of " + std::to_string(columns));
   }
   const auto up = [](int64_t n, int64_t divisor) { return (n + divisor - 1) / divisor; };
-  const int64_t hidden = std::min<int64_t>(64, std::max(up(columns, 2), up(rows, 100)));
+  const int64_t hidden = std::min<int64_t>(64, std::max(columns, up(rows, 100)));
   return {std::to_string(hidden) + "," + std::to_string(up(hidden, 2)) + ":relu",
-          {{"scale", std::string("zscore")}, {"ensemble", int64_t{5}}, {"trim", 0.1}, {"other_level", int64_t{1}}}};
+          {{"scale", std::string("zscore")}, {"ensemble", int64_t{5}}, {"trim", 0.3}, {"other_level", int64_t{1}}}};
 }
 
 void apply_detector_options(const DetectorRecipe& recipe, TrainOptions& options,

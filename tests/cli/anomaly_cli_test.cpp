@@ -51,14 +51,14 @@ TEST(CliAnomaly, WithoutANetworkAThresholdTrainsTheDefaultDetectorSizedToTheData
                            "--ensemble 2 --no-baseline -o " + path);
   ASSERT_EQ(r.status, 0) << r.err;
   // The recipe for 150 rows of 4 columns, with the user's --ensemble kept.
-  EXPECT_NE(r.err.find("The default detector for 150 rows of 4 columns: --network 2,1:relu --scale zscore "
-                       "--ensemble 2 --trim 0.1 --other-level 1"),
+  EXPECT_NE(r.err.find("The default detector for 150 rows of 4 columns: --network 4,2:relu --scale zscore "
+                       "--ensemble 2 --trim 0.3 --other-level 1"),
             std::string::npos)
       << r.err;
   const Model model = Model::load(path);
   EXPECT_EQ(model.ensemble_size(), 2);
   EXPECT_EQ(model.scaler().kind(), "zscore");
-  EXPECT_EQ(model.learner().network.to_string(), parse_network("2,1:relu").to_string());
+  EXPECT_EQ(model.learner().network.to_string(), parse_network("4,2:relu").to_string());
   EXPECT_EQ(model.threshold()->rule, "contamination:0.1");
   // Neither a network nor a threshold: the message names all three ways.
   r = hourglass_cli("train " + kIris + " --label Species -o " + path);

@@ -11,10 +11,11 @@
 namespace hourglass {
 namespace {
 
-TEST(DefaultDetector, ItsNetworkGrowsWithTheRowsFromHalfTheColumnsTo64Units) {
-  EXPECT_EQ(default_detector(16, 206).network, "8,4:relu");     // the house votes: half the columns
-  EXPECT_EQ(default_detector(9, 489).network, "5,3:relu");      // breast cancer: 489 rows, 5 units
-  EXPECT_EQ(default_detector(8, 537).network, "6,3:relu");      // pima: a unit per 100 rows
+TEST(DefaultDetector, ItsNetworkGrowsWithTheRowsFromTheColumnsTo64Units) {
+  EXPECT_EQ(default_detector(16, 206).network, "16,8:relu");    // the house votes: the columns
+  EXPECT_EQ(default_detector(9, 489).network, "9,5:relu");      // breast cancer: the columns
+  EXPECT_EQ(default_detector(33, 245).network, "33,17:relu");   // ionosphere
+  EXPECT_EQ(default_detector(8, 1537).network, "16,8:relu");    // a unit per 100 rows
   EXPECT_EQ(default_detector(9, 34367).network, "64,32:relu");  // shuttle: at most 64
   EXPECT_EQ(default_detector(784, 60000).network, "64,32:relu");
   EXPECT_EQ(default_detector(1, 1).network, "1,1:relu");
@@ -29,7 +30,7 @@ TEST(DefaultDetector, ItsOptionsApplyWhereTheUserGaveNone) {
   apply_detector_options(recipe, options, {"ensemble"});
   EXPECT_EQ(options.scale(), "zscore");
   EXPECT_EQ(options.ensemble(), 2);       // given: the user's
-  EXPECT_DOUBLE_EQ(options.trim(), 0.1);  // not given: the recipe's, whatever was there
+  EXPECT_DOUBLE_EQ(options.trim(), 0.3);  // not given: the recipe's, whatever was there
   EXPECT_EQ(options.other_level(), 1);
   // Every option it sets is a declared one, with a value its declaration accepts.
   for (const auto& [name, value] : recipe.options) {
