@@ -4,7 +4,7 @@ BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
 HOURGLASS := $(BUILD_DIR)/hourglass
 
-.PHONY: all deps configure build build-all run test test-sanitize fuzz hostile bench bench-anomaly examples install-r install-python r-docs check-headers check-layers check-function-length clean
+.PHONY: all deps configure build build-all run test test-sanitize fuzz hostile bench bench-anomaly bench-inference examples install-r install-python r-docs check-headers check-layers check-function-length clean
 
 all: build
 
@@ -82,6 +82,11 @@ BENCH_FLAGS ?= --quick
 bench: build-all
 	@scripts/install-deps.sh bench
 	@/usr/bin/python3 bench/run.py $(BENCH_FLAGS) --build $(BUILD_DIR)
+
+# Model::encode and Model::score against ONNX Runtime on the exported model (bench/inference.py).
+bench-inference: build-all
+	@scripts/install-deps.sh bench
+	@/usr/bin/python3 bench/inference.py --build $(BUILD_DIR)
 
 # Anomaly detection on ADBench's tables from mlbench against PCA, IsolationForest and a
 # PyOD-style PyTorch autoencoder (bench/anomaly.py; results in bench/README.md).

@@ -262,6 +262,28 @@ int score_command(const std::vector<std::string>& args) {
   return 0;
 }
 
+// Rows per second of Model::encode and Model::score on rows in memory, on THREADS
+// threads, each the median of REPEATS after a warm-up (bench/inference.py compares them
+// with ONNX Runtime running the exported model).
+int infer_command(const std::vector<std::string>& args) {
+  if (args.size() < 3) throw InvalidArgument("infer MODEL.hgm DATA THREADS [REPEATS]");
+  set_threads(std::stoi(args[2]));
+  const Model model = Model::load(args[0]);
+  const auto data = read_data(args[1]).features;
+  const int repeats = args.size() > 3 ? std::stoi(args[3]) : 5;
+  const auto rate = [&](auto&& run) {
+    run();  // warm-up
+    std::vector<double> seconds;
+    for (int i = 0; i < repeats; ++i) seconds.push_back(seconds_of(run));
+    return static_cast<double>(data.size(0)) / median(seconds);
+  };
+  const double encode = rate([&] { model.encode(data); });
+  const double score = rate([&] { model.score(data); });
+  std::cout << "{\"rows\": " << data.size(0) << ", \"threads\": " << threads()
+            << ", \"encode_rows_per_second\": " << encode << ", \"score_rows_per_second\": " << score << "}\n";
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) try {
@@ -274,7 +296,8 @@ int main(int argc, char** argv) try {
   if (command == "pca") return pca_command(args);
   if (command == "score") return score_command(args);
   if (command == "baseline") return baseline_command(args);
-  std::cerr << "usage: hourglass_bench train|gemm|npy|pca|score|baseline ... (see bench/bench.cpp)\n";
+  if (command == "infer") return infer_command(args);
+  std::cerr << "usage: hourglass_bench train|gemm|npy|pca|score|baseline|infer ... (see bench/bench.cpp)\n";
   return 2;
 } catch (const std::exception& e) {
   std::cerr << "hourglass_bench: " << e.what() << '\n';
