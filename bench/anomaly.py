@@ -157,11 +157,12 @@ def hourglass(binary, folder, header, train, test, seed, untrained=False, timed=
     # 2026-12-07); {wide}: one unit per column or per 100 rows, at most 64, then half that
     # (the default since 2026-12-08); {wide2}: the same from twice the columns.
     columns, rows = len(header), len(train[1])
-    hidden = min(64, max(-(-columns // 2), -(-rows // 100)))
-    wide, wide2 = (min(64, max(n, -(-rows // 100))) for n in (columns, 2 * columns))
+
+    def sized(least):  # a first layer of at least `least` units or one per 100 rows, at most 64; a code of half
+        hidden = min(64, max(least, -(-rows // 100)))
+        return f"{hidden},{-(-hidden // 2)}:relu"
     detector = DETECTOR.format(half=max(1, -(-columns // 2)), quarter=max(1, -(-columns // 4)),
-                               by_rows=f"{hidden},{max(1, -(-hidden // 2))}:relu",
-                               wide=f"{wide},{-(-wide // 2)}:relu", wide2=f"{wide2},{-(-wide2 // 2)}:relu")
+                               by_rows=sized(-(-columns // 2)), wide=sized(columns), wide2=sized(2 * columns))
     subprocess.run([binary, "train", train_csv, "--label", "outlier"] + detector.split() +
                    ["--contamination", "0.1", "--seed", str(seed), "--quiet", "-o", model] + extra, check=True)
     subprocess.run([binary, "score", model, test_csv, "--label", "outlier", "-o", scores], check=True)

@@ -243,20 +243,21 @@ int baseline_command(const std::vector<std::string>& args) {
   return 0;
 }
 
+// The median of `repeats` runs of `work`, after one more to warm up (first-touch
+// allocations, OpenMP's threads).
+double median_seconds(const std::function<void()>& work, int repeats) {
+  work();
+  std::vector<double> seconds;
+  for (int i = 0; i < repeats; ++i) seconds.push_back(seconds_of(work));
+  return median(seconds);
+}
+
 int score_command(const std::vector<std::string>& args) {
   if (args.size() < 2) throw InvalidArgument("score MODEL.hgm DATA [REPEATS]");
   const Model model = Model::load(args[0]);
   const auto data = read_data(args[1]).features;
   const int repeats = args.size() > 2 ? std::stoi(args[2]) : 5;
-  model.score(data);  // warm-up: first-touch allocations, OpenMP's threads
-  std::vector<double> seconds;
-  for (int i = 0; i < repeats; ++i) {
-    const auto start = std::chrono::steady_clock::now();
-    model.score(data);
-    seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-  }
-  std::sort(seconds.begin(), seconds.end());
-  const double median = seconds[seconds.size() / 2];
+  const double median = median_seconds([&] { model.score(data); }, repeats);
   std::cout << "{\"rows\": " << data.size(0) << ", \"seconds\": " << median
             << ", \"rows_per_second\": " << static_cast<double>(data.size(0)) / median << "}\n";
   return 0;
@@ -271,11 +272,8 @@ int infer_command(const std::vector<std::string>& args) {
   const Model model = Model::load(args[0]);
   const auto data = read_data(args[1]).features;
   const int repeats = args.size() > 3 ? std::stoi(args[3]) : 5;
-  const auto rate = [&](auto&& run) {
-    run();  // warm-up
-    std::vector<double> seconds;
-    for (int i = 0; i < repeats; ++i) seconds.push_back(seconds_of(run));
-    return static_cast<double>(data.size(0)) / median(seconds);
+  const auto rate = [&](const std::function<void()>& run) {
+    return static_cast<double>(data.size(0)) / median_seconds(run, repeats);
   };
   const double encode = rate([&] { model.encode(data); });
   const double score = rate([&] { model.score(data); });

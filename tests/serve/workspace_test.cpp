@@ -18,8 +18,7 @@ namespace {
 namespace fs = std::filesystem;
 
 TEST(Workspace, ARestartListsDataSetsFromTheirKeptDescriptions) {
-  const fs::path folder = testing::temp_path("workspace");
-  fs::remove_all(folder);
+  const fs::path folder = testing::temp_path("workspace");  // removed when the test passes
   fs::create_directories(folder);
   const std::string table = read_file(std::string(HOURGLASS_SOURCE_DIR) + "/data/iris.csv");
   const DatasetInfo added = Workspace(folder.string()).add_dataset("iris.csv", table);
@@ -46,7 +45,6 @@ TEST(Workspace, ARestartListsDataSetsFromTheirKeptDescriptions) {
   fs::last_write_time(folder / "data/.info-iris.csv.json", written + std::chrono::hours(2));
   EXPECT_EQ(Workspace(folder.string()).dataset_info("iris.csv").columns, std::vector<std::string>({"a", "b"}));
   EXPECT_THROW(dataset_info_from_json(nlohmann::json::array()), DataError);
-  fs::remove_all(folder);
 }
 
 }  // namespace
